@@ -1,0 +1,38 @@
+/**
+ * The Lab service's public face: what every adapter (Electron IPC, HTTP/WebSocket server, CLI)
+ * and the tests talk to. Implemented in `./index.ts` (`createLab`).
+ */
+import type { Envelope, EventName, EventPayloads, MethodName, MethodOutputs } from '../../src-shared/contract'
+import type { WorkerLauncher } from '../scheduler/launcher'
+
+export interface LabOptions {
+  /** SQLite file; default `<dataDir>/lab.db`. */
+  dbPath?: string
+  /** The lab's data folder (artifacts, imported files); default: `defaultDataDir()`. */
+  dataDir?: string
+  /** How many runs execute at once (default 1). */
+  concurrency?: number
+  /** Backend override passed to every worker (`wasm`, `cpu`, `tensorflow`). */
+  backend?: string
+  /** How workers are started: `child_process.fork` by default, `utilityProcess` in Electron. */
+  launcher?: WorkerLauncher
+  /** Start the scheduler (default true). A read-only CLI command (`runs list`) passes false. */
+  schedule?: boolean
+  /** Path of better-sqlite3's native addon built for the current runtime (Electron). */
+  nativeBinding?: string
+  /** Milliseconds without a heartbeat after which a running worker is presumed hung (default 60 000). */
+  heartbeatTimeoutMs?: number
+}
+
+export interface Lab {
+  readonly dbPath: string
+  readonly dataDir: string
+  /** Validates `input` with the contract's zod schema, runs the method, and wraps the outcome. */
+  handle(method: string, input: unknown): Promise<Envelope<unknown>>
+  /** Typed direct call for in-process adapters and tests; throws `LabError` on failure. */
+  call<M extends MethodName>(method: M, input: unknown): Promise<MethodOutputs[M]>
+  subscribe<E extends EventName>(event: E, handler: (payload: EventPayloads[E]) => void): () => void
+  /** Resolves when no run is queued or running (optionally only those of one experiment). */
+  idle(experimentId?: number): Promise<void>
+  stop(): Promise<void>
+}
