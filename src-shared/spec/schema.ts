@@ -120,6 +120,21 @@ export const trainingSpecSchema = z
   .strict()
 export type TrainingSpec = z.infer<typeof trainingSpecSchema>
 
+/**
+ * Training fields that override the experiment's `training` (e.g. for the teacher). Unlike
+ * zod's `.partial()`, which still fills in defaults, a field left out here stays unset.
+ */
+export const trainingOverridesSchema = z
+  .object(
+    Object.fromEntries(
+      Object.entries(trainingSpecSchema.shape).map(([key, field]) => [
+        key,
+        (field instanceof z.ZodDefault ? field.unwrap() : field).optional(),
+      ]),
+    ) as unknown as { [K in keyof typeof trainingSpecSchema.shape]: z.ZodOptional<z.ZodType<TrainingSpec[K]>> },
+  )
+  .strict()
+
 /** Where the teacher of a distillation comes from. */
 export const teacherSpecSchema = z.discriminatedUnion('source', [
   z
@@ -127,7 +142,7 @@ export const teacherSpecSchema = z.discriminatedUnion('source', [
       source: z.literal('train'),
       model: modelSpecSchema,
       /** Teacher training settings; fields left out fall back to the experiment's `training`. */
-      training: trainingSpecSchema.partial().optional(),
+      training: trainingOverridesSchema.optional(),
     })
     .strict(),
   z.object({ source: z.literal('run'), runId: positiveInt }).strict(),

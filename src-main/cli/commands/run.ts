@@ -1,0 +1,127 @@
+/**
+ * `complab run <spec.json>`: validate, launch, follow every run (a line per epoch; a live
+ * progress bar on a terminal), then print the results. Ctrl-C stops the lab: running runs are
+ * marked interrupted, nothing written is lost.
+ */
+import { openLab, type CommandContext } from '../context'
+import { readSpecFile } from '../spec-file'
+import { bar, duration, formatCell, textTable } from '../format'
+import { printIssues } from './validate'
+import type { EventPayloads } from '../../../src-shared/contract'
+import type { RunProgress, RunSummary } from '../../../src-shared/types'
+
+/** Metrics shown on the per-epoch line, in this order, when the run reports them. */
+const EPOCH_KEYS = ['train.loss', 'train.accuracy', 'val.accuracy', 'test.loss', 'test.accuracy', 'epoch.seconds']
+
+export async function runCommand(ctx: CommandContext): Promise<number> {
+  const file = ctx.args[0]
+  const spec = await readSpecFile(file)
+  const quiet = ctx.options.quiet === true
+  const lab = await openLab(ctx, true)
+  const tty = process.stderr.isTTY === true && !quiet
+  const labels = new Map<number, string>()
+  const progress = new Map<number, RunProgress>()
+  let barShown = false
+  let lastBar = 0
+
+  const clearBar = (): void => {
+    if (barShown) process.stderr.write('\r\x1b[2K')
+    barShown = false
+  }
+  const say = (line: string): void => {
+    clearBar()
+    ctx.out(line)
+  }
+  const name = (runId: number): string => `#${runId} ${labels.get(runId) ?? ''}`.trimEnd()
+
+  const unsubscribe = [
+    lab.subscribe('run.status', (e: EventPayloads['run.status']) => {
+      if (!labels.has(e.runId)) return
+      say(`${name(e.runId)}: ${e.status}${e.error ? ` (${e.error})` : ''}`)
+    }),
+    lab.subscribe('run.progress', (e: EventPayloads['run.progress']) => {
+      if (!labels.has(e.runId)) return
+      progress.set(e.runId, e)
+      if (!tty || Date.now() - lastBar < 100) return
+      lastBar = Date.now()
+      process.stderr.write(
+        `\r\x1b[2K${bar(e.fraction)} ${name(e.runId)} ${e.phase} epoch ${e.epoch}/${e.epochs} ETA ${duration(e.etaSeconds)}`,
+      )
+      barShown = true
+    }),
+    lab.subscribe('run.metric', (e: EventPayloads['run.metric']) => {
+      if (!labels.has(e.runId) || quiet) return
+      const byKey = new Map(e.points.map((p) => [p.key, p]))
+      const shown = EPOCH_KEYS.filter((k) => byKey.has(k))
+      if (!shown.length) return
+      const step = byKey.get(shown[0])!.step
+      const total = progress.get(e.runId)?.epochs
+      say(`${name(e.runId)}  epoch ${step}${total ? `/${total}` : ''}  ${shown.map((k) => `${k} ${formatCell(byKey.get(k)!.value)}`).join('  ')}`)
+    }),
+    lab.subscribe('run.log', (e: EventPayloads['run.log']) => {
+      if (labels.has(e.runId) && (e.level !== 'info' || !quiet)) say(`${name(e.runId)} ${e.level}: ${e.message}`)
+    }),
+  ]
+
+  let interrupted = false
+  const onSignal = (): void => {
+    interrupted = true
+    say('stopping: running runs will be marked interrupted')
+    void lab.stop()
+  }
+  process.once('SIGINT', onSignal)
+  process.once('SIGTERM', onSignal)
+
+  try {
+    const check = await lab.call('experiments.validate', { spec })
+    if (!check.valid) {
+      printIssues(ctx, file, check)
+      return 2
+    }
+    const launched = await lab.call('experiments.launch', { spec })
+    const listed = await lab.call('runs.list', { experimentId: launched.experimentId, limit: 100_000 })
+    for (const r of listed.rows) labels.set(r.id, r.label)
+    say(`experiment #${launched.experimentId}: ${launched.runIds.length} run${launched.runIds.length === 1 ? '' : 's'} queued`)
+    await lab.idle(launched.experimentId)
+    if (interrupted) return 130
+    clearBar()
+    const { rows } = await lab.call('runs.list', { experimentId: launched.experimentId, limit: 100_000 })
+    ctx.out('')
+    ctx.out(summaryTable(rows))
+    const bad = rows.filter((r) => r.status !== 'finished')
+    if (bad.length) {
+      ctx.err(`error: ${bad.length} of ${rows.length} runs did not finish (${bad.map((r) => `#${r.id} ${r.status}`).join(', ')})`)
+      return 1
+    }
+    return 0
+  } finally {
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
+    for (const u of unsubscribe) u()
+    clearBar()
+    if (!interrupted) await lab.stop()
+  }
+}
+
+function summaryTable(rows: RunSummary[]): string {
+  return textTable({
+    columns: [
+      { key: 'id', label: 'run' },
+      { key: 'label', label: 'label' },
+      { key: 'status', label: 'status' },
+      { key: 'acc', label: 'test acc' },
+      { key: 'errors', label: 'test errors' },
+      { key: 'params', label: 'params' },
+      { key: 'seconds', label: 'train s' },
+    ],
+    rows: rows.map((r) => ({
+      id: r.id,
+      label: r.label,
+      status: r.status,
+      acc: r.results['test.accuracy'] ?? null,
+      errors: r.results['test.errors'] ?? null,
+      params: r.results['params'] ?? null,
+      seconds: r.results['train.seconds'] !== undefined ? Math.round(r.results['train.seconds']) : null,
+    })),
+  })
+}

@@ -1,0 +1,101 @@
+/** `complab runs list|show`: read-only views of the database. */
+import { intOption, openLab, stringOption, UsageError, type CommandContext } from '../context'
+import { formatCell, textTable } from '../format'
+import { RUN_SORT_COLUMNS, type RunSortColumn } from '../../../src-shared/contract'
+import { RUN_STATUSES, type RunStatus } from '../../../src-shared/types'
+
+export async function runsCommand(ctx: CommandContext): Promise<number> {
+  const [sub, ...rest] = ctx.args
+  if (sub === 'list') return list({ ...ctx, args: rest })
+  if (sub === 'show') return show({ ...ctx, args: rest })
+  throw new UsageError(`unknown subcommand 'runs ${sub ?? ''}'`.trimEnd() + ' (use runs list or runs show <id>)')
+}
+
+async function list(ctx: CommandContext): Promise<number> {
+  const status = stringOption(ctx, 'status')?.split(',').map((s) => s.trim())
+  for (const s of status ?? []) {
+    if (!(RUN_STATUSES as readonly string[]).includes(s)) {
+      throw new UsageError(`--status '${s}' is not one of ${RUN_STATUSES.join(', ')}`)
+    }
+  }
+  const sort = stringOption(ctx, 'sort')
+  if (sort && !(RUN_SORT_COLUMNS as readonly string[]).includes(sort)) {
+    throw new UsageError(`--sort '${sort}' is not one of ${RUN_SORT_COLUMNS.join(', ')}`)
+  }
+  const experiment = stringOption(ctx, 'experiment') !== undefined ? intOption(ctx, 'experiment', 1) : undefined
+  const lab = await openLab(ctx, false)
+  try {
+    const { rows, total } = await lab.call('runs.list', {
+      status: status as RunStatus[] | undefined,
+      experimentId: experiment,
+      role: stringOption(ctx, 'role'),
+      search: stringOption(ctx, 'search'),
+      sort: sort as RunSortColumn | undefined,
+      direction: ctx.options.desc ? 'desc' : 'asc',
+      limit: intOption(ctx, 'limit', 1) ?? 1000,
+    })
+    if (ctx.options.json) {
+      ctx.out(JSON.stringify({ total, rows }, null, 2))
+      return 0
+    }
+    ctx.out(
+      textTable({
+        columns: [
+          { key: 'id', label: 'run' },
+          { key: 'experiment', label: 'experiment' },
+          { key: 'label', label: 'label' },
+          { key: 'role', label: 'role' },
+          { key: 'status', label: 'status' },
+          { key: 'acc', label: 'test acc' },
+          { key: 'created', label: 'created' },
+        ],
+        rows: rows.map((r) => ({
+          id: r.id,
+          experiment: `#${r.experimentId} ${r.experimentName}`,
+          label: r.label,
+          role: r.role,
+          status: r.status === 'running' && r.progress ? `running ${Math.round(r.progress.fraction * 100)}%` : r.status,
+          acc: r.results['test.accuracy'] ?? null,
+          created: r.createdAt,
+        })),
+      }),
+    )
+    ctx.out(`${rows.length} of ${total} run${total === 1 ? '' : 's'}`)
+    return 0
+  } finally {
+    await lab.stop()
+  }
+}
+
+async function show(ctx: CommandContext): Promise<number> {
+  const raw = ctx.args[0]
+  if (!raw || !/^\d+$/.test(raw) || Number(raw) < 1) throw new UsageError(`runs show needs a run id, got '${raw ?? ''}'`)
+  const lab = await openLab(ctx, false)
+  try {
+    const run = await lab.call('runs.get', { id: Number(raw) })
+    if (ctx.options.json) {
+      const metrics = await lab.call('runs.metrics', { id: run.id })
+      ctx.out(JSON.stringify({ ...run, metrics }, null, 2))
+      return 0
+    }
+    ctx.out(`run #${run.id}  ${run.label}  [${run.status}]${run.error ? `  ${run.error}` : ''}`)
+    ctx.out(`experiment #${run.experimentId} ${run.experimentName}   role ${run.role}   seed ${run.seed}   backend ${run.backend ?? '-'}`)
+    ctx.out(`created ${run.createdAt}   started ${run.startedAt ?? '-'}   finished ${run.finishedAt ?? '-'}`)
+    if (run.teacherRunId) ctx.out(`teacher: run #${run.teacherRunId}`)
+    ctx.out('\nparameters:')
+    for (const [k, v] of Object.entries(run.params)) ctx.out(`  ${k} = ${formatCell(v)}`)
+    ctx.out('\nresults:')
+    for (const [k, v] of Object.entries(run.results)) ctx.out(`  ${k} = ${formatCell(v)}`)
+    if (run.artifacts.length) {
+      ctx.out('\nartifacts:')
+      for (const a of run.artifacts) ctx.out(`  ${a.kind}  ${a.path}  ${a.bytes} bytes  sha256 ${a.sha256}`)
+    }
+    if (run.logs.length) {
+      ctx.out('\nlog:')
+      for (const l of run.logs) ctx.out(`  ${l.at} ${l.level} ${l.message}`)
+    }
+    return 0
+  } finally {
+    await lab.stop()
+  }
+}

@@ -1,0 +1,35 @@
+/** Plain-text rendering for the terminal. */
+import type { ResultTable } from '../../src-shared/types'
+
+export function formatCell(v: unknown): string {
+  if (v === null || v === undefined) return ''
+  if (typeof v === 'number') {
+    if (Number.isInteger(v)) return String(v)
+    return Math.abs(v) >= 1000 || Math.abs(v) < 1e-3 ? v.toPrecision(4) : v.toFixed(4)
+  }
+  if (typeof v === 'string') return v
+  return JSON.stringify(v)
+}
+
+/** An aligned text table with a header rule. */
+export function textTable(table: ResultTable): string {
+  const header = table.columns.map((c) => c.label)
+  const rows = table.rows.map((r) => table.columns.map((c) => formatCell(r[c.key])))
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)))
+  const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd()
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n')
+}
+
+export function bar(fraction: number, width = 24): string {
+  const f = Math.max(0, Math.min(1, fraction))
+  const full = Math.round(f * width)
+  return `[${'#'.repeat(full)}${'-'.repeat(width - full)}] ${String(Math.round(f * 100)).padStart(3)}%`
+}
+
+export function duration(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return '?'
+  if (seconds < 60) return `${Math.round(seconds)}s`
+  const m = Math.floor(seconds / 60)
+  const s = Math.round(seconds % 60)
+  return m < 60 ? `${m}m${String(s).padStart(2, '0')}s` : `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`
+}

@@ -1,0 +1,125 @@
+/**
+ * `complab`: the command-line adapter over the Lab service (DESIGN §1). No business logic here:
+ * parse arguments, call contract methods, print. Exit 0 on success, 2 on bad input, 1 when a run
+ * failed or anything else went wrong; errors are one line naming the problem.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util'
+import { LabError } from '../../src-shared/contract'
+import { runCommand } from './commands/run'
+import { validateCommand } from './commands/validate'
+import { runsCommand } from './commands/runs'
+import { exportCommand } from './commands/export'
+import { serveCommand } from './commands/serve'
+import { doctorCommand } from './commands/doctor'
+import { UsageError, type CommandContext } from './context'
+
+export const USAGE = `complab — Compression Lab on the command line
+
+Usage:
+  complab run <spec.json>        launch an experiment and follow it to the end
+  complab validate <spec.json>   check a spec and list the runs it would launch
+  complab runs list              list runs   [--status S,S] [--experiment ID] [--role R]
+                                             [--search TEXT] [--sort COL] [--desc] [--limit N] [--json]
+  complab runs show <id>         one run: parameters, results, artifacts, log   [--json]
+  complab export                 a result table  [--runs 1,2,3 | --experiment ID]
+                                             [--format csv|md|latex|json] [--out FILE]
+  complab serve                  serve the UI in a browser  [--host H] [--port P] [--token T]
+  complab doctor                 which backends are present, what is missing, how to fix it
+
+Common options:
+  --db PATH          the SQLite database (default: <data dir>/lab.db)
+  --data-dir DIR     the lab's data folder (default: $XDG_DATA_HOME/compression-lab,
+                     or <db name>-data beside --db)
+  --concurrency N    runs at once for run/serve (default 1)
+  --backend NAME     tensorflow | wasm | cpu (default: the best available)
+  -h, --help         this text
+  -v, --version      the version
+`
+
+const OPTIONS: ParseArgsConfig['options'] = {
+  db: { type: 'string' },
+  'data-dir': { type: 'string' },
+  concurrency: { type: 'string' },
+  backend: { type: 'string' },
+  status: { type: 'string' },
+  experiment: { type: 'string' },
+  role: { type: 'string' },
+  search: { type: 'string' },
+  sort: { type: 'string' },
+  desc: { type: 'boolean' },
+  limit: { type: 'string' },
+  json: { type: 'boolean' },
+  runs: { type: 'string' },
+  format: { type: 'string' },
+  out: { type: 'string' },
+  host: { type: 'string' },
+  port: { type: 'string' },
+  token: { type: 'string' },
+  quiet: { type: 'boolean', short: 'q' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+}
+
+/** Runs the CLI with `argv` (without node and script); returns the exit code. */
+export async function main(argv: string[], io: Pick<CommandContext, 'out' | 'err'> = defaultIo()): Promise<number> {
+  let parsed: ReturnType<typeof parseArgs>
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true })
+  } catch (e) {
+    io.err(`error: ${(e as Error).message.split('\n')[0]}`)
+    return 2
+  }
+  const { values, positionals } = parsed
+  if (values.version) {
+    io.out(await version())
+    return 0
+  }
+  const [command, ...rest] = positionals
+  if (values.help || !command) {
+    io.out(USAGE)
+    return command || values.help ? 0 : 2
+  }
+  const ctx: CommandContext = { ...io, options: values as CommandContext['options'], args: rest }
+  try {
+    switch (command) {
+      case 'run':
+        return await runCommand(ctx)
+      case 'validate':
+        return await validateCommand(ctx)
+      case 'runs':
+        return await runsCommand(ctx)
+      case 'export':
+        return await exportCommand(ctx)
+      case 'serve':
+        return await serveCommand(ctx)
+      case 'doctor':
+        return await doctorCommand(ctx)
+      default:
+        throw new UsageError(`unknown command '${command}' (see complab --help)`)
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`error: ${e.message}`)
+      return 2
+    }
+    if (e instanceof LabError) {
+      io.err(`error: ${e.message}`)
+      return e.code === 'invalid_input' || e.code === 'not_found' ? 2 : 1
+    }
+    io.err(`error: ${(e as Error).message ?? String(e)}`)
+    return 1
+  }
+}
+
+function defaultIo(): Pick<CommandContext, 'out' | 'err'> {
+  return {
+    out: (line: string) => process.stdout.write(line.endsWith('\n') ? line : line + '\n'),
+    err: (line: string) => process.stderr.write(line.endsWith('\n') ? line : line + '\n'),
+  }
+}
+
+async function version(): Promise<string> {
+  const { readFile } = await import('node:fs/promises')
+  const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+  return `complab ${pkg.version}`
+}

@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest'
+import { expandSpec, flattenParams, runParams, stableStringify } from '../../../src-shared/spec/expand'
+import { specJsonSchema } from '../../../src-shared/spec/schema'
+
+const base = {
+  name: 'kd',
+  dataset: { name: 'mnist-10k' },
+  model: { arch: 'mlp', hidden: [16] },
+  training: { epochs: 2, batchSize: 64 },
+}
+
+describe('expandSpec', () => {
+  it('expands a plain training spec over seeds, applying defaults', () => {
+    const r = expandSpec({ ...base, sweep: { seeds: [0, 1, 2] } })
+    if (!r.ok) throw new Error(JSON.stringify(r.issues))
+    expect(r.runs.map((x) => x.key)).toEqual(['run-0', 'run-1', 'run-2'])
+    expect(r.runs.map((x) => x.seed)).toEqual([0, 1, 2])
+    expect(r.runs[0].config.training.learningRate).toBe(1e-3)
+    expect(r.runs[0].config.dataset).toEqual({ name: 'mnist-10k', testFraction: 0.2, splitSeed: 0 })
+    expect(r.runs[0].role).toBe('model')
+  })
+
+  it('builds grid × seeds for distillation with shared teachers and baselines', () => {
+    const r = expandSpec({
+      ...base,
+      method: { kind: 'distill', teacher: { source: 'train', model: { arch: 'mlp', hidden: [64] }, training: { epochs: 3 } } },
+      sweep: { grid: { 'method.temperature': [1, 2, 4], 'method.alpha': [0.5, 0.9] }, seeds: [0, 1] },
+    })
+    if (!r.ok) throw new Error(JSON.stringify(r.issues))
+    const roles = r.runs.map((x) => x.role)
+    // 2 teachers (one per seed), 2 baselines (one per seed), 3×2×2 students.
+    expect(roles.filter((x) => x === 'teacher')).toHaveLength(2)
+    expect(roles.filter((x) => x === 'baseline')).toHaveLength(2)
+    expect(roles.filter((x) => x === 'student')).toHaveLength(12)
+    // Teachers and baselines come first in the queue.
+    expect(roles.slice(0, 4).sort()).toEqual(['baseline', 'baseline', 'teacher', 'teacher'])
+    const teachers = r.runs.filter((x) => x.role === 'teacher')
+    expect(teachers[0].config.training.epochs).toBe(3)
+    expect(teachers[0].config.training.batchSize).toBe(64)
+    for (const s of r.runs.filter((x) => x.role === 'student')) {
+      const teacher = teachers.find((t) => t.seed === s.seed)!
+      expect(s.dependsOn).toEqual([teacher.key])
+      expect(s.config.method).toMatchObject({ kind: 'distill', teacher: { runKey: teacher.key } })
+    }
+    const temps = r.runs.filter((x) => x.role === 'student' && x.seed === 1).map((x) => [x.config.method.kind === 'distill' && x.config.method.temperature, x.sweepPoint['method.alpha']])
+    expect(temps).toEqual([[1, 0.5], [1, 0.9], [2, 0.5], [2, 0.9], [4, 0.5], [4, 0.9]])
+    expect(r.runs.find((x) => x.role === 'student')!.label).toBe('student T=1 α=0.5 seed 0')
+  })
+
+  it('refers to an earlier run as teacher without creating a teacher run', () => {
+    const r = expandSpec({ ...base, method: { kind: 'distill', baseline: false, teacher: { source: 'run', runId: 7 } } })
+    if (!r.ok) throw new Error(JSON.stringify(r.issues))
+    expect(r.runs).toHaveLength(1)
+    expect(r.runs[0].dependsOn).toEqual([])
+    expect(r.runs[0].config.method).toMatchObject({ teacher: { runId: 7 } })
+  })
+
+  it('names every bad field of an invalid spec', () => {
+    const r = expandSpec({
+      name: '',
+      dataset: { name: 'cifar-100' },
+      model: { arch: 'mlp', hidden: [0] },
+      training: { epochs: -1, learningRat: 0.1 },
+    })
+    expect(r.ok).toBe(false)
+    if (r.ok) return
+    const paths = r.issues.map((i) => i.path)
+    expect(paths).toContain('name')
+    expect(paths).toContain('dataset.name')
+    expect(paths).toContain('model.hidden[0]')
+    expect(paths).toContain('training.epochs')
+    expect(r.issues.find((i) => i.path === 'training')?.message).toMatch(/learningRat/)
+  })
+
+  it('reports a grid value that does not validate, naming the axis point', () => {
+    const r = expandSpec({
+      ...base,
+      method: { kind: 'distill', teacher: { source: 'run', runId: 1 } },
+      sweep: { grid: { 'method.temperature': [2, -1] } },
+    })
+    expect(r.ok).toBe(false)
+    if (r.ok) return
+    expect(r.issues).toHaveLength(1)
+    expect(r.issues[0].path).toBe('sweep.grid at T=-1 → method.temperature')
+  })
+
+  it('refuses a grid axis on a field the method does not have', () => {
+    const r = expandSpec({ ...base, sweep: { grid: { 'method.temperature': [2] } } })
+    expect(r.ok).toBe(false)
+    if (r.ok) return
+    expect(r.issues[0].message).toMatch(/temperature/)
+  })
+
+  it('refuses sweeping the sweep itself', () => {
+    const r = expandSpec({ ...base, sweep: { grid: { 'sweep.seeds': [[1]] } } })
+    expect(r.ok).toBe(false)
+  })
+
+  it('flattens params to dotted keys, keeping arrays whole', () => {
+    expect(flattenParams({ a: { b: 1, c: [1, 2] }, d: 'x', e: undefined })).toEqual({ 'a.b': 1, 'a.c': [1, 2], d: 'x' })
+    const r = expandSpec(base)
+    if (!r.ok) throw new Error('invalid')
+    const p = runParams(r.runs[0])
+    expect(p['model.hidden']).toEqual([16])
+    expect(p['method.kind']).toBe('train')
+    expect(p.role).toBe('model')
+    expect(p.seed).toBe(0)
+  })
+
+  it('stableStringify sorts keys', () => {
+    expect(stableStringify({ b: 1, a: [{ d: 1, c: 2 }] })).toBe('{"a":[{"c":2,"d":1}],"b":1}')
+  })
+
+  it('generates a JSON Schema for the launch form', () => {
+    const s = specJsonSchema() as { properties: Record<string, unknown>; required: string[] }
+    expect(Object.keys(s.properties)).toEqual(expect.arrayContaining(['name', 'dataset', 'model', 'training', 'method', 'sweep']))
+    expect(s.required).toEqual(expect.arrayContaining(['name', 'dataset', 'model']))
+  })
+})
