@@ -8,7 +8,7 @@
  * Rounds repeat on fresh copies until the set is `multiplier` × the training set.
  */
 import * as tf from '@tensorflow/tfjs'
-import { seededRandom } from '../../seeded-random'
+import { createRng, type Rng } from '../../random/seeded-rng'
 
 export interface MungeArgs {
   /** Probability of swapping/perturbing each attribute (paper: p = 0.5). */
@@ -76,6 +76,13 @@ function orthonormalise(m: tf.Tensor2D): tf.Tensor2D {
   return tf.tidy(() => tf.linalg.gramSchmidt(tf.transpose(m)) as tf.Tensor2D).transpose() as tf.Tensor2D
 }
 
+/** A draw from N(mean, sd²) (Box–Muller). */
+function normal(rng: Rng, mean: number, sd: number): number {
+  let u = 0
+  while (u === 0) u = rng.next()
+  return mean + sd * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng.next())
+}
+
 /** Buciluǎ 2006, Fig. 2: the MUNGE procedure. Returns `multiplier · n` synthetic rows. */
 export function munge(x: Float32Array, n: number, d: number, args: MungeArgs): { x: Float32Array; stats: MungeStats } {
   if (n < 2) throw new Error('MUNGE needs at least 2 examples')
@@ -102,7 +109,7 @@ export function munge(x: Float32Array, n: number, d: number, args: MungeArgs): {
   const searchSpace = args.pcaDims && args.pcaDims < d ? pcaProject(scaled, n, d, args.pcaDims, args.seed) : scaled
   const nn = nearestNeighbours(searchSpace, n, args.pcaDims && args.pcaDims < d ? args.pcaDims : d)
 
-  const rng = seededRandom(args.seed)
+  const rng = createRng(args.seed)
   const out = new Float32Array(args.multiplier * n * d)
   let swapped = 0
   let total = 0
@@ -117,8 +124,8 @@ export function munge(x: Float32Array, n: number, d: number, args: MungeArgs): {
         const ea = t[i * d + a]
         const eb = t[j * d + a]
         const sd = Math.abs(ea - eb) / args.s
-        t[i * d + a] = rng.normal(eb, sd)
-        t[j * d + a] = rng.normal(ea, sd)
+        t[i * d + a] = normal(rng, eb, sd)
+        t[j * d + a] = normal(rng, ea, sd)
       }
     }
     // Back to the original units.
