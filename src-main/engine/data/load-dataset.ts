@@ -1,0 +1,14 @@
+import type { DatasetSpec } from '../../../src-shared/spec/schema'
+import type { Dataset } from './dataset'
+import { loadIdxDataset } from './idx-dataset'
+import { loadMnist10k } from './mnist-10k'
+
+/** Loads the dataset a run names; relative file paths resolve against `dataDir`. */
+export function loadDataset(spec: DatasetSpec, dataDir: string): Dataset {
+  switch (spec.name) {
+    case 'mnist-10k':
+      return loadMnist10k({ testFraction: spec.testFraction, splitSeed: spec.splitSeed, trainLimit: spec.trainLimit })
+    case 'idx':
+      return loadIdxDataset(spec, dataDir)
+  }
+}
