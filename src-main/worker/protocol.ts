@@ -32,8 +32,20 @@ export type WorkerMessage =
   | { type: 'artifact'; kind: string; path: string; bytes: number; sha256: string }
   | { type: 'result'; results: Record<string, number> }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
+  | { type: 'layers'; phase: 'before' | 'after'; layers: LayerReport[] }
   | { type: 'done' }
   | { type: 'error'; message: string }
+
+/** One row of a per-layer report (params and MACs before/after pruning). */
+export interface LayerReport {
+  name: string
+  /** Layer class, e.g. `dense`, `conv2d`. */
+  kind: string
+  /** Units or filters; null for layers without them (flatten, pooling). */
+  units: number | null
+  params: number
+  macs: number
+}
 
 /** Where the engine sends what happens during a run; the worker forwards it to the scheduler. */
 export interface RunSink {
@@ -43,4 +55,6 @@ export interface RunSink {
   artifact(a: { kind: string; path: string; bytes: number; sha256: string }): void
   result(results: Record<string, number>): void
   log(level: 'info' | 'warn' | 'error', message: string): void
+  /** Per-layer report of the model before and after pruning (stored in the `layers` table). */
+  layers?(phase: 'before' | 'after', layers: LayerReport[]): void
 }

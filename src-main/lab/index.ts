@@ -1,0 +1,130 @@
+/**
+ * The Lab service (DESIGN §1–2): opens the store, recovers and starts the scheduler, and serves
+ * every contract method through one `handle` that validates input and returns envelopes. The
+ * Electron, HTTP/WebSocket and CLI adapters are thin layers over this object.
+ */
+import { mkdirSync } from 'node:fs'
+import { resolve } from 'node:path'
+import {
+  LabError,
+  isMethodName,
+  methodInputs,
+  type Envelope,
+  type ErrorBody,
+  type MethodName,
+  type MethodOutputs,
+} from '../../src-shared/contract'
+import { zodIssues } from '../../src-shared/spec/expand'
+import { forkLauncher } from '../scheduler/fork-launcher'
+import { Scheduler } from '../scheduler/index'
+import { openStore, type Store } from '../store/index'
+import { createEventBus } from './events'
+import { createHandlers, type Handlers } from './handlers'
+import { defaultDataDir, defaultDbPath } from './paths'
+import type { Lab, LabOptions } from './types'
+
+export type { Lab, LabOptions } from './types'
+
+/** Turns anything thrown by a handler into the envelope's error body. */
+export function errorBody(err: unknown): ErrorBody {
+  if (err instanceof LabError) {
+    return err.details === undefined ? { code: err.code, message: err.message } : { code: err.code, message: err.message, details: err.details }
+  }
+  return { code: 'internal', message: err instanceof Error ? err.message : String(err) }
+}
+
+/** Parses `input` with the method's schema; an error names every bad field. */
+function parseInput<M extends MethodName>(method: M, input: unknown): unknown {
+  const parsed = methodInputs[method].safeParse(input === undefined ? {} : input)
+  if (parsed.success) return parsed.data
+  const issues = zodIssues(parsed.error)
+  const text = issues.map((i) => `${i.path}: ${i.message}`).join('; ')
+  throw new LabError('invalid_input', `invalid input for ${method}: ${text}`, parsed.error.issues)
+}
+
+function createDataDir(dataDir: string): void {
+  try {
+    mkdirSync(dataDir, { recursive: true })
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code === 'EACCES' ? 'permission denied' : err instanceof Error ? err.message : String(err)
+    throw new Error(`cannot create the data folder ${dataDir}: ${reason}`)
+  }
+}
+
+/**
+ * Opens the lab: data folder, database (migrated), and, unless `schedule: false`, start-up
+ * recovery (runs left `running` become `interrupted`) and the scheduler. Throws a one-line error
+ * when the database cannot be opened or migrated.
+ */
+export async function createLab(options: LabOptions = {}): Promise<Lab> {
+  const dataDir = resolve(options.dataDir ?? defaultDataDir())
+  createDataDir(dataDir)
+  const dbPath = options.dbPath === ':memory:' ? ':memory:' : resolve(options.dbPath ?? defaultDbPath(dataDir))
+  const store: Store = openStore(dbPath, { nativeBinding: options.nativeBinding })
+  const concurrency = Math.max(1, Math.floor(options.concurrency ?? 1))
+  const events = createEventBus((err) => {
+    process.emitWarning(`an event subscriber threw: ${err instanceof Error ? err.message : String(err)}`)
+  })
+  const schedule = options.schedule !== false
+  let scheduler: Scheduler
+  try {
+    scheduler = new Scheduler({
+      store,
+      // A lab that does not schedule never starts a worker; do not look for the entry file then.
+      launcher: options.launcher ?? (schedule ? forkLauncher() : { spawn: () => { throw new Error('this lab does not run workers') } }),
+      dataDir,
+      emit: (event, payload) => events.emit(event, payload),
+      concurrency,
+      backend: options.backend,
+      heartbeatTimeoutMs: options.heartbeatTimeoutMs,
+    })
+    // Recovery happens only in a lab that schedules: a read-only CLI command must not mark the
+    // runs of a lab running in another process as interrupted.
+    if (schedule) scheduler.start()
+  } catch (err) {
+    store.close()
+    throw err
+  }
+  const handlers: Handlers = createHandlers({ store, scheduler, events, dataDir, concurrency })
+  let stopped: Promise<void> | null = null
+
+  const handle = async (method: string, input: unknown): Promise<Envelope<unknown>> => {
+    try {
+      if (stopped) throw new LabError('unavailable', 'the lab has stopped')
+      if (!isMethodName(method)) throw new LabError('not_found', `unknown method "${method}"`)
+      const parsed = parseInput(method, input)
+      const handler = handlers[method] as (input: unknown) => unknown
+      return { ok: true, data: await handler(parsed) }
+    } catch (err) {
+      return { ok: false, error: errorBody(err) }
+    }
+  }
+
+  const lab: Lab = {
+    dbPath,
+    dataDir,
+    handle,
+    async call<M extends MethodName>(method: M, input: unknown): Promise<MethodOutputs[M]> {
+      const envelope = await handle(method, input)
+      if (!envelope.ok) throw new LabError(envelope.error.code, envelope.error.message, envelope.error.details)
+      return envelope.data as MethodOutputs[M]
+    },
+    subscribe: (event, handler) => events.subscribe(event, handler),
+    async idle(experimentId?: number): Promise<void> {
+      if (schedule) return scheduler.idle(experimentId)
+      // Not scheduling here: another lab process may be running the queue; watch the database.
+      while (!stopped && store.runs.activeCount(experimentId) > 0) await new Promise((r) => setTimeout(r, 500))
+    },
+    stop(): Promise<void> {
+      stopped ??= (async () => {
+        try {
+          await scheduler.stop()
+        } finally {
+          store.close()
+        }
+      })()
+      return stopped
+    },
+  }
+  return lab
+}

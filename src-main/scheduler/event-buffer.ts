@@ -1,0 +1,126 @@
+/**
+ * Batches what workers stream (DESIGN §1: workers never write; the scheduler writes their events
+ * in batched transactions). Messages are buffered per run and written together every ~200 ms and
+ * whenever a run settles; the contract events go out after the transaction has committed, so a
+ * client that reacts to an event by querying the store sees the data.
+ */
+import type { EventName, EventPayloads } from '../../src-shared/contract'
+import type { MetricPoint, RunProgress } from '../../src-shared/types'
+import type { Store } from '../store/index'
+import type { LayerReport, WorkerMessage } from '../worker/protocol'
+
+export type Emit = <E extends EventName>(event: E, payload: EventPayloads[E]) => void
+
+type Level = 'info' | 'warn' | 'error'
+
+/** Everything one run has sent since the last flush. */
+export class RunEventBuffer {
+  metrics: MetricPoint[] = []
+  logs: { at: string; level: Level; message: string }[] = []
+  artifacts: { kind: string; path: string; bytes: number; sha256: string; at: string }[] = []
+  results: Record<string, number> | null = null
+  layers: { phase: 'before' | 'after'; layers: LayerReport[] }[] = []
+  progress: RunProgress | null = null
+  heartbeatAt: string | null = null
+  backend: string | null = null
+
+  constructor(readonly runId: number) {}
+
+  /** Buffers a data message; returns false for control messages (ready, done, error). */
+  add(message: WorkerMessage, at: string = new Date().toISOString()): boolean {
+    switch (message.type) {
+      case 'heartbeat':
+        this.heartbeatAt = at
+        return true
+      case 'backend':
+        this.backend = message.name
+        return true
+      case 'progress': {
+        const { type: _type, ...progress } = message
+        this.progress = progress
+        return true
+      }
+      case 'metric':
+        this.metrics.push(...message.points)
+        return true
+      case 'artifact':
+        this.artifacts.push({ kind: message.kind, path: message.path, bytes: message.bytes, sha256: message.sha256, at })
+        return true
+      case 'result':
+        this.results = { ...(this.results ?? {}), ...message.results }
+        return true
+      case 'log':
+        this.logs.push({ at, level: message.level, message: message.message })
+        return true
+      case 'layers':
+        this.layers.push({ phase: message.phase, layers: message.layers })
+        return true
+      default:
+        return false
+    }
+  }
+
+  get empty(): boolean {
+    return (
+      !this.metrics.length &&
+      !this.logs.length &&
+      !this.artifacts.length &&
+      !this.layers.length &&
+      this.results === null &&
+      this.progress === null &&
+      this.heartbeatAt === null &&
+      this.backend === null
+    )
+  }
+
+  /** Writes the buffer (inside the caller's transaction) and returns the events to emit after commit. */
+  write(store: Store, emit: Emit): (() => void)[] {
+    const runId = this.runId
+    const events: (() => void)[] = []
+    if (this.backend !== null) store.runs.setBackend(runId, this.backend)
+    if (this.heartbeatAt !== null) store.runs.setHeartbeat(runId, this.heartbeatAt)
+    if (this.metrics.length) {
+      store.metrics.add(runId, this.metrics)
+      const points = this.metrics
+      events.push(() => emit('run.metric', { runId, points }))
+    }
+    for (const a of this.artifacts) store.outputs.addArtifact(runId, a, a.at)
+    if (this.results) store.outputs.setResults(runId, this.results)
+    for (const l of this.layers) store.outputs.setLayers(runId, l.phase, l.layers)
+    for (const line of this.logs) {
+      store.outputs.addLog(runId, line)
+      events.push(() => emit('run.log', { runId, level: line.level, message: line.message }))
+    }
+    if (this.progress) {
+      store.runs.setProgress(runId, this.progress)
+      const progress = this.progress
+      events.push(() => emit('run.progress', { runId, ...progress }))
+    }
+    this.clear()
+    return events
+  }
+
+  private clear(): void {
+    this.metrics = []
+    this.logs = []
+    this.artifacts = []
+    this.results = null
+    this.layers = []
+    this.progress = null
+    this.heartbeatAt = null
+    this.backend = null
+  }
+}
+
+/**
+ * Writes every non-empty buffer, plus `also` (e.g. a status change), in one transaction, then
+ * emits the contract events in order.
+ */
+export function flushBuffers(store: Store, emit: Emit, buffers: Iterable<RunEventBuffer>, also?: () => (() => void)[]): void {
+  const pending: (() => void)[] = []
+  store.transaction(() => {
+    for (const b of buffers) if (!b.empty) pending.push(...b.write(store, emit))
+    if (also) pending.push(...also())
+  })
+  for (const fire of pending) fire()
+}

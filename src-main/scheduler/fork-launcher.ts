@@ -1,0 +1,99 @@
+/**
+ * Headless worker launcher: `child_process.fork` of the worker entry (DESIGN §1). From source
+ * the entry is TypeScript and runs under tsx; bundled, it is `worker.js` beside the main bundle.
+ */
+import { fork, type ChildProcess } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import type { ParentMessage, WorkerMessage } from '../worker/protocol'
+import type { WorkerHandle, WorkerLauncher } from './launcher'
+
+/** How much of a worker's stderr is kept to explain a crash. */
+const STDERR_TAIL_BYTES = 4096
+
+/** A worker handle that can also say what the worker last wrote to stderr. */
+export interface ForkedWorker extends WorkerHandle {
+  stderrTail(): string
+}
+
+/**
+ * The worker entry for the way the lab is running: `src-main/worker/index.ts` from source
+ * (this module is a `.ts` file), `worker.js` next to the bundled module otherwise.
+ */
+export function resolveWorkerEntry(moduleUrl: string = import.meta.url): string {
+  const here = new URL(moduleUrl)
+  if (here.pathname.endsWith('.ts')) return fileURLToPath(new URL('../worker/index.ts', here))
+  return fileURLToPath(new URL('./worker.js', here))
+}
+
+function forkedHandle(child: ChildProcess): ForkedWorker {
+  let tail = ''
+  child.stderr?.setEncoding('utf8')
+  child.stderr?.on('data', (chunk: string) => {
+    // Pass it through (a developer running the lab sees worker errors) and keep the end of it.
+    process.stderr.write(chunk)
+    tail = (tail + chunk).slice(-STDERR_TAIL_BYTES)
+  })
+  // A send to a dead child emits 'error'; the exit handler reports the failure.
+  child.on('error', () => {})
+  return {
+    get pid() {
+      return child.pid
+    },
+    send(message: ParentMessage) {
+      if (child.connected) child.send(message)
+    },
+    onMessage(handler) {
+      child.on('message', (m) => handler(m as WorkerMessage))
+    },
+    onExit(handler) {
+      let called = false
+      const once = (code: number | null, signal: string | null): void => {
+        if (called) return
+        called = true
+        handler(code, signal)
+      }
+      child.once('exit', (code, signal) => once(code, signal))
+      // fork itself failed (e.g. no such executable): 'exit' may never come.
+      child.once('error', (err) => {
+        if (child.pid === undefined) {
+          tail += `\n${err.message}`
+          once(null, null)
+        }
+      })
+    },
+    kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+    },
+    stderrTail() {
+      return tail
+    },
+  }
+}
+
+/** tsx's loader as an absolute URL, so a worker started from any working directory finds it. */
+function tsxImport(): string {
+  try {
+    return pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href
+  } catch {
+    return 'tsx'
+  }
+}
+
+/** Starts each worker with `child_process.fork(entry)`; `.ts` entries run under tsx. */
+export function forkLauncher(entry: string = resolveWorkerEntry()): WorkerLauncher {
+  if (!existsSync(entry)) throw new Error(`worker entry ${entry} does not exist`)
+  const execArgv = entry.endsWith('.ts') ? ['--import', tsxImport()] : []
+  return {
+    spawn(): ForkedWorker {
+      const child = fork(entry, [], {
+        execArgv,
+        stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
+        serialization: 'advanced',
+        env: { ...process.env },
+      })
+      return forkedHandle(child)
+    },
+  }
+}

@@ -1,0 +1,364 @@
+/**
+ * The scheduler (DESIGN §1): takes queued runs from SQLite in order, starts one worker process
+ * per run (at most `concurrency` at once, each only when the runs it depends on have finished),
+ * writes what the workers stream in batched transactions, and settles every run exactly once.
+ */
+import { mkdirSync } from 'node:fs'
+import { LabError } from '../../src-shared/contract'
+import type { RunStatus } from '../../src-shared/types'
+import { runArtifactDir } from '../lab/paths'
+import { INTERRUPTED_REASON, type RunRecord, type Store } from '../store/index'
+import type { RunJob, WorkerMessage } from '../worker/protocol'
+import { flushBuffers, RunEventBuffer, type Emit } from './event-buffer'
+import type { WorkerHandle, WorkerLauncher } from './launcher'
+
+export type { Emit } from './event-buffer'
+
+export interface SchedulerOptions {
+  store: Store
+  launcher: WorkerLauncher
+  dataDir: string
+  emit: Emit
+  /** Runs executing at once (default 1). */
+  concurrency?: number
+  /** Backend override passed to every worker. */
+  backend?: string
+  /** No message from a started worker for this long → it is killed and the run fails (default 60 s). */
+  heartbeatTimeoutMs?: number
+  /** A worker that has not said `ready` after this long is killed (default: max(heartbeat timeout, 120 s)). */
+  startTimeoutMs?: number
+  /** How often buffered worker events are written (default 200 ms). */
+  flushIntervalMs?: number
+}
+
+type TerminalStatus = Exclude<RunStatus, 'queued' | 'running'>
+
+/** Why the scheduler ended a worker itself; decides the status when the process exits. */
+type EndReason = 'cancel' | 'stop' | 'heartbeat' | 'start-timeout' | 'lingered'
+
+interface ActiveRun {
+  run: RunRecord
+  handle: WorkerHandle
+  buffer: RunEventBuffer
+  ready: boolean
+  settled: boolean
+  endReason: EndReason | null
+  lastSeen: number
+  timers: NodeJS.Timeout[]
+  exited: Promise<void>
+}
+
+/** Statuses after which a dependent run can never start. */
+const DEAD_END: readonly RunStatus[] = ['failed', 'cancelled', 'interrupted']
+
+function dependencyFailure(id: number, status: RunStatus | undefined): string {
+  if (status === undefined) return `teacher run #${id} failed: it no longer exists`
+  if (status === 'failed') return `teacher run #${id} failed`
+  return `teacher run #${id} failed: it was ${status}`
+}
+
+function lastLine(text: string): string {
+  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean)
+  return lines.length ? lines[lines.length - 1] : ''
+}
+
+export class Scheduler {
+  private readonly store: Store
+  private readonly launcher: WorkerLauncher
+  private readonly emit: Emit
+  private readonly concurrency: number
+  private readonly heartbeatTimeoutMs: number
+  private readonly startTimeoutMs: number
+  private readonly active = new Map<number, ActiveRun>()
+  private readonly idleWaiters = new Set<{ experimentId?: number; resolve: () => void }>()
+  private flushTimer: NodeJS.Timeout | null = null
+  private pumpScheduled = false
+  private running = false
+  private stopping = false
+
+  constructor(private readonly options: SchedulerOptions) {
+    this.store = options.store
+    this.launcher = options.launcher
+    this.emit = options.emit
+    this.concurrency = Math.max(1, Math.floor(options.concurrency ?? 1))
+    this.heartbeatTimeoutMs = options.heartbeatTimeoutMs ?? 60_000
+    this.startTimeoutMs = options.startTimeoutMs ?? Math.max(this.heartbeatTimeoutMs, 120_000)
+  }
+
+  /**
+   * Start-up recovery, then work: any run still marked `running` was left by a lab that died or
+   * stopped, so it becomes `interrupted` (its metrics stay); queued runs start again.
+   */
+  start(): number[] {
+    if (this.running) return []
+    this.stopping = false
+    const interrupted = this.store.runs.interruptRunning(INTERRUPTED_REASON)
+    for (const runId of interrupted) this.emit('run.status', { runId, status: 'interrupted', error: INTERRUPTED_REASON })
+    this.running = true
+    this.flushTimer = setInterval(() => this.flush(), this.options.flushIntervalMs ?? 200)
+    this.flushTimer.unref()
+    this.wake()
+    return interrupted
+  }
+
+  /** Runs currently executing in a worker of this scheduler. */
+  activeRunIds(): number[] {
+    return [...this.active.keys()]
+  }
+
+  /** Looks at the queue soon (after a launch, a settle, a cancel). */
+  wake(): void {
+    if (!this.running || this.stopping || this.pumpScheduled) return
+    this.pumpScheduled = true
+    setImmediate(() => {
+      this.pumpScheduled = false
+      this.pump()
+    })
+  }
+
+  /**
+   * Cancels a run: a queued one is marked cancelled, a running one has its process killed and
+   * settles as cancelled. Resolves with the run's final status.
+   */
+  async cancel(runId: number): Promise<RunStatus> {
+    const run = this.store.runs.get(runId)
+    if (!run) throw new LabError('not_found', `run #${runId} does not exist`)
+    const active = this.active.get(runId)
+    if (active) {
+      if (!active.settled) {
+        active.endReason ??= 'cancel'
+        active.handle.kill()
+      }
+      await active.exited
+      return this.store.runs.get(runId)?.status ?? 'cancelled'
+    }
+    if (run.status === 'queued') {
+      if (this.store.runs.settle(runId, 'cancelled', null)) {
+        this.emit('run.status', { runId, status: 'cancelled', error: null })
+      }
+      this.afterChange()
+      return this.store.runs.get(runId)?.status ?? 'cancelled'
+    }
+    if (run.status === 'running') {
+      throw new LabError('conflict', `run #${runId} is running in another lab process; cancel it there`)
+    }
+    throw new LabError('conflict', `run #${runId} is already ${run.status}`)
+  }
+
+  /** Resolves when no run (of one experiment, or at all) is queued or running. */
+  idle(experimentId?: number): Promise<void> {
+    if (this.store.runs.activeCount(experimentId) === 0) return Promise.resolve()
+    return new Promise((resolve) => this.idleWaiters.add({ experimentId, resolve }))
+  }
+
+  /**
+   * Kills every worker; their runs become `interrupted` (queued runs stay queued for the next
+   * start). Resolves when every worker has exited and its events are written.
+   */
+  async stop(): Promise<void> {
+    if (!this.running) return
+    this.stopping = true
+    const exits: Promise<void>[] = []
+    for (const a of this.active.values()) {
+      if (!a.settled) a.endReason ??= 'stop'
+      a.handle.kill()
+      exits.push(a.exited)
+    }
+    // A handle that never reports its exit must not hold the lab open.
+    await Promise.race([Promise.all(exits), new Promise((r) => setTimeout(r, 10_000).unref())])
+    for (const a of this.active.values()) this.finish(a, 'interrupted', INTERRUPTED_REASON)
+    this.active.clear()
+    if (this.flushTimer) clearInterval(this.flushTimer)
+    this.flushTimer = null
+    this.running = false
+    for (const w of this.idleWaiters) w.resolve()
+    this.idleWaiters.clear()
+  }
+
+  private flush(): void {
+    const buffers = [...this.active.values()].map((a) => a.buffer)
+    if (buffers.some((b) => !b.empty)) flushBuffers(this.store, this.emit, buffers)
+  }
+
+  private pump(): void {
+    if (!this.running || this.stopping) return
+    while (this.active.size < this.concurrency) {
+      const next = this.nextRunnable()
+      if (!next) break
+      this.launch(next)
+    }
+    this.checkIdle()
+  }
+
+  /**
+   * The oldest queued run whose dependencies have all finished. Queued runs whose dependency can
+   * never finish fail on the way (which in turn fails their own dependents on the next look).
+   */
+  private nextRunnable(): RunRecord | undefined {
+    for (;;) {
+      let failedOne = false
+      for (const run of this.store.runs.queued()) {
+        if (this.active.has(run.id)) continue
+        const deps = this.store.runs.statuses(run.dependsOn)
+        const blocker = run.dependsOn.find((id) => !deps.has(id) || DEAD_END.includes(deps.get(id) as RunStatus))
+        if (blocker !== undefined) {
+          const error = dependencyFailure(blocker, deps.get(blocker))
+          if (this.store.runs.settle(run.id, 'failed', error)) this.emit('run.status', { runId: run.id, status: 'failed', error })
+          failedOne = true
+          continue
+        }
+        if (run.dependsOn.every((id) => deps.get(id) === 'finished')) return run
+      }
+      if (!failedOne) return undefined
+    }
+  }
+
+  private job(run: RunRecord): RunJob {
+    const artifactDir = runArtifactDir(this.options.dataDir, run.id)
+    mkdirSync(artifactDir, { recursive: true })
+    const job: RunJob = { runId: run.id, config: run.config, artifactDir, dataDir: this.options.dataDir }
+    if (this.options.backend) job.backend = this.options.backend
+    if (run.config.method.kind === 'distill') {
+      const teacherId = run.teacherRunId
+      if (teacherId === null) throw new Error('distillation run has no teacher run')
+      const model = this.store.outputs.modelArtifact(teacherId)
+      if (!model) throw new Error(`teacher run #${teacherId} has no saved model (model.json)`)
+      job.teacherModelPath = model.path
+    }
+    return job
+  }
+
+  private launch(run: RunRecord): void {
+    let job: RunJob
+    try {
+      job = this.job(run)
+    } catch (err) {
+      const error = err instanceof Error ? err.message : String(err)
+      if (this.store.runs.settle(run.id, 'failed', error)) this.emit('run.status', { runId: run.id, status: 'failed', error })
+      return
+    }
+    if (!this.store.runs.start(run.id)) return
+    this.emit('run.status', { runId: run.id, status: 'running', error: null })
+
+    let handle: WorkerHandle
+    try {
+      handle = this.launcher.spawn()
+    } catch (err) {
+      const error = `could not start a worker: ${err instanceof Error ? err.message : String(err)}`
+      if (this.store.runs.settle(run.id, 'failed', error)) this.emit('run.status', { runId: run.id, status: 'failed', error })
+      return
+    }
+    let exited!: () => void
+    const active: ActiveRun = {
+      run,
+      handle,
+      buffer: new RunEventBuffer(run.id),
+      ready: false,
+      settled: false,
+      endReason: null,
+      lastSeen: Date.now(),
+      timers: [],
+      exited: new Promise<void>((resolve) => (exited = resolve)),
+    }
+    this.active.set(run.id, active)
+
+    handle.onMessage((message) => this.onMessage(active, job, message))
+    handle.onExit((code, signal) => {
+      this.onExit(active, code, signal)
+      exited()
+    })
+    active.timers.push(
+      setTimeout(() => {
+        if (!active.ready && !active.settled) this.end(active, 'start-timeout')
+      }, this.startTimeoutMs),
+    )
+    const every = Math.max(50, Math.min(1000, Math.floor(this.heartbeatTimeoutMs / 4)))
+    active.timers.push(
+      setInterval(() => {
+        if (active.ready && !active.settled && Date.now() - active.lastSeen > this.heartbeatTimeoutMs) this.end(active, 'heartbeat')
+      }, every),
+    )
+  }
+
+  private end(active: ActiveRun, reason: EndReason): void {
+    active.endReason ??= reason
+    active.handle.kill()
+  }
+
+  private onMessage(active: ActiveRun, job: RunJob, message: WorkerMessage): void {
+    active.lastSeen = Date.now()
+    if (active.settled) return
+    if (active.buffer.add(message)) return
+    switch (message.type) {
+      case 'ready':
+        if (!active.ready) {
+          active.ready = true
+          active.handle.send({ type: 'start', job })
+        }
+        return
+      case 'done':
+        this.finish(active, 'finished', null)
+        // The worker exits by itself right after `done`; make sure it does.
+        active.timers.push(setTimeout(() => this.end(active, 'lingered'), 5000))
+        return
+      case 'error':
+        this.finish(active, 'failed', message.message || 'the run failed')
+        active.timers.push(setTimeout(() => this.end(active, 'lingered'), 5000))
+        return
+    }
+  }
+
+  private onExit(active: ActiveRun, code: number | null, signal: string | null): void {
+    for (const t of active.timers) clearTimeout(t)
+    if (!active.settled) {
+      const [status, error] = this.exitOutcome(active, code, signal)
+      this.finish(active, status, error)
+    }
+    this.active.delete(active.run.id)
+    this.afterChange()
+  }
+
+  /** Any exit before `done` is a failure, unless the lab itself ended the worker. */
+  private exitOutcome(active: ActiveRun, code: number | null, signal: string | null): [TerminalStatus, string | null] {
+    switch (active.endReason) {
+      case 'cancel':
+        return ['cancelled', null]
+      case 'stop':
+        return ['interrupted', INTERRUPTED_REASON]
+      case 'heartbeat':
+        return ['failed', `worker stopped responding (no heartbeat for ${Math.round(this.heartbeatTimeoutMs / 1000)} s)`]
+      case 'start-timeout':
+        return ['failed', `worker did not start within ${Math.round(this.startTimeoutMs / 1000)} s`]
+      default: {
+        const tail = 'stderrTail' in active.handle ? lastLine((active.handle as { stderrTail(): string }).stderrTail()) : ''
+        const why = signal ? `worker killed by ${signal}` : `worker exited with code ${code ?? 'unknown'} before finishing`
+        return ['failed', tail ? `${why}: ${tail}` : why]
+      }
+    }
+  }
+
+  /** Writes the run's buffered events and its final status in one transaction, once. */
+  private finish(active: ActiveRun, status: TerminalStatus, error: string | null): void {
+    if (active.settled) return
+    active.settled = true
+    const runId = active.run.id
+    flushBuffers(this.store, this.emit, [active.buffer], () =>
+      this.store.runs.settle(runId, status, error) ? [() => this.emit('run.status', { runId, status, error })] : [],
+    )
+  }
+
+  private afterChange(): void {
+    this.wake()
+    this.checkIdle()
+  }
+
+  private checkIdle(): void {
+    if (!this.idleWaiters.size) return
+    for (const w of [...this.idleWaiters]) {
+      if (this.store.runs.activeCount(w.experimentId) === 0) {
+        this.idleWaiters.delete(w)
+        w.resolve()
+      }
+    }
+  }
+}

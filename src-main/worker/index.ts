@@ -1,0 +1,103 @@
+/**
+ * The run worker's entry (DESIGN §1): one run per process. It says `ready`, waits for `start`,
+ * runs the engine and streams what happens to the scheduler. It never opens SQLite.
+ *
+ * Headless it is started with `child_process.fork` (`process.send`); in Electron as a
+ * `utilityProcess` (`process.parentPort`). The file is the same.
+ */
+import { executeRun } from '../engine/index'
+import type { ParentMessage, RunJob, RunSink, WorkerMessage } from './protocol'
+
+/** How often the worker proves it is alive; the scheduler's timeout is much longer. */
+const HEARTBEAT_MS = 2000
+
+interface ParentPort {
+  postMessage(message: unknown): void
+  on(event: 'message', handler: (e: { data: unknown }) => void): void
+}
+
+function channel(): { send(m: WorkerMessage): void; onMessage(h: (m: ParentMessage) => void): void } {
+  const port = (process as NodeJS.Process & { parentPort?: ParentPort }).parentPort
+  if (port) {
+    return {
+      send: (m) => port.postMessage(m),
+      onMessage: (h) => port.on('message', (e) => h(e.data as ParentMessage)),
+    }
+  }
+  if (!process.send) {
+    process.stderr.write('the run worker must be started by the lab (no IPC channel)\n')
+    process.exit(2)
+  }
+  return {
+    send: (m) => {
+      // A closed channel means the lab is gone; the 'disconnect' handler ends this process.
+      if (process.connected) process.send?.(m)
+    },
+    onMessage: (h) => process.on('message', (m) => h(m as ParentMessage)),
+  }
+}
+
+function describe(err: unknown): string {
+  if (err instanceof Error) return err.message || err.name
+  return String(err)
+}
+
+/** Waits until the IPC queue has drained so `done` or `error` is not lost by exiting. */
+function flushAndExit(code: number): void {
+  if (process.send && process.connected) {
+    process.send({ type: 'heartbeat' } satisfies WorkerMessage, () => process.exit(code))
+    setTimeout(() => process.exit(code), 2000).unref()
+  } else {
+    // utilityProcess: give postMessage a moment to leave before the process ends.
+    setTimeout(() => process.exit(code), 200)
+  }
+}
+
+function main(): void {
+  const ipc = channel()
+  const heartbeat = setInterval(() => ipc.send({ type: 'heartbeat' }), HEARTBEAT_MS)
+  // Orphaned (the lab died or killed the channel): stop training at once.
+  process.on('disconnect', () => process.exit(1))
+
+  const sink: RunSink = {
+    backend: (name) => ipc.send({ type: 'backend', name }),
+    progress: (p) => ipc.send({ type: 'progress', ...p }),
+    metrics: (points) => ipc.send({ type: 'metric', points }),
+    artifact: (a) => ipc.send({ type: 'artifact', ...a }),
+    result: (results) => ipc.send({ type: 'result', results }),
+    log: (level, message) => ipc.send({ type: 'log', level, message }),
+    layers: (phase, layers) => ipc.send({ type: 'layers', phase, layers }),
+  }
+
+  let ended = false
+  const fail = (err: unknown): void => {
+    if (ended) return
+    ended = true
+    clearInterval(heartbeat)
+    ipc.send({ type: 'error', message: describe(err) })
+    flushAndExit(1)
+  }
+  // An error thrown outside the engine's promise (a timer, a stream) still fails the run with its message.
+  process.on('uncaughtException', fail)
+  process.on('unhandledRejection', fail)
+
+  let started = false
+  ipc.onMessage((message) => {
+    if (message.type !== 'start' || started) return
+    started = true
+    const job: RunJob = message.job
+    executeRun(job, sink).then(
+      () => {
+        if (ended) return
+        ended = true
+        clearInterval(heartbeat)
+        ipc.send({ type: 'done' })
+        flushAndExit(0)
+      },
+      fail,
+    )
+  })
+  ipc.send({ type: 'ready' })
+}
+
+main()
