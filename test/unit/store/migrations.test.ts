@@ -1,0 +1,120 @@
+import { chmodSync, existsSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import { afterEach, describe, expect, it } from 'vitest'
+import { MigrationError, migrate, readMigrationFiles } from '../../../src-main/store/migrate'
+import { MIGRATIONS, type Migration } from '../../../src-main/store/migrations/index'
+import { DatabaseOpenError, openDatabase } from '../../../src-main/store/open'
+import { openStore } from '../../../src-main/store/index'
+import { tempDir } from './helpers'
+
+const dirs: { cleanup(): void }[] = []
+afterEach(() => {
+  while (dirs.length) dirs.pop()?.cleanup()
+})
+function temp(): string {
+  const t = tempDir()
+  dirs.push(t)
+  return t.dir
+}
+
+function tableNames(db: Database.Database): string[] {
+  return (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((r) => r.name)
+}
+
+describe('migrations', () => {
+  it('the embedded SQL is exactly the .sql files on disk, every file listed once', () => {
+    const files = readMigrationFiles(new URL('../../../src-main/store/migrations/', import.meta.url))
+    expect(files.length).toBeGreaterThan(0)
+    expect(MIGRATIONS.map((m) => m.name)).toEqual(files.map((f) => f.name))
+    for (const [i, m] of MIGRATIONS.entries()) {
+      expect(m.version).toBe(files[i].version)
+      expect(m.sql).toBe(files[i].sql)
+    }
+  })
+
+  it('applies every migration once and records it', () => {
+    const path = join(temp(), 'lab.db')
+    const db = openDatabase(path)
+    const recorded = db.prepare('SELECT version, name, applied_at FROM schema_migrations').all() as { version: number; name: string; applied_at: string }[]
+    expect(recorded.map((r) => r.name)).toEqual(MIGRATIONS.map((m) => m.name))
+    expect(recorded[0].applied_at).toMatch(/^\d{4}-\d\d-\d\dT/)
+    expect(tableNames(db)).toEqual(
+      expect.arrayContaining(['experiments', 'runs', 'metrics', 'results', 'layers', 'artifacts', 'tags', 'notes', 'logs', 'schema_migrations']),
+    )
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal')
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1)
+    expect(db.pragma('busy_timeout', { simple: true })).toBe(5000)
+    db.close()
+    // Reopening applies nothing again.
+    const again = new Database(path)
+    expect(migrate(again, MIGRATIONS)).toEqual([])
+    expect((again.prepare('SELECT count(*) AS n FROM schema_migrations').get() as { n: number }).n).toBe(MIGRATIONS.length)
+    again.close()
+  })
+
+  it('a failing migration rolls back completely and stops start-up with an error naming it', () => {
+    const path = join(temp(), 'lab.db')
+    const broken: Migration[] = [
+      ...MIGRATIONS,
+      {
+        version: 900,
+        name: '0900_broken',
+        // The first statement succeeds, the second fails: the table must not survive.
+        sql: 'CREATE TABLE half_done (x INTEGER);\nALTER TABLE no_such_table ADD COLUMN y TEXT;',
+      },
+      { version: 901, name: '0901_after', sql: 'CREATE TABLE after_broken (x INTEGER);' },
+    ]
+    let error: unknown
+    try {
+      openDatabase(path, { migrations: broken })
+    } catch (err) {
+      error = err
+    }
+    expect(error).toBeInstanceOf(MigrationError)
+    expect((error as Error).message).toMatch(/^database migration 0900_broken failed: no such table: no_such_table/)
+    expect((error as MigrationError).migration).toBe('0900_broken')
+    // The good migrations before it were kept; the broken one and those after it were not applied.
+    const db = new Database(path)
+    const names = (db.prepare('SELECT name FROM schema_migrations ORDER BY version').all() as { name: string }[]).map((r) => r.name)
+    expect(names).toEqual(MIGRATIONS.map((m) => m.name))
+    expect(tableNames(db)).not.toContain('half_done')
+    expect(tableNames(db)).not.toContain('after_broken')
+    db.close()
+    // openStore surfaces the same error: the lab does not start.
+    expect(() => openStore(path, { migrations: broken })).toThrow(/migration 0900_broken failed/)
+  })
+
+  it('refuses a database written by a newer lab', () => {
+    const path = join(temp(), 'lab.db')
+    openDatabase(path, { migrations: [...MIGRATIONS, { version: 999, name: '0999_future', sql: 'CREATE TABLE future (x INTEGER);' }] }).close()
+    expect(() => openDatabase(path)).toThrow(/newer Compression Lab \(migration 0999_future\)/)
+  })
+})
+
+describe('opening the database', () => {
+  it('says in one line when the directory does not exist', () => {
+    const path = join(temp(), 'missing', 'deeper', 'lab.db')
+    expect(() => openDatabase(path)).toThrow(DatabaseOpenError)
+    expect(() => openDatabase(path)).toThrow(`cannot open database ${path}: directory does not exist`)
+    expect(existsSync(join(temp(), 'missing'))).toBe(false)
+  })
+
+  it('says so when the path is a directory or not a database', () => {
+    const dir = temp()
+    expect(() => openDatabase(dir)).toThrow(`cannot open database ${dir}: it is a directory`)
+    const notDb = join(dir, 'notes.txt')
+    writeFileSync(notDb, 'hello, this is not SQLite '.repeat(100))
+    expect(() => openDatabase(notDb)).toThrow(`cannot open database ${notDb}: file is not a database`)
+  })
+
+  it.skipIf(process.getuid?.() === 0)('says permission denied for a read-only directory (skipped as root: root may write anywhere)', () => {
+    const dir = temp()
+    chmodSync(dir, 0o500)
+    try {
+      expect(() => openDatabase(join(dir, 'lab.db'))).toThrow(/^cannot open database .*lab\.db: permission denied/)
+    } finally {
+      chmodSync(dir, 0o700)
+    }
+  })
+})
