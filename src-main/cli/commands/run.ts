@@ -20,6 +20,15 @@ export async function runCommand(ctx: CommandContext): Promise<number> {
   const lab = await openLab(ctx, true)
   const tty = process.stderr.isTTY === true && !quiet
   const labels = new Map<number, string>()
+  // Events can arrive before experiments.launch returns: hold them until the run ids are known.
+  let pending: (() => void)[] | null = []
+  const ours = (runId: number, replay: () => void): boolean => {
+    if (pending) {
+      pending.push(replay)
+      return false
+    }
+    return labels.has(runId)
+  }
   const progress = new Map<number, RunProgress>()
   let barShown = false
   let lastBar = 0
@@ -35,12 +44,12 @@ export async function runCommand(ctx: CommandContext): Promise<number> {
   const name = (runId: number): string => `#${runId} ${labels.get(runId) ?? ''}`.trimEnd()
 
   const unsubscribe = [
-    lab.subscribe('run.status', (e: EventPayloads['run.status']) => {
-      if (!labels.has(e.runId)) return
+    lab.subscribe('run.status', function onStatus(e: EventPayloads['run.status']): void {
+      if (!ours(e.runId, () => onStatus(e))) return
       say(`${name(e.runId)}: ${e.status}${e.error ? ` (${e.error})` : ''}`)
     }),
-    lab.subscribe('run.progress', (e: EventPayloads['run.progress']) => {
-      if (!labels.has(e.runId)) return
+    lab.subscribe('run.progress', function onProgress(e: EventPayloads['run.progress']): void {
+      if (!ours(e.runId, () => onProgress(e))) return
       progress.set(e.runId, e)
       if (!tty || Date.now() - lastBar < 100) return
       lastBar = Date.now()
@@ -49,8 +58,8 @@ export async function runCommand(ctx: CommandContext): Promise<number> {
       )
       barShown = true
     }),
-    lab.subscribe('run.metric', (e: EventPayloads['run.metric']) => {
-      if (!labels.has(e.runId) || quiet) return
+    lab.subscribe('run.metric', function onMetric(e: EventPayloads['run.metric']): void {
+      if (!ours(e.runId, () => onMetric(e)) || quiet) return
       const byKey = new Map(e.points.map((p) => [p.key, p]))
       const shown = EPOCH_KEYS.filter((k) => byKey.has(k))
       if (!shown.length) return
@@ -58,8 +67,8 @@ export async function runCommand(ctx: CommandContext): Promise<number> {
       const total = progress.get(e.runId)?.epochs
       say(`${name(e.runId)}  epoch ${step}${total ? `/${total}` : ''}  ${shown.map((k) => `${k} ${formatCell(byKey.get(k)!.value)}`).join('  ')}`)
     }),
-    lab.subscribe('run.log', (e: EventPayloads['run.log']) => {
-      if (labels.has(e.runId) && (e.level !== 'info' || !quiet)) say(`${name(e.runId)} ${e.level}: ${e.message}`)
+    lab.subscribe('run.log', function onLog(e: EventPayloads['run.log']): void {
+      if (ours(e.runId, () => onLog(e)) && (e.level !== 'info' || !quiet)) say(`${name(e.runId)} ${e.level}: ${e.message}`)
     }),
   ]
 
@@ -82,6 +91,9 @@ export async function runCommand(ctx: CommandContext): Promise<number> {
     const listed = await lab.call('runs.list', { experimentId: launched.experimentId, limit: 100_000 })
     for (const r of listed.rows) labels.set(r.id, r.label)
     say(`experiment #${launched.experimentId}: ${launched.runIds.length} run${launched.runIds.length === 1 ? '' : 's'} queued`)
+    const replay = pending ?? []
+    pending = null
+    for (const event of replay) event()
     await lab.idle(launched.experimentId)
     if (interrupted) return 130
     clearBar()
