@@ -102,8 +102,21 @@ export function launchSpec(store: Store, dataDir: string, input: unknown): Launc
         return id
       })
       const m = plan.config.method
-      const teacherRunId = m.kind !== 'distill' ? null : 'runId' in m.teacher ? m.teacher.runId : (ids.get(m.teacher.runKey) ?? null)
-      if (dependsOn.length || teacherRunId !== null) store.runs.link(ids.get(plan.key) as number, dependsOn, teacherRunId)
+      if (m.kind !== 'distill') {
+        if (dependsOn.length) store.runs.link(ids.get(plan.key) as number, dependsOn, null)
+        continue
+      }
+      if ('runId' in m.teacher) {
+        store.runs.link(ids.get(plan.key) as number, dependsOn, m.teacher.runId)
+        continue
+      }
+      const teacherRunId = ids.get(m.teacher.runKey)
+      if (teacherRunId === undefined) throw new LabError('internal', `run ${plan.key} names teacher ${m.teacher.runKey}, which the spec did not produce`)
+      // The stored params name the teacher by run id: a launch-local key means nothing later.
+      const params = Object.fromEntries(
+        Object.entries(runParams(plan)).map(([k, v]) => (k === 'method.teacher.runKey' ? ['method.teacher.runId', teacherRunId] : [k, v])),
+      )
+      store.runs.link(ids.get(plan.key) as number, dependsOn, teacherRunId, params)
     }
     return { experimentId, runIds: runs.map((r) => ids.get(r.key) as number) }
   })

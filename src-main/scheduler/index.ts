@@ -57,6 +57,11 @@ function dependencyFailure(id: number, status: RunStatus | undefined): string {
   return `teacher run #${id} failed: it was ${status}`
 }
 
+/** `2.5 s`, `60 s`. */
+function seconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(1))} s`
+}
+
 function lastLine(text: string): string {
   const lines = text.split('\n').map((l) => l.trim()).filter(Boolean)
   return lines.length ? lines[lines.length - 1] : ''
@@ -326,9 +331,9 @@ export class Scheduler {
       case 'stop':
         return ['interrupted', INTERRUPTED_REASON]
       case 'heartbeat':
-        return ['failed', `worker stopped responding (no heartbeat for ${Math.round(this.heartbeatTimeoutMs / 1000)} s)`]
+        return ['failed', `worker stopped responding (no heartbeat for ${seconds(this.heartbeatTimeoutMs)})`]
       case 'start-timeout':
-        return ['failed', `worker did not start within ${Math.round(this.startTimeoutMs / 1000)} s`]
+        return ['failed', `worker did not start within ${seconds(this.startTimeoutMs)}`]
       default: {
         const tail = 'stderrTail' in active.handle ? lastLine((active.handle as { stderrTail(): string }).stderrTail()) : ''
         const why = signal ? `worker killed by ${signal}` : `worker exited with code ${code ?? 'unknown'} before finishing`

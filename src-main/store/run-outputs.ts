@@ -51,10 +51,8 @@ export function runOutputsRepo(db: Database.Database): RunOutputsRepo {
     'INSERT INTO artifacts (run_id, kind, path, bytes, sha256, created_at) VALUES (?, ?, ?, ?, ?, ?)',
   )
   const artifacts = db.prepare('SELECT * FROM artifacts WHERE run_id = ? ORDER BY id')
-  // The engine names the saved model's kind `model`; its path ends in model.json either way.
-  const model = db.prepare(
-    "SELECT * FROM artifacts WHERE run_id = ? AND (kind = 'model' OR path LIKE '%model.json') ORDER BY kind = 'model' DESC, id DESC LIMIT 1",
-  )
+  // A saved model is several files (model.json + weights); the topology file is what loads it.
+  const model = db.prepare("SELECT * FROM artifacts WHERE run_id = ? AND path LIKE '%model.json' ORDER BY id DESC LIMIT 1")
   const clearLayers = db.prepare('DELETE FROM layers WHERE run_id = ? AND phase = ?')
   const addLayer = db.prepare(
     'INSERT INTO layers (run_id, phase, position, name, kind, units, params, macs) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',

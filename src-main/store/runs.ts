@@ -60,8 +60,11 @@ export type RunSummaryBase = Omit<RunSummary, 'results' | 'tags'>
 
 export interface RunsRepo {
   insert(run: NewRun): number
-  /** Sets the same-launch dependencies and teacher once every run of a launch has its id. */
-  link(id: number, dependsOn: number[], teacherRunId: number | null): void
+  /**
+   * Sets the same-launch dependencies and teacher once every run of a launch has its id (and the
+   * params, where they name the teacher by its resolved id).
+   */
+  link(id: number, dependsOn: number[], teacherRunId: number | null, params?: Record<string, unknown>): void
   get(id: number): RunRecord | undefined
   /** Queued runs in queue order (oldest first). */
   queued(): RunRecord[]
@@ -184,7 +187,7 @@ export function runsRepo(db: Database.Database): RunsRepo {
   const insert = db.prepare(`INSERT INTO runs
     (experiment_id, key, role, label, method, seed, status, params, config, depends_on, teacher_run_id, parent_run_id, created_at)
     VALUES (@experimentId, @key, @role, @label, @method, @seed, 'queued', @params, @config, @dependsOn, @teacherRunId, @parentRunId, @createdAt)`)
-  const link = db.prepare('UPDATE runs SET depends_on = ?, teacher_run_id = ? WHERE id = ?')
+  const link = db.prepare('UPDATE runs SET depends_on = ?, teacher_run_id = ?, params = coalesce(?, params) WHERE id = ?')
   const get = db.prepare('SELECT * FROM runs WHERE id = ?')
   const byStatus = db.prepare('SELECT * FROM runs WHERE status = ? ORDER BY id')
   const statuses = db.prepare('SELECT id, status FROM runs WHERE id IN (SELECT value FROM json_each(?))')
@@ -228,8 +231,8 @@ export function runsRepo(db: Database.Database): RunsRepo {
       })
       return Number(info.lastInsertRowid)
     },
-    link(id, dependsOn, teacherRunId) {
-      link.run(JSON.stringify(dependsOn), teacherRunId, id)
+    link(id, dependsOn, teacherRunId, params) {
+      link.run(JSON.stringify(dependsOn), teacherRunId, params ? JSON.stringify(params) : null, id)
     },
     get(id) {
       const row = get.get(id) as RunRow | undefined
