@@ -1,0 +1,68 @@
+/**
+ * Helpers every scorer shares: resolve the layers to score, iterate the data, and average
+ * per-unit statistics of feature maps over the examples.
+ */
+import * as tf from '@tensorflow/tfjs'
+import { forwardLayers } from '../forward'
+import { analyzeStructure, prunableLayer, type PrunableLayer, type PruneStructure } from '../structure'
+import type { Batch, ImportanceContext } from './types'
+
+/** The structure of the context's model (analysed once when the context has none). */
+export function contextStructure(ctx: ImportanceContext): PruneStructure {
+  return ctx.structure ?? analyzeStructure(ctx.model)
+}
+
+/** The prunable layers a context asks to score (all of them by default). */
+export function layersToScore(ctx: ImportanceContext, structure: PruneStructure = contextStructure(ctx)): PrunableLayer[] {
+  if (ctx.layers === undefined) return structure.prunable
+  return ctx.layers.map((name) => prunableLayer(structure, name))
+}
+
+/** Iterates the context's batches; throws when the criterion needs data and there is none. */
+export async function* contextBatches(ctx: ImportanceContext, criterion: string): AsyncGenerator<Batch> {
+  if (ctx.data === undefined) throw new Error(`criterion '${criterion}' needs data batches (ctx.data)`)
+  let count = 0
+  for await (const batch of ctx.data()) {
+    count++
+    yield batch
+  }
+  if (count === 0) throw new Error(`criterion '${criterion}' got no data batches`)
+}
+
+/** Reduces a feature map [n, …, c] to one value per channel; runs inside tidy. */
+export type ChannelReducer = (map: tf.Tensor) => tf.Tensor1D
+
+/** Mean over the examples of `reduce(feature map)` per unit, for each layer to score. */
+export async function averageFeatureMapStatistic(ctx: ImportanceContext, criterion: string, reduce: ChannelReducer): Promise<Map<string, Float32Array>> {
+  const structure = contextStructure(ctx)
+  const layers = layersToScore(ctx, structure)
+  const sums = new Map(layers.map((l) => [l.name, new Float64Array(l.units)]))
+  let examples = 0
+  for await (const batch of contextBatches(ctx, criterion)) {
+    const n = batch.xs.shape[0]
+    const perLayer = tf.tidy(() => {
+      const { taps } = forwardLayers(ctx.model, structure.graph, batch.xs, { taps: layers.map((l) => l.featureMap) })
+      // reduce() averages over the batch; weight by n so unequal batches average per example.
+      return layers.map((l) => reduce(taps.get(l.featureMap) as tf.Tensor))
+    })
+    const values = await Promise.all(perLayer.map((t) => t.data()))
+    tf.dispose(perLayer)
+    layers.forEach((l, i) => {
+      const sum = sums.get(l.name) as Float64Array
+      for (let j = 0; j < l.units; j++) sum[j] += values[i][j] * n
+    })
+    examples += n
+  }
+  return new Map(layers.map((l) => [l.name, Float32Array.from(sums.get(l.name) as Float64Array, (v) => v / examples)]))
+}
+
+/** All axes of a tensor but the last (channel) one. */
+export function nonChannelAxes(t: tf.Tensor): number[] {
+  return Array.from({ length: t.rank - 1 }, (_, i) => i)
+}
+
+/** The layer's kernel as a matrix [fan-in, units] (Dense [in, out]; Conv2D [kh·kw·in, out]). */
+export function unitKernelMatrix(model: tf.LayersModel, layer: PrunableLayer): tf.Tensor2D {
+  const kernel = model.getLayer(layer.name).getWeights()[0]
+  return tf.reshape(kernel, [-1, layer.units])
+}

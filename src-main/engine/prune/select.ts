@@ -1,0 +1,108 @@
+/**
+ * Which units to remove, given importance scores (higher = more important): the k lowest across
+ * all scored layers (scores L2-normalised per layer first, so layers of different scale can be
+ * ranked together — Molchanov 2017, eq. (8)), or a ratio of each layer. A layer is never emptied:
+ * at least `minUnits` (default 1) of its units are kept. Ties break by layer order, then index,
+ * so a selection is deterministic.
+ */
+import { l2NormalizeScores } from './importance/normalize'
+import type { ImportanceScores } from './importance/types'
+import type { RemovalPlan } from './surgery'
+
+/** Options of the global selection. */
+export interface GlobalSelection {
+  /** Number of units to remove in all (exclusive with `ratio`). */
+  count?: number
+  /** Fraction of all scored units to remove, floor(ratio·total). */
+  ratio?: number
+  /** Units each layer keeps at least (default 1). */
+  minUnits?: number
+  /** Normalise each layer's scores to unit L2 norm before ranking (default true). */
+  normalize?: boolean
+}
+
+/** Options of the per-layer selection. */
+export interface PerLayerSelection {
+  /** One ratio for every scored layer, or a ratio per layer (layers not named are left alone). */
+  ratio: number | Record<string, number>
+  minUnits?: number
+}
+
+interface Candidate {
+  layer: string
+  layerOrder: number
+  index: number
+  score: number
+}
+
+function checkRatio(ratio: number, what: string): void {
+  if (!(ratio >= 0 && ratio <= 1)) throw new Error(`${what} must be in [0, 1], got ${ratio}`)
+}
+
+function byScore(a: Candidate, b: Candidate): number {
+  return a.score - b.score || a.layerOrder - b.layerOrder || a.index - b.index
+}
+
+function toPlan(chosen: Candidate[]): RemovalPlan {
+  const plan: RemovalPlan = {}
+  for (const c of chosen) (plan[c.layer] ??= []).push(c.index)
+  for (const indices of Object.values(plan)) indices.sort((a, b) => a - b)
+  return plan
+}
+
+/** The k lowest-scoring units across layers (never more than leaves `minUnits` per layer). */
+export function selectGlobal(scores: ImportanceScores, options: GlobalSelection): RemovalPlan {
+  const minUnits = options.minUnits ?? 1
+  const total = [...scores.values()].reduce((a, s) => a + s.length, 0)
+  if (options.count !== undefined && options.ratio !== undefined) throw new Error('give either count or ratio, not both')
+  let count: number
+  if (options.count !== undefined) {
+    if (!Number.isInteger(options.count) || options.count < 0) throw new Error(`count must be a non-negative integer, got ${options.count}`)
+    count = options.count
+  } else if (options.ratio !== undefined) {
+    checkRatio(options.ratio, 'ratio')
+    count = Math.floor(options.ratio * total + 1e-9)
+  } else {
+    throw new Error('give count or ratio')
+  }
+  const candidates: Candidate[] = []
+  let order = 0
+  for (const [layer, raw] of scores) {
+    const s = options.normalize === false ? raw : l2NormalizeScores(raw)
+    s.forEach((score, index) => candidates.push({ layer, layerOrder: order, index, score }))
+    order++
+  }
+  candidates.sort(byScore)
+  const removable = new Map([...scores].map(([layer, s]) => [layer, Math.max(0, s.length - minUnits)]))
+  const chosen: Candidate[] = []
+  for (const c of candidates) {
+    if (chosen.length >= count) break
+    const left = removable.get(c.layer) as number
+    if (left <= 0) continue
+    removable.set(c.layer, left - 1)
+    chosen.push(c)
+  }
+  return toPlan(chosen)
+}
+
+/** floor(ratio·n) lowest-scoring units of each layer, keeping at least `minUnits`. */
+export function selectPerLayer(scores: ImportanceScores, options: PerLayerSelection): RemovalPlan {
+  const minUnits = options.minUnits ?? 1
+  const chosen: Candidate[] = []
+  let order = 0
+  for (const [layer, s] of scores) {
+    const ratio = typeof options.ratio === 'number' ? options.ratio : options.ratio[layer]
+    order++
+    if (ratio === undefined) continue
+    checkRatio(ratio, `ratio of layer '${layer}'`)
+    const k = Math.min(Math.floor(ratio * s.length + 1e-9), Math.max(0, s.length - minUnits))
+    const ranked = Array.from(s, (score, index) => ({ layer, layerOrder: order, index, score })).sort(byScore)
+    chosen.push(...ranked.slice(0, k))
+  }
+  return toPlan(chosen)
+}
+
+/** Units a plan removes in all. */
+export function removedCount(plan: RemovalPlan): number {
+  return Object.values(plan).reduce((a, indices) => a + indices.length, 0)
+}
