@@ -72,7 +72,8 @@ export function applyMasks(model: tf.LayersModel, masks: WeightMasks): void {
   for (const [name, mask] of masks) {
     const layer = model.getLayer(name)
     const weights = layer.getWeights()
-    const masked = tf.mul(weights[0], mask)
+    // where() rather than w·mask, so masked entries are +0 (w·0 gives −0 for negative w).
+    const masked = tf.tidy(() => tf.where(tf.cast(mask, 'bool'), weights[0], tf.zerosLike(weights[0])))
     layer.setWeights([masked, ...weights.slice(1)])
     masked.dispose()
   }

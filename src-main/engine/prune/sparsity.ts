@@ -94,7 +94,7 @@ export interface GlobalThresholdOptions {
 }
 
 function sortedMagnitudes(model: tf.LayersModel, layers: string[]): Float32Array {
-  const parts = layers.map((name) => tf.tidy(() => tf.abs(kernelVariable(model, name))).dataSync() as Float32Array)
+  const parts = layers.map((name) => (kernelVariable(model, name).dataSync() as Float32Array).map(Math.abs))
   const all = new Float32Array(parts.reduce((a, p) => a + p.length, 0))
   let at = 0
   for (const p of parts) {

@@ -4,7 +4,7 @@
  * lowest.
  */
 import type * as tf from '@tensorflow/tfjs'
-import type { PrunableLayer, PruneStructure } from '../structure'
+import type { PruneStructure } from '../structure'
 
 /** One batch of examples: inputs and targets. */
 export interface Batch {
