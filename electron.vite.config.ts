@@ -67,8 +67,17 @@ export default defineConfig({
     },
     build: {
       outDir: r('out', 'preload'),
-      lib: { entry: r('src-main', 'electron', 'preload.ts'), formats: ['cjs'], fileName: () => 'index.cjs' },
+      // An SSR-style build names files by entry key: `index` → index.cjs.
+      lib: { entry: { index: r('src-main', 'electron', 'preload.ts') }, formats: ['cjs'] },
     },
   },
-  renderer: rendererBase(),
+  renderer: {
+    ...rendererBase(),
+    build: {
+      ...rendererBase().build,
+      // electron-vite looks for src/renderer/index.html and reads only rolldownOptions (its own
+      // key, which vite 7's types do not declare), so the entry is named here.
+      ...({ rolldownOptions: { input: r('src-renderer', 'index.html') } } as object),
+    },
+  },
 })

@@ -32,7 +32,8 @@ export function bytes(n: number | null | undefined): string {
 export function scalar(value: unknown): string {
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) return String(value)
-    return Number.isInteger(value) ? String(value) : value.toPrecision(4)
+    // Four significant digits without trailing zeros: 0.003, 0.5485, 1.707.
+    return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(4)))
   }
   if (value === null || value === undefined) return '—'
   if (typeof value === 'string') return value

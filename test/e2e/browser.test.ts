@@ -85,6 +85,8 @@ describe.skipIf(Boolean(noChromium))('UI in Chromium (browser mode)', () => {
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true })
+    // No stale pictures from an earlier run next to this run's.
+    for (const shot of ['runs-running.png', 'runs-finished.png', 'run-detail.png', 'system.png']) rmSync(join(SHOTS, shot), { force: true })
     const staticDir = await ensureRendererBuilt((line) => console.log(`[e2e browser] ${line}`))
     dir = mkdtempSync(join(tmpdir(), 'complab-e2e-'))
     // Two at once: the baseline trains while the teacher does; the student waits for the teacher.
@@ -138,19 +140,25 @@ describe.skipIf(Boolean(noChromium))('UI in Chromium (browser mode)', () => {
     const bars = runsPage.getByRole('progressbar')
     await expect.poll(() => bars.count()).toBe(3)
     const finished = table.locator('tbody tr[data-run-id] .status-finished')
+    const ended = table.locator('tbody tr[data-run-id]').locator('.status-finished, .status-failed, .status-cancelled, .status-interrupted')
     const midway = async (): Promise<boolean> => {
       const values = await Promise.all((await bars.all()).map((b) => b.getAttribute('aria-valuenow')))
       return values.some((v) => Number(v) > 0 && Number(v) < 100)
     }
     let seenMidway = false
-    for (const end = Date.now() + 60_000; Date.now() < end && !seenMidway && (await finished.count()) < 3; ) {
+    for (const end = Date.now() + 60_000; Date.now() < end && !seenMidway && (await ended.count()) < 3; ) {
       seenMidway = await midway()
       if (!seenMidway) await runsPage.waitForTimeout(100)
     }
     if (seenMidway) await runsPage.screenshot({ path: join(SHOTS, 'runs-running.png'), fullPage: true })
     else console.log('[e2e browser] no run was caught mid-way (they finished between two looks)')
 
-    await expect.poll(() => finished.count(), { timeout: 150_000, interval: 500 }).toBe(3)
+    // Every run ends (the page shows it by events alone), and each one finished: a failed run
+    // fails here at once, with the lab's own error.
+    await expect.poll(() => ended.count(), { timeout: 150_000, interval: 500 }).toBe(3)
+    const outcome = ((await lab.call('runs.list', {})).rows as RunSummary[]).map((r) => `#${r.id} ${r.role} ${r.status}${r.error ? `: ${r.error}` : ''}`)
+    expect(outcome.filter((line) => !/ finished$/.test(line)), 'runs that did not finish').toEqual([])
+    expect(await finished.count()).toBe(3)
     for (const bar of await bars.all()) expect(await bar.getAttribute('aria-valuenow')).toBe('100')
     // Test accuracy arrives with the final status (refetched row): a percentage in every row.
     await expect.poll(async () => (await table.locator('tbody tr[data-run-id] td:last-child').allTextContents()).every((t) => /%$/.test(t.trim())), { timeout: 10_000 }).toBe(true)
