@@ -1,0 +1,104 @@
+/**
+ * The generic iterative ranking-based pruning loop (METHODS P1; Molchanov et al. 2017, §2): score
+ * units → remove the lowest (global ranking) → fine-tune → evaluate, repeated over a schedule of
+ * removal counts, stopping early below an accuracy floor. A report follows every step: metric,
+ * params, non-zero params, MACs and, given an input batch, latency. Each step's model is a new,
+ * smaller model; the input model is not modified and intermediate models are disposed.
+ */
+import type * as tf from '@tensorflow/tfjs'
+import type { ImportanceContext, ImportanceScorer } from './importance/types'
+import { inferenceLatency, measureModel } from './measure'
+import { removedCount, selectGlobal } from './select'
+import { analyzeStructure } from './structure'
+import { removeUnits, type RemovalPlan } from './surgery'
+
+/** What the loop reports after each step (step 0 = the unpruned model). */
+export interface PruneStepReport {
+  step: number
+  /** Units removed at this step, by layer. */
+  plan: RemovalPlan
+  removed: number
+  totalRemoved: number
+  metric: number
+  params: number
+  nonZeroParams: number
+  macs: number
+  latencyMs: number | null
+}
+
+/** Options of the iterative pruning loop. */
+export interface IterativePruningOptions {
+  model: tf.LayersModel
+  scorer: ImportanceScorer
+  /** What the scorer needs besides the model (data, loss, seed). */
+  context?: Omit<ImportanceContext, 'model' | 'structure'>
+  /** Units to remove at each step, e.g. `iterativeCounts(total, k)`. */
+  steps: number[]
+  /** Normalise scores per layer before the global ranking (default true; see select.ts). */
+  normalize?: boolean
+  minUnits?: number
+  /** A few updates of fine-tuning after each removal (Molchanov: 10–30 minibatches). */
+  fineTune?: (model: tf.LayersModel, step: number) => Promise<void>
+  evaluate: (model: tf.LayersModel) => Promise<number>
+  /** Stop when the metric drops below this floor; the last model above it is returned. */
+  minMetric?: number
+  /** A batch to time `predict` on after each step. */
+  latencyInput?: tf.Tensor
+  onStep?: (report: PruneStepReport) => void
+  /** Checked between steps; an aborted loop ends with the model reached so far. */
+  signal?: AbortSignal
+}
+
+/** Result of the loop: the final model (caller owns it), every report and why it stopped. */
+export interface IterativePruningResult {
+  model: tf.LayersModel
+  reports: PruneStepReport[]
+  stoppedBy: 'schedule' | 'accuracy-floor' | 'nothing-left' | 'aborted'
+}
+
+async function report(model: tf.LayersModel, step: number, plan: RemovalPlan, totalRemoved: number, metric: number, input: tf.Tensor | undefined): Promise<PruneStepReport> {
+  const m = measureModel(model)
+  const latencyMs = input === undefined ? null : (await inferenceLatency(model, input)).medianMs
+  return { step, plan, removed: removedCount(plan), totalRemoved, metric, params: m.params, nonZeroParams: m.nonZeroParams, macs: m.macs, latencyMs }
+}
+
+/** Runs score → remove → fine-tune → evaluate over the schedule. */
+export async function iterativePruning(options: IterativePruningOptions): Promise<IterativePruningResult> {
+  const reports: PruneStepReport[] = []
+  const emit = (r: PruneStepReport): void => {
+    reports.push(r)
+    options.onStep?.(r)
+  }
+  let current = await removeUnits(options.model, {}) // a private copy: fine-tuning must not touch the input
+  let totalRemoved = 0
+  emit(await report(current, 0, {}, 0, await options.evaluate(current), options.latencyInput))
+  let stoppedBy: IterativePruningResult['stoppedBy'] = 'schedule'
+  for (let i = 0; i < options.steps.length; i++) {
+    if (options.signal?.aborted === true) {
+      stoppedBy = 'aborted'
+      break
+    }
+    const structure = analyzeStructure(current)
+    const scores = await options.scorer.score({ ...options.context, model: current, structure })
+    const plan = selectGlobal(scores, { count: options.steps[i], minUnits: options.minUnits, normalize: options.normalize })
+    if (removedCount(plan) === 0) {
+      stoppedBy = 'nothing-left'
+      break
+    }
+    const next = await removeUnits(current, plan, structure)
+    if (options.fineTune !== undefined) await options.fineTune(next, i + 1)
+    const metric = await options.evaluate(next)
+    const r = await report(next, i + 1, plan, totalRemoved + removedCount(plan), metric, options.latencyInput)
+    if (options.minMetric !== undefined && metric < options.minMetric) {
+      emit(r)
+      next.dispose()
+      stoppedBy = 'accuracy-floor'
+      break
+    }
+    current.dispose()
+    current = next
+    totalRemoved = r.totalRemoved
+    emit(r)
+  }
+  return { model: current, reports, stoppedBy }
+}
