@@ -3,7 +3,7 @@
  * killed while a run was running (the database is then reopened by a new lab).
  */
 import { fork } from 'node:child_process'
-import { writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -28,12 +28,18 @@ function integrity(dbPath: string): string {
   }
 }
 
+/** A process that exists and is not a zombie (an orphan's zombie lingers where PID 1 does not reap). */
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0)
-    return true
   } catch {
     return false
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z'
+  } catch {
+    return true
   }
 }
 
@@ -98,7 +104,14 @@ lab.subscribe('run.metric', (p) => {
 `,
     )
     const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href
-    const child = fork(script, [t.dir, JSON.stringify(trainSpec('crashed lab', 300))], { execArgv: ['--import', tsx], stdio: 'inherit' })
+    // 100 batches an epoch: the training loop yields to the worker's event loop within an epoch
+    // (it does so about every 100 ms), which is when the worker notices that its lab is gone.
+    const spec = {
+      ...trainSpec('crashed lab', 300),
+      dataset: { name: 'mnist-10k', trainLimit: 1000 },
+      training: { epochs: 300, batchSize: 10 },
+    }
+    const child = fork(script, [t.dir, JSON.stringify(spec)], { execArgv: ['--import', tsx], stdio: 'inherit' })
     cleanups.push(() => {
       if (child.exitCode === null) child.kill('SIGKILL')
     })
@@ -109,8 +122,10 @@ lab.subscribe('run.metric', (p) => {
     const [longRun, shortRun] = report.runIds
     child.kill('SIGKILL')
     await new Promise((r) => child.once('exit', r))
-    // The orphaned worker notices its lab is gone and ends itself.
+    // The orphaned worker notices its lab is gone and ends itself (a 300-epoch run would take minutes).
+    const killedAt = Date.now()
     expect(await waitFor(() => !alive(report.workerPid), 10_000)).toBe(true)
+    expect(Date.now() - killedAt).toBeLessThan(5000)
 
     const dbPath = join(t.dir, 'lab.db')
     const raw = new Database(dbPath, { readonly: true })
