@@ -23,8 +23,16 @@ export interface ForwardResult {
 }
 
 /** Runs a single-input, single-output model layer by layer over its graph. */
-export function forwardLayers(model: tf.LayersModel, graph: LayerGraph, x: tf.Tensor, options: ForwardOptions = {}): ForwardResult {
-  if (graph.outputs.length !== 1) throw new Error(`the forward pass needs a single-output model (this one has ${graph.outputs.length})`)
+export function forwardLayers(
+  model: tf.LayersModel,
+  graph: LayerGraph,
+  x: tf.Tensor,
+  options: ForwardOptions = {},
+): ForwardResult {
+  if (graph.outputs.length !== 1)
+    throw new Error(
+      `the forward pass needs a single-output model (this one has ${graph.outputs.length})`,
+    )
   const training = options.training ?? false
   const wanted = new Set(options.taps ?? [])
   const values = new Map<string, tf.Tensor>()
@@ -35,11 +43,15 @@ export function forwardLayers(model: tf.LayersModel, graph: LayerGraph, x: tf.Te
       y = x
     } else {
       // A Sequential model's first layer has no named input: it reads the model input.
-      const inputs = node.inputs.length === 0 ? [x] : node.inputs.map((name) => {
-        const v = values.get(name)
-        if (v === undefined) throw new Error(`layer '${node.name}' reads '${name}' before it is computed`)
-        return v
-      })
+      const inputs =
+        node.inputs.length === 0
+          ? [x]
+          : node.inputs.map((name) => {
+              const v = values.get(name)
+              if (v === undefined)
+                throw new Error(`layer '${node.name}' reads '${name}' before it is computed`)
+              return v
+            })
       const layer = model.getLayer(node.name)
       y = layer.apply(inputs.length === 1 ? inputs[0] : inputs, { training }) as tf.Tensor
     }

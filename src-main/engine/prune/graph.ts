@@ -31,7 +31,12 @@ export interface LayerGraph {
 /** The topology JSON as `toJSON(null, false)` returns it. */
 export interface TopologyJson {
   class_name: string
-  config: { name?: string; layers: LayerJson[]; input_layers?: unknown; output_layers?: Array<[string, number, number]> }
+  config: {
+    name?: string
+    layers: LayerJson[]
+    input_layers?: unknown
+    output_layers?: Array<[string, number, number]>
+  }
   [key: string]: unknown
 }
 
@@ -57,7 +62,9 @@ export function layerJsonName(entry: LayerJson): string {
 function shapeWithoutBatch(layer: tf.layers.Layer): number[] {
   const shape = layer.outputShape
   if (Array.isArray(shape[0])) {
-    throw new Error(`layer '${layer.name}' (${layer.getClassName()}) has several outputs; pruning supports single-output layers`)
+    throw new Error(
+      `layer '${layer.name}' (${layer.getClassName()}) has several outputs; pruning supports single-output layers`,
+    )
   }
   return (shape as (number | null)[]).slice(1).map((d) => (d === null ? -1 : d))
 }
@@ -75,8 +82,15 @@ export function buildLayerGraph(model: tf.LayersModel): LayerGraph {
     for (const entry of topo.config.layers) {
       const name = layerJsonName(entry)
       const layer = live.get(name)
-      if (layer === undefined) throw new Error(`layer '${name}' of the topology is missing from the model`)
-      nodes.push({ name, className: entry.class_name, inputs: previous === null ? [] : [previous], config: entry.config, outputShape: shapeWithoutBatch(layer) })
+      if (layer === undefined)
+        throw new Error(`layer '${name}' of the topology is missing from the model`)
+      nodes.push({
+        name,
+        className: entry.class_name,
+        inputs: previous === null ? [] : [previous],
+        config: entry.config,
+        outputShape: shapeWithoutBatch(layer),
+      })
       previous = name
     }
     outputs = previous === null ? [] : [previous]
@@ -86,16 +100,28 @@ export function buildLayerGraph(model: tf.LayersModel): LayerGraph {
     for (const entry of topo.config.layers) {
       const name = layerJsonName(entry)
       const layer = live.get(name)
-      if (layer === undefined) throw new Error(`layer '${name}' of the topology is missing from the model`)
+      if (layer === undefined)
+        throw new Error(`layer '${name}' of the topology is missing from the model`)
       const inbound = entry.inbound_nodes ?? []
       if (inbound.length > 1) {
-        throw new Error(`layer '${name}' (${entry.class_name}) is shared (called ${inbound.length} times); pruning needs each layer called once`)
+        throw new Error(
+          `layer '${name}' (${entry.class_name}) is shared (called ${inbound.length} times); pruning needs each layer called once`,
+        )
       }
       const inputs = (inbound[0] ?? []).map(([from, , tensorIndex]) => {
-        if (tensorIndex !== 0) throw new Error(`layer '${name}' reads output ${tensorIndex} of '${from}'; pruning supports single-output layers`)
+        if (tensorIndex !== 0)
+          throw new Error(
+            `layer '${name}' reads output ${tensorIndex} of '${from}'; pruning supports single-output layers`,
+          )
         return from
       })
-      nodes.push({ name, className: entry.class_name, inputs, config: entry.config, outputShape: shapeWithoutBatch(layer) })
+      nodes.push({
+        name,
+        className: entry.class_name,
+        inputs,
+        config: entry.config,
+        outputShape: shapeWithoutBatch(layer),
+      })
     }
     outputs = (topo.config.output_layers ?? []).map(([n]) => n)
   }

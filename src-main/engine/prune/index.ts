@@ -3,7 +3,12 @@
  * which units (importance/), when (schedules), plus Singh et al.'s sparsity framework, network
  * slimming, unstructured masks with a real sparse size, measurements, sensitivity and the P1 loop.
  */
-export { analyzeStructure, consumerIndices, prunableLayer, supportedLayerClasses } from './structure'
+export {
+  analyzeStructure,
+  consumerIndices,
+  prunableLayer,
+  supportedLayerClasses,
+} from './structure'
 export type { ChannelConsumer, ConsumerRole, PrunableLayer, PruneStructure } from './structure'
 export { buildLayerGraph } from './graph'
 export type { GraphNode, LayerGraph } from './graph'
@@ -16,13 +21,38 @@ export type { ScorerOptions } from './importance/registry'
 export { taylorImportance, unitMegaMacs, TAYLOR_FLOPS_LAMBDA } from './importance/taylor'
 export type { TaylorOptions } from './importance/taylor'
 export { l2NormalizeScores } from './importance/normalize'
-export type { Batch, BatchProvider, ImportanceContext, ImportanceScorer, ImportanceScores, LossFunction } from './importance/types'
+export type {
+  Batch,
+  BatchProvider,
+  ImportanceContext,
+  ImportanceScorer,
+  ImportanceScores,
+  LossFunction,
+} from './importance/types'
 export { removedCount, selectGlobal, selectPerLayer } from './select'
 export type { GlobalSelection, PerLayerSelection } from './select'
-export { globalThreshold, kernelLayerNames, l1Penalty, selectByLayerStatistics, zeroBelowThreshold } from './sparsity'
-export type { FilterStatistics, GlobalThresholdOptions, GlobalThresholdResult, LayerStatisticsOptions, ThresholdTrial } from './sparsity'
+export {
+  globalThreshold,
+  kernelLayerNames,
+  l1Penalty,
+  selectByLayerStatistics,
+  zeroBelowThreshold,
+} from './sparsity'
+export type {
+  FilterStatistics,
+  GlobalThresholdOptions,
+  GlobalThresholdResult,
+  LayerStatisticsOptions,
+  ThresholdTrial,
+} from './sparsity'
 export { bnScalePenalty, networkSlimmingPlan, slimmableBatchNorms } from './network-slimming'
-export { agpSchedule, agpSparsity, iterativeCounts, iterativeSchedule, oneShotSchedule } from './schedules'
+export {
+  agpSchedule,
+  agpSparsity,
+  iterativeCounts,
+  iterativeSchedule,
+  oneShotSchedule,
+} from './schedules'
 export type { AgpOptions, ScheduleStep } from './schedules'
 export { applyMasks, disposeMasks, magnitudeMasks, maskSparsity } from './masks'
 export type { MagnitudeMaskOptions, WeightMasks } from './masks'

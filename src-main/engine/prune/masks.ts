@@ -43,7 +43,8 @@ function keepFlags(magnitudes: Float32Array, count: number): Uint8Array {
 /** Magnitude masks for the kernels of the chosen layers. Dispose them with `disposeMasks`. */
 export function magnitudeMasks(model: tf.LayersModel, options: MagnitudeMaskOptions): WeightMasks {
   const { sparsity } = options
-  if (!(sparsity >= 0 && sparsity <= 1)) throw new Error(`sparsity must be in [0, 1], got ${sparsity}`)
+  if (!(sparsity >= 0 && sparsity <= 1))
+    throw new Error(`sparsity must be in [0, 1], got ${sparsity}`)
   const layers = options.layers ?? kernelLayerNames(model)
   const kernels = layers.map((name) => model.getLayer(name).getWeights()[0])
   const magnitudes = kernels.map((k) => (k.dataSync() as Float32Array).map(Math.abs))
@@ -64,7 +65,9 @@ export function magnitudeMasks(model: tf.LayersModel, options: MagnitudeMaskOpti
       at += m.length
     }
   }
-  return new Map(layers.map((name, i) => [name, tf.tensor(Float32Array.from(flags[i]), kernels[i].shape)]))
+  return new Map(
+    layers.map((name, i) => [name, tf.tensor(Float32Array.from(flags[i]), kernels[i].shape)]),
+  )
 }
 
 /** Multiplies each masked layer's kernel by its mask, in place (re-apply after every update). */
@@ -73,7 +76,9 @@ export function applyMasks(model: tf.LayersModel, masks: WeightMasks): void {
     const layer = model.getLayer(name)
     const weights = layer.getWeights()
     // where() rather than w·mask, so masked entries are +0 (w·0 gives −0 for negative w).
-    const masked = tf.tidy(() => tf.where(tf.cast(mask, 'bool'), weights[0], tf.zerosLike(weights[0])))
+    const masked = tf.tidy(() =>
+      tf.where(tf.cast(mask, 'bool'), weights[0], tf.zerosLike(weights[0])),
+    )
     layer.setWeights([masked, ...weights.slice(1)])
     masked.dispose()
   }

@@ -27,7 +27,12 @@ export function nonZeroParameterCount(model: tf.LayersModel): number {
 /** Params, non-zero params and MACs (per layer and in total). */
 export function measureModel(model: tf.LayersModel): ModelMeasure {
   const stats = modelStats(model)
-  return { params: stats.params, nonZeroParams: nonZeroParameterCount(model), macs: stats.macs, layers: stats.layers }
+  return {
+    params: stats.params,
+    nonZeroParams: nonZeroParameterCount(model),
+    macs: stats.macs,
+    layers: stats.layers,
+  }
 }
 
 function weightDataBytes(data: tf.io.WeightData | undefined): number {
@@ -40,7 +45,10 @@ export async function serializedBytes(model: tf.LayersModel): Promise<number> {
   let bytes = 0
   await model.save(
     tf.io.withSaveHandler(async (artifacts) => {
-      const json = JSON.stringify({ modelTopology: artifacts.modelTopology, weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs }] })
+      const json = JSON.stringify({
+        modelTopology: artifacts.modelTopology,
+        weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs }],
+      })
       bytes = new TextEncoder().encode(json).byteLength + weightDataBytes(artifacts.weightData)
       return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } }
     }),
@@ -56,7 +64,11 @@ export interface LatencyMeasure {
 }
 
 /** Median wall time of `model.predict(x)` (data awaited), after warm-up runs. */
-export async function inferenceLatency(model: tf.LayersModel, x: tf.Tensor, options: { warmup?: number; repeats?: number } = {}): Promise<LatencyMeasure> {
+export async function inferenceLatency(
+  model: tf.LayersModel,
+  x: tf.Tensor,
+  options: { warmup?: number; repeats?: number } = {},
+): Promise<LatencyMeasure> {
   const warmup = options.warmup ?? 2
   const repeats = options.repeats ?? 7
   const once = async (): Promise<number> => {

@@ -17,11 +17,16 @@ export function slimmableBatchNorms(structure: PruneStructure): string[] {
 }
 
 /** Liu et al. 2017, eq. (1): λ·Σ|γ| over the given BatchNorm layers (a tf scalar reading the variables). */
-export function bnScalePenalty(model: tf.LayersModel, lambda: number, batchNorms: string[] = slimmableBatchNorms(analyzeStructure(model))): tf.Scalar {
+export function bnScalePenalty(
+  model: tf.LayersModel,
+  lambda: number,
+  batchNorms: string[] = slimmableBatchNorms(analyzeStructure(model)),
+): tf.Scalar {
   return tf.tidy(() => {
     const terms = batchNorms.map((name) => {
       const gamma = model.getLayer(name).weights.find((w) => /\/gamma(_\d+)?$/.test(w.name))
-      if (gamma === undefined) throw new Error(`BatchNormalization '${name}' has no scale γ (scale: false)`)
+      if (gamma === undefined)
+        throw new Error(`BatchNormalization '${name}' has no scale γ (scale: false)`)
       return tf.sum(tf.abs(gamma.read()))
     })
     return tf.mul(terms.length === 0 ? tf.scalar(0) : tf.addN(terms), lambda) as tf.Scalar
@@ -29,10 +34,18 @@ export function bnScalePenalty(model: tf.LayersModel, lambda: number, batchNorms
 }
 
 /** The channels with the smallest |γ| over all slimmable layers: floor(ratio·total) of them. */
-export async function networkSlimmingPlan(model: tf.LayersModel, options: { ratio: number; minUnits?: number; structure?: PruneStructure }): Promise<RemovalPlan> {
+export async function networkSlimmingPlan(
+  model: tf.LayersModel,
+  options: { ratio: number; minUnits?: number; structure?: PruneStructure },
+): Promise<RemovalPlan> {
   const structure = options.structure ?? analyzeStructure(model)
   const layers = structure.prunable.filter((p) => p.batchNorm !== null).map((p) => p.name)
-  if (layers.length === 0) throw new Error('network slimming needs BatchNormalization after at least one prunable layer')
+  if (layers.length === 0)
+    throw new Error('network slimming needs BatchNormalization after at least one prunable layer')
   const scores = await bnScaleImportance().score({ model, structure, layers })
-  return selectGlobal(scores, { ratio: options.ratio, minUnits: options.minUnits, normalize: false })
+  return selectGlobal(scores, {
+    ratio: options.ratio,
+    minUnits: options.minUnits,
+    normalize: false,
+  })
 }

@@ -56,14 +56,33 @@ export interface IterativePruningResult {
   stoppedBy: 'schedule' | 'accuracy-floor' | 'nothing-left' | 'aborted'
 }
 
-async function report(model: tf.LayersModel, step: number, plan: RemovalPlan, totalRemoved: number, metric: number, input: tf.Tensor | undefined): Promise<PruneStepReport> {
+async function report(
+  model: tf.LayersModel,
+  step: number,
+  plan: RemovalPlan,
+  totalRemoved: number,
+  metric: number,
+  input: tf.Tensor | undefined,
+): Promise<PruneStepReport> {
   const m = measureModel(model)
   const latencyMs = input === undefined ? null : (await inferenceLatency(model, input)).medianMs
-  return { step, plan, removed: removedCount(plan), totalRemoved, metric, params: m.params, nonZeroParams: m.nonZeroParams, macs: m.macs, latencyMs }
+  return {
+    step,
+    plan,
+    removed: removedCount(plan),
+    totalRemoved,
+    metric,
+    params: m.params,
+    nonZeroParams: m.nonZeroParams,
+    macs: m.macs,
+    latencyMs,
+  }
 }
 
 /** Runs score → remove → fine-tune → evaluate over the schedule. */
-export async function iterativePruning(options: IterativePruningOptions): Promise<IterativePruningResult> {
+export async function iterativePruning(
+  options: IterativePruningOptions,
+): Promise<IterativePruningResult> {
   const reports: PruneStepReport[] = []
   const emit = (r: PruneStepReport): void => {
     reports.push(r)
@@ -80,7 +99,11 @@ export async function iterativePruning(options: IterativePruningOptions): Promis
     }
     const structure = analyzeStructure(current)
     const scores = await options.scorer.score({ ...options.context, model: current, structure })
-    const plan = selectGlobal(scores, { count: options.steps[i], minUnits: options.minUnits, normalize: options.normalize })
+    const plan = selectGlobal(scores, {
+      count: options.steps[i],
+      minUnits: options.minUnits,
+      normalize: options.normalize,
+    })
     if (removedCount(plan) === 0) {
       stoppedBy = 'nothing-left'
       break
@@ -88,7 +111,14 @@ export async function iterativePruning(options: IterativePruningOptions): Promis
     const next = await removeUnits(current, plan, structure)
     if (options.fineTune !== undefined) await options.fineTune(next, i + 1)
     const metric = await options.evaluate(next)
-    const r = await report(next, i + 1, plan, totalRemoved + removedCount(plan), metric, options.latencyInput)
+    const r = await report(
+      next,
+      i + 1,
+      plan,
+      totalRemoved + removedCount(plan),
+      metric,
+      options.latencyInput,
+    )
     if (options.minMetric !== undefined && metric < options.minMetric) {
       emit(r)
       next.dispose()

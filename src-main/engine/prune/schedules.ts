@@ -20,8 +20,10 @@ export function oneShotSchedule(target: number): ScheduleStep[] {
  * at each step (the last step takes the remainder), e.g. (10, 4) → [4, 4, 2].
  */
 export function iterativeCounts(total: number, perStep: number): number[] {
-  if (!Number.isInteger(total) || total < 0) throw new Error(`total must be a non-negative integer, got ${total}`)
-  if (!Number.isInteger(perStep) || perStep < 1) throw new Error(`units per step must be a positive integer, got ${perStep}`)
+  if (!Number.isInteger(total) || total < 0)
+    throw new Error(`total must be a non-negative integer, got ${total}`)
+  if (!Number.isInteger(perStep) || perStep < 1)
+    throw new Error(`units per step must be a positive integer, got ${perStep}`)
   const counts: number[] = []
   for (let left = total; left > 0; left -= perStep) counts.push(Math.min(perStep, left))
   return counts
@@ -48,10 +50,14 @@ export interface AgpOptions {
 }
 
 function checkAgp(o: AgpOptions): void {
-  for (const [k, v] of [['initialSparsity', o.initialSparsity], ['finalSparsity', o.finalSparsity]] as const) {
+  for (const [k, v] of [
+    ['initialSparsity', o.initialSparsity],
+    ['finalSparsity', o.finalSparsity],
+  ] as const) {
     if (!(v >= 0 && v <= 1)) throw new Error(`${k} must be in [0, 1], got ${v}`)
   }
-  if (!(o.numSteps > 0) || !(o.frequency > 0)) throw new Error('numSteps and frequency must be positive')
+  if (!(o.numSteps > 0) || !(o.frequency > 0))
+    throw new Error('numSteps and frequency must be positive')
 }
 
 /** Zhu & Gupta 2017, eq. (1): sparsity at training step t, clamped to s_i before t0 and s_f after t0 + nΔt. */

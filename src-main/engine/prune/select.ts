@@ -54,10 +54,12 @@ function toPlan(chosen: Candidate[]): RemovalPlan {
 export function selectGlobal(scores: ImportanceScores, options: GlobalSelection): RemovalPlan {
   const minUnits = options.minUnits ?? 1
   const total = [...scores.values()].reduce((a, s) => a + s.length, 0)
-  if (options.count !== undefined && options.ratio !== undefined) throw new Error('give either count or ratio, not both')
+  if (options.count !== undefined && options.ratio !== undefined)
+    throw new Error('give either count or ratio, not both')
   let count: number
   if (options.count !== undefined) {
-    if (!Number.isInteger(options.count) || options.count < 0) throw new Error(`count must be a non-negative integer, got ${options.count}`)
+    if (!Number.isInteger(options.count) || options.count < 0)
+      throw new Error(`count must be a non-negative integer, got ${options.count}`)
     count = options.count
   } else if (options.ratio !== undefined) {
     checkRatio(options.ratio, 'ratio')
@@ -73,7 +75,9 @@ export function selectGlobal(scores: ImportanceScores, options: GlobalSelection)
     order++
   }
   candidates.sort(byScore)
-  const removable = new Map([...scores].map(([layer, s]) => [layer, Math.max(0, s.length - minUnits)]))
+  const removable = new Map(
+    [...scores].map(([layer, s]) => [layer, Math.max(0, s.length - minUnits)]),
+  )
   const chosen: Candidate[] = []
   for (const c of candidates) {
     if (chosen.length >= count) break
@@ -96,7 +100,12 @@ export function selectPerLayer(scores: ImportanceScores, options: PerLayerSelect
     if (ratio === undefined) continue
     checkRatio(ratio, `ratio of layer '${layer}'`)
     const k = Math.min(Math.floor(ratio * s.length + 1e-9), Math.max(0, s.length - minUnits))
-    const ranked = Array.from(s, (score, index) => ({ layer, layerOrder: order, index, score })).sort(byScore)
+    const ranked = Array.from(s, (score, index) => ({
+      layer,
+      layerOrder: order,
+      index,
+      score,
+    })).sort(byScore)
     chosen.push(...ranked.slice(0, k))
   }
   return toPlan(chosen)

@@ -39,11 +39,20 @@ export interface SensitivityOptions {
 export const SENSITIVITY_RATIOS: readonly number[] = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
 
 /** Prunes each layer alone at each ratio; returns the unpruned metric and rows ordered by layer, then ratio. */
-export async function sensitivityAnalysis(options: SensitivityOptions): Promise<{ baseline: number; rows: SensitivityRow[] }> {
+export async function sensitivityAnalysis(
+  options: SensitivityOptions,
+): Promise<{ baseline: number; rows: SensitivityRow[] }> {
   const { model, evaluate } = options
   const structure = analyzeStructure(model)
-  const layers = (options.layers ?? structure.prunable.map((p) => p.name)).map((name) => prunableLayer(structure, name))
-  const scores = await options.scorer.score({ ...options.context, model, structure, layers: layers.map((l) => l.name) })
+  const layers = (options.layers ?? structure.prunable.map((p) => p.name)).map((name) =>
+    prunableLayer(structure, name),
+  )
+  const scores = await options.scorer.score({
+    ...options.context,
+    model,
+    structure,
+    layers: layers.map((l) => l.name),
+  })
   const baseline = await evaluate(model)
   const rows: SensitivityRow[] = []
   for (const layer of layers) {
@@ -52,7 +61,13 @@ export async function sensitivityAnalysis(options: SensitivityOptions): Promise<
       const plan = selectPerLayer(layerScores, { ratio })
       const pruned = await removeUnits(model, plan, structure)
       try {
-        const row = { layer: layer.name, ratio, removed: plan[layer.name]?.length ?? 0, params: parameterCount(pruned), metric: await evaluate(pruned) }
+        const row = {
+          layer: layer.name,
+          ratio,
+          removed: plan[layer.name]?.length ?? 0,
+          params: parameterCount(pruned),
+          metric: await evaluate(pruned),
+        }
         rows.push(row)
         options.onRow?.(row)
       } finally {

@@ -41,14 +41,20 @@ function matrixView(shape: number[]): { rows: number; cols: number } {
   return { rows: shape.slice(0, -1).reduce((a, b) => a * b, 1), cols }
 }
 
-function encodeWeight(values: Float32Array, shape: number[]): { encoding: 'dense' | 'csr'; bytes: Uint8Array; nnz?: number; indexBytes?: 2 | 4 } {
+function encodeWeight(
+  values: Float32Array,
+  shape: number[],
+): { encoding: 'dense' | 'csr'; bytes: Uint8Array; nnz?: number; indexBytes?: 2 | 4 } {
   const { rows, cols } = matrixView(shape)
   let nnz = 0
   for (const v of values) if (v !== 0) nnz++
   const indexBytes: 2 | 4 = cols <= 65536 ? 2 : 4
   const csrBytes = 4 * (rows + 1) + 4 * nnz + indexBytes * nnz
   if (csrBytes >= 4 * values.length) {
-    return { encoding: 'dense', bytes: new Uint8Array(values.buffer, values.byteOffset, values.byteLength) }
+    return {
+      encoding: 'dense',
+      bytes: new Uint8Array(values.buffer, values.byteOffset, values.byteLength),
+    }
   }
   const out = new ArrayBuffer(align4(csrBytes))
   const rowPtr = new Uint32Array(out, 0, rows + 1)
@@ -80,7 +86,15 @@ export function sparseExport(model: tf.LayersModel): Uint8Array {
     layer.getWeights().forEach((w, i) => {
       const values = Float32Array.from(w.dataSync() as Float32Array)
       const { encoding, bytes, nnz, indexBytes } = encodeWeight(values, w.shape)
-      entries.push({ name: `${layer.name}/${i}`, shape: w.shape, encoding, nnz, indexBytes, offset, byteLength: bytes.byteLength })
+      entries.push({
+        name: `${layer.name}/${i}`,
+        shape: w.shape,
+        encoding,
+        nnz,
+        indexBytes,
+        offset,
+        byteLength: bytes.byteLength,
+      })
       blobs.push(bytes)
       offset = align4(offset + bytes.byteLength)
     })
@@ -99,26 +113,38 @@ export function sparseExport(model: tf.LayersModel): Uint8Array {
 
 /** Reads a `sparseExport` back into dense float32 weights. */
 export function sparseImport(bytes: Uint8Array): DecodedWeight[] {
-  if (new TextDecoder().decode(bytes.subarray(0, 4)) !== MAGIC) throw new Error('not a Compression Lab sparse export (bad magic)')
+  if (new TextDecoder().decode(bytes.subarray(0, 4)) !== MAGIC)
+    throw new Error('not a Compression Lab sparse export (bad magic)')
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   const version = view.getUint32(4, true)
   if (version !== VERSION) throw new Error(`unsupported sparse export version ${version}`)
   const headerLength = view.getUint32(8, true)
-  const { weights } = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + headerLength))) as { weights: SparseEntry[] }
+  const { weights } = JSON.parse(
+    new TextDecoder().decode(bytes.subarray(12, 12 + headerLength)),
+  ) as { weights: SparseEntry[] }
   const start = align4(12 + headerLength)
   // Copy into an aligned buffer so typed-array views can be made at any offset.
   const body = bytes.slice(start).buffer
   return weights.map((e) => {
     const size = e.shape.reduce((a, b) => a * b, 1)
-    if (e.encoding === 'dense') return { name: e.name, shape: e.shape, values: new Float32Array(body.slice(e.offset, e.offset + 4 * size)) }
+    if (e.encoding === 'dense')
+      return {
+        name: e.name,
+        shape: e.shape,
+        values: new Float32Array(body.slice(e.offset, e.offset + 4 * size)),
+      }
     const { rows, cols } = matrixView(e.shape)
     const nnz = e.nnz ?? 0
     const rowPtr = new Uint32Array(body, e.offset, rows + 1)
     const vals = new Float32Array(body, e.offset + 4 * (rows + 1), nnz)
     const idxOffset = e.offset + 4 * (rows + 1 + nnz)
-    const colIdx = e.indexBytes === 4 ? new Uint32Array(body, idxOffset, nnz) : new Uint16Array(body, idxOffset, nnz)
+    const colIdx =
+      e.indexBytes === 4
+        ? new Uint32Array(body, idxOffset, nnz)
+        : new Uint16Array(body, idxOffset, nnz)
     const values = new Float32Array(size)
-    for (let r = 0; r < rows; r++) for (let k = rowPtr[r]; k < rowPtr[r + 1]; k++) values[r * cols + colIdx[k]] = vals[k]
+    for (let r = 0; r < rows; r++)
+      for (let k = rowPtr[r]; k < rowPtr[r + 1]; k++) values[r * cols + colIdx[k]] = vals[k]
     return { name: e.name, shape: e.shape, values }
   })
 }
@@ -133,7 +159,9 @@ export function loadSparseWeights(model: tf.LayersModel, bytes: Uint8Array): voi
       const decoded = byName.get(`${layer.name}/${i}`)
       if (decoded === undefined) throw new Error(`sparse export has no weight '${layer.name}/${i}'`)
       if (decoded.shape.join(',') !== w.shape.join(',')) {
-        throw new Error(`weight '${decoded.name}' has shape [${decoded.shape}] in the export but [${w.shape}] in the model`)
+        throw new Error(
+          `weight '${decoded.name}' has shape [${decoded.shape}] in the export but [${w.shape}] in the model`,
+        )
       }
       return tf.tensor(decoded.values, decoded.shape)
     })

@@ -11,12 +11,20 @@
  *  3. the plan then goes to `removeUnits`, which cuts the filters and the inputs of l+1.
  */
 import * as tf from '@tensorflow/tfjs'
-import { analyzeStructure, consumerIndices, prunableLayer, type PrunableLayer, type PruneStructure } from './structure'
+import {
+  analyzeStructure,
+  consumerIndices,
+  prunableLayer,
+  type PrunableLayer,
+  type PruneStructure,
+} from './structure'
 import type { RemovalPlan } from './surgery'
 
 /** Names of every Dense and Conv2D layer (the default layer set for weight sparsity). */
 export function kernelLayerNames(model: tf.LayersModel): string[] {
-  return model.layers.filter((l) => ['Dense', 'Conv2D'].includes(l.getClassName())).map((l) => l.name)
+  return model.layers
+    .filter((l) => ['Dense', 'Conv2D'].includes(l.getClassName()))
+    .map((l) => l.name)
 }
 
 function kernelVariable(model: tf.LayersModel, name: string): tf.Tensor {
@@ -32,7 +40,11 @@ function kernelVariable(model: tf.LayersModel, name: string): tf.Tensor {
  * Singh et al. 2019, step 1: λ·Σ|w| over the kernels of the layer set, as a tf scalar that reads the
  * variables (so `optimizer.minimize` / `tf.variableGrads` differentiate it). Biases are excluded.
  */
-export function l1Penalty(model: tf.LayersModel, layers: string[] = kernelLayerNames(model), lambda = 1): tf.Scalar {
+export function l1Penalty(
+  model: tf.LayersModel,
+  layers: string[] = kernelLayerNames(model),
+  lambda = 1,
+): tf.Scalar {
   return tf.tidy(() => {
     const terms = layers.map((name) => tf.sum(tf.abs(kernelVariable(model, name))))
     return tf.mul(terms.length === 0 ? tf.scalar(0) : tf.addN(terms), lambda) as tf.Scalar
@@ -40,7 +52,11 @@ export function l1Penalty(model: tf.LayersModel, layers: string[] = kernelLayerN
 }
 
 /** Zeroes, in place, every kernel weight of the layers with |w| < threshold; returns how many. */
-export function zeroBelowThreshold(model: tf.LayersModel, layers: string[], threshold: number): number {
+export function zeroBelowThreshold(
+  model: tf.LayersModel,
+  layers: string[],
+  threshold: number,
+): number {
   let zeroed = 0
   for (const name of layers) {
     const layer = model.getLayer(name)
@@ -94,7 +110,9 @@ export interface GlobalThresholdOptions {
 }
 
 function sortedMagnitudes(model: tf.LayersModel, layers: string[]): Float32Array {
-  const parts = layers.map((name) => (kernelVariable(model, name).dataSync() as Float32Array).map(Math.abs))
+  const parts = layers.map((name) =>
+    (kernelVariable(model, name).dataSync() as Float32Array).map(Math.abs),
+  )
   const all = new Float32Array(parts.reduce((a, p) => a + p.length, 0))
   let at = 0
   for (const p of parts) {
@@ -134,7 +152,10 @@ export async function globalThreshold(
   const tries: Array<{ threshold: number; quantile: number | null }> =
     options.candidates !== undefined
       ? options.candidates.map((threshold) => ({ threshold, quantile: null }))
-      : quantiles.map((q) => ({ quantile: q, threshold: sorted[Math.min(sorted.length - 1, Math.round(q * sorted.length))] }))
+      : quantiles.map((q) => ({
+          quantile: q,
+          threshold: sorted[Math.min(sorted.length - 1, Math.round(q * sorted.length))],
+        }))
   tries.sort((a, b) => a.threshold - b.threshold)
 
   const snapshot = layers.map((name) => tf.clone(kernelVariable(model, name)))
@@ -151,13 +172,32 @@ export async function globalThreshold(
       restore()
       zeroBelowThreshold(model, layers, threshold)
       const metric = await evaluate(model)
-      const accepted = higherIsBetter ? metric >= baseline - tolerance : metric <= baseline + tolerance
-      trials.push({ threshold, quantile, zeroFraction: countBelow(sorted, threshold) / sorted.length, metric, accepted })
+      const accepted = higherIsBetter
+        ? metric >= baseline - tolerance
+        : metric <= baseline + tolerance
+      trials.push({
+        threshold,
+        quantile,
+        zeroFraction: countBelow(sorted, threshold) / sorted.length,
+        metric,
+        accepted,
+      })
     }
-    const best = trials.filter((t) => t.accepted).reduce<ThresholdTrial | null>((b, t) => (b === null || t.threshold > b.threshold ? t : b), null)
+    const best = trials
+      .filter((t) => t.accepted)
+      .reduce<ThresholdTrial | null>(
+        (b, t) => (b === null || t.threshold > b.threshold ? t : b),
+        null,
+      )
     return best === null
       ? { threshold: 0, baseline, metric: baseline, zeroFraction: 0, trials }
-      : { threshold: best.threshold, baseline, metric: best.metric, zeroFraction: best.zeroFraction, trials }
+      : {
+          threshold: best.threshold,
+          baseline,
+          metric: best.metric,
+          zeroFraction: best.zeroFraction,
+          trials,
+        }
   } finally {
     restore()
     tf.dispose(snapshot)
@@ -227,27 +267,46 @@ function nextZeroFractions(model: tf.LayersModel, layer: PrunableLayer, tol: num
  * l+1 are mostly zero (zero fraction ≥ cut-off). Never empties a layer: when every filter
  * qualifies, the `minUnits` least-zero filters are kept.
  */
-export function selectByLayerStatistics(model: tf.LayersModel, options: LayerStatisticsOptions = {}): { remove: RemovalPlan; stats: FilterStatistics[] } {
+export function selectByLayerStatistics(
+  model: tf.LayersModel,
+  options: LayerStatisticsOptions = {},
+): { remove: RemovalPlan; stats: FilterStatistics[] } {
   const structure = options.structure ?? analyzeStructure(model)
   const cutoff = options.cutoff ?? 0.9
   const tol = options.zeroTolerance ?? 0
   const minUnits = options.minUnits ?? 1
-  const layers = (options.layers ?? structure.prunable.map((p) => p.name)).map((name) => prunableLayer(structure, name))
+  const layers = (options.layers ?? structure.prunable.map((p) => p.name)).map((name) =>
+    prunableLayer(structure, name),
+  )
   const remove: RemovalPlan = {}
   const stats: FilterStatistics[] = []
   for (const layer of layers) {
-    const own = ownZeroFractions(model.getLayer(layer.name).getWeights()[0].dataSync() as Float32Array, layer.units, tol)
+    const own = ownZeroFractions(
+      model.getLayer(layer.name).getWeights()[0].dataSync() as Float32Array,
+      layer.units,
+      tol,
+    )
     const next = nextZeroFractions(model, layer, tol)
     const rows: FilterStatistics[] = Array.from({ length: layer.units }, (_, unit) => {
-      const reason = own[unit] >= cutoff ? 'zero-filter' : next[unit] >= cutoff ? 'zero-next-inputs' : null
-      return { layer: layer.name, unit, zeroFraction: own[unit], nextZeroFraction: next[unit], remove: reason !== null, reason }
+      const reason =
+        own[unit] >= cutoff ? 'zero-filter' : next[unit] >= cutoff ? 'zero-next-inputs' : null
+      return {
+        layer: layer.name,
+        unit,
+        zeroFraction: own[unit],
+        nextZeroFraction: next[unit],
+        remove: reason !== null,
+        reason,
+      }
     })
     const selected = rows.filter((r) => r.remove)
     const mustKeep = Math.max(0, minUnits - (layer.units - selected.length))
     if (mustKeep > 0) {
       // Keep the least-zero of the selected filters so the layer keeps `minUnits` units.
       const score = (r: FilterStatistics): number => Math.max(r.zeroFraction, r.nextZeroFraction)
-      for (const r of [...selected].sort((a, b) => score(a) - score(b) || a.unit - b.unit).slice(0, mustKeep)) {
+      for (const r of [...selected]
+        .sort((a, b) => score(a) - score(b) || a.unit - b.unit)
+        .slice(0, mustKeep)) {
         r.remove = false
         r.reason = null
       }

@@ -53,11 +53,30 @@ export interface PruneStructure {
 
 const KERNEL_LAYERS = new Set(['Dense', 'Conv2D'])
 /** Layers applied per element, so a unit's map can be read after them (and zero stays removable). */
-const ELEMENTWISE_LAYERS = new Set(['BatchNormalization', 'Activation', 'ReLU', 'LeakyReLU', 'ELU', 'Dropout'])
+const ELEMENTWISE_LAYERS = new Set([
+  'BatchNormalization',
+  'Activation',
+  'ReLU',
+  'LeakyReLU',
+  'ELU',
+  'Dropout',
+])
 /** Layers that keep the channel axis (each output channel depends on one input channel only). */
-const SPATIAL_LAYERS = new Set(['MaxPooling2D', 'AveragePooling2D', 'GlobalAveragePooling2D', 'GlobalMaxPooling2D', 'ZeroPadding2D'])
+const SPATIAL_LAYERS = new Set([
+  'MaxPooling2D',
+  'AveragePooling2D',
+  'GlobalAveragePooling2D',
+  'GlobalMaxPooling2D',
+  'ZeroPadding2D',
+])
 const CHANNEL_LAYERS = new Set([...ELEMENTWISE_LAYERS, ...SPATIAL_LAYERS, 'Softmax'])
-const SUPPORTED_LAYERS = new Set([...KERNEL_LAYERS, ...CHANNEL_LAYERS, 'InputLayer', 'Flatten', 'Concatenate'])
+const SUPPORTED_LAYERS = new Set([
+  ...KERNEL_LAYERS,
+  ...CHANNEL_LAYERS,
+  'InputLayer',
+  'Flatten',
+  'Concatenate',
+])
 
 /** The layer classes pruning understands. */
 export function supportedLayerClasses(): string[] {
@@ -69,17 +88,21 @@ function assertSupported(node: GraphNode): void {
   if (!SUPPORTED_LAYERS.has(node.className)) throw new Error(`${where} is not supported by pruning`)
   const format = node.config.data_format
   if (format !== undefined && format !== null && format !== 'channels_last') {
-    throw new Error(`${where}: data_format '${String(format)}' is not supported by pruning (channels_last only)`)
+    throw new Error(
+      `${where}: data_format '${String(format)}' is not supported by pruning (channels_last only)`,
+    )
   }
   const rank = node.outputShape.length + 1
   if (node.className === 'BatchNormalization') {
     const axis = Number(node.config.axis ?? -1)
-    if (axis !== -1 && axis !== rank - 1) throw new Error(`${where}: only axis -1 (channels last) is supported by pruning`)
+    if (axis !== -1 && axis !== rank - 1)
+      throw new Error(`${where}: only axis -1 (channels last) is supported by pruning`)
   }
   if (node.className === 'Softmax') {
     // Softmax over the channel axis keeps the channels (removing one renormalises the others).
     const axis = Number(node.config.axis ?? -1)
-    if (axis !== -1 && axis !== rank - 1) throw new Error(`${where}: only axis -1 is supported by pruning`)
+    if (axis !== -1 && axis !== rank - 1)
+      throw new Error(`${where}: only axis -1 is supported by pruning`)
   }
 }
 
@@ -110,7 +133,9 @@ function traceConsumers(graph: LayerGraph, producer: GraphNode): Trace {
   const outputs = new Set(graph.outputs)
   const consumers: ChannelConsumer[] = []
   let reachesOutput = false
-  const stack: ChannelMap[] = [{ at: producer.name, offset: 0, stride: units, positions: 1, flattened: false }]
+  const stack: ChannelMap[] = [
+    { at: producer.name, offset: 0, stride: units, positions: 1, flattened: false },
+  ]
   while (stack.length > 0) {
     const map = stack.pop() as ChannelMap
     if (outputs.has(map.at)) reachesOutput = true
@@ -122,18 +147,29 @@ function traceConsumers(graph: LayerGraph, producer: GraphNode): Trace {
       const node = graph.byName.get(name) as GraphNode
       const slots = node.inputs.flatMap((input, k) => (input === map.at ? [k] : []))
       for (const slot of slots) {
-        const base = { layer: name, className: node.className, offset: map.offset, stride: map.stride, positions: map.positions }
+        const base = {
+          layer: name,
+          className: node.className,
+          offset: map.offset,
+          stride: map.stride,
+          positions: map.positions,
+        }
         if (node.className === 'Dense') {
           consumers.push({ ...base, role: 'dense-input' })
         } else if (node.className === 'Conv2D') {
-          if (map.flattened) throw new Error(`layer '${name}' (Conv2D) reads a flattened tensor; not supported by pruning`)
+          if (map.flattened)
+            throw new Error(
+              `layer '${name}' (Conv2D) reads a flattened tensor; not supported by pruning`,
+            )
           consumers.push({ ...base, role: 'conv-input' })
         } else if (node.className === 'BatchNormalization') {
           consumers.push({ ...base, role: 'batch-norm' })
           stack.push({ ...map, at: name })
         } else if (CHANNEL_LAYERS.has(node.className)) {
           if (map.flattened && SPATIAL_LAYERS.has(node.className)) {
-            throw new Error(`layer '${name}' (${node.className}) reads a flattened tensor; not supported by pruning`)
+            throw new Error(
+              `layer '${name}' (${node.className}) reads a flattened tensor; not supported by pruning`,
+            )
           }
           stack.push({ ...map, at: name })
         } else if (node.className === 'Flatten') {
@@ -143,7 +179,13 @@ function traceConsumers(graph: LayerGraph, producer: GraphNode): Trace {
           } else {
             // Channels-last flatten of [h, w, c]: element (p, c) lands at p·c_total + c.
             const positions = shape.slice(0, -1).reduce((a, b) => a * b, 1)
-            stack.push({ at: name, offset: map.offset, stride: shape[shape.length - 1], positions, flattened: true })
+            stack.push({
+              at: name,
+              offset: map.offset,
+              stride: shape[shape.length - 1],
+              positions,
+              flattened: true,
+            })
           }
         } else if (node.className === 'Concatenate') {
           const rank = node.outputShape.length + 1
@@ -152,12 +194,15 @@ function traceConsumers(graph: LayerGraph, producer: GraphNode): Trace {
           if (axis === rank - 1) {
             // Concatenate on the channel axis shifts this input's channels by the widths before it.
             let shift = 0
-            for (let k = 0; k < slot; k++) shift += unitsOf(graph.byName.get(node.inputs[k]) as GraphNode)
+            for (let k = 0; k < slot; k++)
+              shift += unitsOf(graph.byName.get(node.inputs[k]) as GraphNode)
             stack.push({ ...map, at: name, offset: map.offset + shift })
           } else if (!map.flattened && axis > 0) {
             stack.push({ ...map, at: name })
           } else {
-            throw new Error(`layer '${name}' (Concatenate) on axis ${rawAxis} of a flattened tensor is not supported by pruning`)
+            throw new Error(
+              `layer '${name}' (Concatenate) on axis ${rawAxis} of a flattened tensor is not supported by pruning`,
+            )
           }
         } else {
           throw new Error(`layer '${name}' (${node.className}) is not supported by pruning`)
@@ -168,7 +213,10 @@ function traceConsumers(graph: LayerGraph, producer: GraphNode): Trace {
   return { consumers, reachesOutput }
 }
 
-function featureMapOf(graph: LayerGraph, producer: GraphNode): { featureMap: string; batchNorm: string | null } {
+function featureMapOf(
+  graph: LayerGraph,
+  producer: GraphNode,
+): { featureMap: string; batchNorm: string | null } {
   const outputs = new Set(graph.outputs)
   let current = producer.name
   let batchNorm: string | null = null
@@ -218,13 +266,17 @@ export function prunableLayer(structure: PruneStructure, name: string): Prunable
   const fixed = structure.fixed.find((f) => f.name === name)
   if (fixed !== undefined) throw new Error(`layer '${name}' cannot be pruned: ${fixed.reason}`)
   const node = structure.graph.byName.get(name)
-  if (node !== undefined) throw new Error(`layer '${name}' (${node.className}) cannot be pruned: only Dense and Conv2D units can`)
+  if (node !== undefined)
+    throw new Error(
+      `layer '${name}' (${node.className}) cannot be pruned: only Dense and Conv2D units can`,
+    )
   throw new Error(`unknown layer '${name}'`)
 }
 
 /** Input indices of a consumer that carry unit `unit` of the producer. */
 export function consumerIndices(consumer: ChannelConsumer, unit: number): number[] {
   const out: number[] = []
-  for (let p = 0; p < consumer.positions; p++) out.push(p * consumer.stride + consumer.offset + unit)
+  for (let p = 0; p < consumer.positions; p++)
+    out.push(p * consumer.stride + consumer.offset + unit)
   return out
 }

@@ -28,19 +28,24 @@ function addAll(map: Map<string, Set<number>>, key: string, values: number[]): v
 /** Checks a removal plan against the structure; throws with the first problem found. */
 export function validateRemovalPlan(structure: PruneStructure, remove: RemovalPlan): void {
   if (structure.prunable.length === 0) {
-    throw new Error('model has nothing to prune: no Dense or Conv2D layer besides the output layers')
+    throw new Error(
+      'model has nothing to prune: no Dense or Conv2D layer besides the output layers',
+    )
   }
   for (const [name, indices] of Object.entries(remove)) {
     const layer = prunableLayer(structure, name)
     const seen = new Set<number>()
     for (const i of indices) {
       if (!Number.isInteger(i) || i < 0 || i >= layer.units) {
-        throw new Error(`unit index ${i} is out of range for layer '${name}' (${layer.units} units)`)
+        throw new Error(
+          `unit index ${i} is out of range for layer '${name}' (${layer.units} units)`,
+        )
       }
       if (seen.has(i)) throw new Error(`unit index ${i} appears twice for layer '${name}'`)
       seen.add(i)
     }
-    if (seen.size >= layer.units) throw new Error(`pruning would remove every unit of layer '${name}'`)
+    if (seen.size >= layer.units)
+      throw new Error(`pruning would remove every unit of layer '${name}'`)
   }
 }
 
@@ -75,7 +80,12 @@ function gatherAxis(t: tf.Tensor, keep: number[] | null, axis: number): tf.Tenso
  * Slices one layer's weights. Dense kernel [in, out], Conv2D kernel [kh, kw, in, out], biases and
  * BatchNormalization vectors (gamma, beta, moving mean, moving variance) are rank 1.
  */
-function sliceWeights(className: string, weights: tf.Tensor[], outDrop: Set<number> | undefined, inDrop: Set<number> | undefined): tf.Tensor[] {
+function sliceWeights(
+  className: string,
+  weights: tf.Tensor[],
+  outDrop: Set<number> | undefined,
+  inDrop: Set<number> | undefined,
+): tf.Tensor[] {
   return weights.map((w) => {
     if (className === 'BatchNormalization') return gatherAxis(w, keepIndices(w.shape[0], inDrop), 0)
     if (w.rank === 1) return gatherAxis(w, keepIndices(w.shape[0], outDrop), 0)
@@ -90,7 +100,11 @@ function sliceWeights(className: string, weights: tf.Tensor[], outDrop: Set<numb
  * Removes the given units (Dense) / filters (Conv2D) and the matching inputs of their consumers.
  * Returns a new, smaller, uncompiled model; the original model is left as it was.
  */
-export async function removeUnits(model: tf.LayersModel, remove: RemovalPlan, structure?: PruneStructure): Promise<tf.LayersModel> {
+export async function removeUnits(
+  model: tf.LayersModel,
+  remove: RemovalPlan,
+  structure?: PruneStructure,
+): Promise<tf.LayersModel> {
   const s = structure ?? analyzeStructure(model)
   validateRemovalPlan(s, remove)
   const cuts = planCuts(s, remove)
@@ -102,13 +116,22 @@ export async function removeUnits(model: tf.LayersModel, remove: RemovalPlan, st
     const key = entry.class_name === 'Dense' ? 'units' : 'filters'
     entry.config[key] = Number(entry.config[key]) - drop.size
   }
-  const pruned = await tf.models.modelFromJSON(topology as unknown as Parameters<typeof tf.models.modelFromJSON>[0])
+  const pruned = await tf.models.modelFromJSON(
+    topology as unknown as Parameters<typeof tf.models.modelFromJSON>[0],
+  )
 
   for (const layer of model.layers) {
     const original = layer.getWeights() // the variables' values: never dispose these
     if (original.length === 0) continue
     const target = pruned.getLayer(layer.name)
-    const sliced = tf.tidy(() => sliceWeights(layer.getClassName(), original, cuts.output.get(layer.name), cuts.input.get(layer.name)))
+    const sliced = tf.tidy(() =>
+      sliceWeights(
+        layer.getClassName(),
+        original,
+        cuts.output.get(layer.name),
+        cuts.input.get(layer.name),
+      ),
+    )
     target.setWeights(sliced)
     for (const t of sliced) if (!original.includes(t)) t.dispose()
   }

@@ -13,8 +13,14 @@ export function apozImportance(): ImportanceScorer {
     name: 'apoz',
     needsData: true,
     score(ctx: ImportanceContext): Promise<ImportanceScores> {
-      return averageFeatureMapStatistic(ctx, 'apoz', (map) =>
-        tf.sub(1, tf.mean(tf.cast(tf.equal(map, 0), 'float32'), nonChannelAxes(map))) as tf.Tensor1D,
+      return averageFeatureMapStatistic(
+        ctx,
+        'apoz',
+        (map) =>
+          tf.sub(
+            1,
+            tf.mean(tf.cast(tf.equal(map, 0), 'float32'), nonChannelAxes(map)),
+          ) as tf.Tensor1D,
       )
     },
   }

@@ -16,11 +16,15 @@ export function bnScaleImportance(): ImportanceScorer {
       const scores: ImportanceScores = new Map()
       for (const layer of layersToScore(ctx, contextStructure(ctx))) {
         if (layer.batchNorm === null) {
-          throw new Error(`criterion 'bn-scale' needs a BatchNormalization after layer '${layer.name}' (network slimming); it has none`)
+          throw new Error(
+            `criterion 'bn-scale' needs a BatchNormalization after layer '${layer.name}' (network slimming); it has none`,
+          )
         }
         const bn = ctx.model.getLayer(layer.batchNorm)
         if (bn.getConfig().scale === false) {
-          throw new Error(`criterion 'bn-scale': BatchNormalization '${bn.name}' after layer '${layer.name}' has no scale γ (scale: false)`)
+          throw new Error(
+            `criterion 'bn-scale': BatchNormalization '${bn.name}' after layer '${layer.name}' has no scale γ (scale: false)`,
+          )
         }
         const gamma = tf.tidy(() => tf.abs(bn.getWeights()[0]))
         scores.set(layer.name, (await gamma.data()) as Float32Array)

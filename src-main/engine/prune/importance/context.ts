@@ -4,7 +4,12 @@
  */
 import * as tf from '@tensorflow/tfjs'
 import { forwardLayers } from '../forward'
-import { analyzeStructure, prunableLayer, type PrunableLayer, type PruneStructure } from '../structure'
+import {
+  analyzeStructure,
+  prunableLayer,
+  type PrunableLayer,
+  type PruneStructure,
+} from '../structure'
 import type { Batch, ImportanceContext } from './types'
 
 /** The structure of the context's model (analysed once when the context has none). */
@@ -13,14 +18,21 @@ export function contextStructure(ctx: ImportanceContext): PruneStructure {
 }
 
 /** The prunable layers a context asks to score (all of them by default). */
-export function layersToScore(ctx: ImportanceContext, structure: PruneStructure = contextStructure(ctx)): PrunableLayer[] {
+export function layersToScore(
+  ctx: ImportanceContext,
+  structure: PruneStructure = contextStructure(ctx),
+): PrunableLayer[] {
   if (ctx.layers === undefined) return structure.prunable
   return ctx.layers.map((name) => prunableLayer(structure, name))
 }
 
 /** Iterates the context's batches; throws when the criterion needs data and there is none. */
-export async function* contextBatches(ctx: ImportanceContext, criterion: string): AsyncGenerator<Batch> {
-  if (ctx.data === undefined) throw new Error(`criterion '${criterion}' needs data batches (ctx.data)`)
+export async function* contextBatches(
+  ctx: ImportanceContext,
+  criterion: string,
+): AsyncGenerator<Batch> {
+  if (ctx.data === undefined)
+    throw new Error(`criterion '${criterion}' needs data batches (ctx.data)`)
   let count = 0
   for await (const batch of ctx.data()) {
     count++
@@ -33,7 +45,11 @@ export async function* contextBatches(ctx: ImportanceContext, criterion: string)
 export type ChannelReducer = (map: tf.Tensor) => tf.Tensor1D
 
 /** Mean over the examples of `reduce(feature map)` per unit, for each layer to score. */
-export async function averageFeatureMapStatistic(ctx: ImportanceContext, criterion: string, reduce: ChannelReducer): Promise<Map<string, Float32Array>> {
+export async function averageFeatureMapStatistic(
+  ctx: ImportanceContext,
+  criterion: string,
+  reduce: ChannelReducer,
+): Promise<Map<string, Float32Array>> {
   const structure = contextStructure(ctx)
   const layers = layersToScore(ctx, structure)
   const sums = new Map(layers.map((l) => [l.name, new Float64Array(l.units)]))
@@ -41,7 +57,9 @@ export async function averageFeatureMapStatistic(ctx: ImportanceContext, criteri
   for await (const batch of contextBatches(ctx, criterion)) {
     const n = batch.xs.shape[0]
     const perLayer = tf.tidy(() => {
-      const { taps } = forwardLayers(ctx.model, structure.graph, batch.xs, { taps: layers.map((l) => l.featureMap) })
+      const { taps } = forwardLayers(ctx.model, structure.graph, batch.xs, {
+        taps: layers.map((l) => l.featureMap),
+      })
       // reduce() averages over the batch; weight by n so unequal batches average per example.
       return layers.map((l) => reduce(taps.get(l.featureMap) as tf.Tensor))
     })
@@ -53,7 +71,12 @@ export async function averageFeatureMapStatistic(ctx: ImportanceContext, criteri
     })
     examples += n
   }
-  return new Map(layers.map((l) => [l.name, Float32Array.from(sums.get(l.name) as Float64Array, (v) => v / examples)]))
+  return new Map(
+    layers.map((l) => [
+      l.name,
+      Float32Array.from(sums.get(l.name) as Float64Array, (v) => v / examples),
+    ]),
+  )
 }
 
 /** All axes of a tensor but the last (channel) one. */

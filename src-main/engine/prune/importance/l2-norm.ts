@@ -14,7 +14,9 @@ export function l2NormImportance(): ImportanceScorer {
     async score(ctx: ImportanceContext): Promise<ImportanceScores> {
       const scores: ImportanceScores = new Map()
       for (const layer of layersToScore(ctx, contextStructure(ctx))) {
-        const norms = tf.tidy(() => tf.sqrt(tf.sum(tf.square(unitKernelMatrix(ctx.model, layer)), 0)))
+        const norms = tf.tidy(() =>
+          tf.sqrt(tf.sum(tf.square(unitKernelMatrix(ctx.model, layer)), 0)),
+        )
         scores.set(layer.name, (await norms.data()) as Float32Array)
         norms.dispose()
       }

@@ -14,7 +14,11 @@ export function meanActivationImportance(): ImportanceScorer {
     name: 'mean-activation',
     needsData: true,
     score(ctx: ImportanceContext): Promise<ImportanceScores> {
-      return averageFeatureMapStatistic(ctx, 'mean-activation', (map) => tf.mean(tf.abs(map), nonChannelAxes(map)) as tf.Tensor1D)
+      return averageFeatureMapStatistic(
+        ctx,
+        'mean-activation',
+        (map) => tf.mean(tf.abs(map), nonChannelAxes(map)) as tf.Tensor1D,
+      )
     },
   }
 }

@@ -16,7 +16,10 @@ export function randomImportance(): ImportanceScorer {
       for (const layer of layersToScore(ctx, contextStructure(ctx))) {
         // One stream per layer: a layer's scores do not depend on which other layers are scored.
         const rng = createRng(deriveSeed(ctx.seed ?? 0, `importance/random/${layer.name}`))
-        scores.set(layer.name, Float32Array.from({ length: layer.units }, () => rng.next()))
+        scores.set(
+          layer.name,
+          Float32Array.from({ length: layer.units }, () => rng.next()),
+        )
       }
       return scores
     },

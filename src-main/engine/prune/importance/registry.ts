@@ -30,10 +30,15 @@ export function importanceCriteria(): string[] {
 }
 
 /** The scorer for a criterion name; an unknown name is an error listing the known ones. */
-export function createImportanceScorer(name: string, options: ScorerOptions = {}): ImportanceScorer {
+export function createImportanceScorer(
+  name: string,
+  options: ScorerOptions = {},
+): ImportanceScorer {
   const factory = Object.hasOwn(FACTORIES, name) ? FACTORIES[name] : undefined
   if (factory === undefined) {
-    throw new Error(`unknown importance criterion '${name}'; known: ${importanceCriteria().join(', ')}`)
+    throw new Error(
+      `unknown importance criterion '${name}'; known: ${importanceCriteria().join(', ')}`,
+    )
   }
   return factory(options)
 }

@@ -49,7 +49,10 @@ export function unitMegaMacs(model: tf.LayersModel, layer: PrunableLayer): numbe
 }
 
 /** Raw Θ of eq. (7), averaged over all batches' examples, per layer. */
-async function rawTaylor(ctx: ImportanceContext, layers: PrunableLayer[]): Promise<Map<string, Float64Array>> {
+async function rawTaylor(
+  ctx: ImportanceContext,
+  layers: PrunableLayer[],
+): Promise<Map<string, Float64Array>> {
   if (ctx.loss === undefined) throw new Error("criterion 'taylor' needs a loss (ctx.loss)")
   const loss = ctx.loss
   const structure = contextStructure(ctx)

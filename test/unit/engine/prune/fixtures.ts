@@ -11,7 +11,12 @@ export function setWeights(model: tf.LayersModel, layer: string, values: tf.Tens
 }
 
 /** Replaces some entries of a layer's weight `index` (flat positions → values). */
-export function patchWeight(model: tf.LayersModel, layer: string, index: number, patch: (values: Float32Array, shape: number[]) => void): void {
+export function patchWeight(
+  model: tf.LayersModel,
+  layer: string,
+  index: number,
+  patch: (values: Float32Array, shape: number[]) => void,
+): void {
   const l = model.getLayer(layer)
   const current = l.getWeights()
   const values = Float32Array.from(current[index].dataSync() as Float32Array)
@@ -23,16 +28,27 @@ export function patchWeight(model: tf.LayersModel, layer: string, index: number,
 
 /** Largest |a − b| of two model outputs on the same input. */
 export function maxOutputDifference(a: tf.LayersModel, b: tf.LayersModel, x: tf.Tensor): number {
-  return tf.tidy(() => tf.max(tf.abs(tf.sub(a.predict(x) as tf.Tensor, b.predict(x) as tf.Tensor))).dataSync()[0])
+  return tf.tidy(
+    () =>
+      tf.max(tf.abs(tf.sub(a.predict(x) as tf.Tensor, b.predict(x) as tf.Tensor))).dataSync()[0],
+  )
 }
 
-const seeded = (seed: number): ReturnType<typeof tf.initializers.glorotUniform> => tf.initializers.glorotUniform({ seed })
+const seeded = (seed: number): ReturnType<typeof tf.initializers.glorotUniform> =>
+  tf.initializers.glorotUniform({ seed })
 
 /** conv(3 filters) → BN → ReLU → max-pool → flatten → dense(4, relu) → dense(2). Input [6, 6, 2]. */
 export function convChain(): tf.Sequential {
   return tf.sequential({
     layers: [
-      tf.layers.conv2d({ inputShape: [6, 6, 2], filters: 3, kernelSize: 3, name: 'c1', kernelInitializer: seeded(1), biasInitializer: 'ones' }),
+      tf.layers.conv2d({
+        inputShape: [6, 6, 2],
+        filters: 3,
+        kernelSize: 3,
+        name: 'c1',
+        kernelInitializer: seeded(1),
+        biasInitializer: 'ones',
+      }),
       tf.layers.batchNormalization({ name: 'bn1' }),
       tf.layers.activation({ activation: 'relu', name: 'r1' }),
       tf.layers.maxPooling2d({ poolSize: 2, name: 'p1' }),
@@ -47,9 +63,22 @@ export function convChain(): tf.Sequential {
 export function mlp(): tf.Sequential {
   return tf.sequential({
     layers: [
-      tf.layers.dense({ inputShape: [4], units: 5, activation: 'relu', name: 'h1', kernelInitializer: seeded(11), biasInitializer: 'ones' }),
+      tf.layers.dense({
+        inputShape: [4],
+        units: 5,
+        activation: 'relu',
+        name: 'h1',
+        kernelInitializer: seeded(11),
+        biasInitializer: 'ones',
+      }),
       tf.layers.dropout({ rate: 0.5, name: 'drop' }),
-      tf.layers.dense({ units: 4, activation: 'relu', name: 'h2', kernelInitializer: seeded(12), biasInitializer: 'ones' }),
+      tf.layers.dense({
+        units: 4,
+        activation: 'relu',
+        name: 'h2',
+        kernelInitializer: seeded(12),
+        biasInitializer: 'ones',
+      }),
       tf.layers.dense({ units: 3, name: 'out', kernelInitializer: seeded(13) }),
     ],
   })

@@ -6,7 +6,10 @@ import { l1NormImportance } from '../../../../src-main/engine/prune/importance/l
 import { l2NormImportance } from '../../../../src-main/engine/prune/importance/l2-norm'
 import { meanActivationImportance } from '../../../../src-main/engine/prune/importance/mean-activation'
 import { randomImportance } from '../../../../src-main/engine/prune/importance/random'
-import { createImportanceScorer, importanceCriteria } from '../../../../src-main/engine/prune/importance/registry'
+import {
+  createImportanceScorer,
+  importanceCriteria,
+} from '../../../../src-main/engine/prune/importance/registry'
 import { convChain, mlp, setWeights } from './fixtures'
 
 beforeAll(async () => {
@@ -27,12 +30,24 @@ function identityNet(): tf.Sequential {
       tf.layers.dense({ units: 1, name: 'out' }),
     ],
   })
-  setWeights(model, 'h', [[[1, 0, 0], [0, 1, 0], [0, 0, 1]], [0, 0, 0]])
+  setWeights(model, 'h', [
+    [
+      [1, 0, 0],
+      [0, 1, 0],
+      [0, 0, 1],
+    ],
+    [0, 0, 0],
+  ])
   return model
 }
 
 // relu of these rows, per column: col 0 (1, 2, 0, 0), col 1 (0, 3, 1, 2), col 2 (0, 0, 1, 2).
-const X = [[1, -1, 0], [2, 3, -1], [-1, 1, 1], [0, 2, 2]]
+const X = [
+  [1, -1, 0],
+  [2, 3, -1],
+  [-1, 1, 1],
+  [0, 2, 2],
+]
 
 describe('weight-norm criteria (Li et al. 2017)', () => {
   it('L1 and L2 norms of each dense kernel column, bias excluded', async () => {
@@ -54,7 +69,10 @@ describe('weight-norm criteria (Li et al. 2017)', () => {
   it('L1 norm of conv filters sums over kh·kw·c_in', async () => {
     const model = convChain()
     // Kernel [3, 3, 2, 3]: filter f gets weight (f + 1)·(−1)^i at flat position i·3 + f → L1 = 18·(f + 1).
-    const kernel = Array.from({ length: 54 }, (_, i) => (Math.floor(i / 3) % 2 === 0 ? 1 : -1) * ((i % 3) + 1))
+    const kernel = Array.from(
+      { length: 54 },
+      (_, i) => (Math.floor(i / 3) % 2 === 0 ? 1 : -1) * ((i % 3) + 1),
+    )
     setWeights(model, 'c1', [kernel, [5, 5, 5]])
     const l1 = await l1NormImportance().score({ model, layers: ['c1'] })
     close(values(l1.get('c1')), [18, 36, 54])
@@ -76,15 +94,27 @@ describe('activation criteria', () => {
     // 1×1 conv with filters (+1, −1) then ReLU: channel 0 = relu(x), channel 1 = relu(−x).
     const model = tf.sequential({
       layers: [
-        tf.layers.conv2d({ inputShape: [2, 2, 1], filters: 2, kernelSize: 1, activation: 'relu', name: 'c' }),
+        tf.layers.conv2d({
+          inputShape: [2, 2, 1],
+          filters: 2,
+          kernelSize: 1,
+          activation: 'relu',
+          name: 'c',
+        }),
         tf.layers.flatten({ name: 'f' }),
         tf.layers.dense({ units: 1, name: 'out' }),
       ],
     })
-    setWeights(model, 'c', [[1, -1], [0, 0]])
+    setWeights(model, 'c', [
+      [1, -1],
+      [0, 0],
+    ])
     const xs = tf.tensor4d([1, -2, 0, 3], [1, 2, 2, 1])
     // channel 0: (1, 0, 0, 3) → 2 zeros of 4; channel 1: (0, 2, 0, 0) → 3 zeros of 4.
-    const scores = await apozImportance().score({ model, data: () => [{ xs, ys: tf.zeros([1, 1]) }] })
+    const scores = await apozImportance().score({
+      model,
+      data: () => [{ xs, ys: tf.zeros([1, 1]) }],
+    })
     close(values(scores.get('c')), [0.5, 0.25])
     model.dispose()
   })
@@ -92,14 +122,19 @@ describe('activation criteria', () => {
   it('mean activation averages the map over examples', async () => {
     const model = identityNet()
     const xs = tf.tensor2d(X)
-    const scores = await meanActivationImportance().score({ model, data: () => [{ xs, ys: tf.zeros([4, 1]) }] })
+    const scores = await meanActivationImportance().score({
+      model,
+      data: () => [{ xs, ys: tf.zeros([4, 1]) }],
+    })
     close(values(scores.get('h')), [3 / 4, 6 / 4, 3 / 4])
     model.dispose()
   })
 
   it('activation criteria need data', async () => {
     const model = identityNet()
-    await expect(apozImportance().score({ model })).rejects.toThrow("criterion 'apoz' needs data batches")
+    await expect(apozImportance().score({ model })).rejects.toThrow(
+      "criterion 'apoz' needs data batches",
+    )
     model.dispose()
   })
 })
@@ -123,14 +158,24 @@ describe('random and bn-scale', () => {
     bn.setWeights([tf.tensor1d([-0.5, 2, 0.1]), ...w.slice(1)])
     const scores = await bnScaleImportance().score({ model, layers: ['c1'] })
     close(values(scores.get('c1')), [0.5, 2, 0.1])
-    await expect(bnScaleImportance().score({ model })).rejects.toThrow("needs a BatchNormalization after layer 'd1'")
+    await expect(bnScaleImportance().score({ model })).rejects.toThrow(
+      "needs a BatchNormalization after layer 'd1'",
+    )
     model.dispose()
   })
 })
 
 describe('registry', () => {
   it('maps every criterion name to its scorer', () => {
-    expect(importanceCriteria()).toEqual(['l1', 'l2', 'taylor', 'mean-activation', 'apoz', 'random', 'bn-scale'])
+    expect(importanceCriteria()).toEqual([
+      'l1',
+      'l2',
+      'taylor',
+      'mean-activation',
+      'apoz',
+      'random',
+      'bn-scale',
+    ])
     for (const name of importanceCriteria()) expect(createImportanceScorer(name).name).toBe(name)
     expect(createImportanceScorer('taylor').needsData).toBe(true)
     expect(createImportanceScorer('l1').needsData).toBe(false)

@@ -1,8 +1,17 @@
 import * as tf from '@tensorflow/tfjs'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { applyMasks, disposeMasks, magnitudeMasks, maskSparsity } from '../../../../src-main/engine/prune/masks'
+import {
+  applyMasks,
+  disposeMasks,
+  magnitudeMasks,
+  maskSparsity,
+} from '../../../../src-main/engine/prune/masks'
 import { nonZeroParameterCount } from '../../../../src-main/engine/prune/measure'
-import { loadSparseWeights, sparseExport, sparseImport } from '../../../../src-main/engine/prune/sparse-export'
+import {
+  loadSparseWeights,
+  sparseExport,
+  sparseImport,
+} from '../../../../src-main/engine/prune/sparse-export'
 import { removeUnits } from '../../../../src-main/engine/prune/surgery'
 import { convChain, mlp, setWeights, weightValues } from './fixtures'
 
@@ -13,7 +22,10 @@ beforeAll(async () => {
 describe('magnitude masks', () => {
   it('per layer: masks exactly round(s·n) smallest |w| of each kernel, ties by position', () => {
     const model = mlp()
-    setWeights(model, 'h1', [Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? -(i + 1) : 0.5)), Array(5).fill(0)])
+    setWeights(model, 'h1', [
+      Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? -(i + 1) : 0.5)),
+      Array(5).fill(0),
+    ])
     const masks = magnitudeMasks(model, { sparsity: 0.3, scope: 'layer', layers: ['h1', 'h2'] })
     // h1: 6 of 20 masked, all among the ten ties at |0.5| (odd positions), the first six of them.
     const m = Array.from(masks.get('h1')?.dataSync() ?? [])
@@ -79,13 +91,17 @@ describe('sparse export', () => {
     const bytes = sparseExport(model)
     const denseBytes = model.getWeights().reduce((a, w) => a + 4 * w.size, 0)
     expect(bytes.byteLength - denseBytes).toBeLessThan(1024) // header only
-    expect(sparseImport(bytes).every((d, i) => d.values.length === model.getWeights()[i].size)).toBe(true)
+    expect(
+      sparseImport(bytes).every((d, i) => d.values.length === model.getWeights()[i].size),
+    ).toBe(true)
     expect(() => sparseImport(new Uint8Array(16))).toThrow('bad magic')
     model.dispose()
   })
 
   it('CSR size is rows·4 + 4 + nnz·(4 + 2) bytes for a sparse kernel', () => {
-    const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [100], units: 50, useBias: false, name: 'd' })] })
+    const model = tf.sequential({
+      layers: [tf.layers.dense({ inputShape: [100], units: 50, useBias: false, name: 'd' })],
+    })
     const k = new Float32Array(5000)
     k[7] = 1
     k[4999] = -2

@@ -1,6 +1,11 @@
 import * as tf from '@tensorflow/tfjs'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { inferenceLatency, measureModel, nonZeroParameterCount, serializedBytes } from '../../../../src-main/engine/prune/measure'
+import {
+  inferenceLatency,
+  measureModel,
+  nonZeroParameterCount,
+  serializedBytes,
+} from '../../../../src-main/engine/prune/measure'
 import { removeUnits } from '../../../../src-main/engine/prune/surgery'
 import { convChain, fixedInput, patchWeight } from './fixtures'
 
@@ -14,7 +19,11 @@ describe('measure', () => {
     const m = measureModel(model)
     expect(m.params).toBe(131)
     // c1: kh·kw·c_in·c_out·h_out·w_out = 3·3·2·3·4·4 = 864; d1: 12·4 = 48; out: 4·2 = 8.
-    expect(m.layers.filter((l) => l.macs > 0).map((l) => [l.name, l.macs])).toEqual([['c1', 864], ['d1', 48], ['out', 8]])
+    expect(m.layers.filter((l) => l.macs > 0).map((l) => [l.name, l.macs])).toEqual([
+      ['c1', 864],
+      ['d1', 48],
+      ['out', 8],
+    ])
     expect(m.macs).toBe(920)
     // Biases start at 1 for c1 and 0 elsewhere; BN: γ = 1, β = 0, μ = 0, σ² = 1.
     const zerosAtStart = 4 + 2 + 3 + 3 // d1 bias, out bias, β, μ

@@ -1,11 +1,18 @@
 import * as tf from '@tensorflow/tfjs'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { createImportanceScorer, importanceCriteria } from '../../../../src-main/engine/prune/importance/registry'
+import {
+  createImportanceScorer,
+  importanceCriteria,
+} from '../../../../src-main/engine/prune/importance/registry'
 import { applyMasks, disposeMasks, magnitudeMasks } from '../../../../src-main/engine/prune/masks'
 import { measureModel } from '../../../../src-main/engine/prune/measure'
 import { selectGlobal } from '../../../../src-main/engine/prune/select'
 import { sparseExport } from '../../../../src-main/engine/prune/sparse-export'
-import { globalThreshold, l1Penalty, selectByLayerStatistics } from '../../../../src-main/engine/prune/sparsity'
+import {
+  globalThreshold,
+  l1Penalty,
+  selectByLayerStatistics,
+} from '../../../../src-main/engine/prune/sparsity'
 import { analyzeStructure } from '../../../../src-main/engine/prune/structure'
 import { removeUnits } from '../../../../src-main/engine/prune/surgery'
 import { convChain, fixedInput } from './fixtures'
@@ -14,13 +21,21 @@ beforeAll(async () => {
   await tf.setBackend('cpu')
 })
 
-const cce = (y: tf.Tensor, p: tf.Tensor): tf.Scalar => tf.losses.softmaxCrossEntropy(y, p) as tf.Scalar
+const cce = (y: tf.Tensor, p: tf.Tensor): tf.Scalar =>
+  tf.losses.softmaxCrossEntropy(y, p) as tf.Scalar
 
 async function pruneOnce(model: tf.LayersModel, xs: tf.Tensor, ys: tf.Tensor): Promise<void> {
   const structure = analyzeStructure(model)
   for (const name of importanceCriteria()) {
     const layers = name === 'bn-scale' ? ['c1'] : undefined
-    const scores = await createImportanceScorer(name).score({ model, structure, layers, data: () => [{ xs, ys }], loss: cce, seed: 1 })
+    const scores = await createImportanceScorer(name).score({
+      model,
+      structure,
+      layers,
+      data: () => [{ xs, ys }],
+      loss: cce,
+      seed: 1,
+    })
     const pruned = await removeUnits(model, selectGlobal(scores, { count: 2 }), structure)
     measureModel(pruned)
     pruned.dispose()

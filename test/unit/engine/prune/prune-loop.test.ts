@@ -1,7 +1,10 @@
 import * as tf from '@tensorflow/tfjs'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { l1NormImportance } from '../../../../src-main/engine/prune/importance/l1-norm'
-import { bnScalePenalty, networkSlimmingPlan } from '../../../../src-main/engine/prune/network-slimming'
+import {
+  bnScalePenalty,
+  networkSlimmingPlan,
+} from '../../../../src-main/engine/prune/network-slimming'
 import { iterativePruning } from '../../../../src-main/engine/prune/prune-loop'
 import { iterativeCounts } from '../../../../src-main/engine/prune/schedules'
 import { convChain, fixedInput, mlp, weightValues } from './fixtures'
@@ -17,7 +20,9 @@ describe('iterative pruning loop (METHODS P1)', () => {
     const x = fixedInput([32, 4], 4)
     const labels = tf.tidy(() => tf.argMax(model.predict(x) as tf.Tensor, 1))
     const evaluate = async (m: tf.LayersModel): Promise<number> => {
-      const acc = tf.tidy(() => tf.mean(tf.cast(tf.equal(tf.argMax(m.predict(x) as tf.Tensor, 1), labels), 'float32')))
+      const acc = tf.tidy(() =>
+        tf.mean(tf.cast(tf.equal(tf.argMax(m.predict(x) as tf.Tensor, 1), labels), 'float32')),
+      )
       const v = (await acc.data())[0]
       acc.dispose()
       return v
@@ -35,7 +40,11 @@ describe('iterative pruning loop (METHODS P1)', () => {
       latencyInput: x,
     })
     expect(result.stoppedBy).toBe('schedule')
-    expect(result.reports.map((r) => [r.step, r.removed, r.totalRemoved])).toEqual([[0, 0, 0], [1, 2, 2], [2, 2, 4]])
+    expect(result.reports.map((r) => [r.step, r.removed, r.totalRemoved])).toEqual([
+      [0, 0, 0],
+      [1, 2, 2],
+      [2, 2, 4],
+    ])
     expect(result.reports[0]).toMatchObject({ metric: 1, params: 64, macs: 4 * 5 + 5 * 4 + 4 * 3 })
     const params = result.reports.map((r) => r.params)
     expect(params[1]).toBeLessThan(params[0])
@@ -55,7 +64,13 @@ describe('iterative pruning loop (METHODS P1)', () => {
 
   it('stops at the accuracy floor and returns the last model above it', async () => {
     const model = mlp()
-    const result = await iterativePruning({ model, scorer: l1NormImportance(), steps: [2, 2], evaluate: async (m) => m.countParams(), minMetric: 60 })
+    const result = await iterativePruning({
+      model,
+      scorer: l1NormImportance(),
+      steps: [2, 2],
+      evaluate: async (m) => m.countParams(),
+      minMetric: 60,
+    })
     expect(result.stoppedBy).toBe('accuracy-floor')
     expect(result.reports).toHaveLength(2)
     expect(result.model.countParams()).toBe(64)

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { agpSchedule, agpSparsity, iterativeCounts, iterativeSchedule, oneShotSchedule } from '../../../../src-main/engine/prune/schedules'
+import {
+  agpSchedule,
+  agpSparsity,
+  iterativeCounts,
+  iterativeSchedule,
+  oneShotSchedule,
+} from '../../../../src-main/engine/prune/schedules'
 
 describe('schedules', () => {
   it('one-shot reaches the target at step 0', () => {
@@ -29,9 +35,16 @@ describe('schedules', () => {
     expect(agpSparsity(300, o)).toBeCloseTo(0.8, 12)
     expect(agpSparsity(10_000, o)).toBeCloseTo(0.8, 12)
     // s_i ≠ 0: t = 150 → 0.9 + (0.5 − 0.9)·0.421875 = 0.73125
-    expect(agpSparsity(150, { ...o, initialSparsity: 0.5, finalSparsity: 0.9 })).toBeCloseTo(0.73125, 12)
+    expect(agpSparsity(150, { ...o, initialSparsity: 0.5, finalSparsity: 0.9 })).toBeCloseTo(
+      0.73125,
+      12,
+    )
     expect(agpSchedule(o).map((s) => s.step)).toEqual([100, 150, 200, 250, 300])
-    expect(agpSchedule(o).map((s) => s.target)).toEqual([0, 0.4625, 0.7, 0.7875, 0.8].map((v) => expect.closeTo(v, 12)))
-    expect(() => agpSparsity(0, { ...o, finalSparsity: 1.2 })).toThrow('finalSparsity must be in [0, 1]')
+    expect(agpSchedule(o).map((s) => s.target)).toEqual(
+      [0, 0.4625, 0.7, 0.7875, 0.8].map((v) => expect.closeTo(v, 12)),
+    )
+    expect(() => agpSparsity(0, { ...o, finalSparsity: 1.2 })).toThrow(
+      'finalSparsity must be in [0, 1]',
+    )
   })
 })

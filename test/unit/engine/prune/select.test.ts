@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { removedCount, selectGlobal, selectPerLayer } from '../../../../src-main/engine/prune/select'
+import {
+  removedCount,
+  selectGlobal,
+  selectPerLayer,
+} from '../../../../src-main/engine/prune/select'
 
 const scores = (): Map<string, Float32Array> =>
   new Map([

@@ -31,7 +31,9 @@ describe('sensitivity analysis', () => {
     expect(baseline).toBe(0)
     expect(rows).toHaveLength(20)
     expect(rows.map((r) => r.layer)).toEqual([...Array(10).fill('h1'), ...Array(10).fill('h2')])
-    expect(rows.slice(0, 10).map((r) => r.ratio)).toEqual([0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9])
+    expect(rows.slice(0, 10).map((r) => r.ratio)).toEqual([
+      0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9,
+    ])
     expect(seen).toEqual(rows.map((r) => `${r.layer}@${r.ratio}`))
     // floor(ratio·n), never all units: h1 (5) and h2 (4).
     expect(rows.slice(0, 10).map((r) => r.removed)).toEqual([0, 0, 1, 1, 2, 2, 3, 3, 4, 4])

@@ -1,6 +1,11 @@
 import * as tf from '@tensorflow/tfjs'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { globalThreshold, l1Penalty, selectByLayerStatistics, zeroBelowThreshold } from '../../../../src-main/engine/prune/sparsity'
+import {
+  globalThreshold,
+  l1Penalty,
+  selectByLayerStatistics,
+  zeroBelowThreshold,
+} from '../../../../src-main/engine/prune/sparsity'
 import { fixedInput, mlp, setWeights, weightValues } from './fixtures'
 
 beforeAll(async () => {
@@ -14,7 +19,9 @@ describe('global threshold (Singh et al. 2019, step 1)', () => {
     const labels = tf.tidy(() => tf.argMax(model.predict(x) as tf.Tensor, 1))
     // A real, deterministic evaluation: accuracy against the unpruned model's own labels.
     const evaluate = async (m: tf.LayersModel): Promise<number> => {
-      const acc = tf.tidy(() => tf.mean(tf.cast(tf.equal(tf.argMax(m.predict(x) as tf.Tensor, 1), labels), 'float32')))
+      const acc = tf.tidy(() =>
+        tf.mean(tf.cast(tf.equal(tf.argMax(m.predict(x) as tf.Tensor, 1), labels), 'float32')),
+      )
       const v = (await acc.data())[0]
       acc.dispose()
       return v
@@ -32,8 +39,14 @@ describe('global threshold (Singh et al. 2019, step 1)', () => {
     // The zeroed fraction follows the quantile, and applying the threshold gives the reported metric.
     const chosen = accepted.find((t) => t.threshold === result.threshold)
     expect(result.zeroFraction).toBeCloseTo(chosen?.quantile ?? -1, 1)
-    const total = ['h1', 'h2', 'out'].reduce((a, n) => a + model.getLayer(n).getWeights()[0].size, 0)
-    expect(zeroBelowThreshold(model, ['h1', 'h2', 'out'], result.threshold) / total).toBeCloseTo(result.zeroFraction, 6)
+    const total = ['h1', 'h2', 'out'].reduce(
+      (a, n) => a + model.getLayer(n).getWeights()[0].size,
+      0,
+    )
+    expect(zeroBelowThreshold(model, ['h1', 'h2', 'out'], result.threshold) / total).toBeCloseTo(
+      result.zeroFraction,
+      6,
+    )
     expect(await evaluate(model)).toBe(result.metric)
     tf.dispose([x, labels])
     model.dispose()
@@ -42,7 +55,9 @@ describe('global threshold (Singh et al. 2019, step 1)', () => {
   it('falls back to threshold 0 when no candidate is accepted', async () => {
     const model = mlp()
     let calls = 0
-    const result = await globalThreshold(model, async () => (calls++ === 0 ? 1 : 0), { candidates: [0.1, 0.2] })
+    const result = await globalThreshold(model, async () => (calls++ === 0 ? 1 : 0), {
+      candidates: [0.1, 0.2],
+    })
     expect(result).toMatchObject({ threshold: 0, baseline: 1, metric: 1, zeroFraction: 0 })
     model.dispose()
   })
@@ -81,7 +96,9 @@ describe('layer statistics selection (Singh et al. 2019, step 2)', () => {
       [3, 0, 0.75, null],
       [4, 0, 0, null],
     ])
-    expect(selectByLayerStatistics(model, { layers: ['h1'], cutoff: 0.75 }).remove).toEqual({ h1: [0, 1, 2, 3] })
+    expect(selectByLayerStatistics(model, { layers: ['h1'], cutoff: 0.75 }).remove).toEqual({
+      h1: [0, 1, 2, 3],
+    })
     model.dispose()
   })
 
@@ -94,12 +111,18 @@ describe('layer statistics selection (Singh et al. 2019, step 2)', () => {
         tf.layers.dense({ units: 1, name: 'o' }),
       ],
     })
-    setWeights(model, 'c1', [[1, 1], [0, 0]])
+    setWeights(model, 'c1', [
+      [1, 1],
+      [0, 0],
+    ])
     // c2 kernel [2, 2, 2, 2]: input channel 1 all zero → c1 filter 1 selected.
     const k = Array.from({ length: 16 }, (_, i) => (Math.floor(i / 2) % 2 === 1 ? 0 : 1))
     setWeights(model, 'c2', [k, [0, 0]])
     expect(selectByLayerStatistics(model, { layers: ['c1'] }).remove).toEqual({ c1: [1] })
-    setWeights(model, 'c1', [[0, 0], [0, 0]])
+    setWeights(model, 'c1', [
+      [0, 0],
+      [0, 0],
+    ])
     // Both filters qualify; the least-zero one (filter 0: next inputs 0% zero) is kept.
     expect(selectByLayerStatistics(model, { layers: ['c1'] }).remove).toEqual({ c1: [1] })
     model.dispose()
@@ -109,7 +132,10 @@ describe('layer statistics selection (Singh et al. 2019, step 2)', () => {
 describe('L1 sparsity penalty (Singh et al. 2019, step 1)', () => {
   it('is λ·Σ|w| over the kernels and differentiable w.r.t. the variables', () => {
     const model = mlp()
-    setWeights(model, 'h1', [Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? 0.5 : -1)), Array(5).fill(3)])
+    setWeights(model, 'h1', [
+      Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? 0.5 : -1)),
+      Array(5).fill(3),
+    ])
     const penalty = l1Penalty(model, ['h1'], 0.1)
     expect(penalty.dataSync()[0]).toBeCloseTo(0.1 * (10 * 0.5 + 10 * 1), 6) // biases excluded
     const { value, grads } = tf.variableGrads(() => l1Penalty(model, ['h1'], 0.1))

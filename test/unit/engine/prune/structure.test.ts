@@ -17,7 +17,10 @@ describe('analyzeStructure', () => {
     expect(c1.units).toBe(3)
     expect(c1.featureMap).toBe('r1')
     expect(c1.batchNorm).toBe('bn1')
-    expect(c1.consumers.map((c) => [c.layer, c.role])).toEqual([['bn1', 'batch-norm'], ['d1', 'dense-input']])
+    expect(c1.consumers.map((c) => [c.layer, c.role])).toEqual([
+      ['bn1', 'batch-norm'],
+      ['d1', 'dense-input'],
+    ])
     // Pooled map 2×2×3 flattened: channel 1 sits at rows 1, 4, 7, 10 of d1's kernel.
     const d1 = c1.consumers[1]
     expect(consumerIndices(d1, 1)).toEqual([1, 4, 7, 10])
@@ -36,9 +39,14 @@ describe('analyzeStructure', () => {
 
   it('refuses an unsupported layer, naming it and its class', () => {
     const model = tf.sequential({
-      layers: [tf.layers.lstm({ inputShape: [3, 2], units: 4, name: 'lstm_1' }), tf.layers.dense({ units: 1, name: 'o' })],
+      layers: [
+        tf.layers.lstm({ inputShape: [3, 2], units: 4, name: 'lstm_1' }),
+        tf.layers.dense({ units: 1, name: 'o' }),
+      ],
     })
-    expect(() => analyzeStructure(model)).toThrow("layer 'lstm_1' (LSTM) is not supported by pruning")
+    expect(() => analyzeStructure(model)).toThrow(
+      "layer 'lstm_1' (LSTM) is not supported by pruning",
+    )
     model.dispose()
   })
 
@@ -47,7 +55,10 @@ describe('analyzeStructure', () => {
     const a = tf.layers.dense({ units: 2, name: 'a' }).apply(input) as tf.SymbolicTensor
     const b = tf.layers.dense({ units: 2, name: 'b' }).apply(input) as tf.SymbolicTensor
     const sum = tf.layers.add({ name: 'sum' }).apply([a, b]) as tf.SymbolicTensor
-    const model = tf.model({ inputs: input, outputs: tf.layers.dense({ units: 1, name: 'o' }).apply(sum) as tf.SymbolicTensor })
+    const model = tf.model({
+      inputs: input,
+      outputs: tf.layers.dense({ units: 1, name: 'o' }).apply(sum) as tf.SymbolicTensor,
+    })
     expect(() => analyzeStructure(model)).toThrow("layer 'sum' (Add) is not supported by pruning")
     model.dispose()
   })
@@ -55,26 +66,43 @@ describe('analyzeStructure', () => {
   it('refuses channels_first convolutions', () => {
     const model = tf.sequential({
       layers: [
-        tf.layers.conv2d({ inputShape: [2, 5, 5], filters: 2, kernelSize: 2, dataFormat: 'channelsFirst', name: 'cf' }),
+        tf.layers.conv2d({
+          inputShape: [2, 5, 5],
+          filters: 2,
+          kernelSize: 2,
+          dataFormat: 'channelsFirst',
+          name: 'cf',
+        }),
         tf.layers.flatten({ name: 'f' }),
         tf.layers.dense({ units: 1, name: 'o' }),
       ],
     })
-    expect(() => analyzeStructure(model)).toThrow("layer 'cf' (Conv2D): data_format 'channels_first' is not supported")
+    expect(() => analyzeStructure(model)).toThrow(
+      "layer 'cf' (Conv2D): data_format 'channels_first' is not supported",
+    )
     model.dispose()
   })
 
   it('maps Concatenate offsets in a functional graph (conv branches → concat → flatten → dense)', () => {
     const input = tf.input({ shape: [4, 4, 1] })
-    const a = tf.layers.conv2d({ filters: 2, kernelSize: 1, name: 'a' }).apply(input) as tf.SymbolicTensor
-    const b = tf.layers.conv2d({ filters: 3, kernelSize: 1, name: 'b' }).apply(input) as tf.SymbolicTensor
+    const a = tf.layers
+      .conv2d({ filters: 2, kernelSize: 1, name: 'a' })
+      .apply(input) as tf.SymbolicTensor
+    const b = tf.layers
+      .conv2d({ filters: 3, kernelSize: 1, name: 'b' })
+      .apply(input) as tf.SymbolicTensor
     const cat = tf.layers.concatenate({ name: 'cat' }).apply([a, b]) as tf.SymbolicTensor
     const flat = tf.layers.flatten({ name: 'flat' }).apply(cat) as tf.SymbolicTensor
-    const model = tf.model({ inputs: input, outputs: tf.layers.dense({ units: 1, name: 'o' }).apply(flat) as tf.SymbolicTensor })
+    const model = tf.model({
+      inputs: input,
+      outputs: tf.layers.dense({ units: 1, name: 'o' }).apply(flat) as tf.SymbolicTensor,
+    })
     const s = analyzeStructure(model)
     expect(s.graph.kind).toBe('functional')
     const b1 = s.prunable.find((p) => p.name === 'b')
-    expect(b1?.consumers).toEqual([{ layer: 'o', className: 'Dense', role: 'dense-input', offset: 2, stride: 5, positions: 16 }])
+    expect(b1?.consumers).toEqual([
+      { layer: 'o', className: 'Dense', role: 'dense-input', offset: 2, stride: 5, positions: 16 },
+    ])
     // Filter 0 of b is channel 2 of the 5-channel concat, so rows 2, 7, 12, … of o's kernel.
     expect(consumerIndices(b1!.consumers[0], 0).slice(0, 3)).toEqual([2, 7, 12])
     model.dispose()

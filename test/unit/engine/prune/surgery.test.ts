@@ -1,7 +1,14 @@
 import * as tf from '@tensorflow/tfjs'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { parameterCount, removeUnits } from '../../../../src-main/engine/prune/surgery'
-import { convChain, fixedInput, maxOutputDifference, mlp, patchWeight, weightValues } from './fixtures'
+import {
+  convChain,
+  fixedInput,
+  maxOutputDifference,
+  mlp,
+  patchWeight,
+  weightValues,
+} from './fixtures'
 
 beforeAll(async () => {
   await tf.setBackend('cpu')
@@ -43,12 +50,14 @@ describe('removeUnits', () => {
     // the BN output of that channel is 0 whatever its input, so ReLU → pool → flatten carry zeros
     // and the d1 rows reading it (2, 5, 8, 11) contribute nothing. Other channels get non-trivial
     // moving statistics so a wrong BN slice would show.
-    model.getLayer('bn1').setWeights([
-      tf.tensor1d([1.5, 0.7, 0]),
-      tf.tensor1d([0.2, -0.1, 0]),
-      tf.tensor1d([0.3, -0.4, 2]),
-      tf.tensor1d([2, 0.5, 3]),
-    ])
+    model
+      .getLayer('bn1')
+      .setWeights([
+        tf.tensor1d([1.5, 0.7, 0]),
+        tf.tensor1d([0.2, -0.1, 0]),
+        tf.tensor1d([0.3, -0.4, 2]),
+        tf.tensor1d([2, 0.5, 3]),
+      ])
     killUnit(model, 'c1', 2)
     killUnit(model, 'd1', 3)
     const pruned = await removeUnits(model, { c1: [2], d1: [3] })
@@ -67,8 +76,21 @@ describe('removeUnits', () => {
   it('removes the matching input channels of the next Conv2D', async () => {
     const model = tf.sequential({
       layers: [
-        tf.layers.conv2d({ inputShape: [5, 5, 1], filters: 4, kernelSize: 2, activation: 'relu', name: 'c1', biasInitializer: 'ones', kernelInitializer: tf.initializers.glorotUniform({ seed: 4 }) }),
-        tf.layers.conv2d({ filters: 3, kernelSize: 2, name: 'c2', kernelInitializer: tf.initializers.glorotUniform({ seed: 5 }) }),
+        tf.layers.conv2d({
+          inputShape: [5, 5, 1],
+          filters: 4,
+          kernelSize: 2,
+          activation: 'relu',
+          name: 'c1',
+          biasInitializer: 'ones',
+          kernelInitializer: tf.initializers.glorotUniform({ seed: 4 }),
+        }),
+        tf.layers.conv2d({
+          filters: 3,
+          kernelSize: 2,
+          name: 'c2',
+          kernelInitializer: tf.initializers.glorotUniform({ seed: 5 }),
+        }),
         tf.layers.globalAveragePooling2d({ name: 'gap' }),
         tf.layers.dense({ units: 2, name: 'out' }),
       ],
@@ -86,11 +108,18 @@ describe('removeUnits', () => {
 
   it('prunes branches of a functional graph through Concatenate and Flatten', async () => {
     const input = tf.input({ shape: [4, 4, 1] })
-    const a = tf.layers.conv2d({ filters: 2, kernelSize: 1, activation: 'relu', name: 'a', biasInitializer: 'ones' }).apply(input) as tf.SymbolicTensor
-    const b = tf.layers.conv2d({ filters: 3, kernelSize: 1, activation: 'relu', name: 'b', biasInitializer: 'ones' }).apply(input) as tf.SymbolicTensor
+    const a = tf.layers
+      .conv2d({ filters: 2, kernelSize: 1, activation: 'relu', name: 'a', biasInitializer: 'ones' })
+      .apply(input) as tf.SymbolicTensor
+    const b = tf.layers
+      .conv2d({ filters: 3, kernelSize: 1, activation: 'relu', name: 'b', biasInitializer: 'ones' })
+      .apply(input) as tf.SymbolicTensor
     const cat = tf.layers.concatenate({ name: 'cat' }).apply([a, b]) as tf.SymbolicTensor
     const flat = tf.layers.flatten({ name: 'flat' }).apply(cat) as tf.SymbolicTensor
-    const model = tf.model({ inputs: input, outputs: tf.layers.dense({ units: 2, name: 'o' }).apply(flat) as tf.SymbolicTensor })
+    const model = tf.model({
+      inputs: input,
+      outputs: tf.layers.dense({ units: 2, name: 'o' }).apply(flat) as tf.SymbolicTensor,
+    })
     killUnit(model, 'a', 0)
     killUnit(model, 'b', 1)
     const pruned = await removeUnits(model, { a: [0], b: [1] })
@@ -129,13 +158,23 @@ describe('removeUnits', () => {
     const model = convChain()
     await expect(removeUnits(model, { nope: [0] })).rejects.toThrow("unknown layer 'nope'")
     await expect(removeUnits(model, { out: [0] })).rejects.toThrow("layer 'out' cannot be pruned")
-    await expect(removeUnits(model, { bn1: [0] })).rejects.toThrow("layer 'bn1' (BatchNormalization) cannot be pruned")
-    await expect(removeUnits(model, { c1: [3] })).rejects.toThrow("unit index 3 is out of range for layer 'c1' (3 units)")
+    await expect(removeUnits(model, { bn1: [0] })).rejects.toThrow(
+      "layer 'bn1' (BatchNormalization) cannot be pruned",
+    )
+    await expect(removeUnits(model, { c1: [3] })).rejects.toThrow(
+      "unit index 3 is out of range for layer 'c1' (3 units)",
+    )
     await expect(removeUnits(model, { c1: [-1] })).rejects.toThrow('out of range')
-    await expect(removeUnits(model, { c1: [1, 1] })).rejects.toThrow("unit index 1 appears twice for layer 'c1'")
-    await expect(removeUnits(model, { c1: [0, 1, 2] })).rejects.toThrow("pruning would remove every unit of layer 'c1'")
+    await expect(removeUnits(model, { c1: [1, 1] })).rejects.toThrow(
+      "unit index 1 appears twice for layer 'c1'",
+    )
+    await expect(removeUnits(model, { c1: [0, 1, 2] })).rejects.toThrow(
+      "pruning would remove every unit of layer 'c1'",
+    )
     model.dispose()
-    const single = tf.sequential({ layers: [tf.layers.dense({ inputShape: [3], units: 2, name: 'only' })] })
+    const single = tf.sequential({
+      layers: [tf.layers.dense({ inputShape: [3], units: 2, name: 'only' })],
+    })
     await expect(removeUnits(single, {})).rejects.toThrow('model has nothing to prune')
     single.dispose()
   })

@@ -15,12 +15,23 @@ const mse = (y: tf.Tensor, p: tf.Tensor): tf.Scalar => tf.losses.meanSquaredErro
 function tinyNet(separateRelu: boolean): tf.Sequential {
   const model = tf.sequential({
     layers: [
-      tf.layers.dense({ inputShape: [2], units: 2, activation: separateRelu ? 'linear' : 'relu', name: 'h' }),
+      tf.layers.dense({
+        inputShape: [2],
+        units: 2,
+        activation: separateRelu ? 'linear' : 'relu',
+        name: 'h',
+      }),
       ...(separateRelu ? [tf.layers.reLU({ name: 'relu' })] : []),
       tf.layers.dense({ units: 1, name: 'out' }),
     ],
   })
-  setWeights(model, 'h', [[[1, -1], [2, 1]], [0, 0]])
+  setWeights(model, 'h', [
+    [
+      [1, -1],
+      [2, 1],
+    ],
+    [0, 0],
+  ])
   setWeights(model, 'out', [[[1], [2]], [0]])
   return model
 }
@@ -36,17 +47,27 @@ const RAW = [39, 12]
 const NORMALISED = [39 / Math.sqrt(1665), 12 / Math.sqrt(1665)]
 
 function batches(split: boolean): () => Batch[] {
-  const xs = tf.tensor2d([[1, 1], [1, 2]])
+  const xs = tf.tensor2d([
+    [1, 1],
+    [1, 2],
+  ])
   const ys = tf.tensor2d([[0], [1]])
   if (!split) return () => [{ xs, ys }]
-  const parts = [0, 1].map((i) => ({ xs: tf.slice(xs, [i, 0], [1, 2]), ys: tf.slice(ys, [i, 0], [1, 1]) }))
+  const parts = [0, 1].map((i) => ({
+    xs: tf.slice(xs, [i, 0], [1, 2]),
+    ys: tf.slice(ys, [i, 0], [1, 1]),
+  }))
   return () => parts
 }
 
 describe('Taylor criterion (Molchanov 2017)', () => {
   it('matches the hand-computed Θ before normalisation', async () => {
     const model = tinyNet(false)
-    const scores = await taylorImportance({ normalize: false }).score({ model, data: batches(false), loss: mse })
+    const scores = await taylorImportance({ normalize: false }).score({
+      model,
+      data: batches(false),
+      loss: mse,
+    })
     expect([...scores.keys()]).toEqual(['h'])
     Array.from(scores.get('h') as Float32Array).forEach((v, i) => expect(v).toBeCloseTo(RAW[i], 4))
     model.dispose()
@@ -56,14 +77,20 @@ describe('Taylor criterion (Molchanov 2017)', () => {
     for (const separate of [false, true]) {
       const model = tinyNet(separate)
       const scores = await taylorImportance().score({ model, data: batches(false), loss: mse })
-      Array.from(scores.get('h') as Float32Array).forEach((v, i) => expect(v).toBeCloseTo(NORMALISED[i], 5))
+      Array.from(scores.get('h') as Float32Array).forEach((v, i) =>
+        expect(v).toBeCloseTo(NORMALISED[i], 5),
+      )
       model.dispose()
     }
   })
 
   it('averages per example across batches of any size', async () => {
     const model = tinyNet(false)
-    const scores = await taylorImportance({ normalize: false }).score({ model, data: batches(true), loss: mse })
+    const scores = await taylorImportance({ normalize: false }).score({
+      model,
+      data: batches(true),
+      loss: mse,
+    })
     Array.from(scores.get('h') as Float32Array).forEach((v, i) => expect(v).toBeCloseTo(RAW[i], 4))
     model.dispose()
   })
@@ -73,29 +100,52 @@ describe('Taylor criterion (Molchanov 2017)', () => {
     const structure = analyzeStructure(model)
     // A hidden unit costs fan-in 2 MACs = 2e-6 MMAC; with λ = 1000 the term is 0.002.
     expect(unitMegaMacs(model, structure.prunable[0])).toBeCloseTo(2e-6, 12)
-    const scores = await taylorImportance({ flopsLambda: 1000 }).score({ model, structure, data: batches(false), loss: mse })
-    Array.from(scores.get('h') as Float32Array).forEach((v, i) => expect(v).toBeCloseTo(NORMALISED[i] - 0.002, 5))
+    const scores = await taylorImportance({ flopsLambda: 1000 }).score({
+      model,
+      structure,
+      data: batches(false),
+      loss: mse,
+    })
+    Array.from(scores.get('h') as Float32Array).forEach((v, i) =>
+      expect(v).toBeCloseTo(NORMALISED[i] - 0.002, 5),
+    )
     model.dispose()
   })
 
   it('takes |(1/M) Σ_m ∂C/∂z_m z_m| per example for conv maps (checked against direct gradients)', async () => {
     const model = tf.sequential({
       layers: [
-        tf.layers.conv2d({ inputShape: [3, 3, 1], filters: 2, kernelSize: 2, name: 'c', kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }), biasInitializer: 'zeros' }),
+        tf.layers.conv2d({
+          inputShape: [3, 3, 1],
+          filters: 2,
+          kernelSize: 2,
+          name: 'c',
+          kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }),
+          biasInitializer: 'zeros',
+        }),
         tf.layers.flatten({ name: 'f' }),
-        tf.layers.dense({ units: 1, name: 'out', kernelInitializer: tf.initializers.glorotUniform({ seed: 4 }) }),
+        tf.layers.dense({
+          units: 1,
+          name: 'out',
+          kernelInitializer: tf.initializers.glorotUniform({ seed: 4 }),
+        }),
       ],
     })
     const xs = tf.randomNormal([3, 3, 3, 1], 0, 1, 'float32', 5)
     const ys = tf.tensor2d([[1], [-1], [0.5]])
-    const scores = await taylorImportance({ normalize: false }).score({ model, data: () => [{ xs, ys }], loss: mse })
+    const scores = await taylorImportance({ normalize: false }).score({
+      model,
+      data: () => [{ xs, ys }],
+      loss: mse,
+    })
     // Reference: for each example split the net at z = conv(x) and differentiate C_n w.r.t. z.
     const expected = [0, 0]
     for (let n = 0; n < 3; n++) {
       const xn = tf.slice(xs, [n, 0, 0, 0], [1, 3, 3, 1])
       const yn = tf.slice(ys, [n, 0], [1, 1])
       const z = model.getLayer('c').apply(xn) as tf.Tensor
-      const rest = (t: tf.Tensor): tf.Tensor => model.getLayer('out').apply(model.getLayer('f').apply(t)) as tf.Tensor
+      const rest = (t: tf.Tensor): tf.Tensor =>
+        model.getLayer('out').apply(model.getLayer('f').apply(t)) as tf.Tensor
       const g = tf.grad((t: tf.Tensor) => mse(yn, rest(t)))(z)
       const zv = z.arraySync() as number[][][][]
       const gv = g.arraySync() as number[][][][]
@@ -105,14 +155,20 @@ describe('Taylor criterion (Molchanov 2017)', () => {
         expected[k] += Math.abs(s / 4) / 3 // M = 4 positions, mean over 3 examples
       }
     }
-    Array.from(scores.get('c') as Float32Array).forEach((v, i) => expect(v).toBeCloseTo(expected[i], 5))
+    Array.from(scores.get('c') as Float32Array).forEach((v, i) =>
+      expect(v).toBeCloseTo(expected[i], 5),
+    )
     model.dispose()
   })
 
   it('needs data and a loss', async () => {
     const model = tinyNet(false)
-    await expect(taylorImportance().score({ model, loss: mse })).rejects.toThrow("criterion 'taylor' needs data batches")
-    await expect(taylorImportance().score({ model, data: batches(false) })).rejects.toThrow("criterion 'taylor' needs a loss")
+    await expect(taylorImportance().score({ model, loss: mse })).rejects.toThrow(
+      "criterion 'taylor' needs data batches",
+    )
+    await expect(taylorImportance().score({ model, data: batches(false) })).rejects.toThrow(
+      "criterion 'taylor' needs a loss",
+    )
     model.dispose()
   })
 })
