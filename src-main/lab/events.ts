@@ -29,7 +29,9 @@ export function createEventBus(onHandlerError: (err: unknown) => void = () => {}
       }
       // A fresh wrapper per registration: the unsubscribe removes exactly this one, even when the
       // same function was subscribed twice (CONVENTIONS: no remove-by-other-key).
-      const entry = ((payload: EventPayloads[typeof event]) => handler(payload)) as (payload: never) => void
+      const entry = ((payload: EventPayloads[typeof event]) => handler(payload)) as (
+        payload: never,
+      ) => void
       set.add(entry)
       return () => {
         handlers.get(event)?.delete(entry)

@@ -49,7 +49,10 @@ function csvField(value: Cell): string {
 
 /** RFC 4180: CRLF line ends, fields with `,` `"` CR or LF quoted, quotes doubled. */
 export function toCsv(table: ResultTable): string {
-  const lines = [table.columns.map((c) => csvField(c.label)), ...table.rows.map((r) => cells(table, r).map(csvField))]
+  const lines = [
+    table.columns.map((c) => csvField(c.label)),
+    ...table.rows.map((r) => cells(table, r).map(csvField)),
+  ]
   return lines.map((l) => l.join(',')).join('\r\n') + '\r\n'
 }
 
@@ -114,7 +117,9 @@ export function toLatex(table: ResultTable): string {
 
 /** `{ columns, rows }` with each row's keys in column order. */
 export function toJson(table: ResultTable): string {
-  const rows = table.rows.map((r) => Object.fromEntries(table.columns.map((c) => [c.key, r[c.key] ?? null])))
+  const rows = table.rows.map((r) =>
+    Object.fromEntries(table.columns.map((c) => [c.key, r[c.key] ?? null])),
+  )
   return JSON.stringify({ columns: table.columns, rows }, null, 2) + '\n'
 }
 

@@ -2,7 +2,12 @@
  * One handler per contract method. Each receives input already validated by the method's zod
  * schema and either returns the method's output or throws a `LabError`.
  */
-import { LabError, type MethodName, type MethodOutputs, type MethodParsedInput } from '../../src-shared/contract'
+import {
+  LabError,
+  type MethodName,
+  type MethodOutputs,
+  type MethodParsedInput,
+} from '../../src-shared/contract'
 import type { RunSummary } from '../../src-shared/types'
 import type { Scheduler } from '../scheduler/index'
 import type { Store } from '../store/index'
@@ -30,13 +35,20 @@ function notFound(what: string): LabError {
 }
 
 /** The runs a table is built from: given ids (all must exist), one experiment, or every run. */
-function selectRuns(store: Store, selection: { runIds?: number[]; experimentId?: number }): RunSummary[] {
+function selectRuns(
+  store: Store,
+  selection: { runIds?: number[]; experimentId?: number },
+): RunSummary[] {
   if (selection.runIds) {
     const runs = store.selectRuns({ runIds: selection.runIds })
     const found = new Set(runs.map((r) => r.id))
     const missing = [...new Set(selection.runIds)].filter((id) => !found.has(id))
     if (missing.length) {
-      throw new LabError('not_found', `${missing.length === 1 ? 'run' : 'runs'} ${missing.map((id) => `#${id}`).join(', ')} ${missing.length === 1 ? 'does' : 'do'} not exist`, { missing })
+      throw new LabError(
+        'not_found',
+        `${missing.length === 1 ? 'run' : 'runs'} ${missing.map((id) => `#${id}`).join(', ')} ${missing.length === 1 ? 'does' : 'do'} not exist`,
+        { missing },
+      )
     }
     return runs
   }
@@ -46,7 +58,10 @@ function selectRuns(store: Store, selection: { runIds?: number[]; experimentId?:
   return store.selectRuns({ experimentId: selection.experimentId })
 }
 
-function buildTable(store: Store, selection: { runIds?: number[]; experimentId?: number }): CompareTable {
+function buildTable(
+  store: Store,
+  selection: { runIds?: number[]; experimentId?: number },
+): CompareTable {
   const runs = selectRuns(store, selection)
   const params = store.runs.paramsFor(runs.map((r) => r.id))
   return compareTable(
@@ -88,7 +103,11 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     'compare.table': (selection) => buildTable(store, selection),
     'export.table': ({ format, ...selection }) => {
       const table = buildTable(store, selection)
-      const stem = selection.runIds ? 'runs' : selection.experimentId !== undefined ? `experiment-${selection.experimentId}` : 'all-runs'
+      const stem = selection.runIds
+        ? 'runs'
+        : selection.experimentId !== undefined
+          ? `experiment-${selection.experimentId}`
+          : 'all-runs'
       return {
         format,
         content: renderTable(table, format),

@@ -28,7 +28,9 @@ export type { Lab, LabOptions } from './types'
 /** Turns anything thrown by a handler into the envelope's error body. */
 export function errorBody(err: unknown): ErrorBody {
   if (err instanceof LabError) {
-    return err.details === undefined ? { code: err.code, message: err.message } : { code: err.code, message: err.message, details: err.details }
+    return err.details === undefined
+      ? { code: err.code, message: err.message }
+      : { code: err.code, message: err.message, details: err.details }
   }
   return { code: 'internal', message: err instanceof Error ? err.message : String(err) }
 }
@@ -46,7 +48,12 @@ function createDataDir(dataDir: string): void {
   try {
     mkdirSync(dataDir, { recursive: true })
   } catch (err) {
-    const reason = (err as NodeJS.ErrnoException).code === 'EACCES' ? 'permission denied' : err instanceof Error ? err.message : String(err)
+    const reason =
+      (err as NodeJS.ErrnoException).code === 'EACCES'
+        ? 'permission denied'
+        : err instanceof Error
+          ? err.message
+          : String(err)
     throw new Error(`cannot create the data folder ${dataDir}: ${reason}`)
   }
 }
@@ -59,11 +66,14 @@ function createDataDir(dataDir: string): void {
 export async function createLab(options: LabOptions = {}): Promise<Lab> {
   const dataDir = resolve(options.dataDir ?? defaultDataDir())
   createDataDir(dataDir)
-  const dbPath = options.dbPath === ':memory:' ? ':memory:' : resolve(options.dbPath ?? defaultDbPath(dataDir))
+  const dbPath =
+    options.dbPath === ':memory:' ? ':memory:' : resolve(options.dbPath ?? defaultDbPath(dataDir))
   const store: Store = openStore(dbPath, { nativeBinding: options.nativeBinding })
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? 1))
   const events = createEventBus((err) => {
-    process.emitWarning(`an event subscriber threw: ${err instanceof Error ? err.message : String(err)}`)
+    process.emitWarning(
+      `an event subscriber threw: ${err instanceof Error ? err.message : String(err)}`,
+    )
   })
   const schedule = options.schedule !== false
   let scheduler: Scheduler
@@ -71,7 +81,15 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
     scheduler = new Scheduler({
       store,
       // A lab that does not schedule never starts a worker; do not look for the entry file then.
-      launcher: options.launcher ?? (schedule ? forkLauncher() : { spawn: () => { throw new Error('this lab does not run workers') } }),
+      launcher:
+        options.launcher ??
+        (schedule
+          ? forkLauncher()
+          : {
+              spawn: () => {
+                throw new Error('this lab does not run workers')
+              },
+            }),
       dataDir,
       emit: (event, payload) => events.emit(event, payload),
       concurrency,
@@ -106,14 +124,16 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
     handle,
     async call<M extends MethodName>(method: M, input: unknown): Promise<MethodOutputs[M]> {
       const envelope = await handle(method, input)
-      if (!envelope.ok) throw new LabError(envelope.error.code, envelope.error.message, envelope.error.details)
+      if (!envelope.ok)
+        throw new LabError(envelope.error.code, envelope.error.message, envelope.error.details)
       return envelope.data as MethodOutputs[M]
     },
     subscribe: (event, handler) => events.subscribe(event, handler),
     async idle(experimentId?: number): Promise<void> {
       if (schedule) return scheduler.idle(experimentId)
       // Not scheduling here: another lab process may be running the queue; watch the database.
-      while (!stopped && store.runs.activeCount(experimentId) > 0) await new Promise((r) => setTimeout(r, 500))
+      while (!stopped && store.runs.activeCount(experimentId) > 0)
+        await new Promise((r) => setTimeout(r, 500))
     },
     stop(): Promise<void> {
       stopped ??= (async () => {

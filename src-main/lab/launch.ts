@@ -4,7 +4,12 @@
  * experiment with all its runs in one transaction.
  */
 import { LabError, type LaunchResult, type ValidateResult } from '../../src-shared/contract'
-import { expandSpec, runParams, type ExpansionIssue, type RunPlan } from '../../src-shared/spec/expand'
+import {
+  expandSpec,
+  runParams,
+  type ExpansionIssue,
+  type RunPlan,
+} from '../../src-shared/spec/expand'
 import type { ExperimentSpec } from '../../src-shared/spec/schema'
 import type { Store } from '../store/index'
 import { checkRunConfig } from './engine-api'
@@ -27,8 +32,10 @@ function teacherIssues(store: Store, runs: readonly RunPlan[]): ExpansionIssue[]
     const teacher = store.runs.get(id)
     const path = 'method.teacher.runId'
     if (!teacher) issues.push({ path, message: `teacher run #${id} does not exist` })
-    else if (teacher.status !== 'finished') issues.push({ path, message: `teacher run #${id} is not finished (it is ${teacher.status})` })
-    else if (!store.outputs.modelArtifact(id)) issues.push({ path, message: `teacher run #${id} has no saved model (model.json)` })
+    else if (teacher.status !== 'finished')
+      issues.push({ path, message: `teacher run #${id} is not finished (it is ${teacher.status})` })
+    else if (!store.outputs.modelArtifact(id))
+      issues.push({ path, message: `teacher run #${id} has no saved model (model.json)` })
   }
   return issues
 }
@@ -52,7 +59,8 @@ function engineIssues(runs: readonly RunPlan[], dataDir: string): ExpansionIssue
 /** Validates a spec without changing anything. */
 export function checkSpec(store: Store, dataDir: string, input: unknown): CheckedSpec {
   const expanded = expandSpec(input)
-  if (!expanded.ok) return { result: { valid: false, issues: expanded.issues, runCount: 0, runs: [] } }
+  if (!expanded.ok)
+    return { result: { valid: false, issues: expanded.issues, runCount: 0, runs: [] } }
   const issues = [...teacherIssues(store, expanded.runs), ...engineIssues(expanded.runs, dataDir)]
   const runs = expanded.runs.map((r) => ({ key: r.key, role: r.role, label: r.label }))
   const result: ValidateResult = { valid: issues.length === 0, issues, runCount: runs.length, runs }
@@ -62,7 +70,9 @@ export function checkSpec(store: Store, dataDir: string, input: unknown): Checke
 /** One message naming every issue, e.g. `training.epochs: Too small…; model.arch: Invalid…`. */
 export function issuesMessage(issues: readonly ExpansionIssue[]): string {
   const parts = issues.map((i) => `${i.path}: ${i.message}`)
-  return issues.length === 1 ? `invalid spec: ${parts[0]}` : `invalid spec (${issues.length} problems): ${parts.join('; ')}`
+  return issues.length === 1
+    ? `invalid spec: ${parts[0]}`
+    : `invalid spec (${issues.length} problems): ${parts.join('; ')}`
 }
 
 /**
@@ -71,14 +81,20 @@ export function issuesMessage(issues: readonly ExpansionIssue[]): string {
  */
 export function launchSpec(store: Store, dataDir: string, input: unknown): LaunchResult {
   const checked = checkSpec(store, dataDir, input)
-  if (!checked.plan) throw new LabError('invalid_input', issuesMessage(checked.result.issues), checked.result.issues)
+  if (!checked.plan)
+    throw new LabError('invalid_input', issuesMessage(checked.result.issues), checked.result.issues)
   const { spec, runs } = checked.plan
   return store.transaction(() => {
     // A teacher named by id is checked again inside the transaction: it cannot vanish in between.
     const late = teacherIssues(store, runs)
     if (late.length) throw new LabError('invalid_input', issuesMessage(late), late)
     const createdAt = new Date().toISOString()
-    const experimentId = store.experiments.insert({ name: spec.name, description: spec.description ?? null, spec, createdAt })
+    const experimentId = store.experiments.insert({
+      name: spec.name,
+      description: spec.description ?? null,
+      spec,
+      createdAt,
+    })
     const ids = new Map<string, number>()
     for (const plan of runs) {
       const id = store.runs.insert({
@@ -98,7 +114,11 @@ export function launchSpec(store: Store, dataDir: string, input: unknown): Launc
     for (const plan of runs) {
       const dependsOn = plan.dependsOn.map((key) => {
         const id = ids.get(key)
-        if (id === undefined) throw new LabError('internal', `run ${plan.key} depends on ${key}, which the spec did not produce`)
+        if (id === undefined)
+          throw new LabError(
+            'internal',
+            `run ${plan.key} depends on ${key}, which the spec did not produce`,
+          )
         return id
       })
       const m = plan.config.method
@@ -111,10 +131,16 @@ export function launchSpec(store: Store, dataDir: string, input: unknown): Launc
         continue
       }
       const teacherRunId = ids.get(m.teacher.runKey)
-      if (teacherRunId === undefined) throw new LabError('internal', `run ${plan.key} names teacher ${m.teacher.runKey}, which the spec did not produce`)
+      if (teacherRunId === undefined)
+        throw new LabError(
+          'internal',
+          `run ${plan.key} names teacher ${m.teacher.runKey}, which the spec did not produce`,
+        )
       // The stored params name the teacher by run id: a launch-local key means nothing later.
       const params = Object.fromEntries(
-        Object.entries(runParams(plan)).map(([k, v]) => (k === 'method.teacher.runKey' ? ['method.teacher.runId', teacherRunId] : [k, v])),
+        Object.entries(runParams(plan)).map(([k, v]) =>
+          k === 'method.teacher.runKey' ? ['method.teacher.runId', teacherRunId] : [k, v],
+        ),
       )
       store.runs.link(ids.get(plan.key) as number, dependsOn, teacherRunId, params)
     }

@@ -2,7 +2,13 @@
  * The Lab service's public face: what every adapter (Electron IPC, HTTP/WebSocket server, CLI)
  * and the tests talk to. Implemented in `./index.ts` (`createLab`).
  */
-import type { Envelope, EventName, EventPayloads, MethodName, MethodOutputs } from '../../src-shared/contract'
+import type {
+  Envelope,
+  EventName,
+  EventPayloads,
+  MethodName,
+  MethodOutputs,
+} from '../../src-shared/contract'
 import type { WorkerLauncher } from '../scheduler/launcher'
 
 export interface LabOptions {

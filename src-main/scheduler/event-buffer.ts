@@ -44,7 +44,13 @@ export class RunEventBuffer {
         this.metrics.push(...message.points)
         return true
       case 'artifact':
-        this.artifacts.push({ kind: message.kind, path: message.path, bytes: message.bytes, sha256: message.sha256, at })
+        this.artifacts.push({
+          kind: message.kind,
+          path: message.path,
+          bytes: message.bytes,
+          sha256: message.sha256,
+          at,
+        })
         return true
       case 'result':
         this.results = { ...(this.results ?? {}), ...message.results }
@@ -116,7 +122,12 @@ export class RunEventBuffer {
  * Writes every non-empty buffer, plus `also` (e.g. a status change), in one transaction, then
  * emits the contract events in order.
  */
-export function flushBuffers(store: Store, emit: Emit, buffers: Iterable<RunEventBuffer>, also?: () => (() => void)[]): void {
+export function flushBuffers(
+  store: Store,
+  emit: Emit,
+  buffers: Iterable<RunEventBuffer>,
+  also?: () => (() => void)[],
+): void {
   const pending: (() => void)[] = []
   store.transaction(() => {
     for (const b of buffers) if (!b.empty) pending.push(...b.write(store, emit))

@@ -63,7 +63,10 @@ function seconds(ms: number): string {
 }
 
 function lastLine(text: string): string {
-  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean)
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
   return lines.length ? lines[lines.length - 1] : ''
 }
 
@@ -98,7 +101,8 @@ export class Scheduler {
     if (this.running) return []
     this.stopping = false
     const interrupted = this.store.runs.interruptRunning(INTERRUPTED_REASON)
-    for (const runId of interrupted) this.emit('run.status', { runId, status: 'interrupted', error: INTERRUPTED_REASON })
+    for (const runId of interrupted)
+      this.emit('run.status', { runId, status: 'interrupted', error: INTERRUPTED_REASON })
     this.running = true
     this.flushTimer = setInterval(() => this.flush(), this.options.flushIntervalMs ?? 200)
     this.flushTimer.unref()
@@ -145,7 +149,10 @@ export class Scheduler {
       return this.store.runs.get(runId)?.status ?? 'cancelled'
     }
     if (run.status === 'running') {
-      throw new LabError('conflict', `run #${runId} is running in another lab process; cancel it there`)
+      throw new LabError(
+        'conflict',
+        `run #${runId} is running in another lab process; cancel it there`,
+      )
     }
     throw new LabError('conflict', `run #${runId} is already ${run.status}`)
   }
@@ -205,10 +212,13 @@ export class Scheduler {
       for (const run of this.store.runs.queued()) {
         if (this.active.has(run.id)) continue
         const deps = this.store.runs.statuses(run.dependsOn)
-        const blocker = run.dependsOn.find((id) => !deps.has(id) || DEAD_END.includes(deps.get(id) as RunStatus))
+        const blocker = run.dependsOn.find(
+          (id) => !deps.has(id) || DEAD_END.includes(deps.get(id) as RunStatus),
+        )
         if (blocker !== undefined) {
           const error = dependencyFailure(blocker, deps.get(blocker))
-          if (this.store.runs.settle(run.id, 'failed', error)) this.emit('run.status', { runId: run.id, status: 'failed', error })
+          if (this.store.runs.settle(run.id, 'failed', error))
+            this.emit('run.status', { runId: run.id, status: 'failed', error })
           failedOne = true
           continue
         }
@@ -221,7 +231,12 @@ export class Scheduler {
   private job(run: RunRecord): RunJob {
     const artifactDir = runArtifactDir(this.options.dataDir, run.id)
     mkdirSync(artifactDir, { recursive: true })
-    const job: RunJob = { runId: run.id, config: run.config, artifactDir, dataDir: this.options.dataDir }
+    const job: RunJob = {
+      runId: run.id,
+      config: run.config,
+      artifactDir,
+      dataDir: this.options.dataDir,
+    }
     if (this.options.backend) job.backend = this.options.backend
     if (run.config.method.kind === 'distill') {
       const teacherId = run.teacherRunId
@@ -239,7 +254,8 @@ export class Scheduler {
       job = this.job(run)
     } catch (err) {
       const error = err instanceof Error ? err.message : String(err)
-      if (this.store.runs.settle(run.id, 'failed', error)) this.emit('run.status', { runId: run.id, status: 'failed', error })
+      if (this.store.runs.settle(run.id, 'failed', error))
+        this.emit('run.status', { runId: run.id, status: 'failed', error })
       return
     }
     if (!this.store.runs.start(run.id)) return
@@ -250,7 +266,8 @@ export class Scheduler {
       handle = this.launcher.spawn()
     } catch (err) {
       const error = `could not start a worker: ${err instanceof Error ? err.message : String(err)}`
-      if (this.store.runs.settle(run.id, 'failed', error)) this.emit('run.status', { runId: run.id, status: 'failed', error })
+      if (this.store.runs.settle(run.id, 'failed', error))
+        this.emit('run.status', { runId: run.id, status: 'failed', error })
       return
     }
     let exited!: () => void
@@ -280,7 +297,12 @@ export class Scheduler {
     const every = Math.max(50, Math.min(1000, Math.floor(this.heartbeatTimeoutMs / 4)))
     active.timers.push(
       setInterval(() => {
-        if (active.ready && !active.settled && Date.now() - active.lastSeen > this.heartbeatTimeoutMs) this.end(active, 'heartbeat')
+        if (
+          active.ready &&
+          !active.settled &&
+          Date.now() - active.lastSeen > this.heartbeatTimeoutMs
+        )
+          this.end(active, 'heartbeat')
       }, every),
     )
   }
@@ -324,19 +346,31 @@ export class Scheduler {
   }
 
   /** Any exit before `done` is a failure, unless the lab itself ended the worker. */
-  private exitOutcome(active: ActiveRun, code: number | null, signal: string | null): [TerminalStatus, string | null] {
+  private exitOutcome(
+    active: ActiveRun,
+    code: number | null,
+    signal: string | null,
+  ): [TerminalStatus, string | null] {
     switch (active.endReason) {
       case 'cancel':
         return ['cancelled', null]
       case 'stop':
         return ['interrupted', INTERRUPTED_REASON]
       case 'heartbeat':
-        return ['failed', `worker stopped responding (no heartbeat for ${seconds(this.heartbeatTimeoutMs)})`]
+        return [
+          'failed',
+          `worker stopped responding (no heartbeat for ${seconds(this.heartbeatTimeoutMs)})`,
+        ]
       case 'start-timeout':
         return ['failed', `worker did not start within ${seconds(this.startTimeoutMs)}`]
       default: {
-        const tail = 'stderrTail' in active.handle ? lastLine((active.handle as { stderrTail(): string }).stderrTail()) : ''
-        const why = signal ? `worker killed by ${signal}` : `worker exited with code ${code ?? 'unknown'} before finishing`
+        const tail =
+          'stderrTail' in active.handle
+            ? lastLine((active.handle as { stderrTail(): string }).stderrTail())
+            : ''
+        const why = signal
+          ? `worker killed by ${signal}`
+          : `worker exited with code ${code ?? 'unknown'} before finishing`
         return ['failed', tail ? `${why}: ${tail}` : why]
       }
     }
@@ -348,7 +382,9 @@ export class Scheduler {
     active.settled = true
     const runId = active.run.id
     flushBuffers(this.store, this.emit, [active.buffer], () =>
-      this.store.runs.settle(runId, status, error) ? [() => this.emit('run.status', { runId, status, error })] : [],
+      this.store.runs.settle(runId, status, error)
+        ? [() => this.emit('run.status', { runId, status, error })]
+        : [],
     )
   }
 

@@ -15,7 +15,9 @@ export interface AnnotationsRepo {
 export function annotationsRepo(db: Database.Database): AnnotationsRepo {
   const addTag = db.prepare('INSERT OR IGNORE INTO tags (run_id, tag) VALUES (?, ?)')
   const removeTag = db.prepare('DELETE FROM tags WHERE run_id = ? AND tag = ?')
-  const tagsFor = db.prepare('SELECT run_id, tag FROM tags WHERE run_id IN (SELECT value FROM json_each(?)) ORDER BY run_id, tag')
+  const tagsFor = db.prepare(
+    'SELECT run_id, tag FROM tags WHERE run_id IN (SELECT value FROM json_each(?)) ORDER BY run_id, tag',
+  )
   const setNote = db.prepare(
     'INSERT INTO notes (run_id, body, updated_at) VALUES (?, ?, ?) ON CONFLICT (run_id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at',
   )
@@ -35,7 +37,8 @@ export function annotationsRepo(db: Database.Database): AnnotationsRepo {
     tagsFor(runIds) {
       const out = new Map<number, string[]>()
       for (const id of runIds) out.set(id, [])
-      for (const r of tagsFor.all(JSON.stringify(runIds)) as { run_id: number; tag: string }[]) out.get(r.run_id)?.push(r.tag)
+      for (const r of tagsFor.all(JSON.stringify(runIds)) as { run_id: number; tag: string }[])
+        out.get(r.run_id)?.push(r.tag)
       return out
     },
     setNote(runId, body) {

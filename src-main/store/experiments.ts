@@ -19,7 +19,12 @@ interface ExperimentRow {
 }
 
 export interface ExperimentsRepo {
-  insert(e: { name: string; description?: string | null; spec: unknown; createdAt?: string }): number
+  insert(e: {
+    name: string
+    description?: string | null
+    spec: unknown
+    createdAt?: string
+  }): number
   get(id: number): ExperimentRecord | undefined
   list(): ExperimentSummary[]
 }
@@ -29,9 +34,13 @@ export function experimentsRepo(db: Database.Database): ExperimentsRepo {
   const insert = db.prepare(
     'INSERT INTO experiments (name, description, spec, created_at) VALUES (@name, @description, @spec, @createdAt)',
   )
-  const get = db.prepare('SELECT id, name, description, spec, created_at FROM experiments WHERE id = ?')
+  const get = db.prepare(
+    'SELECT id, name, description, spec, created_at FROM experiments WHERE id = ?',
+  )
   const list = db.prepare('SELECT id, name, description, created_at FROM experiments ORDER BY id')
-  const counts = db.prepare('SELECT experiment_id, status, count(*) AS n FROM runs GROUP BY experiment_id, status')
+  const counts = db.prepare(
+    'SELECT experiment_id, status, count(*) AS n FROM runs GROUP BY experiment_id, status',
+  )
 
   return {
     insert(e) {
@@ -46,7 +55,13 @@ export function experimentsRepo(db: Database.Database): ExperimentsRepo {
     get(id) {
       const row = get.get(id) as ExperimentRow | undefined
       if (!row) return undefined
-      return { id: row.id, name: row.name, description: row.description, spec: JSON.parse(row.spec) as unknown, createdAt: row.created_at }
+      return {
+        id: row.id,
+        name: row.name,
+        description: row.description,
+        spec: JSON.parse(row.spec) as unknown,
+        createdAt: row.created_at,
+      }
     },
     list() {
       const byExperiment = new Map<number, Partial<Record<RunStatus, number>>>()
@@ -58,7 +73,14 @@ export function experimentsRepo(db: Database.Database): ExperimentsRepo {
       return (list.all() as Omit<ExperimentRow, 'spec'>[]).map((row) => {
         const statusCounts = byExperiment.get(row.id) ?? {}
         const runCount = Object.values(statusCounts).reduce((a, b) => a + (b ?? 0), 0)
-        return { id: row.id, name: row.name, description: row.description, createdAt: row.created_at, runCount, statusCounts }
+        return {
+          id: row.id,
+          name: row.name,
+          description: row.description,
+          createdAt: row.created_at,
+          runCount,
+          statusCounts,
+        }
       })
     },
   }

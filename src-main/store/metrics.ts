@@ -12,14 +12,17 @@ export interface MetricsRepo {
 
 /** Prepares the metrics statements once for this connection. */
 export function metricsRepo(db: Database.Database): MetricsRepo {
-  const insert = db.prepare('INSERT OR REPLACE INTO metrics (run_id, key, step, value) VALUES (?, ?, ?, ?)')
+  const insert = db.prepare(
+    'INSERT OR REPLACE INTO metrics (run_id, key, step, value) VALUES (?, ?, ?, ?)',
+  )
   const all = db.prepare('SELECT key, step, value FROM metrics WHERE run_id = ? ORDER BY key, step')
   const some = db.prepare(
     'SELECT key, step, value FROM metrics WHERE run_id = ? AND key IN (SELECT value FROM json_each(?)) ORDER BY key, step',
   )
   const count = db.prepare('SELECT count(*) AS n FROM metrics WHERE run_id = ?')
   const addMany = db.transaction((runId: number, points: readonly MetricPoint[]) => {
-    for (const p of points) insert.run(runId, p.key, Math.round(p.step), Number.isFinite(p.value) ? p.value : null)
+    for (const p of points)
+      insert.run(runId, p.key, Math.round(p.step), Number.isFinite(p.value) ? p.value : null)
   })
 
   return {
@@ -27,7 +30,11 @@ export function metricsRepo(db: Database.Database): MetricsRepo {
       if (points.length) addMany(runId, points)
     },
     series(runId, keys) {
-      const rows = (keys ? some.all(runId, JSON.stringify(keys)) : all.all(runId)) as { key: string; step: number; value: number | null }[]
+      const rows = (keys ? some.all(runId, JSON.stringify(keys)) : all.all(runId)) as {
+        key: string
+        step: number
+        value: number | null
+      }[]
       const out = new Map<string, MetricSeries>()
       for (const r of rows) {
         let s = out.get(r.key)

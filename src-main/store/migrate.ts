@@ -57,7 +57,10 @@ export function migrate(db: Database.Database, migrations: readonly Migration[])
   const sorted = [...migrations].sort((a, b) => a.version - b.version)
   for (let i = 1; i < sorted.length; i++) {
     if (sorted[i].version === sorted[i - 1].version) {
-      throw new MigrationError(sorted[i].name, `two migrations have version ${sorted[i].version}: ${sorted[i - 1].name}, ${sorted[i].name}`)
+      throw new MigrationError(
+        sorted[i].name,
+        `two migrations have version ${sorted[i].version}: ${sorted[i - 1].name}, ${sorted[i].name}`,
+      )
     }
   }
   const applied = appliedVersions(db)
@@ -65,9 +68,14 @@ export function migrate(db: Database.Database, migrations: readonly Migration[])
   const newer = [...applied.entries()].filter(([v]) => !known.has(v))
   if (newer.length && Math.max(...newer.map(([v]) => v)) > Math.max(0, ...known)) {
     const names = newer.map(([, n]) => n).join(', ')
-    throw new MigrationError(names, `the database was written by a newer Compression Lab (migration ${names}); upgrade the lab to open it`)
+    throw new MigrationError(
+      names,
+      `the database was written by a newer Compression Lab (migration ${names}); upgrade the lab to open it`,
+    )
   }
-  const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)')
+  const record = db.prepare(
+    'INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)',
+  )
   const done: string[] = []
   for (const m of sorted) {
     if (applied.has(m.version)) continue
@@ -79,7 +87,10 @@ export function migrate(db: Database.Database, migrations: readonly Migration[])
       apply()
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err)
-      throw new MigrationError(m.name, `database migration ${m.name} failed: ${reason} (nothing of it was applied; the lab cannot start)`)
+      throw new MigrationError(
+        m.name,
+        `database migration ${m.name} failed: ${reason} (nothing of it was applied; the lab cannot start)`,
+      )
     }
     done.push(m.name)
   }

@@ -45,10 +45,12 @@ function precheck(path: string): void {
   if (existsSync(path)) {
     if (statSync(path).isDirectory()) throw new DatabaseOpenError(path, 'it is a directory')
     // SQLite would silently fall back to read-only and fail at the first write instead.
-    if (!writable(path)) throw new DatabaseOpenError(path, 'permission denied (the file is not writable)')
+    if (!writable(path))
+      throw new DatabaseOpenError(path, 'permission denied (the file is not writable)')
   }
   // The directory must be writable for the file itself and for the -wal/-shm files of WAL mode.
-  if (!writable(dir)) throw new DatabaseOpenError(path, `permission denied (cannot write in ${dir})`)
+  if (!writable(dir))
+    throw new DatabaseOpenError(path, `permission denied (cannot write in ${dir})`)
 }
 
 /**

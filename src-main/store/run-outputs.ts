@@ -17,7 +17,11 @@ export interface RunOutputsRepo {
   setResults(runId: number, results: Record<string, number>): void
   /** Results of several runs at once: run id → key → value. */
   resultsFor(runIds: readonly number[]): Map<number, Record<string, number>>
-  addArtifact(runId: number, a: { kind: string; path: string; bytes: number; sha256: string }, at?: string): number
+  addArtifact(
+    runId: number,
+    a: { kind: string; path: string; bytes: number; sha256: string },
+    at?: string,
+  ): number
   artifacts(runId: number): Artifact[]
   /** The run's saved model (`model.json` in TF.js layers format), if it has one. */
   modelArtifact(runId: number): Artifact | undefined
@@ -40,34 +44,57 @@ interface ArtifactRow {
 }
 
 function toArtifact(r: ArtifactRow): Artifact {
-  return { id: r.id, runId: r.run_id, kind: r.kind, path: r.path, bytes: r.bytes, sha256: r.sha256, createdAt: r.created_at }
+  return {
+    id: r.id,
+    runId: r.run_id,
+    kind: r.kind,
+    path: r.path,
+    bytes: r.bytes,
+    sha256: r.sha256,
+    createdAt: r.created_at,
+  }
 }
 
 /** Prepares the statements once for this connection. */
 export function runOutputsRepo(db: Database.Database): RunOutputsRepo {
-  const setResult = db.prepare('INSERT OR REPLACE INTO results (run_id, key, value) VALUES (?, ?, ?)')
-  const resultsFor = db.prepare('SELECT run_id, key, value FROM results WHERE run_id IN (SELECT value FROM json_each(?)) ORDER BY run_id, key')
+  const setResult = db.prepare(
+    'INSERT OR REPLACE INTO results (run_id, key, value) VALUES (?, ?, ?)',
+  )
+  const resultsFor = db.prepare(
+    'SELECT run_id, key, value FROM results WHERE run_id IN (SELECT value FROM json_each(?)) ORDER BY run_id, key',
+  )
   const addArtifact = db.prepare(
     'INSERT INTO artifacts (run_id, kind, path, bytes, sha256, created_at) VALUES (?, ?, ?, ?, ?, ?)',
   )
   const artifacts = db.prepare('SELECT * FROM artifacts WHERE run_id = ? ORDER BY id')
   // A saved model is several files (model.json + weights); the topology file is what loads it.
-  const model = db.prepare("SELECT * FROM artifacts WHERE run_id = ? AND path LIKE '%model.json' ORDER BY id DESC LIMIT 1")
+  const model = db.prepare(
+    "SELECT * FROM artifacts WHERE run_id = ? AND path LIKE '%model.json' ORDER BY id DESC LIMIT 1",
+  )
   const clearLayers = db.prepare('DELETE FROM layers WHERE run_id = ? AND phase = ?')
   const addLayer = db.prepare(
     'INSERT INTO layers (run_id, phase, position, name, kind, units, params, macs) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
   )
-  const layers = db.prepare('SELECT phase, name, kind, units, params, macs FROM layers WHERE run_id = ? ORDER BY phase DESC, position')
+  const layers = db.prepare(
+    'SELECT phase, name, kind, units, params, macs FROM layers WHERE run_id = ? ORDER BY phase DESC, position',
+  )
   const addLog = db.prepare('INSERT INTO logs (run_id, at, level, message) VALUES (?, ?, ?, ?)')
-  const logs = db.prepare('SELECT at, level, message FROM (SELECT id, at, level, message FROM logs WHERE run_id = ? ORDER BY id DESC LIMIT ?) ORDER BY id')
+  const logs = db.prepare(
+    'SELECT at, level, message FROM (SELECT id, at, level, message FROM logs WHERE run_id = ? ORDER BY id DESC LIMIT ?) ORDER BY id',
+  )
 
   const setResults = db.transaction((runId: number, results: Record<string, number>) => {
-    for (const [key, value] of Object.entries(results)) setResult.run(runId, key, Number.isFinite(value) ? value : null)
+    for (const [key, value] of Object.entries(results))
+      setResult.run(runId, key, Number.isFinite(value) ? value : null)
   })
-  const setLayers = db.transaction((runId: number, phase: LayerPhase, list: readonly LayerReport[]) => {
-    clearLayers.run(runId, phase)
-    list.forEach((l, i) => addLayer.run(runId, phase, i, l.name, l.kind, l.units, l.params, l.macs))
-  })
+  const setLayers = db.transaction(
+    (runId: number, phase: LayerPhase, list: readonly LayerReport[]) => {
+      clearLayers.run(runId, phase)
+      list.forEach((l, i) =>
+        addLayer.run(runId, phase, i, l.name, l.kind, l.units, l.params, l.macs),
+      )
+    },
+  )
 
   return {
     setResults(runId, results) {
@@ -76,7 +103,11 @@ export function runOutputsRepo(db: Database.Database): RunOutputsRepo {
     resultsFor(runIds) {
       const out = new Map<number, Record<string, number>>()
       for (const id of runIds) out.set(id, {})
-      for (const r of resultsFor.all(JSON.stringify(runIds)) as { run_id: number; key: string; value: number | null }[]) {
+      for (const r of resultsFor.all(JSON.stringify(runIds)) as {
+        run_id: number
+        key: string
+        value: number | null
+      }[]) {
         const entry = out.get(r.run_id)
         if (entry) entry[r.key] = r.value ?? Number.NaN
       }
@@ -103,7 +134,13 @@ export function runOutputsRepo(db: Database.Database): RunOutputsRepo {
           group = { phase: r.phase, layers: [] }
           out.push(group)
         }
-        group.layers.push({ name: r.name, kind: r.kind, units: r.units, params: r.params, macs: r.macs })
+        group.layers.push({
+          name: r.name,
+          kind: r.kind,
+          units: r.units,
+          params: r.params,
+          macs: r.macs,
+        })
       }
       return out
     },

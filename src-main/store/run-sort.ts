@@ -44,7 +44,10 @@ function isSortColumn(column: string): column is RunSortColumn {
  */
 export function runOrder(column: string, direction: string): RunOrder {
   if (!isSortColumn(column)) {
-    throw new LabError('invalid_input', `cannot sort runs by "${column}": use one of ${RUN_SORT_COLUMNS.join(', ')}`)
+    throw new LabError(
+      'invalid_input',
+      `cannot sort runs by "${column}": use one of ${RUN_SORT_COLUMNS.join(', ')}`,
+    )
   }
   if (direction !== 'asc' && direction !== 'desc') {
     throw new LabError('invalid_input', `sort direction must be asc or desc, not "${direction}"`)
@@ -59,5 +62,9 @@ export function runOrder(column: string, direction: string): RunOrder {
       resultKey: target.resultKey,
     }
   }
-  return { join: '', orderBy: `ORDER BY ${target.sql} IS NULL, ${target.sql} ${dir}, r.id ${dir}`, resultKey: null }
+  return {
+    join: '',
+    orderBy: `ORDER BY ${target.sql} IS NULL, ${target.sql} ${dir}, r.id ${dir}`,
+    resultKey: null,
+  }
 }

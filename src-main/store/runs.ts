@@ -64,7 +64,12 @@ export interface RunsRepo {
    * Sets the same-launch dependencies and teacher once every run of a launch has its id (and the
    * params, where they name the teacher by its resolved id).
    */
-  link(id: number, dependsOn: number[], teacherRunId: number | null, params?: Record<string, unknown>): void
+  link(
+    id: number,
+    dependsOn: number[],
+    teacherRunId: number | null,
+    params?: Record<string, unknown>,
+  ): void
   get(id: number): RunRecord | undefined
   /** Queued runs in queue order (oldest first). */
   queued(): RunRecord[]
@@ -79,7 +84,12 @@ export interface RunsRepo {
    * Moves a queued or running run to a terminal status. False when it had already settled:
    * the database enforces that each run settles once.
    */
-  settle(id: number, status: Exclude<RunStatus, 'queued' | 'running'>, error: string | null, at?: string): boolean
+  settle(
+    id: number,
+    status: Exclude<RunStatus, 'queued' | 'running'>,
+    error: string | null,
+    at?: string,
+  ): boolean
   /** Start-up recovery: every run still `running` becomes `interrupted`. Returns their ids. */
   interruptRunning(reason: string, at?: string): number[]
   setProgress(id: number, progress: RunProgress): void
@@ -117,7 +127,20 @@ interface RunRow {
 
 type SummaryRow = Pick<
   RunRow,
-  'id' | 'experiment_id' | 'key' | 'role' | 'label' | 'method' | 'seed' | 'status' | 'error' | 'backend' | 'created_at' | 'started_at' | 'finished_at' | 'progress'
+  | 'id'
+  | 'experiment_id'
+  | 'key'
+  | 'role'
+  | 'label'
+  | 'method'
+  | 'seed'
+  | 'status'
+  | 'error'
+  | 'backend'
+  | 'created_at'
+  | 'started_at'
+  | 'finished_at'
+  | 'progress'
 > & { experiment_name: string }
 
 const SUMMARY_COLUMNS = `r.id, r.experiment_id, e.name AS experiment_name, r.key, r.role, r.label, r.method, r.seed,
@@ -187,14 +210,20 @@ export function runsRepo(db: Database.Database): RunsRepo {
   const insert = db.prepare(`INSERT INTO runs
     (experiment_id, key, role, label, method, seed, status, params, config, depends_on, teacher_run_id, parent_run_id, created_at)
     VALUES (@experimentId, @key, @role, @label, @method, @seed, 'queued', @params, @config, @dependsOn, @teacherRunId, @parentRunId, @createdAt)`)
-  const link = db.prepare('UPDATE runs SET depends_on = ?, teacher_run_id = ?, params = coalesce(?, params) WHERE id = ?')
+  const link = db.prepare(
+    'UPDATE runs SET depends_on = ?, teacher_run_id = ?, params = coalesce(?, params) WHERE id = ?',
+  )
   const get = db.prepare('SELECT * FROM runs WHERE id = ?')
   const byStatus = db.prepare('SELECT * FROM runs WHERE status = ? ORDER BY id')
-  const statuses = db.prepare('SELECT id, status FROM runs WHERE id IN (SELECT value FROM json_each(?))')
+  const statuses = db.prepare(
+    'SELECT id, status FROM runs WHERE id IN (SELECT value FROM json_each(?))',
+  )
   const active = db.prepare(
     "SELECT count(*) AS n FROM runs WHERE status IN ('queued', 'running') AND (@experimentId IS NULL OR experiment_id = @experimentId)",
   )
-  const start = db.prepare("UPDATE runs SET status = 'running', started_at = ?, heartbeat_at = ?, error = NULL WHERE id = ? AND status = 'queued'")
+  const start = db.prepare(
+    "UPDATE runs SET status = 'running', started_at = ?, heartbeat_at = ?, error = NULL WHERE id = ? AND status = 'queued'",
+  )
   const settle = db.prepare(
     "UPDATE runs SET status = ?, error = ?, finished_at = ? WHERE id = ? AND status IN ('queued', 'running')",
   )
@@ -204,13 +233,21 @@ export function runsRepo(db: Database.Database): RunsRepo {
   const progress = db.prepare('UPDATE runs SET progress = ? WHERE id = ?')
   const heartbeat = db.prepare('UPDATE runs SET heartbeat_at = ? WHERE id = ?')
   const backend = db.prepare('UPDATE runs SET backend = ? WHERE id = ?')
-  const paramsFor = db.prepare('SELECT id, params FROM runs WHERE id IN (SELECT value FROM json_each(?))')
-  const selectIds = db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM runs r JOIN experiments e ON e.id = r.experiment_id
+  const paramsFor = db.prepare(
+    'SELECT id, params FROM runs WHERE id IN (SELECT value FROM json_each(?))',
+  )
+  const selectIds =
+    db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM runs r JOIN experiments e ON e.id = r.experiment_id
     WHERE r.id IN (SELECT value FROM json_each(?)) ORDER BY r.id`)
-  const selectExperiment = db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM runs r JOIN experiments e ON e.id = r.experiment_id
+  const selectExperiment =
+    db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM runs r JOIN experiments e ON e.id = r.experiment_id
     WHERE r.experiment_id = ? ORDER BY r.id`)
-  const selectAll = db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM runs r JOIN experiments e ON e.id = r.experiment_id ORDER BY r.id`)
-  const count = db.prepare(`SELECT count(*) AS n FROM runs r JOIN experiments e ON e.id = r.experiment_id ${FILTER_WHERE}`)
+  const selectAll = db.prepare(
+    `SELECT ${SUMMARY_COLUMNS} FROM runs r JOIN experiments e ON e.id = r.experiment_id ORDER BY r.id`,
+  )
+  const count = db.prepare(
+    `SELECT count(*) AS n FROM runs r JOIN experiments e ON e.id = r.experiment_id ${FILTER_WHERE}`,
+  )
   const listStatements = new Map<string, Database.Statement>()
 
   return {
@@ -301,7 +338,8 @@ export function runsRepo(db: Database.Database): RunsRepo {
     select(selection) {
       let rows: SummaryRow[]
       if (selection.runIds) rows = selectIds.all(JSON.stringify(selection.runIds)) as SummaryRow[]
-      else if (selection.experimentId !== undefined) rows = selectExperiment.all(selection.experimentId) as SummaryRow[]
+      else if (selection.experimentId !== undefined)
+        rows = selectExperiment.all(selection.experimentId) as SummaryRow[]
       else rows = selectAll.all() as SummaryRow[]
       return rows.map(toSummary)
     },

@@ -16,7 +16,10 @@ interface ParentPort {
   on(event: 'message', handler: (e: { data: unknown }) => void): void
 }
 
-function channel(): { send(m: WorkerMessage): void; onMessage(h: (m: ParentMessage) => void): void } {
+function channel(): {
+  send(m: WorkerMessage): void
+  onMessage(h: (m: ParentMessage) => void): void
+} {
   const port = (process as NodeJS.Process & { parentPort?: ParentPort }).parentPort
   if (port) {
     return {
@@ -86,16 +89,13 @@ function main(): void {
     if (message.type !== 'start' || started) return
     started = true
     const job: RunJob = message.job
-    executeRun(job, sink).then(
-      () => {
-        if (ended) return
-        ended = true
-        clearInterval(heartbeat)
-        ipc.send({ type: 'done' })
-        flushAndExit(0)
-      },
-      fail,
-    )
+    executeRun(job, sink).then(() => {
+      if (ended) return
+      ended = true
+      clearInterval(heartbeat)
+      ipc.send({ type: 'done' })
+      flushAndExit(0)
+    }, fail)
   })
   ipc.send({ type: 'ready' })
 }

@@ -58,13 +58,19 @@ describe('crash recovery', () => {
     const launcher = recordingLauncher()
     const lab: Lab = await createLab({ dataDir: t.dir, launcher })
     cleanups.push(t.cleanup, () => lab.stop())
-    const { experimentId, runIds } = await lab.call('experiments.launch', { spec: trainSpec('killed', 300) })
+    const { experimentId, runIds } = await lab.call('experiments.launch', {
+      spec: trainSpec('killed', 300),
+    })
     const id = runIds[0]
     const seen: EventPayloads['run.metric']['points'] = []
     lab.subscribe('run.metric', (p) => {
       if (p.runId === id) seen.push(...p.points)
     })
-    await nextEvent(lab, 'run.metric', (p) => p.runId === id && p.points.some((q) => q.key === 'train.loss'))
+    await nextEvent(
+      lab,
+      'run.metric',
+      (p) => p.runId === id && p.points.some((q) => q.key === 'train.loss'),
+    )
     const before = seen.length
     process.kill(launcher.handles[0].pid as number, 'SIGKILL')
     await lab.idle(experimentId)
@@ -75,9 +81,12 @@ describe('crash recovery', () => {
     expect(run.finishedAt).not.toBeNull()
     // Every epoch metric that had arrived before the kill is in the database.
     const stored = await lab.call('runs.metrics', { id })
-    const storedPoints = new Set(stored.flatMap((s) => s.points.map((p) => `${s.key}@${p.step}=${p.value}`)))
+    const storedPoints = new Set(
+      stored.flatMap((s) => s.points.map((p) => `${s.key}@${p.step}=${p.value}`)),
+    )
     expect(before).toBeGreaterThan(0)
-    for (const p of seen.slice(0, before)) expect(storedPoints.has(`${p.key}@${p.step}=${p.value}`)).toBe(true)
+    for (const p of seen.slice(0, before))
+      expect(storedPoints.has(`${p.key}@${p.step}=${p.value}`)).toBe(true)
     expect(stored.find((s) => s.key === 'train.loss')?.points[0].step).toBe(1)
     expect(run.results).toEqual({})
     expect(integrity(lab.dbPath)).toBe('ok')
@@ -88,8 +97,12 @@ describe('crash recovery', () => {
     cleanups.push(t.cleanup)
     // A lab in its own process: launch a long run and a short one (concurrency 1), report the worker's pid.
     const script = join(t.dir, 'lab-process.mts')
-    const labModule = pathToFileURL(fileURLToPath(new URL('../../src-main/lab/index.ts', import.meta.url))).href
-    const helpers = pathToFileURL(fileURLToPath(new URL('../unit/scheduler/helpers.ts', import.meta.url))).href
+    const labModule = pathToFileURL(
+      fileURLToPath(new URL('../../src-main/lab/index.ts', import.meta.url)),
+    ).href
+    const helpers = pathToFileURL(
+      fileURLToPath(new URL('../unit/scheduler/helpers.ts', import.meta.url)),
+    ).href
     writeFileSync(
       script,
       `import { createLab } from '${labModule}'
@@ -111,7 +124,10 @@ lab.subscribe('run.metric', (p) => {
       dataset: { name: 'mnist-10k', trainLimit: 1000 },
       training: { epochs: 300, batchSize: 10 },
     }
-    const child = fork(script, [t.dir, JSON.stringify(spec)], { execArgv: ['--import', tsx], stdio: 'inherit' })
+    const child = fork(script, [t.dir, JSON.stringify(spec)], {
+      execArgv: ['--import', tsx],
+      stdio: 'inherit',
+    })
     cleanups.push(() => {
       if (child.exitCode === null) child.kill('SIGKILL')
     })
@@ -130,7 +146,11 @@ lab.subscribe('run.metric', (p) => {
     const dbPath = join(t.dir, 'lab.db')
     const raw = new Database(dbPath, { readonly: true })
     const left = raw.prepare('SELECT id, status FROM runs ORDER BY id').all()
-    const metricsBefore = (raw.prepare('SELECT count(*) AS n FROM metrics WHERE run_id = ?').get(longRun) as { n: number }).n
+    const metricsBefore = (
+      raw.prepare('SELECT count(*) AS n FROM metrics WHERE run_id = ?').get(longRun) as {
+        n: number
+      }
+    ).n
     raw.close()
     expect(left).toEqual([
       { id: longRun, status: 'running' },
@@ -142,11 +162,19 @@ lab.subscribe('run.metric', (p) => {
     cleanups.push(() => lab.stop())
     const history = statusHistory(lab)
     const interrupted = await lab.call('runs.get', { id: longRun })
-    expect(interrupted).toMatchObject({ status: 'interrupted', error: 'interrupted: the lab stopped while it ran' })
-    expect((await lab.call('runs.metrics', { id: longRun })).flatMap((s) => s.points).length).toBe(metricsBefore)
+    expect(interrupted).toMatchObject({
+      status: 'interrupted',
+      error: 'interrupted: the lab stopped while it ran',
+    })
+    expect((await lab.call('runs.metrics', { id: longRun })).flatMap((s) => s.points).length).toBe(
+      metricsBefore,
+    )
 
     await lab.idle()
-    expect(history.filter((h) => h.runId === shortRun).map((h) => h.status)).toEqual(['running', 'finished'])
+    expect(history.filter((h) => h.runId === shortRun).map((h) => h.status)).toEqual([
+      'running',
+      'finished',
+    ])
     expect((await lab.call('runs.get', { id: shortRun })).status).toBe('finished')
     expect(integrity(dbPath)).toBe('ok')
   })
@@ -156,7 +184,9 @@ lab.subscribe('run.metric', (p) => {
     cleanups.push(t.cleanup)
     const lab = await createLab({ dataDir: t.dir })
     const history = statusHistory(lab)
-    const { runIds } = await lab.call('experiments.launch', { spec: trainSpec('stopped', 300, [0, 1]) })
+    const { runIds } = await lab.call('experiments.launch', {
+      spec: trainSpec('stopped', 300, [0, 1]),
+    })
     await nextEvent(lab, 'run.metric', (p) => p.runId === runIds[0])
     await lab.stop()
     expect(history.map((h) => [h.runId, h.status])).toEqual([

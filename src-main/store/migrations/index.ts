@@ -124,6 +124,4 @@ CREATE TABLE logs (
 CREATE INDEX logs_run ON logs (run_id, id);
 `
 
-export const MIGRATIONS: readonly Migration[] = [
-  { version: 1, name: '0001_init', sql: m0001_init },
-]
+export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: '0001_init', sql: m0001_init }]

@@ -16,7 +16,11 @@ export const KD_SPEC = {
   dataset: { name: 'mnist-10k', trainLimit: 300 },
   model: { arch: 'mlp', hidden: [16] },
   training: { epochs: 1, batchSize: 64 },
-  method: { kind: 'distill', temperature: 2, teacher: { source: 'train', model: { arch: 'mlp', hidden: [32] } } },
+  method: {
+    kind: 'distill',
+    temperature: 2,
+    teacher: { source: 'train', model: { arch: 'mlp', hidden: [32] } },
+  },
   sweep: { grid: { 'method.temperature': [2, 4] }, seeds: [0, 1] },
   tags: ['kd'],
 }
@@ -33,7 +37,11 @@ afterEach(async () => {
   cleanup()
 })
 
-async function expectError(promise: Promise<unknown>, code: string, message: RegExp): Promise<LabError> {
+async function expectError(
+  promise: Promise<unknown>,
+  code: string,
+  message: RegExp,
+): Promise<LabError> {
   const error = await promise.then(
     () => undefined,
     (err: unknown) => err,
@@ -46,7 +54,10 @@ async function expectError(promise: Promise<unknown>, code: string, message: Reg
 
 describe('handle', () => {
   it('answers envelopes: unknown method, invalid input naming every field, LabError codes', async () => {
-    expect(await lab.handle('runs.delete', {})).toEqual({ ok: false, error: { code: 'not_found', message: 'unknown method "runs.delete"' } })
+    expect(await lab.handle('runs.delete', {})).toEqual({
+      ok: false,
+      error: { code: 'not_found', message: 'unknown method "runs.delete"' },
+    })
 
     const bad = await lab.handle('runs.list', { sort: 'id; DROP TABLE runs', limit: -1, extra: 1 })
     expect(bad.ok).toBe(false)
@@ -56,7 +67,10 @@ describe('handle', () => {
     for (const field of ['sort', 'limit', 'extra']) expect(bad.error.message).toContain(field)
     expect(Array.isArray(bad.error.details)).toBe(true)
 
-    expect(await lab.handle('runs.get', { id: 42 })).toEqual({ ok: false, error: { code: 'not_found', message: 'run #42 does not exist' } })
+    expect(await lab.handle('runs.get', { id: 42 })).toEqual({
+      ok: false,
+      error: { code: 'not_found', message: 'run #42 does not exist' },
+    })
     expect(await lab.handle('experiments.list', undefined)).toEqual({ ok: true, data: [] })
     const listed = await lab.handle('runs.list', {})
     expect(listed).toEqual({ ok: true, data: { rows: [], total: 0 } })
@@ -68,7 +82,12 @@ describe('handle', () => {
     const models = await lab.call('models.list', {})
     expect(models.map((m) => m.arch)).toEqual(expect.arrayContaining(['mlp']))
     const info = await lab.call('system.info', {})
-    expect(info).toMatchObject({ dbPath: join(dir, 'lab.db'), dataDir: dir, concurrency: 1, node: process.version })
+    expect(info).toMatchObject({
+      dbPath: join(dir, 'lab.db'),
+      dataDir: dir,
+      concurrency: 1,
+      node: process.version,
+    })
     expect(info.dbBytes).toBeGreaterThanOrEqual(statSync(join(dir, 'lab.db')).size)
     expect(info.version).toMatch(/^\d+\.\d+\.\d+/)
     expect(typeof info.doctor.backend).toBe('string')
@@ -78,7 +97,12 @@ describe('handle', () => {
 describe('experiments.validate and launch', () => {
   it('validate names every problem and writes nothing', async () => {
     const result = await lab.call('experiments.validate', {
-      spec: { name: '', dataset: { name: 'mnist-10k', trainLimit: -5 }, model: { arch: 'mlp', hidden: [0] }, trainng: {} },
+      spec: {
+        name: '',
+        dataset: { name: 'mnist-10k', trainLimit: -5 },
+        model: { arch: 'mlp', hidden: [0] },
+        trainng: {},
+      },
     })
     expect(result.valid).toBe(false)
     const paths = result.issues.map((i) => i.path)
@@ -90,7 +114,16 @@ describe('experiments.validate and launch', () => {
   it('validate lists the runs a valid spec expands to', async () => {
     const result = await lab.call('experiments.validate', { spec: KD_SPEC })
     expect(result).toMatchObject({ valid: true, issues: [], runCount: 8 })
-    expect(result.runs.map((r) => r.role)).toEqual(['teacher', 'teacher', 'baseline', 'baseline', 'student', 'student', 'student', 'student'])
+    expect(result.runs.map((r) => r.role)).toEqual([
+      'teacher',
+      'teacher',
+      'baseline',
+      'baseline',
+      'student',
+      'student',
+      'student',
+      'student',
+    ])
   })
 
   it('launch inserts the experiment and every run with resolved dependencies, and emits run.created', async () => {
@@ -110,7 +143,12 @@ describe('experiments.validate and launch', () => {
       expect(s.dependsOn).toEqual([teacher?.id])
       expect(s.teacherRunId).toBe(teacher?.id)
       expect(s.method).toBe('distill')
-      expect(s.params).toMatchObject({ role: 'student', 'method.kind': 'distill', 'model.hidden': [16], seed: s.seed })
+      expect(s.params).toMatchObject({
+        role: 'student',
+        'method.kind': 'distill',
+        'model.hidden': [16],
+        seed: s.seed,
+      })
       expect(s.params['method.teacher.runId']).toBe(teacher?.id)
       expect(s.params).not.toHaveProperty('method.teacher.runKey')
       expect([2, 4]).toContain(s.params['method.temperature'])
@@ -120,11 +158,26 @@ describe('experiments.validate and launch', () => {
       expect(d.tags).toEqual(['kd'])
       expect(d.experimentId).toBe(experimentId)
     }
-    expect(details.filter((d) => d.role === 'baseline').every((d) => d.dependsOn.length === 0 && d.teacherRunId === null)).toBe(true)
+    expect(
+      details
+        .filter((d) => d.role === 'baseline')
+        .every((d) => d.dependsOn.length === 0 && d.teacherRunId === null),
+    ).toBe(true)
 
     const [experiment] = await lab.call('experiments.list', {})
-    expect(experiment).toMatchObject({ id: experimentId, name: 'kd tiny', runCount: 8, statusCounts: { queued: 8 } })
-    const students4 = await lab.call('runs.list', { experimentId, role: 'student', search: 'T=4', sort: 'seed', direction: 'desc' })
+    expect(experiment).toMatchObject({
+      id: experimentId,
+      name: 'kd tiny',
+      runCount: 8,
+      statusCounts: { queued: 8 },
+    })
+    const students4 = await lab.call('runs.list', {
+      experimentId,
+      role: 'student',
+      search: 'T=4',
+      sort: 'seed',
+      direction: 'desc',
+    })
     expect(students4.rows.map((r) => r.label)).toEqual(['student T=4 seed 1', 'student T=4 seed 0'])
   })
 
@@ -138,12 +191,29 @@ describe('experiments.validate and launch', () => {
     expect(err.message).toContain('training.epochs: ')
     expect(err.details).toHaveLength(2)
 
-    const byRun = (runId: number): unknown => ({ ...KD_SPEC, sweep: undefined, method: { kind: 'distill', teacher: { source: 'run', runId } } })
-    await expectError(lab.call('experiments.launch', { spec: byRun(77) }), 'invalid_input', /teacher run #77 does not exist/)
+    const byRun = (runId: number): unknown => ({
+      ...KD_SPEC,
+      sweep: undefined,
+      method: { kind: 'distill', teacher: { source: 'run', runId } },
+    })
+    await expectError(
+      lab.call('experiments.launch', { spec: byRun(77) }),
+      'invalid_input',
+      /teacher run #77 does not exist/,
+    )
     const { runIds } = await lab.call('experiments.launch', { spec: KD_SPEC })
-    await expectError(lab.call('experiments.launch', { spec: byRun(runIds[0]) }), 'invalid_input', new RegExp(`teacher run #${runIds[0]} is not finished \\(it is queued\\)`))
+    await expectError(
+      lab.call('experiments.launch', { spec: byRun(runIds[0]) }),
+      'invalid_input',
+      new RegExp(`teacher run #${runIds[0]} is not finished \\(it is queued\\)`),
+    )
     const check = await lab.call('experiments.validate', { spec: byRun(runIds[0]) })
-    expect(check.issues).toEqual([{ path: 'method.teacher.runId', message: `teacher run #${runIds[0]} is not finished (it is queued)` }])
+    expect(check.issues).toEqual([
+      {
+        path: 'method.teacher.runId',
+        message: `teacher run #${runIds[0]} is not finished (it is queued)`,
+      },
+    ])
     // Nothing of the refused launches was written.
     expect((await lab.call('experiments.list', {})).length).toBe(1)
     expect((await lab.call('runs.list', {})).total).toBe(8)
@@ -155,9 +225,16 @@ describe('runs.cancel, compare.table and export.table', () => {
     const statuses: EventPayloads['run.status'][] = []
     lab.subscribe('run.status', (p) => statuses.push(p))
     const { runIds } = await lab.call('experiments.launch', { spec: KD_SPEC })
-    expect(await lab.call('runs.cancel', { id: runIds[0] })).toEqual({ id: runIds[0], status: 'cancelled' })
+    expect(await lab.call('runs.cancel', { id: runIds[0] })).toEqual({
+      id: runIds[0],
+      status: 'cancelled',
+    })
     expect(statuses).toEqual([{ runId: runIds[0], status: 'cancelled', error: null }])
-    await expectError(lab.call('runs.cancel', { id: runIds[0] }), 'conflict', new RegExp(`run #${runIds[0]} is already cancelled`))
+    await expectError(
+      lab.call('runs.cancel', { id: runIds[0] }),
+      'conflict',
+      new RegExp(`run #${runIds[0]} is already cancelled`),
+    )
     await expectError(lab.call('runs.cancel', { id: 999 }), 'not_found', /run #999 does not exist/)
   })
 
@@ -165,7 +242,11 @@ describe('runs.cancel, compare.table and export.table', () => {
     const { experimentId, runIds } = await lab.call('experiments.launch', { spec: KD_SPEC })
     // Results as a finished run would have them (written through a second connection, like a test fixture).
     const store = openStore(lab.dbPath)
-    store.outputs.setResults(runIds[4], { 'test.accuracy': 0.8125, 'test.loss': 0.61, params: 12730 })
+    store.outputs.setResults(runIds[4], {
+      'test.accuracy': 0.8125,
+      'test.loss': 0.61,
+      params: 12730,
+    })
     store.outputs.setResults(runIds[6], { 'test.accuracy': 0.75, 'test.loss': 0.7, params: 12730 })
     store.close()
 
@@ -174,9 +255,20 @@ describe('runs.cancel, compare.table and export.table', () => {
     const [teacher0, teacher1] = runIds
     expect(table.differing).toEqual(['method.teacher.runId', 'seed'])
     expect(table.columns.map((c) => c.key)).toEqual([
-      'id', 'experiment', 'label', 'role', 'status', 'method.teacher.runId', 'seed', 'test.accuracy', 'test.loss', 'params',
+      'id',
+      'experiment',
+      'label',
+      'role',
+      'status',
+      'method.teacher.runId',
+      'seed',
+      'test.accuracy',
+      'test.loss',
+      'params',
     ])
-    expect(table.rows.map((r) => [r.label, r['method.teacher.runId'], r.seed, r['test.accuracy']])).toEqual([
+    expect(
+      table.rows.map((r) => [r.label, r['method.teacher.runId'], r.seed, r['test.accuracy']]),
+    ).toEqual([
       ['student T=2 seed 0', teacher0, 0, 0.8125],
       ['student T=2 seed 1', teacher1, 1, 0.75],
     ])
@@ -184,7 +276,11 @@ describe('runs.cancel, compare.table and export.table', () => {
     const sweep = await lab.call('compare.table', { runIds: [runIds[4], runIds[5]] })
     expect(sweep.differing).toEqual(['method.temperature'])
     const csv = await lab.call('export.table', { runIds: [runIds[4], runIds[6]], format: 'csv' })
-    expect(csv).toMatchObject({ format: 'csv', mime: 'text/csv', filename: 'compression-lab-runs.csv' })
+    expect(csv).toMatchObject({
+      format: 'csv',
+      mime: 'text/csv',
+      filename: 'compression-lab-runs.csv',
+    })
     expect(csv.content).toBe(
       'id,experiment,run,role,status,method.teacher.runId,seed,test.accuracy,test.loss,params\r\n' +
         `${runIds[4]},kd tiny,student T=2 seed 0,student,queued,${teacher0},0,0.8125,0.61,12730\r\n` +
@@ -193,7 +289,9 @@ describe('runs.cancel, compare.table and export.table', () => {
 
     const whole = await lab.call('compare.table', { experimentId })
     expect(whole.rows).toHaveLength(8)
-    expect(whole.differing).toEqual(expect.arrayContaining(['role', 'model.hidden', 'method.kind', 'method.temperature', 'seed']))
+    expect(whole.differing).toEqual(
+      expect.arrayContaining(['role', 'model.hidden', 'method.kind', 'method.temperature', 'seed']),
+    )
     const md = await lab.call('export.table', { experimentId, format: 'md' })
     expect(md.filename).toBe(`compression-lab-experiment-${experimentId}.md`)
     expect(md.content.split('\n')[0]).toMatch(/^\| id \| experiment \| run \| role \| status \|/)
@@ -203,8 +301,16 @@ describe('runs.cancel, compare.table and export.table', () => {
     const json = await lab.call('export.table', { format: 'json' })
     expect((JSON.parse(json.content) as { rows: unknown[] }).rows).toHaveLength(8)
 
-    await expectError(lab.call('compare.table', { runIds: [runIds[0], 4040, 5050] }), 'not_found', /^runs #4040, #5050 do not exist$/)
-    await expectError(lab.call('compare.table', { experimentId: 99 }), 'not_found', /experiment #99 does not exist/)
+    await expectError(
+      lab.call('compare.table', { runIds: [runIds[0], 4040, 5050] }),
+      'not_found',
+      /^runs #4040, #5050 do not exist$/,
+    )
+    await expectError(
+      lab.call('compare.table', { experimentId: 99 }),
+      'not_found',
+      /experiment #99 does not exist/,
+    )
     const badFormat = await lab.handle('export.table', { format: 'xlsx' })
     expect(badFormat.ok === false && badFormat.error.code).toBe('invalid_input')
   })
@@ -214,11 +320,15 @@ describe('paths and opening', () => {
   it('defaults to $XDG_DATA_HOME/compression-lab, else ~/.local/share/compression-lab', () => {
     expect(defaultDataDir({ XDG_DATA_HOME: '/data/xdg' })).toBe('/data/xdg/compression-lab')
     expect(defaultDataDir({})).toMatch(/\/\.local\/share\/compression-lab$/)
-    expect(defaultDataDir({ XDG_DATA_HOME: 'relative/path' })).toMatch(/\/\.local\/share\/compression-lab$/)
+    expect(defaultDataDir({ XDG_DATA_HOME: 'relative/path' })).toMatch(
+      /\/\.local\/share\/compression-lab$/,
+    )
   })
 
   it('fails with one clear line when the database folder does not exist', async () => {
     const dbPath = join(dir, 'nope', 'lab.db')
-    await expect(createLab({ dataDir: dir, dbPath, schedule: false })).rejects.toThrow(`cannot open database ${dbPath}: directory does not exist`)
+    await expect(createLab({ dataDir: dir, dbPath, schedule: false })).rejects.toThrow(
+      `cannot open database ${dbPath}: directory does not exist`,
+    )
   })
 })

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import { compareTable, differingParams, type TableRun } from '../../../src-main/lab/tables'
-import { latexEscape, readableNumber, renderTable, toCsv, toJson, toLatex, toMarkdown } from '../../../src-main/lab/export-formats'
+import {
+  latexEscape,
+  readableNumber,
+  renderTable,
+  toCsv,
+  toJson,
+  toLatex,
+  toMarkdown,
+} from '../../../src-main/lab/export-formats'
 import type { ResultTable } from '../../../src-shared/types'
 
 const base = { 'dataset.name': 'mnist-10k', 'model.arch': 'mlp', 'training.epochs': 3 }
@@ -21,7 +29,14 @@ const runs: TableRun[] = [
     label: 'student T=2 seed 0',
     role: 'student',
     status: 'finished',
-    params: { role: 'student', ...base, 'model.hidden': [16], 'method.kind': 'distill', 'method.temperature': 2, seed: 0 },
+    params: {
+      role: 'student',
+      ...base,
+      'model.hidden': [16],
+      'method.kind': 'distill',
+      'method.temperature': 2,
+      seed: 0,
+    },
     results: { 'test.accuracy': 0.85, 'test.loss': 0.5, params: 12730, 'test.latencyMs': 1.25 },
   },
   {
@@ -30,14 +45,26 @@ const runs: TableRun[] = [
     label: 'student T=4 seed 0',
     role: 'student',
     status: 'failed',
-    params: { role: 'student', ...base, 'model.hidden': [16], 'method.kind': 'distill', 'method.temperature': 4, seed: 0 },
+    params: {
+      role: 'student',
+      ...base,
+      'model.hidden': [16],
+      'method.kind': 'distill',
+      'method.temperature': 4,
+      seed: 0,
+    },
     results: {},
   },
 ]
 
 describe('compareTable', () => {
   it('lists only the parameters that differ, in the order they first appear', () => {
-    expect(differingParams(runs)).toEqual(['role', 'model.hidden', 'method.kind', 'method.temperature'])
+    expect(differingParams(runs)).toEqual([
+      'role',
+      'model.hidden',
+      'method.kind',
+      'method.temperature',
+    ])
     expect(differingParams(runs.slice(1, 2))).toEqual([])
     expect(differingParams([])).toEqual([])
   })
@@ -45,15 +72,33 @@ describe('compareTable', () => {
   it('builds rows with fixed columns, differing params, then results', () => {
     const table = compareTable(runs)
     expect(table.columns.map((c) => c.key)).toEqual([
-      'id', 'experiment', 'label', 'role', 'status',
-      'model.hidden', 'method.kind', 'method.temperature',
-      'test.accuracy', 'test.loss', 'params', 'test.latencyMs',
+      'id',
+      'experiment',
+      'label',
+      'role',
+      'status',
+      'model.hidden',
+      'method.kind',
+      'method.temperature',
+      'test.accuracy',
+      'test.loss',
+      'params',
+      'test.latencyMs',
     ])
     expect(table.columns[2]).toEqual({ key: 'label', label: 'run' })
     expect(table.rows[0]).toEqual({
-      id: 1, experiment: 'kd', label: 'teacher mlp seed 0', role: 'teacher', status: 'finished',
-      'model.hidden': '[64]', 'method.kind': 'train', 'method.temperature': null,
-      'test.accuracy': 0.91234, 'test.loss': 0.3, params: 50890, 'test.latencyMs': null,
+      id: 1,
+      experiment: 'kd',
+      label: 'teacher mlp seed 0',
+      role: 'teacher',
+      status: 'finished',
+      'model.hidden': '[64]',
+      'method.kind': 'train',
+      'method.temperature': null,
+      'test.accuracy': 0.91234,
+      'test.loss': 0.3,
+      params: 50890,
+      'test.latencyMs': null,
     })
     expect(table.rows[2]['test.accuracy']).toBeNull()
     expect(table.differing).toEqual(['role', 'model.hidden', 'method.kind', 'method.temperature'])
@@ -62,7 +107,10 @@ describe('compareTable', () => {
   it('keys a parameter that clashes with a result column as param.<name>', () => {
     const clash = runs.slice(0, 2).map((r, i) => ({ ...r, params: { ...r.params, params: i } }))
     const table = compareTable(clash)
-    expect(table.columns.find((c) => c.key === 'param.params')).toEqual({ key: 'param.params', label: 'params' })
+    expect(table.columns.find((c) => c.key === 'param.params')).toEqual({
+      key: 'param.params',
+      label: 'params',
+    })
     expect(table.rows[1]['param.params']).toBe(1)
     expect(table.rows[1].params).toBe(12730)
   })
@@ -120,7 +168,10 @@ describe('export formats', () => {
   })
 
   it('json keeps columns and rows (keys in column order), exact values', () => {
-    const parsed = JSON.parse(toJson(table)) as { columns: unknown; rows: Record<string, unknown>[] }
+    const parsed = JSON.parse(toJson(table)) as {
+      columns: unknown
+      rows: Record<string, unknown>[]
+    }
     expect(parsed.columns).toEqual(table.columns)
     expect(parsed.rows[0]).toEqual({ id: 1, label: 'T=2 seed 0', note: 'a, b', acc: 0.987654 })
     expect(Object.keys(parsed.rows[2])).toEqual(['id', 'label', 'note', 'acc'])
@@ -131,7 +182,9 @@ describe('export formats', () => {
     const empty: ResultTable = { columns: [{ key: 'id', label: 'id' }], rows: [] }
     expect(toCsv(empty)).toBe('id\r\n')
     expect(toMarkdown(empty)).toBe('| id |\n| --- |\n')
-    expect(toLatex(empty)).toBe('\\begin{tabular}{l}\n\\hline\nid \\\\\n\\hline\n\\hline\n\\end{tabular}\n')
+    expect(toLatex(empty)).toBe(
+      '\\begin{tabular}{l}\n\\hline\nid \\\\\n\\hline\n\\hline\n\\end{tabular}\n',
+    )
   })
 
   it('formats numbers for reading', () => {

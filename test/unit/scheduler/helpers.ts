@@ -6,7 +6,11 @@ import type { WorkerHandle, WorkerLauncher } from '../../../src-main/scheduler/l
 import type { Lab } from '../../../src-main/lab/index'
 
 /** A spec that trains `seeds.length` tiny MLPs. */
-export function trainSpec(name: string, epochs: number, seeds: number[] = [0]): Record<string, unknown> {
+export function trainSpec(
+  name: string,
+  epochs: number,
+  seeds: number[] = [0],
+): Record<string, unknown> {
   return {
     name,
     dataset: { name: 'mnist-10k', trainLimit: 300 },
@@ -17,7 +21,11 @@ export function trainSpec(name: string, epochs: number, seeds: number[] = [0]): 
 }
 
 /** A teacher (MLP [32]) and one student (MLP [16]) distilled from it; no baseline. */
-export function distillSpec(name: string, epochs: number, teacherEpochs = epochs): Record<string, unknown> {
+export function distillSpec(
+  name: string,
+  epochs: number,
+  teacherEpochs = epochs,
+): Record<string, unknown> {
   return {
     name,
     dataset: { name: 'mnist-10k', trainLimit: 300 },
@@ -27,7 +35,11 @@ export function distillSpec(name: string, epochs: number, teacherEpochs = epochs
       kind: 'distill',
       temperature: 2,
       baseline: false,
-      teacher: { source: 'train', model: { arch: 'mlp', hidden: [32] }, training: { epochs: teacherEpochs } },
+      teacher: {
+        source: 'train',
+        model: { arch: 'mlp', hidden: [32] },
+        training: { epochs: teacherEpochs },
+      },
     },
   }
 }

@@ -8,7 +8,14 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { createLab, type Lab } from '../../../src-main/lab/index'
 import { resolveWorkerEntry } from '../../../src-main/scheduler/fork-launcher'
 import { tempDir } from '../store/helpers'
-import { distillSpec, maxConcurrent, nextEvent, recordingLauncher, statusHistory, trainSpec } from './helpers'
+import {
+  distillSpec,
+  maxConcurrent,
+  nextEvent,
+  recordingLauncher,
+  statusHistory,
+  trainSpec,
+} from './helpers'
 
 const open: { lab: Lab; cleanup(): void }[] = []
 afterEach(async () => {
@@ -19,7 +26,9 @@ afterEach(async () => {
   }
 })
 
-async function newLab(options: Parameters<typeof createLab>[0] = {}): Promise<{ lab: Lab; dir: string }> {
+async function newLab(
+  options: Parameters<typeof createLab>[0] = {},
+): Promise<{ lab: Lab; dir: string }> {
   const t = tempDir()
   const lab = await createLab({ dataDir: t.dir, ...options })
   open.push({ lab, cleanup: t.cleanup })
@@ -37,13 +46,17 @@ describe('scheduler', () => {
   it('never runs more than `concurrency` workers, and stores what each run sends', async () => {
     const { lab, dir } = await newLab({ concurrency: 2 })
     const history = statusHistory(lab)
-    const { experimentId, runIds } = await lab.call('experiments.launch', { spec: trainSpec('three seeds', 2, [0, 1, 2]) })
+    const { experimentId, runIds } = await lab.call('experiments.launch', {
+      spec: trainSpec('three seeds', 2, [0, 1, 2]),
+    })
     await lab.idle(experimentId)
 
     expect(maxConcurrent(history)).toBe(2)
     // The third run started only after one of the first two had settled.
     const thirdStart = history.findIndex((h) => h.runId === runIds[2] && h.status === 'running')
-    expect(history.slice(0, thirdStart).filter((h) => h.status === 'finished').length).toBeGreaterThanOrEqual(1)
+    expect(
+      history.slice(0, thirdStart).filter((h) => h.status === 'finished').length,
+    ).toBeGreaterThanOrEqual(1)
     for (const id of runIds) {
       const run = await lab.call('runs.get', { id })
       expect(run).toMatchObject({ status: 'finished', error: null })
@@ -65,11 +78,17 @@ describe('scheduler', () => {
   it('starts a student only after its teacher finished, with the teacher model; then distils from an earlier run by id', async () => {
     const { lab } = await newLab()
     const history = statusHistory(lab)
-    const { experimentId, runIds } = await lab.call('experiments.launch', { spec: distillSpec('kd', 1) })
+    const { experimentId, runIds } = await lab.call('experiments.launch', {
+      spec: distillSpec('kd', 1),
+    })
     const [teacherId, studentId] = runIds
     await lab.idle(experimentId)
     const student = await lab.call('runs.get', { id: studentId })
-    expect(student).toMatchObject({ status: 'finished', teacherRunId: teacherId, dependsOn: [teacherId] })
+    expect(student).toMatchObject({
+      status: 'finished',
+      teacherRunId: teacherId,
+      dependsOn: [teacherId],
+    })
     expect(student.results['test.accuracy']).toBeGreaterThan(0)
     const teacherDone = history.findIndex((h) => h.runId === teacherId && h.status === 'finished')
     const studentStart = history.findIndex((h) => h.runId === studentId && h.status === 'running')
@@ -77,7 +96,10 @@ describe('scheduler', () => {
     expect(studentStart).toBeGreaterThan(teacherDone)
 
     const again = await lab.call('experiments.launch', {
-      spec: { ...distillSpec('kd from run', 1), method: { kind: 'distill', baseline: false, teacher: { source: 'run', runId: teacherId } } },
+      spec: {
+        ...distillSpec('kd from run', 1),
+        method: { kind: 'distill', baseline: false, teacher: { source: 'run', runId: teacherId } },
+      },
     })
     expect(again.runIds).toHaveLength(1)
     await lab.idle(again.experimentId)
@@ -88,26 +110,39 @@ describe('scheduler', () => {
   it('cancels a running teacher (its process is killed) and its student fails', async () => {
     const { lab } = await newLab()
     const history = statusHistory(lab)
-    const { experimentId, runIds } = await lab.call('experiments.launch', { spec: distillSpec('cancel', 1, 200) })
+    const { experimentId, runIds } = await lab.call('experiments.launch', {
+      spec: distillSpec('cancel', 1, 200),
+    })
     const [teacherId, studentId] = runIds
     await nextEvent(lab, 'run.metric', (p) => p.runId === teacherId)
-    expect(await lab.call('runs.cancel', { id: teacherId })).toEqual({ id: teacherId, status: 'cancelled' })
+    expect(await lab.call('runs.cancel', { id: teacherId })).toEqual({
+      id: teacherId,
+      status: 'cancelled',
+    })
     await lab.idle(experimentId)
     const teacher = await lab.call('runs.get', { id: teacherId })
     expect(teacher.status).toBe('cancelled')
     // Metrics it had sent before the kill are kept.
     expect((await lab.call('runs.metrics', { id: teacherId })).length).toBeGreaterThan(0)
     const student = await lab.call('runs.get', { id: studentId })
-    expect(student).toMatchObject({ status: 'failed', error: `teacher run #${teacherId} failed: it was cancelled`, startedAt: null })
+    expect(student).toMatchObject({
+      status: 'failed',
+      error: `teacher run #${teacherId} failed: it was cancelled`,
+      startedAt: null,
+    })
     expect(history.filter((h) => h.runId === studentId).map((h) => h.status)).toEqual(['failed'])
     // A failed teacher fails its student the same way (no process needed: a student queued behind a failed run).
-    await expect(lab.call('runs.cancel', { id: studentId })).rejects.toThrow(`run #${studentId} is already failed`)
+    await expect(lab.call('runs.cancel', { id: studentId })).rejects.toThrow(
+      `run #${studentId} is already failed`,
+    )
   })
 
   it('kills a worker that stops sending heartbeats', async () => {
     const launcher = recordingLauncher()
     const { lab } = await newLab({ launcher, heartbeatTimeoutMs: 2500 })
-    const { experimentId, runIds } = await lab.call('experiments.launch', { spec: trainSpec('hung', 300) })
+    const { experimentId, runIds } = await lab.call('experiments.launch', {
+      spec: trainSpec('hung', 300),
+    })
     await nextEvent(lab, 'run.metric', (p) => p.runId === runIds[0])
     // Freeze the worker: it can neither train nor send a heartbeat.
     process.kill(launcher.handles[0].pid as number, 'SIGSTOP')

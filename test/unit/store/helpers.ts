@@ -42,7 +42,11 @@ export const TINY_CONFIG: RunConfig = {
 }
 
 /** Inserts an experiment with `n` plain runs; returns their ids. */
-export function seedRuns(store: Store, n: number, name = 'exp'): { experimentId: number; runIds: number[] } {
+export function seedRuns(
+  store: Store,
+  n: number,
+  name = 'exp',
+): { experimentId: number; runIds: number[] } {
   const experimentId = store.experiments.insert({ name, spec: { name } })
   const runIds: number[] = []
   for (let i = 0; i < n; i++) {

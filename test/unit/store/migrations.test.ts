@@ -19,12 +19,18 @@ function temp(): string {
 }
 
 function tableNames(db: Database.Database): string[] {
-  return (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((r) => r.name)
+  return (
+    db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as {
+      name: string
+    }[]
+  ).map((r) => r.name)
 }
 
 describe('migrations', () => {
   it('the embedded SQL is exactly the .sql files on disk, every file listed once', () => {
-    const files = readMigrationFiles(new URL('../../../src-main/store/migrations/', import.meta.url))
+    const files = readMigrationFiles(
+      new URL('../../../src-main/store/migrations/', import.meta.url),
+    )
     expect(files.length).toBeGreaterThan(0)
     expect(MIGRATIONS.map((m) => m.name)).toEqual(files.map((f) => f.name))
     for (const [i, m] of MIGRATIONS.entries()) {
@@ -36,11 +42,24 @@ describe('migrations', () => {
   it('applies every migration once and records it', () => {
     const path = join(temp(), 'lab.db')
     const db = openDatabase(path)
-    const recorded = db.prepare('SELECT version, name, applied_at FROM schema_migrations').all() as { version: number; name: string; applied_at: string }[]
+    const recorded = db
+      .prepare('SELECT version, name, applied_at FROM schema_migrations')
+      .all() as { version: number; name: string; applied_at: string }[]
     expect(recorded.map((r) => r.name)).toEqual(MIGRATIONS.map((m) => m.name))
     expect(recorded[0].applied_at).toMatch(/^\d{4}-\d\d-\d\dT/)
     expect(tableNames(db)).toEqual(
-      expect.arrayContaining(['experiments', 'runs', 'metrics', 'results', 'layers', 'artifacts', 'tags', 'notes', 'logs', 'schema_migrations']),
+      expect.arrayContaining([
+        'experiments',
+        'runs',
+        'metrics',
+        'results',
+        'layers',
+        'artifacts',
+        'tags',
+        'notes',
+        'logs',
+        'schema_migrations',
+      ]),
     )
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal')
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1)
@@ -49,7 +68,9 @@ describe('migrations', () => {
     // Reopening applies nothing again.
     const again = new Database(path)
     expect(migrate(again, MIGRATIONS)).toEqual([])
-    expect((again.prepare('SELECT count(*) AS n FROM schema_migrations').get() as { n: number }).n).toBe(MIGRATIONS.length)
+    expect(
+      (again.prepare('SELECT count(*) AS n FROM schema_migrations').get() as { n: number }).n,
+    ).toBe(MIGRATIONS.length)
     again.close()
   })
 
@@ -72,11 +93,15 @@ describe('migrations', () => {
       error = err
     }
     expect(error).toBeInstanceOf(MigrationError)
-    expect((error as Error).message).toMatch(/^database migration 0900_broken failed: no such table: no_such_table/)
+    expect((error as Error).message).toMatch(
+      /^database migration 0900_broken failed: no such table: no_such_table/,
+    )
     expect((error as MigrationError).migration).toBe('0900_broken')
     // The good migrations before it were kept; the broken one and those after it were not applied.
     const db = new Database(path)
-    const names = (db.prepare('SELECT name FROM schema_migrations ORDER BY version').all() as { name: string }[]).map((r) => r.name)
+    const names = (
+      db.prepare('SELECT name FROM schema_migrations ORDER BY version').all() as { name: string }[]
+    ).map((r) => r.name)
     expect(names).toEqual(MIGRATIONS.map((m) => m.name))
     expect(tableNames(db)).not.toContain('half_done')
     expect(tableNames(db)).not.toContain('after_broken')
@@ -87,7 +112,12 @@ describe('migrations', () => {
 
   it('refuses a database written by a newer lab', () => {
     const path = join(temp(), 'lab.db')
-    openDatabase(path, { migrations: [...MIGRATIONS, { version: 999, name: '0999_future', sql: 'CREATE TABLE future (x INTEGER);' }] }).close()
+    openDatabase(path, {
+      migrations: [
+        ...MIGRATIONS,
+        { version: 999, name: '0999_future', sql: 'CREATE TABLE future (x INTEGER);' },
+      ],
+    }).close()
     expect(() => openDatabase(path)).toThrow(/newer Compression Lab \(migration 0999_future\)/)
   })
 })
@@ -96,7 +126,9 @@ describe('opening the database', () => {
   it('says in one line when the directory does not exist', () => {
     const path = join(temp(), 'missing', 'deeper', 'lab.db')
     expect(() => openDatabase(path)).toThrow(DatabaseOpenError)
-    expect(() => openDatabase(path)).toThrow(`cannot open database ${path}: directory does not exist`)
+    expect(() => openDatabase(path)).toThrow(
+      `cannot open database ${path}: directory does not exist`,
+    )
     expect(existsSync(join(temp(), 'missing'))).toBe(false)
   })
 
@@ -105,16 +137,23 @@ describe('opening the database', () => {
     expect(() => openDatabase(dir)).toThrow(`cannot open database ${dir}: it is a directory`)
     const notDb = join(dir, 'notes.txt')
     writeFileSync(notDb, 'hello, this is not SQLite '.repeat(100))
-    expect(() => openDatabase(notDb)).toThrow(`cannot open database ${notDb}: file is not a database`)
+    expect(() => openDatabase(notDb)).toThrow(
+      `cannot open database ${notDb}: file is not a database`,
+    )
   })
 
-  it.skipIf(process.getuid?.() === 0)('says permission denied for a read-only directory (skipped as root: root may write anywhere)', () => {
-    const dir = temp()
-    chmodSync(dir, 0o500)
-    try {
-      expect(() => openDatabase(join(dir, 'lab.db'))).toThrow(/^cannot open database .*lab\.db: permission denied/)
-    } finally {
-      chmodSync(dir, 0o700)
-    }
-  })
+  it.skipIf(process.getuid?.() === 0)(
+    'says permission denied for a read-only directory (skipped as root: root may write anywhere)',
+    () => {
+      const dir = temp()
+      chmodSync(dir, 0o500)
+      try {
+        expect(() => openDatabase(join(dir, 'lab.db'))).toThrow(
+          /^cannot open database .*lab\.db: permission denied/,
+        )
+      } finally {
+        chmodSync(dir, 0o700)
+      }
+    },
+  )
 })

@@ -36,8 +36,12 @@ describe('sort whitelist', () => {
       expect(error).toBeInstanceOf(LabError)
       expect((error as LabError).code).toBe('invalid_input')
     }
-    expect(() => runOrder('id', 'asc; DELETE FROM runs')).toThrow(/sort direction must be asc or desc/)
-    expect(() => store.runs.list({ sort: 'id; DROP TABLE runs', direction: 'asc' })).toThrow(LabError)
+    expect(() => runOrder('id', 'asc; DELETE FROM runs')).toThrow(
+      /sort direction must be asc or desc/,
+    )
+    expect(() => store.runs.list({ sort: 'id; DROP TABLE runs', direction: 'asc' })).toThrow(
+      LabError,
+    )
   })
 
   it('treats injection-like filter values as plain data', () => {
@@ -65,9 +69,15 @@ describe('runs repository', () => {
     store.outputs.setResults(b.runIds[0], { 'test.accuracy': 0.8 })
 
     expect(store.listRuns({ experimentId: b.experimentId }).rows.map((r) => r.id)).toEqual(b.runIds)
-    expect(store.listRuns({ status: ['failed', 'running'] }).rows.map((r) => r.status)).toEqual(['failed', 'running'])
+    expect(store.listRuns({ status: ['failed', 'running'] }).rows.map((r) => r.status)).toEqual([
+      'failed',
+      'running',
+    ])
     expect(store.listRuns({ search: 'beta_' }).total).toBe(2)
-    expect(store.listRuns({ search: 'RUN 1' }).rows.map((r) => r.id)).toEqual([a.runIds[1], b.runIds[1]])
+    expect(store.listRuns({ search: 'RUN 1' }).rows.map((r) => r.id)).toEqual([
+      a.runIds[1],
+      b.runIds[1],
+    ])
 
     const page = store.listRuns({ sort: 'id', direction: 'desc', limit: 2, offset: 1 })
     expect(page.total).toBe(5)
@@ -76,15 +86,26 @@ describe('runs repository', () => {
     // Results sort through the join; runs without the result come last either way.
     const byAcc = store.listRuns({ sort: 'test.accuracy', direction: 'desc' }).rows.map((r) => r.id)
     expect(byAcc).toEqual([a.runIds[1], b.runIds[0], a.runIds[2], b.runIds[1], a.runIds[0]])
-    const byAccAsc = store.listRuns({ sort: 'test.accuracy', direction: 'asc' }).rows.map((r) => r.id)
+    const byAccAsc = store
+      .listRuns({ sort: 'test.accuracy', direction: 'asc' })
+      .rows.map((r) => r.id)
     expect(byAccAsc.slice(0, 3)).toEqual([a.runIds[2], b.runIds[0], a.runIds[1]])
     const byLoss = store.listRuns({ sort: 'test.loss', direction: 'asc' }).rows
     expect(byLoss[0].id).toBe(a.runIds[1])
     expect(byLoss[0].results).toEqual({ 'test.accuracy': 0.9, 'test.loss': 0.3 })
 
-    const byExperiment = store.listRuns({ sort: 'experiment', direction: 'desc' }).rows.map((r) => r.experimentName)
-    expect(byExperiment).toEqual(['beta_test', 'beta_test', 'alpha sweep', 'alpha sweep', 'alpha sweep'])
-    for (const column of RUN_SORT_COLUMNS) expect(store.listRuns({ sort: column, direction: 'asc' }).total).toBe(5)
+    const byExperiment = store
+      .listRuns({ sort: 'experiment', direction: 'desc' })
+      .rows.map((r) => r.experimentName)
+    expect(byExperiment).toEqual([
+      'beta_test',
+      'beta_test',
+      'alpha sweep',
+      'alpha sweep',
+      'alpha sweep',
+    ])
+    for (const column of RUN_SORT_COLUMNS)
+      expect(store.listRuns({ sort: column, direction: 'asc' }).total).toBe(5)
   })
 
   it('settles each run once, and start-up recovery interrupts only running runs', () => {
@@ -102,7 +123,9 @@ describe('runs repository', () => {
     expect(interrupted?.status).toBe('interrupted')
     expect(interrupted?.error).toBe('interrupted: the lab stopped while it ran')
     expect(interrupted?.finishedAt).not.toBeNull()
-    expect(store.metrics.series(runIds[0])).toEqual([{ key: 'train.loss', points: [{ step: 1, value: 2.1 }] }])
+    expect(store.metrics.series(runIds[0])).toEqual([
+      { key: 'train.loss', points: [{ step: 1, value: 2.1 }] },
+    ])
     expect(store.runs.get(runIds[2])?.status).toBe('queued')
     expect(store.runs.activeCount()).toBe(2)
   })
@@ -118,12 +141,29 @@ describe('runs repository', () => {
       { key: 'train.loss', step: 3, value: Number.NaN },
     ])
     expect(store.metrics.series(id, ['train.loss'])).toEqual([
-      { key: 'train.loss', points: [{ step: 1, value: 2 }, { step: 2, value: 1.4 }, { step: 3, value: Number.NaN }] },
+      {
+        key: 'train.loss',
+        points: [
+          { step: 1, value: 2 },
+          { step: 2, value: 1.4 },
+          { step: 3, value: Number.NaN },
+        ],
+      },
     ])
     expect(store.metrics.series(id).map((s) => s.key)).toEqual(['train.loss', 'val.accuracy'])
 
-    store.outputs.addArtifact(id, { kind: 'model', path: '/a/run-1/model.json', bytes: 10, sha256: 'ab' })
-    store.outputs.addArtifact(id, { kind: 'weights', path: '/a/run-1/weights.bin', bytes: 99, sha256: 'cd' })
+    store.outputs.addArtifact(id, {
+      kind: 'model',
+      path: '/a/run-1/model.json',
+      bytes: 10,
+      sha256: 'ab',
+    })
+    store.outputs.addArtifact(id, {
+      kind: 'weights',
+      path: '/a/run-1/weights.bin',
+      bytes: 99,
+      sha256: 'cd',
+    })
     expect(store.outputs.modelArtifact(id)?.path).toBe('/a/run-1/model.json')
     expect(store.outputs.modelArtifact(runIds[1])).toBeUndefined()
 
@@ -131,17 +171,32 @@ describe('runs repository', () => {
       { name: 'dense_1', kind: 'dense', units: 16, params: 12560, macs: 12544 },
       { name: 'dense_2', kind: 'dense', units: 10, params: 170, macs: 160 },
     ])
-    store.outputs.setLayers(id, 'after', [{ name: 'dense_1', kind: 'dense', units: 8, params: 6280, macs: 6272 }])
-    store.outputs.setLayers(id, 'after', [{ name: 'dense_1', kind: 'dense', units: 4, params: 3140, macs: 3136 }])
+    store.outputs.setLayers(id, 'after', [
+      { name: 'dense_1', kind: 'dense', units: 8, params: 6280, macs: 6272 },
+    ])
+    store.outputs.setLayers(id, 'after', [
+      { name: 'dense_1', kind: 'dense', units: 4, params: 3140, macs: 3136 },
+    ])
     expect(store.outputs.layers(id)).toEqual([
-      { phase: 'before', layers: [
-        { name: 'dense_1', kind: 'dense', units: 16, params: 12560, macs: 12544 },
-        { name: 'dense_2', kind: 'dense', units: 10, params: 170, macs: 160 },
-      ] },
-      { phase: 'after', layers: [{ name: 'dense_1', kind: 'dense', units: 4, params: 3140, macs: 3136 }] },
+      {
+        phase: 'before',
+        layers: [
+          { name: 'dense_1', kind: 'dense', units: 16, params: 12560, macs: 12544 },
+          { name: 'dense_2', kind: 'dense', units: 10, params: 170, macs: 160 },
+        ],
+      },
+      {
+        phase: 'after',
+        layers: [{ name: 'dense_1', kind: 'dense', units: 4, params: 3140, macs: 3136 }],
+      },
     ])
 
-    for (let i = 0; i < 5; i++) store.outputs.addLog(id, { at: `2025-01-01T00:00:0${i}.000Z`, level: 'info', message: `line ${i}` })
+    for (let i = 0; i < 5; i++)
+      store.outputs.addLog(id, {
+        at: `2025-01-01T00:00:0${i}.000Z`,
+        level: 'info',
+        message: `line ${i}`,
+      })
     expect(store.outputs.logs(id, 2).map((l) => l.message)).toEqual(['line 3', 'line 4'])
 
     store.annotations.addTags(id, ['kd', 'baseline', 'kd'])
