@@ -177,6 +177,11 @@ function traceConsumers(graph: LayerGraph, producer: GraphNode): Trace {
           if (map.flattened || shape.length <= 1) {
             stack.push({ ...map, at: name })
           } else {
+            if (shape.some((d) => d < 0)) {
+              throw new Error(
+                `layer '${name}' (Flatten) has an input of unknown size; pruning needs fixed spatial sizes`,
+              )
+            }
             // Channels-last flatten of [h, w, c]: element (p, c) lands at p·c_total + c.
             const positions = shape.slice(0, -1).reduce((a, b) => a * b, 1)
             stack.push({

@@ -83,6 +83,29 @@ describe('analyzeStructure', () => {
     model.dispose()
   })
 
+  it('accepts unknown spatial sizes through global pooling', () => {
+    const conv = (): tf.layers.Layer =>
+      tf.layers.conv2d({
+        inputShape: [null, null, 1] as unknown as number[],
+        filters: 2,
+        kernelSize: 1,
+        name: 'c',
+      })
+    const pooled = tf.sequential({
+      layers: [
+        conv(),
+        tf.layers.globalAveragePooling2d({ name: 'g' }),
+        tf.layers.dense({ units: 1, name: 'o' }),
+      ],
+    })
+    expect(analyzeStructure(pooled).prunable[0].consumers[0]).toMatchObject({
+      layer: 'o',
+      positions: 1,
+    })
+    pooled.dispose()
+    // (tfjs itself refuses Flatten after unknown spatial sizes; structure.ts guards it anyway.)
+  })
+
   it('maps Concatenate offsets in a functional graph (conv branches → concat → flatten → dense)', () => {
     const input = tf.input({ shape: [4, 4, 1] })
     const a = tf.layers
