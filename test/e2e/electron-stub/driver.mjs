@@ -1,0 +1,90 @@
+// Runs the built Electron main process (out/main/index.js) under Node with the stub `electron`
+// module, exercises it the way the window would, and prints one JSON report on stdout.
+import { register } from 'node:module'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+
+const root = process.argv[2]
+const stubUrl = new URL('./electron.mjs', import.meta.url).href
+register(
+  'data:text/javascript,' +
+    encodeURIComponent(
+      `export async function resolve(specifier, context, next) {
+        if (specifier === 'electron') return { url: ${JSON.stringify(stubUrl)}, shortCircuit: true }
+        return next(specifier, context)
+      }`,
+    ),
+)
+await import(stubUrl)
+const stub = globalThis.__electronStub
+await import(pathToFileURL(join(root, 'out', 'main', 'index.js')).href)
+
+const until = async (what, check, ms = 30_000) => {
+  const end = Date.now() + ms
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 20))
+  }
+}
+await until('the window', () => stub.windows.length > 0 || stub.errors.length > 0)
+if (stub.errors.length) {
+  console.log(JSON.stringify({ errors: stub.errors }))
+  process.exit(1)
+}
+const win = stub.windows[0]
+const appUrl = pathToFileURL(win.loaded).href
+win.webContents.mainFrame.url = appUrl
+const trusted = { senderFrame: win.webContents.mainFrame, sender: win.webContents }
+const foreignFrame = { url: 'https://evil.example/' }
+const untrusted = { senderFrame: foreignFrame, sender: { mainFrame: foreignFrame } }
+const call = (method, input, event = trusted) => stub.handlers.get(`lab:call:${method}`)(event, input)
+
+const report = {
+  channels: [...stub.handlers.keys()].sort(),
+  webPreferences: win.options.webPreferences,
+  loaded: win.loaded,
+}
+report.systemInfo = await call('system.info', {})
+report.untrusted = await call('system.info', {}, untrusted)
+report.invalid = await call('runs.get', { id: 'x' })
+
+// Session policy: CSP header added, remote requests cancelled, permissions refused.
+let headers = null
+stub.headersReceived({ responseHeaders: {} }, (r) => (headers = r.responseHeaders))
+report.csp = headers?.['Content-Security-Policy']?.[0] ?? null
+let cancelled = null
+stub.beforeRequest.listener({ url: 'https://example.com/' }, (r) => (cancelled = r.cancel))
+report.remoteCancelled = cancelled
+let granted = null
+stub.permissionRequest(null, 'media', (ok) => (granted = ok))
+report.permissionGranted = granted
+
+// Navigation guards, as installed on every web contents.
+const guards = { open: null, navigate: [] }
+const contents = {
+  setWindowOpenHandler: (h) => (guards.open = h),
+  on: (event, h) => guards.navigate.push([event, h]),
+}
+for (const listener of stub.appListeners.get('web-contents-created') ?? []) listener({}, contents)
+report.openHttps = guards.open({ url: 'https://example.com/paper.pdf' })
+report.openFile = guards.open({ url: 'file:///etc/passwd' })
+const willNavigate = guards.navigate.find(([e]) => e === 'will-navigate')[1]
+const prevented = []
+willNavigate({ preventDefault: () => prevented.push('remote') }, 'https://evil.example/')
+willNavigate({ preventDefault: () => prevented.push('self') }, `${appUrl}#/runs/1`)
+report.navigationPrevented = prevented
+report.opened = stub.opened
+report.hasWebviewGuard = guards.navigate.some(([e]) => e === 'will-attach-webview')
+
+// A real run through the utilityProcess launcher and the bundled worker; its events reach the window.
+const spec = { name: 'electron-smoke', dataset: { name: 'mnist-10k', trainLimit: 200 }, model: { arch: 'mlp', hidden: [8] }, training: { epochs: 1 } }
+const launched = await call('experiments.launch', { spec })
+const runId = launched.data.runIds[0]
+await until('the run to end', () => stub.sent.some(([ch, ev, p]) => ch === 'lab:event' && ev === 'run.status' && p.runId === runId && p.status !== 'running'), 90_000)
+report.forks = stub.forks
+report.eventsSent = [...new Set(stub.sent.filter(([ch]) => ch === 'lab:event').map(([, ev]) => ev))].sort()
+report.run = (await call('runs.get', { id: runId })).data
+
+console.log(`REPORT ${JSON.stringify(report)}`)
+// Quit the way Electron does: before-quit stops the lab, then app.quit() exits.
+for (const listener of stub.appListeners.get('before-quit') ?? []) listener({ preventDefault() {} })
