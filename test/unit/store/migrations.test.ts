@@ -1,5 +1,9 @@
-import { chmodSync, existsSync, writeFileSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
 import { MigrationError, migrate, readMigrationFiles } from '../../../src-main/store/migrate'
@@ -142,18 +146,29 @@ describe('opening the database', () => {
     )
   })
 
-  it.skipIf(process.getuid?.() === 0)(
-    'says permission denied for a read-only directory (skipped as root: root may write anywhere)',
-    () => {
-      const dir = temp()
-      chmodSync(dir, 0o500)
-      try {
-        expect(() => openDatabase(join(dir, 'lab.db'))).toThrow(
-          /^cannot open database .*lab\.db: permission denied/,
-        )
-      } finally {
-        chmodSync(dir, 0o700)
-      }
-    },
-  )
+  it('says permission denied for a directory it cannot write in', () => {
+    const dir = temp()
+    chmodSync(dir, 0o755)
+    const readOnly = join(dir, 'read-only')
+    mkdirSync(readOnly, { mode: 0o555 })
+    const path = join(readOnly, 'lab.db')
+    const expected = `cannot open database ${path}: permission denied (cannot write in ${readOnly})`
+    if (process.getuid?.() !== 0) {
+      expect(() => openDatabase(path)).toThrow(expected)
+      return
+    }
+    // Root may write anywhere: check as the unprivileged user `nobody` in a child process.
+    const openModule = fileURLToPath(new URL('../../../src-main/store/open.ts', import.meta.url))
+    const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href
+    const code = `const { openDatabase } = await import(${JSON.stringify(openModule)})
+try { openDatabase(${JSON.stringify(path)}); console.log('opened') } catch (e) { console.log(e.message) }`
+    const child = spawnSync(process.execPath, ['--import', tsx, '--input-type=module', '-e', code], {
+      uid: 65534,
+      gid: 65534,
+      cwd: tmpdir(),
+      encoding: 'utf8',
+    })
+    expect(child.stderr).toBe('')
+    expect(child.stdout.trim()).toBe(expected)
+  })
 })
