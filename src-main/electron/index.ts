@@ -30,8 +30,9 @@ function isAppUrl(url: string): boolean {
 }
 
 function isTrustedSender(event: IpcMainInvokeEvent): boolean {
+  // Only the top-level frame of our own page: not an iframe, not a page navigated elsewhere.
   const frame = event.senderFrame
-  return frame !== null && frame === event.sender.mainFrame && isAppUrl(frame.url)
+  return frame !== null && frame.parent === null && isAppUrl(frame.url)
 }
 
 async function openLab(): Promise<Lab> {

@@ -24,6 +24,7 @@ interface Report {
   loaded: string
   systemInfo: { ok: boolean; data?: { dataDir: string } }
   untrusted: { ok: boolean; error?: { code: string } }
+  iframe: { ok: boolean; error?: { code: string } }
   invalid: { ok: boolean; error?: { code: string; message: string } }
   csp: string | null
   remoteCancelled: boolean | null
@@ -62,6 +63,7 @@ describe('Electron main process (built, under a stub electron module)', () => {
       expect(report.systemInfo.ok).toBe(true)
       expect(report.systemInfo.data?.dataDir).toBe(dir)
       expect(report.untrusted).toMatchObject({ ok: false, error: { code: 'unauthorized' } })
+      expect(report.iframe).toMatchObject({ ok: false, error: { code: 'unauthorized' } })
       expect(report.invalid).toMatchObject({ ok: false, error: { code: 'invalid_input' } })
 
       expect(report.csp).toMatch(/default-src 'none'/)

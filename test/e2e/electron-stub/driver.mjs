@@ -35,8 +35,10 @@ const win = stub.windows[0]
 const appUrl = pathToFileURL(win.loaded).href
 win.webContents.mainFrame.url = appUrl
 const trusted = { senderFrame: win.webContents.mainFrame, sender: win.webContents }
-const foreignFrame = { url: 'https://evil.example/' }
+const foreignFrame = { url: 'https://evil.example/', parent: null }
 const untrusted = { senderFrame: foreignFrame, sender: { mainFrame: foreignFrame } }
+const childFrame = { url: appUrl, parent: win.webContents.mainFrame }
+const iframe = { senderFrame: childFrame, sender: win.webContents }
 const call = (method, input, event = trusted) => stub.handlers.get(`lab:call:${method}`)(event, input)
 
 const report = {
@@ -46,6 +48,7 @@ const report = {
 }
 report.systemInfo = await call('system.info', {})
 report.untrusted = await call('system.info', {}, untrusted)
+report.iframe = await call('system.info', {}, iframe)
 report.invalid = await call('runs.get', { id: 'x' })
 
 // Session policy: CSP header added, remote requests cancelled, permissions refused.

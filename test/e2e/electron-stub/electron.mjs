@@ -40,7 +40,7 @@ export class BrowserWindow {
   constructor(options) {
     this.options = options
     this.loaded = null
-    const frame = { url: '' }
+    const frame = { url: '', parent: null }
     this.webContents = {
       mainFrame: frame,
       send: (...args) => record.sent.push(args),
