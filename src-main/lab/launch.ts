@@ -51,7 +51,8 @@ function engineIssues(runs: readonly RunPlan[], dataDir: string): ExpansionIssue
     }
   }
   return [...byMessage.entries()].map(([message, keys]) => ({
-    path: keys.length === runs.length && runs.length > 1 ? 'runs (all)' : `runs ${keys.join(', ')}`,
+    // `runs` when every run has the problem (a missing file), else the keys of those that do.
+    path: keys.length === runs.length ? 'runs' : `runs[${keys.join(', ')}]`,
     message,
   }))
 }

@@ -111,6 +111,27 @@ describe('experiments.validate and launch', () => {
     expect(await lab.call('experiments.list', {})).toEqual([])
   })
 
+  it("validate and launch report the engine's checks of each run (a missing data file)", async () => {
+    const spec = {
+      name: 'own digits',
+      dataset: { name: 'idx', trainImages: 'digits-images.idx', trainLabels: 'digits-labels.idx' },
+      model: { arch: 'mlp', hidden: [16] },
+      sweep: { seeds: [0, 1] },
+    }
+    const result = await lab.call('experiments.validate', { spec })
+    expect(result.valid).toBe(false)
+    expect(result.runCount).toBe(2)
+    expect(result.issues).toHaveLength(1)
+    expect(result.issues[0].path).toBe('runs')
+    expect(result.issues[0].message).toContain('digits-images.idx')
+    await expectError(
+      lab.call('experiments.launch', { spec }),
+      'invalid_input',
+      /^invalid spec: runs: .*digits-images\.idx/,
+    )
+    expect(await lab.call('experiments.list', {})).toEqual([])
+  })
+
   it('validate lists the runs a valid spec expands to', async () => {
     const result = await lab.call('experiments.validate', { spec: KD_SPEC })
     expect(result).toMatchObject({ valid: true, issues: [], runCount: 8 })
