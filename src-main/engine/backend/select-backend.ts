@@ -8,10 +8,30 @@ async function makeAvailable(name: BackendName): Promise<LoadOutcome> {
   return { ok: true, detail: 'pure JavaScript' }
 }
 
+/**
+ * Runs `f`, then removes the process-level error handlers it added. The wasm module (Emscripten)
+ * adds handlers that rethrow every uncaught exception and unhandled rejection, which crashes the
+ * process and prints the whole minified module; a worker must report its own errors instead.
+ */
+async function withoutNewErrorHandlers<T>(f: () => Promise<T>): Promise<T> {
+  const exceptions = new Set(process.listeners('uncaughtException'))
+  const rejections = new Set(process.listeners('unhandledRejection'))
+  try {
+    return await f()
+  } finally {
+    for (const l of process.listeners('uncaughtException')) {
+      if (!exceptions.has(l)) process.removeListener('uncaughtException', l)
+    }
+    for (const l of process.listeners('unhandledRejection')) {
+      if (!rejections.has(l)) process.removeListener('unhandledRejection', l)
+    }
+  }
+}
+
 async function activate(name: BackendName): Promise<boolean> {
   try {
     // tf.setBackend resolves false (and logs) when the backend's initialisation fails.
-    return await tf.setBackend(name)
+    return await withoutNewErrorHandlers(() => tf.setBackend(name))
   } catch {
     return false
   }

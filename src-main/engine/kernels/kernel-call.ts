@@ -9,6 +9,10 @@ import type { DataType, KernelBackend, NamedAttrMap, NamedTensorInfoMap, TensorI
 export interface KernelCalls {
   /** Runs the named kernel of this backend. */
   run(name: string, inputs: NamedTensorInfoMap, attrs?: NamedAttrMap): TensorInfo
+  /** Runs a kernel with several outputs. */
+  runAll(name: string, inputs: NamedTensorInfoMap, attrs?: NamedAttrMap): TensorInfo[]
+  /** Runs a kernel whose inputs are a list (Pack, Concat, AddN). */
+  runList(name: string, inputs: TensorInfo[], attrs?: NamedAttrMap): TensorInfo
   /** Uploads values as a new backend tensor. */
   constant(values: Float32Array | Int32Array, shape: number[], dtype: DataType): TensorInfo
   /** Releases intermediates. */
@@ -24,13 +28,22 @@ export function input(inputs: NamedTensorInfoMap, name: string, kernel: string):
 
 /** A kernel caller bound to one backend instance (the one a kernel function was given). */
 export function kernelCalls(backend: KernelBackend, backendName: string): KernelCalls {
+  const runAll = (name: string, inputs: NamedTensorInfoMap, attrs: NamedAttrMap = {}): TensorInfo[] => {
+    const kernel = tf.getKernel(name, backendName)
+    if (!kernel) throw new Error(`kernel ${name} is not registered for backend ${backendName}`)
+    const out = kernel.kernelFunc({ inputs, backend, attrs })
+    return Array.isArray(out) ? out : [out]
+  }
+  const run = (name: string, inputs: NamedTensorInfoMap, attrs: NamedAttrMap = {}): TensorInfo => {
+    const [first, ...rest] = runAll(name, inputs, attrs)
+    for (const t of rest) backend.disposeData(t.dataId)
+    return first
+  }
   return {
-    run(name, inputs, attrs = {}) {
-      const kernel = tf.getKernel(name, backendName)
-      if (!kernel) throw new Error(`kernel ${name} is not registered for backend ${backendName}`)
-      const out = kernel.kernelFunc({ inputs, backend, attrs })
-      return Array.isArray(out) ? out[0] : out
-    },
+    run,
+    runAll,
+    // List kernels receive their inputs as an array where the type says a named map.
+    runList: (name, inputs, attrs = {}) => run(name, inputs as unknown as NamedTensorInfoMap, attrs),
     constant(values, shape, dtype) {
       return { dataId: backend.write(values, shape, dtype), shape, dtype }
     },

@@ -1,11 +1,13 @@
 /**
- * Registers the training kernels the wasm backend lacks (each checked against the cpu backend in
+ * Registers the training kernels the wasm backend lacks or runs slowly (each checked against the cpu backend in
  * test/unit/engine/kernels). Idempotent: safe to call before every run.
  */
 import * as tf from '@tensorflow/tfjs'
 import type { KernelConfig } from '@tensorflow/tfjs'
 import { wasmConv2dBackpropFilterConfig } from './conv2d-backprop-filter'
 import { wasmDepthwiseBackpropFilterConfig, wasmDepthwiseBackpropInputConfig } from './depthwise-backprop'
+import { registerWasmMatMulWrappers } from './matmul-transpose'
+import { registerWasmConv2dBackpropInput } from './conv2d-backprop-input'
 
 export const WASM_EXTRA_KERNELS: readonly KernelConfig[] = [
   wasmConv2dBackpropFilterConfig,
@@ -13,9 +15,16 @@ export const WASM_EXTRA_KERNELS: readonly KernelConfig[] = [
   wasmDepthwiseBackpropInputConfig,
 ]
 
-/** Registers each extra wasm kernel unless one is already registered under that name. */
+/**
+ * Registers each extra wasm kernel unless one is already registered under that name, and wraps the
+ * kernels that exist but run as naive loops (transposed matmuls, the conv input gradient) so they
+ * run on XNNPACK. Returns the kernel names it changed. (MaxPoolGrad stays the naive wasm loop: the
+ * obvious composite, MaxPoolWithArgmax + ScatterNd, is wrong on wasm, whose MaxPoolWithArgmax
+ * returns a bad index for windows whose values are all ≤ 0, as after a ReLU.)
+ */
 export function registerWasmKernels(): string[] {
-  const added: string[] = []
+  const added: string[] = registerWasmMatMulWrappers()
+  if (registerWasmConv2dBackpropInput()) added.push('Conv2DBackpropInput')
   for (const config of WASM_EXTRA_KERNELS) {
     if (tf.getKernel(config.kernelName, 'wasm')) continue
     tf.registerKernel(config)

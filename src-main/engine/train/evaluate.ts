@@ -1,0 +1,68 @@
+import * as tf from '@tensorflow/tfjs'
+import { crossEntropy } from './cross-entropy'
+
+export interface Evaluation {
+  /** Mean softmax cross-entropy. */
+  loss: number
+  accuracy: number
+  /** Misclassified examples (as Hinton et al. report MNIST results). */
+  errors: number
+  n: number
+}
+
+/** The input shape of one example of a model (no batch dimension). */
+export function modelInputShape(model: tf.LayersModel): number[] {
+  return model.inputs[0].shape.slice(1).map((d) => d ?? 1)
+}
+
+/** Sums of the loss and correct predictions of one batch of logits (on device, no read). */
+export function batchSums(logits: tf.Tensor2D, labels: tf.Tensor1D): { loss: tf.Scalar; correct: tf.Scalar } {
+  return tf.tidy(() => ({
+    loss: tf.mul(crossEntropy(logits, labels), labels.shape[0]) as tf.Scalar,
+    correct: tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), tf.cast(labels, 'int32')), 'float32')) as tf.Scalar,
+  }))
+}
+
+/**
+ * Loss, accuracy and error count of a model (inference mode: no dropout) on examples `x`
+ * (n × the model's input size, row-major) with integer labels `y`. Batched; the sums stay on the
+ * device and are read once at the end.
+ */
+export async function evaluate(
+  model: tf.LayersModel,
+  x: Float32Array,
+  y: Int32Array,
+  options: { batchSize?: number; inputShape?: number[] } = {},
+): Promise<Evaluation> {
+  const inputShape = options.inputShape ?? modelInputShape(model)
+  const features = inputShape.reduce((a, b) => a * b, 1)
+  const n = y.length
+  if (x.length !== n * features) {
+    throw new Error(`evaluate: ${x.length} values are not ${n} examples of shape [${inputShape.join(', ')}]`)
+  }
+  if (n === 0) return { loss: NaN, accuracy: NaN, errors: 0, n: 0 }
+  const batchSize = options.batchSize ?? 500
+  let loss = tf.scalar(0)
+  let correct = tf.scalar(0)
+  try {
+    for (let start = 0; start < n; start += batchSize) {
+      const end = Math.min(n, start + batchSize)
+      const [nextLoss, nextCorrect] = tf.tidy(() => {
+        const xb = tf.tensor(x.slice(start * features, end * features), [end - start, ...inputShape])
+        const yb = tf.tensor1d(y.slice(start, end), 'int32')
+        const logits = model.apply(xb, { training: false }) as tf.Tensor2D
+        const sums = batchSums(logits, yb)
+        return [tf.add(loss, sums.loss), tf.add(correct, sums.correct)]
+      })
+      loss.dispose()
+      correct.dispose()
+      loss = nextLoss as tf.Scalar
+      correct = nextCorrect as tf.Scalar
+    }
+    const [l, c] = await Promise.all([loss.data(), correct.data()])
+    return { loss: l[0] / n, accuracy: c[0] / n, errors: n - Math.round(c[0]), n }
+  } finally {
+    loss.dispose()
+    correct.dispose()
+  }
+}

@@ -1,0 +1,20 @@
+import type { TrainingSpec } from '../../../src-shared/spec/schema'
+
+/**
+ * Learning rate of an epoch (0-based) under a schedule:
+ * - constant: the base rate;
+ * - cosine: base · ½(1 + cos(π · epoch / epochs)) (Loshchilov & Hutter 2017, SGDR without restarts);
+ * - step: ×0.1 at half and again at three quarters of the epochs (the multi-step schedule of ResNet).
+ */
+export function learningRateAt(schedule: TrainingSpec['lrSchedule'], base: number, epoch: number, epochs: number): number {
+  switch (schedule) {
+    case 'constant':
+      return base
+    case 'cosine':
+      return base * 0.5 * (1 + Math.cos((Math.PI * epoch) / epochs))
+    case 'step': {
+      const drops = (epoch >= Math.floor(epochs / 2) ? 1 : 0) + (epoch >= Math.floor((3 * epochs) / 4) ? 1 : 0)
+      return epochs < 2 ? base : base * 0.1 ** drops
+    }
+  }
+}

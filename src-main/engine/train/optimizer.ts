@@ -1,0 +1,27 @@
+import * as tf from '@tensorflow/tfjs'
+import type { TrainingSpec } from '../../../src-shared/spec/schema'
+
+/** The optimizer a training spec names, at its base learning rate. */
+export function makeOptimizer(spec: Pick<TrainingSpec, 'optimizer' | 'learningRate' | 'momentum'>): tf.Optimizer {
+  switch (spec.optimizer) {
+    case 'adam':
+      return tf.train.adam(spec.learningRate)
+    case 'sgd':
+      return tf.train.sgd(spec.learningRate)
+    case 'momentum':
+      return tf.train.momentum(spec.learningRate, spec.momentum)
+  }
+}
+
+/** Changes an optimizer's learning rate between steps (for the schedules). */
+export function setLearningRate(optimizer: tf.Optimizer, lr: number): void {
+  // Not `instanceof`: tfjs optimizers override Symbol.hasInstance with a duck-typed check that an
+  // Adam optimizer passes as an SGDOptimizer. SGD and momentum keep the rate as a scalar set here.
+  const sgd = optimizer as unknown as { setLearningRate?: (lr: number) => void }
+  if (typeof sgd.setLearningRate === 'function') {
+    sgd.setLearningRate(lr)
+    return
+  }
+  // Adam reads its (protected) `learningRate` field at every step and has no setter.
+  ;(optimizer as unknown as { learningRate: number }).learningRate = lr
+}

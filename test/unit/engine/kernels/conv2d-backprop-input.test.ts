@@ -1,0 +1,64 @@
+/**
+ * The wasm `Conv2DBackpropInput` composite (a forward conv on the spread, padded dy) against the cpu
+ * backend, on seeded random shapes: batch 1..8, strides 1/2/3 (also unequal), 'same'/'valid'/
+ * explicit padding, kernels 1..5, 1..6 / 1..8 channels. Tolerance 1e-4 · max|cpu| + 1e-6.
+ */
+import * as tf from '@tensorflow/tfjs'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { selectBackend } from '../../../../src-main/engine/backend/select-backend'
+import { createRng } from '../../../../src-main/engine/random/seeded-rng'
+import { expectClose, onBothBackends, randomValues, runKernel } from './backend-compare'
+
+type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]]
+
+interface Case {
+  xShape: [number, number, number, number]
+  filterShape: [number, number, number, number]
+  strides: [number, number]
+  pad: Pad
+}
+
+function cases(count: number, seed: number): Case[] {
+  const rng = createRng(seed)
+  return Array.from({ length: count }, () => {
+    const k: [number, number] = [rng.int(1, 5), rng.int(1, 5)]
+    const kind = rng.int(0, 2)
+    const pad: Pad =
+      kind === 0 ? 'same' : kind === 1 ? 'valid' : [[0, 0], [rng.int(0, 2), rng.int(0, 2)], [rng.int(0, 2), rng.int(0, 2)], [0, 0]]
+    const s = rng.int(1, 3)
+    const ci = rng.int(1, 6)
+    return {
+      xShape: [rng.int(1, 8), rng.int(k[0], 13), rng.int(k[1], 13), ci],
+      filterShape: [k[0], k[1], ci, rng.int(1, 8)],
+      strides: [s, s === 3 ? rng.int(1, 3) : s],
+      pad,
+    }
+  })
+}
+
+describe('wasm Conv2DBackpropInput vs cpu', () => {
+  beforeAll(async () => {
+    await selectBackend('wasm')
+  })
+
+  const all = cases(50, 4242)
+  it('covers strides 1, 2, 3 and every padding kind', () => {
+    const kinds = new Set(all.map((c) => `${c.strides[0]}:${typeof c.pad === 'string' ? c.pad : 'explicit'}`))
+    for (const s of [1, 2, 3]) for (const p of ['same', 'valid', 'explicit']) expect(kinds.has(`${s}:${p}`)).toBe(true)
+  })
+
+  it.each(all.map((c, i) => [i, c] as const))('case %i matches cpu', async (i, c) => {
+    const info = tf.backend_util.computeConv2DInfo(c.xShape, c.filterShape, c.strides, 1, c.pad)
+    const dyShape = [c.xShape[0], info.outHeight, info.outWidth, c.filterShape[3]]
+    const dy = randomValues(dyShape.reduce((a, b) => a * b), 500 + i)
+    const w = randomValues(c.filterShape.reduce((a, b) => a * b), 900 + i)
+    const { cpu, wasm } = await onBothBackends(() =>
+      runKernel(
+        'Conv2DBackpropInput',
+        { dy: { values: dy, shape: dyShape }, filter: { values: w, shape: c.filterShape } },
+        { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', inputShape: c.xShape },
+      ),
+    )
+    expectClose(wasm, cpu)
+  })
+})
