@@ -73,6 +73,7 @@ describe.skipIf(Boolean(noChromium))('UI in Chromium (browser mode)', () => {
   let dir: string
   let lab: Lab
   let server: RunningServer
+  let staticDir: string
   let browser: Browser
   const problems: string[] = []
 
@@ -87,7 +88,7 @@ describe.skipIf(Boolean(noChromium))('UI in Chromium (browser mode)', () => {
     mkdirSync(SHOTS, { recursive: true })
     // No stale pictures from an earlier run next to this run's.
     for (const shot of ['runs-running.png', 'runs-finished.png', 'run-detail.png', 'system.png']) rmSync(join(SHOTS, shot), { force: true })
-    const staticDir = await ensureRendererBuilt((line) => console.log(`[e2e browser] ${line}`))
+    staticDir = await ensureRendererBuilt((line) => console.log(`[e2e browser] ${line}`))
     dir = mkdtempSync(join(tmpdir(), 'complab-e2e-'))
     // Two at once: the baseline trains while the teacher does; the student waits for the teacher.
     lab = await createLab({ dataDir: join(dir, 'data'), dbPath: join(dir, 'lab.db'), concurrency: 2 })
@@ -210,4 +211,29 @@ describe.skipIf(Boolean(noChromium))('UI in Chromium (browser mode)', () => {
     expect(response?.status()).toBe(401)
     await context.close()
   }, 30_000)
+
+  it('reconnects after the server restarts and catches up on what it missed', async () => {
+    const context = await browser.newContext()
+    const page = await context.newPage()
+    await page.goto(server.pageUrl)
+    const rows = page.getByRole('table', { name: 'Runs' }).locator('tbody tr[data-run-id]')
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBeGreaterThan(0)
+    const before = await rows.count()
+
+    const { port, token } = server
+    await server.close()
+    const banner = page.getByRole('status').filter({ hasText: 'Lost the connection' })
+    await banner.waitFor({ timeout: 10_000 })
+    // Launched and cancelled while the page cannot hear about it: no event about this run comes
+    // later, so only the fresh snapshot taken on reconnecting can show it.
+    const offline = await lab.call('experiments.launch', { spec: { name: 'while-offline', dataset: { name: 'mnist-10k', trainLimit: 100 }, model: { arch: 'mlp', hidden: [8] }, training: { epochs: 1 } } })
+    await lab.call('runs.cancel', { id: offline.runIds[0] })
+    server = await startServer({ lab, staticDir, requireToken: true, token: token!, port })
+
+    await banner.waitFor({ state: 'hidden', timeout: 20_000 })
+    await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(before + 1)
+    const row = page.locator(`tbody tr[data-run-id="${offline.runIds[0]}"]`)
+    await expect.poll(() => row.textContent()).toMatch(/while-offline.*cancelled/)
+    await context.close()
+  }, 60_000)
 })
