@@ -106,7 +106,8 @@ export class RunEventBuffer {
     return events
   }
 
-  private clear(): void {
+  /** Forgets everything buffered (after it was written, or refused). */
+  clear(): void {
     this.metrics = []
     this.logs = []
     this.artifacts = []
@@ -120,7 +121,8 @@ export class RunEventBuffer {
 
 /**
  * Writes every non-empty buffer, plus `also` (e.g. a status change), in one transaction, then
- * emits the contract events in order.
+ * emits the contract events in order. Each run's batch is a savepoint of its own: a batch SQLite
+ * refuses is dropped and noted in that run's log, and never blocks the other runs' batches.
  */
 export function flushBuffers(
   store: Store,
@@ -129,8 +131,28 @@ export function flushBuffers(
   also?: () => (() => void)[],
 ): void {
   const pending: (() => void)[] = []
+  const refused: { runId: number; reason: string }[] = []
   store.transaction(() => {
-    for (const b of buffers) if (!b.empty) pending.push(...b.write(store, emit))
+    for (const b of buffers) {
+      if (b.empty) continue
+      try {
+        pending.push(...store.transaction(() => b.write(store, emit)))
+      } catch (err) {
+        b.clear()
+        refused.push({ runId: b.runId, reason: err instanceof Error ? err.message : String(err) })
+      }
+    }
+    for (const r of refused) {
+      const message = `some events of this run could not be stored: ${r.reason}`
+      try {
+        store.transaction(() =>
+          store.outputs.addLog(r.runId, { at: new Date().toISOString(), level: 'error', message }),
+        )
+      } catch {
+        // Not even a log line fits (the run is gone): the event below is all that is left.
+      }
+      pending.push(() => emit('run.log', { runId: r.runId, level: 'error', message }))
+    }
     if (also) pending.push(...also())
   })
   for (const fire of pending) fire()

@@ -57,6 +57,10 @@ function dependencyFailure(id: number, status: RunStatus | undefined): string {
   return `teacher run #${id} failed: it was ${status}`
 }
 
+function warn(what: string, err: unknown): void {
+  process.emitWarning(`${what}: ${err instanceof Error ? err.message : String(err)}`)
+}
+
 /** `2.5 s`, `60 s`. */
 function seconds(ms: number): string {
   return `${Number((ms / 1000).toFixed(1))} s`
@@ -178,7 +182,10 @@ export class Scheduler {
     }
     // A handle that never reports its exit must not hold the lab open.
     await Promise.race([Promise.all(exits), new Promise((r) => setTimeout(r, 10_000).unref())])
-    for (const a of this.active.values()) this.finish(a, 'interrupted', INTERRUPTED_REASON)
+    for (const a of this.active.values()) {
+      for (const t of a.timers) clearTimeout(t)
+      this.finish(a, 'interrupted', INTERRUPTED_REASON)
+    }
     this.active.clear()
     if (this.flushTimer) clearInterval(this.flushTimer)
     this.flushTimer = null
@@ -189,7 +196,14 @@ export class Scheduler {
 
   private flush(): void {
     const buffers = [...this.active.values()].map((a) => a.buffer)
-    if (buffers.some((b) => !b.empty)) flushBuffers(this.store, this.emit, buffers)
+    if (!buffers.some((b) => !b.empty)) return
+    try {
+      flushBuffers(this.store, this.emit, buffers)
+    } catch (err) {
+      // The database itself refused (disk full, locked past the busy timeout): keep the lab up;
+      // the buffers stay and are written with the next flush.
+      warn('could not write run events', err)
+    }
   }
 
   private pump(): void {
@@ -209,12 +223,14 @@ export class Scheduler {
   private nextRunnable(): RunRecord | undefined {
     for (;;) {
       let failedOne = false
-      for (const run of this.store.runs.queued()) {
+      const queued = this.store.runs.queuedDependencies()
+      const deps = this.store.runs.statuses([...new Set(queued.flatMap((q) => q.dependsOn))])
+      for (const run of queued) {
         if (this.active.has(run.id)) continue
-        const deps = this.store.runs.statuses(run.dependsOn)
-        const blocker = run.dependsOn.find(
-          (id) => !deps.has(id) || DEAD_END.includes(deps.get(id) as RunStatus),
-        )
+        const blocker = run.dependsOn.find((id) => {
+          const status = deps.get(id)
+          return status === undefined || DEAD_END.includes(status)
+        })
         if (blocker !== undefined) {
           const error = dependencyFailure(blocker, deps.get(blocker))
           if (this.store.runs.settle(run.id, 'failed', error))
@@ -222,8 +238,12 @@ export class Scheduler {
           failedOne = true
           continue
         }
-        if (run.dependsOn.every((id) => deps.get(id) === 'finished')) return run
+        if (run.dependsOn.every((id) => deps.get(id) === 'finished')) {
+          const record = this.store.runs.get(run.id)
+          if (record?.status === 'queued') return record
+        }
       }
+      // A run that failed may have been the teacher of a later one: look again.
       if (!failedOne) return undefined
     }
   }
@@ -381,11 +401,22 @@ export class Scheduler {
     if (active.settled) return
     active.settled = true
     const runId = active.run.id
-    flushBuffers(this.store, this.emit, [active.buffer], () =>
+    const settle = (): (() => void)[] =>
       this.store.runs.settle(runId, status, error)
         ? [() => this.emit('run.status', { runId, status, error })]
-        : [],
-    )
+        : []
+    try {
+      flushBuffers(this.store, this.emit, [active.buffer], settle)
+    } catch (err) {
+      // The last events could not be written; the run's status must still be.
+      warn(`could not write the last events of run #${runId}`, err)
+      active.buffer.clear()
+      try {
+        for (const fire of settle()) fire()
+      } catch (again) {
+        warn(`could not record the end of run #${runId}`, again)
+      }
+    }
   }
 
   private afterChange(): void {

@@ -21,8 +21,11 @@ export function metricsRepo(db: Database.Database): MetricsRepo {
   )
   const count = db.prepare('SELECT count(*) AS n FROM metrics WHERE run_id = ?')
   const addMany = db.transaction((runId: number, points: readonly MetricPoint[]) => {
-    for (const p of points)
+    for (const p of points) {
+      // A point without a key or a step cannot be placed on a chart: skip it, keep the others.
+      if (typeof p.key !== 'string' || p.key === '' || !Number.isFinite(p.step)) continue
       insert.run(runId, p.key, Math.round(p.step), Number.isFinite(p.value) ? p.value : null)
+    }
   })
 
   return {

@@ -73,6 +73,8 @@ export interface RunsRepo {
   get(id: number): RunRecord | undefined
   /** Queued runs in queue order (oldest first). */
   queued(): RunRecord[]
+  /** Ids and same-launch dependencies of the queued runs, in queue order (the scheduler's look). */
+  queuedDependencies(): { id: number; dependsOn: number[] }[]
   running(): RunRecord[]
   /** Status of several runs at once. */
   statuses(ids: number[]): Map<number, RunStatus>
@@ -215,6 +217,9 @@ export function runsRepo(db: Database.Database): RunsRepo {
   )
   const get = db.prepare('SELECT * FROM runs WHERE id = ?')
   const byStatus = db.prepare('SELECT * FROM runs WHERE status = ? ORDER BY id')
+  const queuedDeps = db.prepare(
+    "SELECT id, depends_on FROM runs WHERE status = 'queued' ORDER BY id",
+  )
   const statuses = db.prepare(
     'SELECT id, status FROM runs WHERE id IN (SELECT value FROM json_each(?))',
   )
@@ -277,6 +282,12 @@ export function runsRepo(db: Database.Database): RunsRepo {
     },
     queued() {
       return (byStatus.all('queued') as RunRow[]).map(toRecord)
+    },
+    queuedDependencies() {
+      return (queuedDeps.all() as { id: number; depends_on: string }[]).map((r) => ({
+        id: r.id,
+        dependsOn: JSON.parse(r.depends_on) as number[],
+      }))
     },
     running() {
       return (byStatus.all('running') as RunRow[]).map(toRecord)
