@@ -5,7 +5,7 @@
  * Any failure becomes an Error with a one-line message.
  */
 import { join } from 'node:path'
-import * as tf from '@tensorflow/tfjs'
+import type * as tf from '@tensorflow/tfjs'
 import type { RunJob, RunSink } from '../worker/protocol'
 import { selectBackend } from './backend/select-backend'
 import { loadDataset } from './data/load-dataset'

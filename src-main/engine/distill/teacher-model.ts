@@ -27,7 +27,7 @@ export function teacherMismatch(teacher: tf.LayersModel, inputShape: number[], n
 
 /** The same model without a final softmax (the logits), or the model itself when it has none. */
 export async function withLogitsOutput(model: tf.LayersModel): Promise<{ model: tf.LayersModel; changed: boolean }> {
-  const last = model.outputLayers[0]
+  const last = model.outputs[0].sourceLayer
   const config = last.getConfig() as Record<string, unknown>
   const className = last.getClassName()
   if ((className === 'Activation' && config.activation === 'softmax') || className === 'Softmax') {
