@@ -65,6 +65,46 @@ describe('trainModel', () => {
     model.dispose()
   })
 
+  it('trains every custom layer kind on wasm (conv, pools, batchNorm, dropout, tanh/sigmoid) with a flat tensor count', async () => {
+    const model = buildModel(
+      modelSpecSchema.parse({
+        arch: 'custom',
+        layers: [
+          { type: 'conv2d', filters: 4, kernelSize: 3, strides: 2, padding: 'same', activation: 'tanh' },
+          { type: 'batchNorm' },
+          { type: 'avgPool2d', poolSize: 2 },
+          { type: 'conv2d', filters: 6, kernelSize: 3, activation: 'relu' },
+          { type: 'maxPool2d', poolSize: 2, strides: 1 },
+          { type: 'flatten' },
+          { type: 'dropout', rate: 0.2 },
+          { type: 'dense', units: 16, activation: 'sigmoid' },
+        ],
+      }),
+      data.inputShape,
+      10,
+      1,
+    )
+    const counts: number[] = []
+    const movingMean = (): number[] => Array.from(model.layers[2].getWeights()[2].dataSync())
+    const before = movingMean()
+    const r = await trainModel({
+      model,
+      train: data.train,
+      test: data.test,
+      inputShape: data.inputShape,
+      training: training({ epochs: 3, optimizer: 'momentum', learningRate: 0.05 }),
+      seed: 1,
+      loss: crossEntropyLoss,
+      onEpochEnd: () => void counts.push(tf.memory().numTensors),
+    })
+    expect(new Set(counts).size).toBe(1)
+    expect(r.history[2]['train.loss']).toBeLessThan(r.history[0]['train.loss'])
+    expect(r.history[2]['test.accuracy']).toBeGreaterThan(0.3)
+    // Batch normalisation updated its moving statistics in training mode.
+    expect(movingMean()).not.toEqual(before)
+    model.dispose()
+  })
+
   it('ends with "diverged at epoch 1" when the loss becomes NaN/Infinity (deep linear net, SGD lr 10)', async () => {
     const model = buildModel(
       modelSpecSchema.parse({ arch: 'custom', layers: [{ type: 'dense', units: 64, activation: 'linear' }] }),
