@@ -6,7 +6,7 @@
  * wasm backend runs with XNNPACK: input x padded and transposed to [ci, Hp, Wp, b], "filter" dy
  * transposed to [OH, OW, b, co], dilation = the forward stride, stride 1, no padding; the output
  * [ci, ≥KH, ≥KW, co] is cropped to the kernel size and transposed to [KH, KW, ci, co].
- * (The wasm `Conv3DBackpropFilterV2` is not used: it is a naive loop, ~10–30× slower, and gives
+ * (The wasm `Conv3DBackpropFilterV2` is not used: it is a naive loop, 2–30× slower, and gives
  * wrong results for strides > 1 with 'same' padding.)
  */
 import * as tf from '@tensorflow/tfjs'

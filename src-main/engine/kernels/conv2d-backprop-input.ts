@@ -1,6 +1,6 @@
 /**
  * `Conv2DBackpropInput` (the input gradient of conv2d) for wasm as a forward convolution on XNNPACK;
- * the wasm backend's own kernel is a naive loop (~5× slower on LeNet-5's second conv).
+ * the wasm backend's own kernel is a naive loop (3–4× slower on LeNet-5's second conv).
  *
  * dx[b,y,x,ci] = Σ dy[b,i,j,co] · W[kh,kw,ci,co] over y = i·s + kh − padTop (same for x): spread dy
  * onto the stride grid (s − 1 zeros between rows and columns), pad it by (KH − 1 − padTop) before and

@@ -1,9 +1,11 @@
 /**
  * Faster transposed matrix products on wasm. The wasm `BatchMatMul` and `_FusedMatMul` kernels run
  * XNNPACK only without transposes; with `transposeA`/`transposeB` they fall back to a naive loop
- * that is ~14× slower (measured: 128×784ᵀ·128×800 takes 296 ms vs 22 ms). Backpropagation through
- * every dense layer asks for exactly those products (dx = dy·Wᵀ, dW = xᵀ·dy), so these wrappers
- * transpose the operand explicitly (a cheap copy) and call the original kernel without the flag.
+ * that is ~14× slower (measured here, read-back included: xᵀ·dy for x 128×784, dy 128×800 took
+ * 296 ms, against 22 ms after an explicit transpose). Backpropagation through every dense layer
+ * asks for exactly those products (dx = dy·Wᵀ, dW = xᵀ·dy), so these wrappers transpose the
+ * operand explicitly (a cheap copy) and call the original kernel without the flag. An MLP
+ * 784-800-800-10 epoch on 8,000 digits went from ~18 s to ~4 s.
  *
  * The wasm `_FusedMatMul` also adds the bias wrongly when the product is batched (rank > 2; checked
  * against cpu in the tests): there the bias and activation are applied by separate kernels.

@@ -1,6 +1,6 @@
 /**
- * Registers the training kernels the wasm backend lacks or runs slowly (each checked against the cpu backend in
- * test/unit/engine/kernels). Idempotent: safe to call before every run.
+ * Registers the training kernels the wasm backend lacks or runs slowly (each checked against the
+ * cpu backend in test/unit/engine/kernels). Idempotent: safe to call before every run.
  */
 import * as tf from '@tensorflow/tfjs'
 import type { KernelConfig } from '@tensorflow/tfjs'

@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { selectBackend } from '../../../../src-main/engine/backend/select-backend'
 import { createRng } from '../../../../src-main/engine/random/seeded-rng'
+import { expectClose, randomValues } from './backend-compare'
 
 type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]]
 
@@ -18,10 +19,6 @@ interface Case {
   pad: Pad
 }
 
-function randomValues(n: number, seed: number): Float32Array {
-  const rng = createRng(seed)
-  return Float32Array.from({ length: n }, () => rng.next() * 2 - 1)
-}
 
 function runBackpropFilter(c: Case, x: Float32Array, dy: Float32Array, dyShape: number[]): Float32Array {
   return tf.tidy(() => {
@@ -34,14 +31,6 @@ function runBackpropFilter(c: Case, x: Float32Array, dy: Float32Array, dyShape: 
   }).slice()
 }
 
-function expectClose(actual: Float32Array, expected: Float32Array, rel = 1e-4): void {
-  expect(actual.length).toBe(expected.length)
-  let scale = 0
-  for (const v of expected) scale = Math.max(scale, Math.abs(v))
-  let worst = 0
-  for (let i = 0; i < actual.length; i++) worst = Math.max(worst, Math.abs(actual[i] - expected[i]))
-  expect(worst).toBeLessThanOrEqual(rel * scale + 1e-6)
-}
 
 function randomCases(count: number, seed: number): Case[] {
   const rng = createRng(seed)

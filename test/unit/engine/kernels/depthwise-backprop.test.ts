@@ -4,9 +4,10 @@
  * |wasm − cpu| ≤ 1e-4 · max|cpu| + 1e-6 element-wise.
  */
 import * as tf from '@tensorflow/tfjs'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, it } from 'vitest'
 import { selectBackend } from '../../../../src-main/engine/backend/select-backend'
 import { createRng } from '../../../../src-main/engine/random/seeded-rng'
+import { expectClose, randomValues } from './backend-compare'
 
 interface Case {
   xShape: [number, number, number, number]
@@ -15,19 +16,7 @@ interface Case {
   pad: 'same' | 'valid'
 }
 
-function randomValues(n: number, seed: number): Float32Array {
-  const rng = createRng(seed)
-  return Float32Array.from({ length: n }, () => rng.next() * 2 - 1)
-}
 
-function expectClose(actual: Float32Array, expected: Float32Array): void {
-  expect(actual.length).toBe(expected.length)
-  let scale = 0
-  for (const v of expected) scale = Math.max(scale, Math.abs(v))
-  let worst = 0
-  for (let i = 0; i < actual.length; i++) worst = Math.max(worst, Math.abs(actual[i] - expected[i]))
-  expect(worst).toBeLessThanOrEqual(1e-4 * scale + 1e-6)
-}
 
 function cases(count: number, seed: number): Case[] {
   const rng = createRng(seed)
