@@ -3,8 +3,7 @@
  * every contract method through one `handle` that validates input and returns envelopes. The
  * Electron, HTTP/WebSocket and CLI adapters are thin layers over this object.
  */
-import { mkdirSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { dirname, relative, resolve } from 'node:path'
 import {
   LabError,
   isMethodName,
@@ -20,7 +19,7 @@ import { Scheduler } from '../scheduler/index'
 import { openStore, type Store } from '../store/index'
 import { createEventBus } from './events'
 import { createHandlers, type Handlers } from './handlers'
-import { defaultDataDir, defaultDbPath } from './paths'
+import { defaultDataDir, defaultDbPath, makeDirectory } from './paths'
 import type { Lab, LabOptions } from './types'
 
 export type { Lab, LabOptions } from './types'
@@ -46,15 +45,9 @@ function parseInput<M extends MethodName>(method: M, input: unknown): unknown {
 
 function createDataDir(dataDir: string): void {
   try {
-    mkdirSync(dataDir, { recursive: true })
+    makeDirectory(dataDir)
   } catch (err) {
-    const reason =
-      (err as NodeJS.ErrnoException).code === 'EACCES'
-        ? 'permission denied'
-        : err instanceof Error
-          ? err.message
-          : String(err)
-    throw new Error(`cannot create the data folder ${dataDir}: ${reason}`)
+    throw new Error(`cannot create the data folder ${dataDir}: ${(err as Error).message}`)
   }
 }
 
@@ -65,10 +58,25 @@ function createDataDir(dataDir: string): void {
  */
 export async function createLab(options: LabOptions = {}): Promise<Lab> {
   const dataDir = resolve(options.dataDir ?? defaultDataDir())
-  createDataDir(dataDir)
   const dbPath =
     options.dbPath === ':memory:' ? ':memory:' : resolve(options.dbPath ?? defaultDbPath(dataDir))
-  const store: Store = openStore(dbPath, { nativeBinding: options.nativeBinding })
+  const open = (): Store => openStore(dbPath, { nativeBinding: options.nativeBinding })
+  // A database inside the data folder needs the folder first; one elsewhere is opened first, so
+  // a bad --db path is reported as such rather than as a data-folder problem.
+  const inside = dbPath !== ':memory:' && !relative(dataDir, dirname(dbPath)).startsWith('..')
+  let store: Store
+  if (inside) {
+    createDataDir(dataDir)
+    store = open()
+  } else {
+    store = open()
+    try {
+      createDataDir(dataDir)
+    } catch (err) {
+      store.close()
+      throw err
+    }
+  }
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? 1))
   const events = createEventBus((err) => {
     process.emitWarning(

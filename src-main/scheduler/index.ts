@@ -3,10 +3,9 @@
  * per run (at most `concurrency` at once, each only when the runs it depends on have finished),
  * writes what the workers stream in batched transactions, and settles every run exactly once.
  */
-import { mkdirSync } from 'node:fs'
 import { LabError } from '../../src-shared/contract'
 import type { RunStatus } from '../../src-shared/types'
-import { runArtifactDir } from '../lab/paths'
+import { makeDirectory, runArtifactDir } from '../lab/paths'
 import { INTERRUPTED_REASON, type RunRecord, type Store } from '../store/index'
 import type { RunJob, WorkerMessage } from '../worker/protocol'
 import { flushBuffers, RunEventBuffer, type Emit } from './event-buffer'
@@ -250,7 +249,7 @@ export class Scheduler {
 
   private job(run: RunRecord): RunJob {
     const artifactDir = runArtifactDir(this.options.dataDir, run.id)
-    mkdirSync(artifactDir, { recursive: true })
+    makeDirectory(artifactDir)
     const job: RunJob = {
       runId: run.id,
       config: run.config,

@@ -2,7 +2,7 @@
  * The Lab service without workers (`schedule: false`): input validation and envelopes, launch
  * from an expanded spec, selection, tables and exports, cancel of queued runs, system info.
  */
-import { statSync } from 'node:fs'
+import { existsSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { LabError, type EventPayloads } from '../../../src-shared/contract'
@@ -345,6 +345,21 @@ describe('paths and opening', () => {
       /\/\.local\/share\/compression-lab$/,
     )
   })
+
+  it.skipIf(!existsSync('/proc/self'))(
+    'fails fast where folders cannot be made (under /proc, where a recursive mkdir spins)',
+    async () => {
+      await expect(
+        createLab({ dataDir: '/proc/complab-no/data', schedule: false }),
+      ).rejects.toThrow(
+        'cannot create the data folder /proc/complab-no/data: cannot create /proc/complab-no',
+      )
+      // A --db outside the data folder is checked first: the error names the database.
+      await expect(
+        createLab({ dataDir: '/proc/complab-no/x-data', dbPath: '/proc/complab-no/x.db' }),
+      ).rejects.toThrow('cannot open database /proc/complab-no/x.db: directory does not exist')
+    },
+  )
 
   it('fails with one clear line when the database folder does not exist', async () => {
     const dbPath = join(dir, 'nope', 'lab.db')
