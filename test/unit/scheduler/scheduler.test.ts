@@ -90,6 +90,10 @@ describe('scheduler', () => {
       dependsOn: [teacherId],
     })
     expect(student.results['test.accuracy']).toBeGreaterThan(0)
+    // The student loaded this teacher's saved model: evaluated on the same test split, it scores
+    // exactly what the teacher run reported for itself.
+    const teacher = await lab.call('runs.get', { id: teacherId })
+    expect(student.results['teacher.test.accuracy']).toBeCloseTo(teacher.results['test.accuracy'], 6)
     const teacherDone = history.findIndex((h) => h.runId === teacherId && h.status === 'finished')
     const studentStart = history.findIndex((h) => h.runId === studentId && h.status === 'running')
     expect(teacherDone).toBeGreaterThanOrEqual(0)
@@ -105,6 +109,7 @@ describe('scheduler', () => {
     await lab.idle(again.experimentId)
     const reused = await lab.call('runs.get', { id: again.runIds[0] })
     expect(reused).toMatchObject({ status: 'finished', teacherRunId: teacherId, dependsOn: [] })
+    expect(reused.results['teacher.test.accuracy']).toBeCloseTo(teacher.results['test.accuracy'], 6)
   })
 
   it('cancels a running teacher (its process is killed) and its student fails', async () => {
