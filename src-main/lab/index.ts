@@ -16,6 +16,7 @@ import {
 import { zodIssues } from '../../src-shared/spec/expand'
 import { forkLauncher } from '../scheduler/fork-launcher'
 import { Scheduler } from '../scheduler/index'
+import { acquireLabLock } from '../scheduler/lab-lock'
 import { openStore, type Store } from '../store/index'
 import { createEventBus } from './events'
 import { createHandlers, type Handlers } from './handlers'
@@ -84,6 +85,7 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
     )
   })
   const schedule = options.schedule !== false
+  let releaseLock = (): void => {}
   let scheduler: Scheduler
   try {
     scheduler = new Scheduler({
@@ -104,10 +106,14 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
       backend: options.backend,
       heartbeatTimeoutMs: options.heartbeatTimeoutMs,
     })
-    // Recovery happens only in a lab that schedules: a read-only CLI command must not mark the
-    // runs of a lab running in another process as interrupted.
-    if (schedule) scheduler.start()
+    // Recovery happens only in a lab that schedules, and only one lab process schedules a
+    // database: a read-only CLI command must not mark another lab's running runs interrupted.
+    if (schedule) {
+      if (dbPath !== ':memory:') releaseLock = acquireLabLock(dbPath)
+      scheduler.start()
+    }
   } catch (err) {
+    releaseLock()
     store.close()
     throw err
   }
@@ -149,6 +155,7 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
           await scheduler.stop()
         } finally {
           store.close()
+          releaseLock()
         }
       })()
       return stopped
