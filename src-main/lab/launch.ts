@@ -6,6 +6,8 @@
 import { LabError, type LaunchResult, type ValidateResult } from '../../src-shared/contract'
 import {
   expandSpec,
+  mapModelRefs,
+  modelRefs,
   runParams,
   type ExpansionIssue,
   type RunPlan,
@@ -20,22 +22,26 @@ export interface CheckedSpec {
   plan?: { spec: ExperimentSpec; runs: RunPlan[] }
 }
 
-/** Problems with teachers given as `{ runId }`: they must exist, be finished and have a model. */
+/**
+ * Problems with models named by an earlier run's id (teachers, pruning parents): the run must
+ * exist, be finished and have a saved model.
+ */
 function teacherIssues(store: Store, runs: readonly RunPlan[]): ExpansionIssue[] {
-  const ids = new Set<number>()
+  const ids = new Map<number, string>()
   for (const r of runs) {
-    const m = r.config.method
-    if (m.kind === 'distill' && 'runId' in m.teacher) ids.add(m.teacher.runId)
+    const { teachers, parent } = modelRefs(r.config.method)
+    for (const ref of teachers) if ('runId' in ref) ids.set(ref.runId, 'teacher')
+    if (parent && 'runId' in parent) ids.set(parent.runId, 'parent')
   }
   const issues: ExpansionIssue[] = []
-  for (const id of ids) {
-    const teacher = store.runs.get(id)
-    const path = 'method.teacher.runId'
-    if (!teacher) issues.push({ path, message: `teacher run #${id} does not exist` })
-    else if (teacher.status !== 'finished')
-      issues.push({ path, message: `teacher run #${id} is not finished (it is ${teacher.status})` })
+  for (const [id, what] of ids) {
+    const run = store.runs.get(id)
+    const path = `method.${what}.runId`
+    if (!run) issues.push({ path, message: `${what} run #${id} does not exist` })
+    else if (run.status !== 'finished')
+      issues.push({ path, message: `${what} run #${id} is not finished (it is ${run.status})` })
     else if (!store.outputs.modelArtifact(id))
-      issues.push({ path, message: `teacher run #${id} has no saved model (model.json)` })
+      issues.push({ path, message: `${what} run #${id} has no saved model (model.json)` })
   }
   return issues
 }
@@ -96,54 +102,35 @@ export function launchSpec(store: Store, dataDir: string, input: unknown): Launc
       spec,
       createdAt,
     })
+    // Runs come teachers and parents first (expandSpec sorts them), so every launch-local key a
+    // run names already has its id: the stored config and params name models by run id only.
     const ids = new Map<string, number>()
+    const idOf = (plan: RunPlan, key: string): number => {
+      const id = ids.get(key)
+      if (id === undefined)
+        throw new LabError('internal', `run ${plan.key} depends on ${key}, which comes later or not at all`)
+      return id
+    }
     for (const plan of runs) {
+      const config = mapModelRefs(plan.config, (ref) => ('runKey' in ref ? { runId: idOf(plan, ref.runKey) } : ref))
+      const { teachers, parent } = modelRefs(config.method)
+      const firstTeacher = teachers.find((t): t is { runId: number } => 'runId' in t)
       const id = store.runs.insert({
         experimentId,
         key: plan.key,
         role: plan.role,
         label: plan.label,
-        method: plan.config.method.kind,
+        method: config.method.kind,
         seed: plan.seed,
-        params: runParams(plan),
-        config: plan.config,
+        params: runParams({ ...plan, config }),
+        config,
+        dependsOn: plan.dependsOn.map((key) => idOf(plan, key)),
+        teacherRunId: firstTeacher?.runId ?? null,
+        parentRunId: parent && 'runId' in parent ? parent.runId : null,
         createdAt,
       })
       ids.set(plan.key, id)
       store.annotations.addTags(id, spec.tags)
-    }
-    for (const plan of runs) {
-      const dependsOn = plan.dependsOn.map((key) => {
-        const id = ids.get(key)
-        if (id === undefined)
-          throw new LabError(
-            'internal',
-            `run ${plan.key} depends on ${key}, which the spec did not produce`,
-          )
-        return id
-      })
-      const m = plan.config.method
-      if (m.kind !== 'distill') {
-        if (dependsOn.length) store.runs.link(ids.get(plan.key) as number, dependsOn, null)
-        continue
-      }
-      if ('runId' in m.teacher) {
-        store.runs.link(ids.get(plan.key) as number, dependsOn, m.teacher.runId)
-        continue
-      }
-      const teacherRunId = ids.get(m.teacher.runKey)
-      if (teacherRunId === undefined)
-        throw new LabError(
-          'internal',
-          `run ${plan.key} names teacher ${m.teacher.runKey}, which the spec did not produce`,
-        )
-      // The stored params name the teacher by run id: a launch-local key means nothing later.
-      const params = Object.fromEntries(
-        Object.entries(runParams(plan)).map(([k, v]) =>
-          k === 'method.teacher.runKey' ? ['method.teacher.runId', teacherRunId] : [k, v],
-        ),
-      )
-      store.runs.link(ids.get(plan.key) as number, dependsOn, teacherRunId, params)
     }
     return { experimentId, runIds: runs.map((r) => ids.get(r.key) as number) }
   })

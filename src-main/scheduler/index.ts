@@ -4,7 +4,9 @@
  * writes what the workers stream in batched transactions, and settles every run exactly once.
  */
 import { LabError } from '../../src-shared/contract'
+import { modelRefs, type ModelRef } from '../../src-shared/spec/expand'
 import type { RunStatus } from '../../src-shared/types'
+import { resolveDataPath } from '../engine/data/data-path'
 import { makeDirectory, runArtifactDir } from '../lab/paths'
 import { INTERRUPTED_REASON, type RunRecord, type Store } from '../store/index'
 import type { RunJob, WorkerMessage } from '../worker/protocol'
@@ -257,14 +259,19 @@ export class Scheduler {
       dataDir: this.options.dataDir,
     }
     if (this.options.backend) job.backend = this.options.backend
-    if (run.config.method.kind === 'distill') {
-      const teacherId = run.teacherRunId
-      if (teacherId === null) throw new Error('distillation run has no teacher run')
-      const model = this.store.outputs.modelArtifact(teacherId)
-      if (!model) throw new Error(`teacher run #${teacherId} has no saved model (model.json)`)
-      job.teacherModelPath = model.path
-    }
+    const { teachers, parent } = modelRefs(run.config.method)
+    if (teachers.length) job.teacherModelPaths = teachers.map((ref) => this.modelPath(ref, 'teacher'))
+    if (parent) job.parentModelPath = this.modelPath(parent, 'parent')
     return job
+  }
+
+  /** The model.json a reference names: an earlier run's saved model, or an imported file. */
+  private modelPath(ref: ModelRef, what: string): string {
+    if ('path' in ref) return resolveDataPath(this.options.dataDir, ref.path)
+    if ('runKey' in ref) throw new Error(`${what} ${ref.runKey} was never resolved to a run id`)
+    const model = this.store.outputs.modelArtifact(ref.runId)
+    if (!model) throw new Error(`${what} run #${ref.runId} has no saved model (model.json)`)
+    return model.path
   }
 
   private launch(run: RunRecord): void {

@@ -13,8 +13,10 @@ export interface RunJob {
   artifactDir: string
   /** Folder the run may read user files from (IDX, CSV, …); relative paths resolve against it. */
   dataDir: string
-  /** model.json of the teacher, for distillation runs. */
-  teacherModelPath?: string
+  /** model.json of each teacher (several for an ensemble), for distillation runs. */
+  teacherModelPaths?: string[]
+  /** model.json of the unpruned parent, for pruning methods. */
+  parentModelPath?: string
   /** Backend override (`wasm`, `cpu`, `tensorflow`); default: the best available. */
   backend?: string
 }

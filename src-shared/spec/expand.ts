@@ -2,27 +2,42 @@
  * Expansion of an experiment spec into runs: a pure function (DESIGN §3).
  *
  * grid axes × seeds → configurations; a distillation adds the teacher runs it needs (one per
- * distinct teacher configuration and seed, shared by every student that uses it) and, when
- * `baseline` is on, the student trained alone (one per distinct student configuration and seed).
+ * distinct teacher configuration and seed, shared by every student that uses it; an ensemble adds
+ * one per member) and, when `baseline` is on, the student trained alone (one per distinct student
+ * configuration and seed). A pruning method with `parent.source = train` adds the unpruned parent
+ * run the same way (shared by every pruning run of that seed and configuration).
  */
 import type { z } from 'zod'
 import {
   experimentSpecSchema,
   type DatasetSpec,
   type ExperimentSpec,
+  type MethodSpec,
   type ModelSpec,
+  type SingleTeacherSpec,
   type TrainingSpec,
   trainingSpecSchema,
 } from './schema'
 
-export type RunRole = 'model' | 'teacher' | 'baseline' | 'student'
+export type RunRole = 'model' | 'teacher' | 'baseline' | 'student' | 'parent' | 'pruned'
 
-/** How a distillation run names its teacher: a run of the same launch (by key) or an earlier run. */
-export type TeacherRef = { runKey: string } | { runId: number }
+/**
+ * A model a run starts from or learns from: a run of the same launch (by key, replaced by its id
+ * at launch), an earlier run (by id), or an imported TF.js `model.json` (by path).
+ */
+export type ModelRef = { runKey: string } | { runId: number } | { path: string }
+/** @deprecated name kept for readers of older code: a teacher is a ModelRef. */
+export type TeacherRef = ModelRef
 
-export type RunMethod =
-  | { kind: 'train' }
-  | { kind: 'distill'; loss: 'hinton'; temperature: number; alpha: number; teacher: TeacherRef }
+type DistillSpec = Extract<MethodSpec, { kind: 'distill' }>
+type WithParent<M> = M extends { parent: unknown } ? Omit<M, 'parent'> & { parent: ModelRef } : never
+
+/** A distillation as a run executes it: one teacher, or several whose logits are averaged. */
+export type DistillRunMethod = Omit<DistillSpec, 'teacher' | 'baseline'> & { teacher: ModelRef[] }
+/** A pruning-family method as a run executes it: the parent model resolved to a reference. */
+export type PruneRunMethod = WithParent<MethodSpec>
+
+export type RunMethod = { kind: 'train' } | DistillRunMethod | PruneRunMethod
 
 /** Everything the engine needs to execute one run; stored flattened as the run's params. */
 export interface RunConfig {
@@ -120,6 +135,8 @@ function formatValue(v: unknown): string {
 
 const SHORT_NAMES: Record<string, string> = {
   'method.temperature': 'T',
+  'method.criterion': 'criterion',
+  'method.target.ratio': 'ratio',
   'method.alpha': 'α',
   'training.learningRate': 'lr',
   'training.epochs': 'epochs',
@@ -166,9 +183,9 @@ export function expandSpec(input: unknown): ExpansionResult {
   const runs: RunPlan[] = []
   const byKey = new Map<string, RunPlan>()
   const sharedKeys = new Map<string, string>()
-  const counters = { teacher: 0, baseline: 0, run: 0 }
+  const counters = { teacher: 0, baseline: 0, parent: 0, run: 0 }
 
-  const addShared = (kind: 'teacher' | 'baseline', identity: unknown, make: (key: string) => RunPlan): string => {
+  const addShared = (kind: 'teacher' | 'baseline' | 'parent', identity: unknown, make: (key: string) => RunPlan): string => {
     const id = `${kind}:${stableStringify(identity)}`
     const existing = sharedKeys.get(id)
     if (existing) return existing
@@ -180,81 +197,92 @@ export function expandSpec(input: unknown): ExpansionResult {
     return key
   }
 
+  const trainConfig = (s: ExperimentSpec, model: ModelSpec, overrides: object | undefined, seed: number): RunConfig => ({
+    dataset: s.dataset,
+    model,
+    training: trainingSpecSchema.parse({ ...s.training, ...(overrides ?? {}) }),
+    method: { kind: 'train' },
+    seed,
+  })
+
+  /** A teacher member as a reference, adding the shared run that trains it when needed. */
+  const teacherRef = (s: ExperimentSpec, t: SingleTeacherSpec, seed: number, dependsOn: string[]): ModelRef => {
+    if (t.source === 'run') return { runId: t.runId }
+    if (t.source === 'import') return { path: t.path }
+    const config = trainConfig(s, t.model, t.training, seed)
+    const key = addShared('teacher', config, (k) => ({
+      key: k,
+      role: 'teacher',
+      label: `teacher ${t.model.arch}${t.model.arch === 'mlp' ? ` ${t.model.hidden.join('-')}` : ''} seed ${seed}`,
+      seed,
+      config,
+      dependsOn: [],
+      sweepPoint: {},
+    }))
+    dependsOn.push(key)
+    return { runKey: key }
+  }
+
   for (const seed of spec.sweep.seeds) {
     for (const { point, spec: s } of configs) {
       const label = pointLabel(point)
-      if (s.method.kind === 'train') {
-        const key = `run-${counters.run++}`
-        const plan: RunPlan = {
-          key,
-          role: 'model',
-          label: `${label ? label + ' ' : ''}seed ${seed}`,
-          seed,
-          config: { dataset: s.dataset, model: s.model, training: s.training, method: { kind: 'train' }, seed },
-          dependsOn: [],
-          sweepPoint: point,
-        }
-        byKey.set(key, plan)
-        runs.push(plan)
-        continue
-      }
+      const suffix = `${label ? label + ' ' : ''}seed ${seed}`
       const m = s.method
-      let teacher: TeacherRef
       const dependsOn: string[] = []
-      if (m.teacher.source === 'run') {
-        teacher = { runId: m.teacher.runId }
+      let role: RunRole = 'model'
+      let name = suffix
+      let method: RunMethod
+      if (m.kind === 'train') {
+        method = { kind: 'train' }
+      } else if (m.kind === 'distill') {
+        const members = m.teacher.source === 'ensemble' ? m.teacher.members : [m.teacher]
+        const teacher = members.map((t) => teacherRef(s, t, seed, dependsOn))
+        if (m.baseline) {
+          const config = trainConfig(s, s.model, undefined, seed)
+          addShared('baseline', config, (k) => ({
+            key: k,
+            role: 'baseline',
+            label: `student alone seed ${seed}`,
+            seed,
+            config,
+            dependsOn: [],
+            sweepPoint: {},
+          }))
+        }
+        const { baseline: _baseline, teacher: _teacher, ...rest } = m
+        method = { ...rest, teacher }
+        role = 'student'
+        name = `student ${suffix}`
       } else {
-        const teacherTraining = trainingSpecSchema.parse({ ...s.training, ...(m.teacher.training ?? {}) })
-        const teacherConfig: RunConfig = {
-          dataset: s.dataset,
-          model: m.teacher.model,
-          training: teacherTraining,
-          method: { kind: 'train' },
-          seed,
+        let parent: ModelRef
+        if (m.parent.source === 'run') parent = { runId: m.parent.runId }
+        else if (m.parent.source === 'import') parent = { path: m.parent.path }
+        else {
+          const config = trainConfig(s, s.model, m.parent.training, seed)
+          const key = addShared('parent', config, (k) => ({
+            key: k,
+            role: 'parent',
+            label: `unpruned ${s.model.arch} seed ${seed}`,
+            seed,
+            config,
+            dependsOn: [],
+            sweepPoint: {},
+          }))
+          dependsOn.push(key)
+          parent = { runKey: key }
         }
-        const key = addShared('teacher', teacherConfig, (k) => ({
-          key: k,
-          role: 'teacher',
-          label: `teacher ${m.teacher.source === 'train' ? m.teacher.model.arch : ''} seed ${seed}`.replace(/\s+/g, ' '),
-          seed,
-          config: teacherConfig,
-          dependsOn: [],
-          sweepPoint: {},
-        }))
-        teacher = { runKey: key }
-        dependsOn.push(key)
-      }
-      if (m.baseline) {
-        const baselineConfig: RunConfig = {
-          dataset: s.dataset,
-          model: s.model,
-          training: s.training,
-          method: { kind: 'train' },
-          seed,
-        }
-        addShared('baseline', baselineConfig, (k) => ({
-          key: k,
-          role: 'baseline',
-          label: `student alone seed ${seed}`,
-          seed,
-          config: baselineConfig,
-          dependsOn: [],
-          sweepPoint: {},
-        }))
+        method = { ...m, parent } as PruneRunMethod
+        role = 'pruned'
+        // The criterion goes in the name unless the sweep already shows it.
+        name = m.kind === 'prune' && !('method.criterion' in point) ? `prune ${m.criterion} ${suffix}` : `${m.kind} ${suffix}`
       }
       const key = `run-${counters.run++}`
       const plan: RunPlan = {
         key,
-        role: 'student',
-        label: `student ${label ? label + ' ' : ''}seed ${seed}`,
+        role,
+        label: name,
         seed,
-        config: {
-          dataset: s.dataset,
-          model: s.model,
-          training: s.training,
-          method: { kind: 'distill', loss: m.loss, temperature: m.temperature, alpha: m.alpha, teacher },
-          seed,
-        },
+        config: { dataset: s.dataset, model: s.model, training: s.training, method, seed },
         dependsOn,
         sweepPoint: point,
       }
@@ -263,7 +291,7 @@ export function expandSpec(input: unknown): ExpansionResult {
     }
   }
   // Teachers first, then baselines, then the rest: the queue order a user expects.
-  const order: Record<RunRole, number> = { teacher: 0, baseline: 1, model: 2, student: 2 }
+  const order: Record<RunRole, number> = { teacher: 0, parent: 0, baseline: 1, model: 2, student: 2, pruned: 2 }
   runs.sort((a, b) => order[a.role] - order[b.role])
   return { ok: true, spec, runs }
 }
@@ -278,7 +306,40 @@ function dedupeIssues(issues: ExpansionIssue[]): ExpansionIssue[] {
   })
 }
 
-/** The flattened, fully resolved parameters stored with a run (`method.temperature`, …). */
+/** A model reference as people read it: `run #12`, `file teachers/model.json`, `launch key teacher-0`. */
+export function modelRefText(ref: ModelRef): string {
+  if ('runId' in ref) return `run #${ref.runId}`
+  if ('path' in ref) return `file ${ref.path}`
+  return `launch key ${ref.runKey}`
+}
+
+/**
+ * The flattened, fully resolved parameters stored with a run (`method.temperature`, …). Model
+ * references read as text (`method.teacher: run #3 + run #4` for an ensemble), so that two runs
+ * with different teachers differ in one readable cell.
+ */
 export function runParams(plan: RunPlan): Record<string, unknown> {
-  return { role: plan.role, ...flattenParams(plan.config) }
+  const params: Record<string, unknown> = { role: plan.role, ...flattenParams(plan.config) }
+  const { teachers, parent } = modelRefs(plan.config.method)
+  if (teachers.length) params['method.teacher'] = teachers.map(modelRefText).join(' + ')
+  if (parent) {
+    for (const k of Object.keys(params)) if (k.startsWith('method.parent.')) delete params[k]
+    params['method.parent'] = modelRefText(parent)
+  }
+  return params
+}
+
+/** The models a run reads: its teachers (distillation) and its parent (pruning methods). */
+export function modelRefs(method: RunMethod): { teachers: ModelRef[]; parent: ModelRef | null } {
+  if (method.kind === 'distill') return { teachers: method.teacher, parent: null }
+  if ('parent' in method) return { teachers: [], parent: method.parent }
+  return { teachers: [], parent: null }
+}
+
+/** The same config with every model reference passed through `f` (e.g. launch keys → run ids). */
+export function mapModelRefs(config: RunConfig, f: (ref: ModelRef) => ModelRef): RunConfig {
+  const m = config.method
+  if (m.kind === 'distill') return { ...config, method: { ...m, teacher: m.teacher.map(f) } }
+  if ('parent' in m) return { ...config, method: { ...m, parent: f(m.parent) } }
+  return config
 }

@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as tf from '@tensorflow/tfjs'
 import { afterAll, describe, expect, it } from 'vitest'
-import type { RunConfig } from '../../../src-shared/spec/expand'
-import { modelSpecSchema, trainingSpecSchema } from '../../../src-shared/spec/schema'
+import type { DistillRunMethod, RunConfig } from '../../../src-shared/spec/expand'
+import { distillMethodSchema, modelSpecSchema, trainingSpecSchema } from '../../../src-shared/spec/schema'
 import type { MetricPoint, RunProgress } from '../../../src-shared/types'
 import type { RunJob, RunSink } from '../../../src-main/worker/protocol'
 import { executeRun } from '../../../src-main/engine/run'
@@ -50,6 +50,17 @@ const config = (over: Partial<RunConfig> = {}): RunConfig => ({
   seed: 1,
   ...over,
 })
+
+/** A Hinton distillation (T = 4, α = 0.5) from the model of run `teacherRunId`, as a run sees it. */
+function hinton(teacherRunId: number): DistillRunMethod {
+  const { baseline: _b, teacher: _t, ...m } = distillMethodSchema.parse({
+    kind: 'distill',
+    temperature: 4,
+    alpha: 0.5,
+    teacher: { source: 'run', runId: teacherRunId },
+  })
+  return { ...m, teacher: [{ runId: teacherRunId }] }
+}
 
 const job = (id: number, c: RunConfig, over: Partial<RunJob> = {}): RunJob => ({
   runId: id,
@@ -97,10 +108,10 @@ describe('executeRun', () => {
     const { sink, got } = recordingSink()
     const distill = config({
       model: modelSpecSchema.parse({ arch: 'mlp', hidden: [16] }),
-      method: { kind: 'distill', loss: 'hinton', temperature: 4, alpha: 0.5, teacher: { runId: 1 } },
+      method: hinton(1),
       seed: 2,
     })
-    await executeRun(job(2, distill, { teacherModelPath: teacherPath }), sink)
+    await executeRun(job(2, distill, { teacherModelPaths: [teacherPath] }), sink)
     const r = got.results[0]
     expect(r['teacher.test.accuracy']).toBeGreaterThan(0.7)
     expect(r['teacher.test.errors']).toBe(Math.round(2000 * (1 - r['teacher.test.accuracy'])))
@@ -116,17 +127,17 @@ describe('executeRun', () => {
     await saveModel(wrongClasses, join(root, 'teacher-3'))
     await saveModel(wrongInput, join(root, 'teacher-input'))
     tf.engine().endScope()
-    const distill = config({ method: { kind: 'distill', loss: 'hinton', temperature: 4, alpha: 0.5, teacher: { runId: 9 } } })
+    const distill = config({ method: hinton(9) })
     const path3 = join(root, 'teacher-3', 'model.json')
-    await expect(executeRun(job(3, distill, { teacherModelPath: path3 }), recordingSink().sink)).rejects.toThrow(
+    await expect(executeRun(job(3, distill, { teacherModelPaths: [path3] }), recordingSink().sink)).rejects.toThrow(
       `teacher model ${path3} does not fit the dataset: it outputs shape [3] but the dataset has 10 classes`,
     )
     const pathIn = join(root, 'teacher-input', 'model.json')
-    await expect(executeRun(job(4, distill, { teacherModelPath: pathIn }), recordingSink().sink)).rejects.toThrow(
+    await expect(executeRun(job(4, distill, { teacherModelPaths: [pathIn] }), recordingSink().sink)).rejects.toThrow(
       `teacher model ${pathIn} does not fit the dataset: it takes inputs of shape [32, 32, 3] but the dataset's examples are [28, 28, 1]`,
     )
     await expect(executeRun(job(5, distill), recordingSink().sink)).rejects.toThrow(
-      'a distillation run needs a teacher model (teacherModelPath is not set)',
+      'a distillation run needs one teacher model, got 0',
     )
   })
 

@@ -170,8 +170,8 @@ describe('experiments.validate and launch', () => {
         'model.hidden': [16],
         seed: s.seed,
       })
-      expect(s.params['method.teacher.runId']).toBe(teacher?.id)
-      expect(s.params).not.toHaveProperty('method.teacher.runKey')
+      expect(s.params['method.teacher']).toBe(`run #${teacher?.id}`)
+      expect(JSON.stringify(s.params)).not.toMatch(/runKey|launch key/)
       expect([2, 4]).toContain(s.params['method.temperature'])
     }
     for (const d of details) {
@@ -274,24 +274,24 @@ describe('runs.cancel, compare.table and export.table', () => {
     const table = await lab.call('compare.table', { runIds: [runIds[4], runIds[6]] })
     // Students at T=2 seed 0 and T=2 seed 1: only the seed and so the teacher (by run id) differ.
     const [teacher0, teacher1] = runIds
-    expect(table.differing).toEqual(['method.teacher.runId', 'seed'])
+    expect(table.differing).toEqual(['method.teacher', 'seed'])
     expect(table.columns.map((c) => c.key)).toEqual([
       'id',
       'experiment',
       'label',
       'role',
       'status',
-      'method.teacher.runId',
+      'method.teacher',
       'seed',
       'test.accuracy',
       'test.loss',
       'params',
     ])
     expect(
-      table.rows.map((r) => [r.label, r['method.teacher.runId'], r.seed, r['test.accuracy']]),
+      table.rows.map((r) => [r.label, r['method.teacher'], r.seed, r['test.accuracy']]),
     ).toEqual([
-      ['student T=2 seed 0', teacher0, 0, 0.8125],
-      ['student T=2 seed 1', teacher1, 1, 0.75],
+      ['student T=2 seed 0', `run #${teacher0}`, 0, 0.8125],
+      ['student T=2 seed 1', `run #${teacher1}`, 1, 0.75],
     ])
     // A temperature sweep shares its teacher: only the temperature differs.
     const sweep = await lab.call('compare.table', { runIds: [runIds[4], runIds[5]] })
@@ -303,9 +303,9 @@ describe('runs.cancel, compare.table and export.table', () => {
       filename: 'compression-lab-runs.csv',
     })
     expect(csv.content).toBe(
-      'id,experiment,run,role,status,method.teacher.runId,seed,test.accuracy,test.loss,params\r\n' +
-        `${runIds[4]},kd tiny,student T=2 seed 0,student,queued,${teacher0},0,0.8125,0.61,12730\r\n` +
-        `${runIds[6]},kd tiny,student T=2 seed 1,student,queued,${teacher1},1,0.75,0.7,12730\r\n`,
+      'id,experiment,run,role,status,method.teacher,seed,test.accuracy,test.loss,params\r\n' +
+        `${runIds[4]},kd tiny,student T=2 seed 0,student,queued,run #${teacher0},0,0.8125,0.61,12730\r\n` +
+        `${runIds[6]},kd tiny,student T=2 seed 1,student,queued,run #${teacher1},1,0.75,0.7,12730\r\n`,
     )
 
     const whole = await lab.call('compare.table', { experimentId })

@@ -40,7 +40,7 @@ describe('expandSpec', () => {
     for (const s of r.runs.filter((x) => x.role === 'student')) {
       const teacher = teachers.find((t) => t.seed === s.seed)!
       expect(s.dependsOn).toEqual([teacher.key])
-      expect(s.config.method).toMatchObject({ kind: 'distill', teacher: { runKey: teacher.key } })
+      expect(s.config.method).toMatchObject({ kind: 'distill', teacher: [{ runKey: teacher.key }] })
     }
     const temps = r.runs.filter((x) => x.role === 'student' && x.seed === 1).map((x) => [x.config.method.kind === 'distill' && x.config.method.temperature, x.sweepPoint['method.alpha']])
     expect(temps).toEqual([[1, 0.5], [1, 0.9], [2, 0.5], [2, 0.9], [4, 0.5], [4, 0.9]])
@@ -52,7 +52,66 @@ describe('expandSpec', () => {
     if (!r.ok) throw new Error(JSON.stringify(r.issues))
     expect(r.runs).toHaveLength(1)
     expect(r.runs[0].dependsOn).toEqual([])
-    expect(r.runs[0].config.method).toMatchObject({ teacher: { runId: 7 } })
+    expect(r.runs[0].config.method).toMatchObject({ teacher: [{ runId: 7 }] })
+  })
+
+  it('expands an ensemble teacher into one shared run per trained member', () => {
+    const r = expandSpec({
+      ...base,
+      method: {
+        kind: 'distill',
+        baseline: false,
+        teacher: {
+          source: 'ensemble',
+          members: [
+            { source: 'train', model: { arch: 'mlp', hidden: [64] } },
+            { source: 'train', model: { arch: 'mlp', hidden: [32] } },
+            { source: 'run', runId: 3 },
+            { source: 'import', path: 'keras/model.json' },
+          ],
+        },
+      },
+      sweep: { grid: { 'method.temperature': [2, 4] }, seeds: [0] },
+    })
+    if (!r.ok) throw new Error(JSON.stringify(r.issues))
+    const teachers = r.runs.filter((x) => x.role === 'teacher')
+    expect(teachers.map((t) => t.label)).toEqual(['teacher mlp 64 seed 0', 'teacher mlp 32 seed 0'])
+    for (const s of r.runs.filter((x) => x.role === 'student')) {
+      expect(s.dependsOn).toEqual(teachers.map((t) => t.key))
+      expect(s.config.method).toMatchObject({
+        teacher: [{ runKey: teachers[0].key }, { runKey: teachers[1].key }, { runId: 3 }, { path: 'keras/model.json' }],
+      })
+    }
+  })
+
+  it('adds one shared unpruned parent per seed for a pruning sweep', () => {
+    const r = expandSpec({
+      ...base,
+      method: { kind: 'prune', criterion: 'l1', target: { ratio: 0.5 }, parent: { source: 'train', training: { epochs: 4 } } },
+      sweep: { grid: { 'method.criterion': ['taylor', 'l1', 'random'], 'method.target.ratio': [0.25, 0.5] }, seeds: [0, 1] },
+    })
+    if (!r.ok) throw new Error(JSON.stringify(r.issues))
+    const parents = r.runs.filter((x) => x.role === 'parent')
+    expect(parents).toHaveLength(2)
+    expect(parents[0].config.training.epochs).toBe(4)
+    expect(parents[0].config.method).toEqual({ kind: 'train' })
+    const pruned = r.runs.filter((x) => x.role === 'pruned')
+    expect(pruned).toHaveLength(12)
+    for (const p of pruned) {
+      const parent = parents.find((x) => x.seed === p.seed)!
+      expect(p.dependsOn).toEqual([parent.key])
+      expect(p.config.method).toMatchObject({ kind: 'prune', parent: { runKey: parent.key } })
+    }
+    expect(pruned[0].label).toBe('prune criterion=taylor ratio=0.25 seed 0')
+  })
+
+  it('refuses a pruning target with nothing set and a ratio outside (0, 1)', () => {
+    const none = expandSpec({ ...base, method: { kind: 'prune', target: {} } })
+    expect(none.ok).toBe(false)
+    if (!none.ok) expect(none.issues[0]).toMatchObject({ path: 'method.target' })
+    const bad = expandSpec({ ...base, method: { kind: 'prune', target: { ratio: 1 } } })
+    expect(bad.ok).toBe(false)
+    if (!bad.ok) expect(bad.issues[0].path).toBe('method.target.ratio')
   })
 
   it('names every bad field of an invalid spec', () => {

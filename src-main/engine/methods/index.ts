@@ -1,0 +1,18 @@
+/** Method kind → executor. A new method is one file beside this one and one line here. */
+import type { RunMethod } from '../../../src-shared/spec/expand'
+import type { MethodExecutor } from './context'
+import { executeDistill } from './distill'
+import { executeTrain } from './train'
+
+type Executors = { [K in RunMethod['kind']]?: MethodExecutor<Extract<RunMethod, { kind: K }>> }
+
+export const METHOD_EXECUTORS: Executors = {
+  train: executeTrain,
+  distill: executeDistill,
+}
+
+export function executorFor(kind: RunMethod['kind']): MethodExecutor {
+  const executor = METHOD_EXECUTORS[kind] as MethodExecutor | undefined
+  if (!executor) throw new Error(`method '${kind}' cannot run in this version of the engine`)
+  return executor
+}
