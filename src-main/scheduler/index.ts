@@ -52,10 +52,11 @@ interface ActiveRun {
 /** Statuses after which a dependent run can never start. */
 const DEAD_END: readonly RunStatus[] = ['failed', 'cancelled', 'interrupted']
 
-function dependencyFailure(id: number, status: RunStatus | undefined): string {
-  if (status === undefined) return `teacher run #${id} failed: it no longer exists`
-  if (status === 'failed') return `teacher run #${id} failed`
-  return `teacher run #${id} failed: it was ${status}`
+/** `teacher run #3 failed`, `parent run #5 failed: it was cancelled`, … */
+function dependencyFailure(what: string, id: number, status: RunStatus | undefined): string {
+  if (status === undefined) return `${what} run #${id} failed: it no longer exists`
+  if (status === 'failed') return `${what} run #${id} failed`
+  return `${what} run #${id} failed: it was ${status}`
 }
 
 function warn(what: string, err: unknown): void {
@@ -233,7 +234,9 @@ export class Scheduler {
           return status === undefined || DEAD_END.includes(status)
         })
         if (blocker !== undefined) {
-          const error = dependencyFailure(blocker, deps.get(blocker))
+          // A pruning run depends on its parent; every other dependency is a teacher.
+          const what = this.store.runs.get(run.id)?.parentRunId === blocker ? 'parent' : 'teacher'
+          const error = dependencyFailure(what, blocker, deps.get(blocker))
           if (this.store.runs.settle(run.id, 'failed', error))
             this.emit('run.status', { runId: run.id, status: 'failed', error })
           failedOne = true
@@ -260,7 +263,8 @@ export class Scheduler {
     }
     if (this.options.backend) job.backend = this.options.backend
     const { teachers, parent } = modelRefs(run.config.method)
-    if (teachers.length) job.teacherModelPaths = teachers.map((ref) => this.modelPath(ref, 'teacher'))
+    if (teachers.length)
+      job.teacherModelPaths = teachers.map((ref) => this.modelPath(ref, 'teacher'))
     if (parent) job.parentModelPath = this.modelPath(parent, 'parent')
     return job
   }

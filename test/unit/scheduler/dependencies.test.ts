@@ -64,7 +64,11 @@ it.each([
   await scheduler.stop()
 
   const studentError = message.replace('{t}', String(teacher))
-  expect(store.runs.get(student)).toMatchObject({ status: 'failed', error: studentError, startedAt: null })
+  expect(store.runs.get(student)).toMatchObject({
+    status: 'failed',
+    error: studentError,
+    startedAt: null,
+  })
   expect(store.runs.get(grandStudent)).toMatchObject({
     status: 'failed',
     error: `teacher run #${student} failed`,
@@ -73,6 +77,29 @@ it.each([
     { runId: student, status: 'failed', error: studentError },
     { runId: grandStudent, status: 'failed', error: `teacher run #${student} failed` },
   ])
+})
+
+it('a pruning run whose parent was cancelled says so', async () => {
+  const experimentId = store.experiments.insert({ name: 'prune', spec: {} })
+  const parent = run(experimentId, 'parent-0')
+  const pruned = store.runs.insert({
+    experimentId,
+    key: 'run-0',
+    role: 'pruned',
+    label: 'prune taylor seed 0',
+    method: 'prune',
+    seed: 0,
+    params: {},
+    config: TINY_CONFIG,
+    dependsOn: [parent],
+    parentRunId: parent,
+  })
+  store.runs.settle(parent, 'cancelled', null)
+  const scheduler = new Scheduler({ store, launcher: noWorkers, dataDir: dir, emit: () => {} })
+  scheduler.start()
+  await scheduler.idle(experimentId)
+  await scheduler.stop()
+  expect(store.runs.get(pruned)?.error).toBe(`parent run #${parent} failed: it was cancelled`)
 })
 
 it('a run whose worker cannot be started fails with the reason', async () => {
