@@ -5,6 +5,7 @@
  * file imports), so the Lab process stays light. Each problem is one line naming what is wrong.
  */
 import type { RunConfig } from '../../src-shared/spec/expand'
+import { checkCsvDataset } from './data/csv-dataset'
 import { checkIdxDataset } from './data/idx-dataset'
 import { readIdxHeader } from './data/idx-format'
 import { resolveDataPath } from './data/data-path'
@@ -34,6 +35,15 @@ function datasetShape(config: RunConfig, dataDir: string, issues: string[]): Dat
     }
     const train = 10_000 - Math.round(10_000 * d.testFraction)
     return { inputShape: [28, 28, 1], trainExamples: Math.min(train, d.trainLimit ?? train) }
+  }
+  if (d.name === 'csv') {
+    try {
+      const csv = checkCsvDataset(d, dataDir)
+      return { inputShape: csv.inputShape, trainExamples: csv.trainExamples }
+    } catch (e) {
+      issues.push(`dataset csv: ${(e as Error).message}`)
+      return null
+    }
   }
   try {
     const inputShape = checkIdxDataset(d, dataDir)

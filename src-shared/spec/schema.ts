@@ -36,6 +36,23 @@ export const datasetSpecSchema = z.discriminatedUnion('name', [
       splitSeed: z.number().int().min(0).default(0),
     })
     .strict(),
+  /** A CSV table with a header row: numeric feature columns and one class-label column. */
+  z
+    .object({
+      name: z.literal('csv'),
+      /** The file; relative paths resolve in the data folder, `npm:<package>/<file>` in an installed package. */
+      path: z.string().min(1).max(4096),
+      /** The column holding the class (any text; classes are numbered in sorted order). */
+      label: z.string().min(1),
+      /** Feature columns (default: every column but the label); each cell must be a number. */
+      features: z.array(z.string().min(1)).min(1).optional(),
+      /** standard: (v − mean) / sd; minmax: (v − min) / (max − min); statistics of the training split. */
+      scale: z.enum(['standard', 'minmax', 'none']).default('standard'),
+      testFraction: z.number().gt(0).lt(1).default(0.2),
+      trainLimit: positiveInt.optional(),
+      splitSeed: z.number().int().min(0).default(0),
+    })
+    .strict(),
 ])
 export type DatasetSpec = z.infer<typeof datasetSpecSchema>
 

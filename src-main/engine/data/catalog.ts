@@ -22,5 +22,17 @@ export function listDatasets(): DatasetInfo[] {
       numClasses: 10,
       examples: null,
     },
+    {
+      name: 'csv',
+      description:
+        'A CSV table with a header row: numeric feature columns (features, default all but the ' +
+        'label) and a class column (label, any text). Standardised by default (scale: standard | ' +
+        'minmax | none, fitted on the training split); seeded stratified split by testFraction; ' +
+        'an MLP takes the [nFeatures] vectors. path is relative to the data folder, or ' +
+        'npm:<package>/<file> (e.g. npm:vega-datasets/data/seattle-weather.csv).',
+      inputShape: [],
+      numClasses: 0,
+      examples: null,
+    },
   ]
 }

@@ -1,4 +1,5 @@
 import type { DatasetSpec } from '../../../src-shared/spec/schema'
+import { loadCsvDataset } from './csv-dataset'
 import type { Dataset } from './dataset'
 import { loadIdxDataset } from './idx-dataset'
 import { loadMnist10k } from './mnist-10k'
@@ -10,5 +11,7 @@ export function loadDataset(spec: DatasetSpec, dataDir: string): Dataset {
       return loadMnist10k({ testFraction: spec.testFraction, splitSeed: spec.splitSeed, trainLimit: spec.trainLimit })
     case 'idx':
       return loadIdxDataset(spec, dataDir)
+    case 'csv':
+      return loadCsvDataset(spec, dataDir)
   }
 }
