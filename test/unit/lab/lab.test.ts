@@ -54,9 +54,9 @@ async function expectError(
 
 describe('handle', () => {
   it('answers envelopes: unknown method, invalid input naming every field, LabError codes', async () => {
-    expect(await lab.handle('runs.delete', {})).toEqual({
+    expect(await lab.handle('runs.explode', {})).toEqual({
       ok: false,
-      error: { code: 'not_found', message: 'unknown method "runs.delete"' },
+      error: { code: 'not_found', message: 'unknown method "runs.explode"' },
     })
 
     const bad = await lab.handle('runs.list', { sort: 'id; DROP TABLE runs', limit: -1, extra: 1 })
