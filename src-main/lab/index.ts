@@ -124,8 +124,9 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
     try {
       if (stopped) throw new LabError('unavailable', 'the lab has stopped')
       if (!isMethodName(method)) throw new LabError('not_found', `unknown method "${method}"`)
+      const handler = handlers[method] as ((input: unknown) => unknown) | undefined
+      if (!handler) throw new LabError('not_found', `method "${method}" is not served by this lab`)
       const parsed = parseInput(method, input)
-      const handler = handlers[method] as (input: unknown) => unknown
       return { ok: true, data: await handler(parsed) }
     } catch (err) {
       return { ok: false, error: errorBody(err) }
