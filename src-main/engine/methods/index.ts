@@ -2,6 +2,11 @@
 import type { RunMethod } from '../../../src-shared/spec/expand'
 import type { MethodExecutor } from './context'
 import { executeDistill } from './distill'
+import { executeMagnitude } from './magnitude'
+import { executePrune } from './prune'
+import { executeSensitivity } from './sensitivity'
+import { executeSingh } from './singh'
+import { executeSlimming } from './slimming'
 import { executeTrain } from './train'
 
 type Executors = { [K in RunMethod['kind']]?: MethodExecutor<Extract<RunMethod, { kind: K }>> }
@@ -9,6 +14,11 @@ type Executors = { [K in RunMethod['kind']]?: MethodExecutor<Extract<RunMethod, 
 export const METHOD_EXECUTORS: Executors = {
   train: executeTrain,
   distill: executeDistill,
+  prune: executePrune,
+  singh: executeSingh,
+  magnitude: executeMagnitude,
+  slimming: executeSlimming,
+  sensitivity: executeSensitivity,
 }
 
 export function executorFor(kind: RunMethod['kind']): MethodExecutor {

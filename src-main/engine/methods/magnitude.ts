@@ -1,0 +1,132 @@
+/**
+ * Method `magnitude`: unstructured magnitude pruning with masks under the AGP schedule — Zhu &
+ * Gupta 2017, "To prune, or not to prune", eq. (1): s_t = s_f + (s_i − s_f)(1 − (t − t0)/(nΔt))³,
+ * t0 = 0. While the parent trains on, every Δt = `frequency` minibatches the smallest-|w| kernel
+ * weights (ranked globally or per layer) are masked to reach s_t, and the masks are re-applied after
+ * every update, so pruned weights stay zero; after n·Δt updates `finalEpochs` of fine-tuning keep
+ * the final masks. Masks leave the dense model as large and as slow as before, so the run reports
+ * what it really saves: non-zero parameters and the byte size of a sparse export (CSR where
+ * smaller), which is also saved as an artifact beside the (dense, zero-filled) model.
+ */
+import { createHash } from 'node:crypto'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type * as tf from '@tensorflow/tfjs'
+import type { RunMethod } from '../../../src-shared/spec/expand'
+import { applyMasks, disposeMasks, magnitudeMasks, maskSparsity, type WeightMasks } from '../prune/masks'
+import { agpSparsity, type AgpOptions } from '../prune/schedules'
+import { sparseExport } from '../prune/sparse-export'
+import { kernelLayerNames } from '../prune/sparsity'
+import { removeUnits } from '../prune/surgery'
+import { crossEntropyLoss } from '../train/cross-entropy'
+import { trainWithSink, type MethodExecutor } from './context'
+import { combineTraining, finishPruned, loadParent, reportParent } from './prune-common'
+
+type MagnitudeMethod = Extract<RunMethod, { kind: 'magnitude' }>
+
+export const executeMagnitude: MethodExecutor<MagnitudeMethod> = async (ctx) => {
+  const { config, sink, data, job } = ctx
+  const m = config.method
+  if (m.initialSparsity > m.finalSparsity) {
+    throw new Error(`method.initialSparsity ${m.initialSparsity} is above method.finalSparsity ${m.finalSparsity}`)
+  }
+  const parent = await loadParent(ctx)
+  let model: tf.LayersModel | null = null
+  let masks: WeightMasks = new Map()
+  try {
+    const layers = kernelLayerNames(parent)
+    if (layers.length === 0) throw new Error(`the parent model (${config.model.arch}) has no Dense or Conv2D kernel to prune`)
+    const before = await reportParent(ctx, parent)
+    const agp: AgpOptions = {
+      initialSparsity: m.initialSparsity,
+      finalSparsity: m.finalSparsity,
+      startStep: 0,
+      numSteps: m.steps,
+      frequency: m.frequency,
+    }
+    const span = m.steps * m.frequency
+    const stepsPerEpoch = Math.ceil(data.train.n / config.training.batchSize)
+    const pruneEpochs = Math.max(1, Math.ceil(span / stepsPerEpoch))
+    sink.log(
+      'info',
+      `AGP (Zhu & Gupta 2017): sparsity ${m.initialSparsity} → ${m.finalSparsity} of ${layers.length} kernels ` +
+        `(${m.scope}) in ${m.steps} steps every ${m.frequency} updates = ${span} updates (${pruneEpochs} epochs), ` +
+        `then ${m.finalEpochs} epochs with the final masks`,
+    )
+
+    const current = await removeUnits(parent, {}) // a private copy of the parent
+    model = current
+    let t = 0
+    const prune = (): void => {
+      // Zhu & Gupta 2017, eq. (1): the sparsity target at update t (re-masked every Δt updates).
+      const sparsity = agpSparsity(t, agp)
+      const next = magnitudeMasks(current, { sparsity, scope: m.scope, layers })
+      disposeMasks(masks)
+      masks = next
+      sink.metrics([{ key: 'sparsity', step: t, value: maskSparsity(masks) }])
+    }
+    prune()
+    applyMasks(current, masks)
+    const onStepEnd = (): void => {
+      t++
+      if (t <= span && t % m.frequency === 0) prune()
+      applyMasks(current, masks)
+    }
+    const agpTrained = await trainWithSink(ctx, {
+      model: current,
+      loss: crossEntropyLoss,
+      training: { ...config.training, epochs: pruneEpochs },
+      phase: 'agp',
+      metricPrefix: 'agp.',
+      onStepEnd,
+    })
+    if (t < span) prune() // fewer updates than n·Δt: reach s_f anyway
+    applyMasks(current, masks)
+    const fineTuned =
+      m.finalEpochs > 0
+        ? await trainWithSink(ctx, {
+            model: current,
+            loss: crossEntropyLoss,
+            training: { ...config.training, epochs: m.finalEpochs },
+            phase: 'finetune',
+            metricPrefix: 'finetune.',
+            stepOffset: pruneEpochs,
+            onStepEnd: () => applyMasks(current, masks),
+          })
+        : null
+
+    const kernelSparsity = maskSparsity(masks)
+    const sparse = sparseExport(current)
+    const parentSparse = sparseExport(parent)
+    mkdirSync(job.artifactDir, { recursive: true })
+    const path = join(job.artifactDir, 'model.sparse')
+    writeFileSync(path, sparse)
+    sink.artifact({
+      kind: 'sparse-model',
+      path,
+      bytes: sparse.byteLength,
+      sha256: createHash('sha256').update(sparse).digest('hex'),
+    })
+    sink.log(
+      'info',
+      `kernel sparsity ${(kernelSparsity * 100).toFixed(1)} %: sparse export ${sparse.byteLength} bytes ` +
+        `(parent ${parentSparse.byteLength}), ${(parentSparse.byteLength / sparse.byteLength).toFixed(2)}× smaller`,
+    )
+    await finishPruned(ctx, {
+      parent,
+      parentReport: before,
+      model: current,
+      trained: combineTraining([agpTrained, fineTuned]),
+      extra: {
+        sparsity: kernelSparsity,
+        'sparse.bytes': sparse.byteLength,
+        'parent.sparse.bytes': parentSparse.byteLength,
+        'sparse.compression': parentSparse.byteLength / sparse.byteLength,
+      },
+    })
+  } finally {
+    disposeMasks(masks)
+    model?.dispose()
+    parent.dispose()
+  }
+}

@@ -1,0 +1,167 @@
+/**
+ * Method `singh`: the multi-layer pruning framework of Singh, Manikandan, Matiyali, Namboodiri,
+ * WACV 2019 (METHODS P3), phase by phase (the paper prunes SSD in 4 phases of layers; the default
+ * here is one phase per prunable layer, from the last — the paper found later layers prune with
+ * less loss). Each phase:
+ *  1. sparsity-inducing training: task loss + λ·Σ|w| over the phase's kernels and the kernels of
+ *     the layers that read them (the l+1 layers, whose input statistics step 2 reads);
+ *  2. ONE global threshold for that layer set, the largest |w| quantile whose zeroing keeps
+ *     validation accuracy within `tolerance` (validation split held out of the training data);
+ *  3. filter selection from the statistics of layer l AND l+1: a filter goes when at least
+ *     `cutoff` of its own weights, or of its input weights in l+1, are zero;
+ *  4. those filters and the matching inputs of l+1 are removed (surgery);
+ *  5. retraining with the original loss (no L1) for `retrainEpochs`.
+ */
+import type * as tf from '@tensorflow/tfjs'
+import type { RunMethod } from '../../../src-shared/spec/expand'
+import type { DataSplit } from '../data/dataset'
+import { l1Penalty, globalThreshold, selectByLayerStatistics, zeroBelowThreshold } from '../prune/sparsity'
+import { analyzeStructure, type PrunableLayer } from '../prune/structure'
+import { removeUnits } from '../prune/surgery'
+import { removedCount } from '../prune/select'
+import { crossEntropyLoss } from '../train/cross-entropy'
+import { evaluate } from '../train/evaluate'
+import type { TrainResult } from '../train/train-model'
+import { modelStats } from '../models/layer-report'
+import { evaluateOnTest, trainWithSink, type MethodExecutor } from './context'
+import {
+  combineTraining,
+  finishPruned,
+  loadParent,
+  parentStructure,
+  reportParent,
+  resolveLayers,
+  validationSplit,
+  withPenalty,
+  yieldToEventLoop,
+} from './prune-common'
+
+type SinghMethod = Extract<RunMethod, { kind: 'singh' }>
+
+/** The phases a spec asks for (validated), or one phase per prunable layer from the last. */
+export function singhPhases(layers: readonly PrunableLayer[], phases: readonly string[][] | undefined, resolve: (names: string[], field: string) => PrunableLayer[]): string[][] {
+  if (phases === undefined) return [...layers].reverse().map((l) => [l.name])
+  const seen = new Set<string>()
+  return phases.map((names, i) => {
+    const resolved = resolve(names, `method.phases[${i}]`)
+    for (const l of resolved) {
+      if (seen.has(l.name)) throw new Error(`method.phases: layer '${l.name}' is in more than one phase`)
+      seen.add(l.name)
+    }
+    return resolved.map((l) => l.name)
+  })
+}
+
+/** The phase's layers and the Dense/Conv2D layers reading them (the l+1 layers). */
+function sparsityLayerSet(phase: readonly PrunableLayer[]): string[] {
+  const set = new Set<string>()
+  for (const l of phase) {
+    set.add(l.name)
+    for (const c of l.consumers) if (c.role !== 'batch-norm') set.add(c.layer)
+  }
+  return [...set]
+}
+
+export const executeSingh: MethodExecutor<SinghMethod> = async (ctx) => {
+  const { config, sink } = ctx
+  const m = config.method
+  const parent = await loadParent(ctx)
+  let model: tf.LayersModel | null = null
+  try {
+    const structure = parentStructure(ctx, parent)
+    const phases = singhPhases(structure.prunable, m.phases, (names, field) => resolveLayers(structure, names, field))
+    const { train, validation } = validationSplit(ctx, m.validationFraction, 'singh/validation')
+    const before = await reportParent(ctx, parent)
+    sink.log(
+      'info',
+      `Singh et al. 2019: ${phases.length} phases (${phases.map((p) => p.join('+')).join(' → ')}), λ = ${m.l1}, ` +
+        `tolerance ${m.tolerance}, cut-off ${m.cutoff}; ${train.n} training / ${validation.n} validation examples`,
+    )
+    const onValidation = async (x: tf.LayersModel, split: DataSplit = validation): Promise<number> =>
+      (await evaluate(x, split.x, split.y, { inputShape: ctx.data.inputShape })).accuracy
+
+    model = await removeUnits(parent, {}) // a private copy: the parent stays the reference
+    let epochOffset = 0
+    let removedTotal = 0
+    const trainings: TrainResult[] = []
+    for (let i = 0; i < phases.length; i++) {
+      const phase = i + 1
+      const s = analyzeStructure(model)
+      const phaseLayers = phases[i].map((name) => s.prunable.find((p) => p.name === name) as PrunableLayer)
+      const l1Set = sparsityLayerSet(phaseLayers)
+      const current: tf.LayersModel = model
+      // 1. Sparsity induction: task loss + λ·Σ|w| (Singh 2019, eq. 1) over the phase's layer set.
+      if (m.sparsityEpochs > 0) {
+        const sparsity = await trainWithSink(ctx, {
+          model: current,
+          loss: withPenalty(crossEntropyLoss, `${m.l1}·L1`, () => l1Penalty(current, l1Set, m.l1)),
+          train,
+          training: { ...config.training, epochs: m.sparsityEpochs, validationFraction: 0 },
+          phase: `sparsity ${phase}/${phases.length}`,
+          metricPrefix: 'sparsity.',
+          stepOffset: epochOffset,
+        })
+        trainings.push(sparsity)
+        epochOffset += m.sparsityEpochs
+      }
+      // 2. One global threshold for the layer set, chosen on the validation split.
+      const chosen = await globalThreshold(current, (x) => onValidation(x), { layers: l1Set, tolerance: m.tolerance })
+      const zeroed = zeroBelowThreshold(current, l1Set, chosen.threshold)
+      // 3. Filters of l that are mostly zero, or whose inputs in l+1 are mostly zero.
+      const { remove, stats } = selectByLayerStatistics(current, { layers: phases[i], cutoff: m.cutoff, minUnits: 1, structure: s })
+      const removed = removedCount(remove)
+      const byReason = (r: string): number => stats.filter((x) => x.remove && x.reason === r).length
+      // 4. Surgery: the filters and the matching inputs of l+1.
+      if (removed > 0) {
+        model = await removeUnits(current, remove, s)
+        current.dispose()
+      }
+      removedTotal += removed
+      sink.log(
+        'info',
+        `phase ${phase} (${phases[i].join(', ')}): threshold ${chosen.threshold.toExponential(3)} zeroes ` +
+          `${(chosen.zeroFraction * 100).toFixed(1)} % of ${l1Set.length} kernels (${zeroed} weights; validation ` +
+          `${(chosen.baseline * 100).toFixed(2)} → ${(chosen.metric * 100).toFixed(2)} %); removed ${removed} filters ` +
+          `(${byReason('zero-filter')} mostly-zero, ${byReason('zero-next-inputs')} with mostly-zero inputs in l+1)`,
+      )
+      // 5. Retraining with the original loss, no L1.
+      if (m.retrainEpochs > 0) {
+        const retrained = await trainWithSink(ctx, {
+          model,
+          loss: crossEntropyLoss,
+          train,
+          training: { ...config.training, epochs: m.retrainEpochs, validationFraction: 0 },
+          phase: `retrain ${phase}/${phases.length}`,
+          metricPrefix: 'retrain.',
+          stepOffset: epochOffset,
+        })
+        trainings.push(retrained)
+        epochOffset += m.retrainEpochs
+      }
+      const stats2 = modelStats(model)
+      const test = await evaluateOnTest(ctx, model)
+      sink.metrics(
+        [
+          { key: 'threshold', value: chosen.threshold },
+          { key: 'zero.fraction', value: chosen.zeroFraction },
+          { key: 'removed', value: removedTotal },
+          { key: 'params', value: stats2.params },
+          { key: 'macs', value: stats2.macs },
+          { key: 'val.accuracy', value: await onValidation(model) },
+          { key: 'test.accuracy', value: test.accuracy },
+        ].map((p) => ({ ...p, step: phase })),
+      )
+      await yieldToEventLoop()
+    }
+    await finishPruned(ctx, {
+      parent,
+      parentReport: before,
+      model,
+      trained: combineTraining(trainings),
+      extra: { removed: removedTotal, phases: phases.length },
+    })
+  } finally {
+    model?.dispose()
+    parent.dispose()
+  }
+}

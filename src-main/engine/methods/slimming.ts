@@ -1,0 +1,118 @@
+/**
+ * Method `slimming`: network slimming — Liu, Li, Shen, Huang, Yan, Zhang, ICCV 2017. Train the
+ * parent on with L = Σ l(f(x, W), y) + λ·Σ_γ |γ| (eq. (1), g(γ) = |γ|) over the BatchNormalization
+ * scales that follow its prunable layers, remove the channels whose |γ| is below one global
+ * percentile (`ratio` of all those channels; no per-layer normalisation), then fine-tune. Needs
+ * BatchNormalization after the layers to prune: a parent without it is refused before any work.
+ */
+import type * as tf from '@tensorflow/tfjs'
+import type { RunMethod } from '../../../src-shared/spec/expand'
+import { bnScalePenalty, networkSlimmingPlan, slimmableBatchNorms } from '../prune/network-slimming'
+import { removedCount } from '../prune/select'
+import { removeUnits } from '../prune/surgery'
+import { crossEntropyLoss } from '../train/cross-entropy'
+import { evaluateOnTest, trainWithSink, type MethodExecutor } from './context'
+import {
+  combineTraining,
+  finishPruned,
+  loadParent,
+  modelText,
+  parentStructure,
+  removableUnits,
+  reportParent,
+  withPenalty,
+} from './prune-common'
+
+type SlimmingMethod = Extract<RunMethod, { kind: 'slimming' }>
+
+/** How to give a model BatchNormalization, for the refusal message. */
+const ADD_BN_HINT =
+  'network slimming prunes the channels of layers followed by BatchNormalization; use a custom model with a ' +
+  "batchNorm layer after each conv2d/dense layer to prune, e.g. {\"arch\": \"custom\", \"layers\": [{\"type\": \"conv2d\", " +
+  '"filters": 6, "kernelSize": 5}, {"type": "batchNorm"}, {"type": "maxPool2d"}, {"type": "flatten"}, ' +
+  '{"type": "dense", "units": 120}, {"type": "batchNorm"}]}'
+
+export const executeSlimming: MethodExecutor<SlimmingMethod> = async (ctx) => {
+  const { config, sink } = ctx
+  const m = config.method
+  const parent = await loadParent(ctx)
+  let model: tf.LayersModel | null = null
+  let pruned: tf.LayersModel | null = null
+  try {
+    const structure = parentStructure(ctx, parent)
+    const batchNorms = slimmableBatchNorms(structure)
+    const layers = structure.prunable.filter((p) => p.batchNorm !== null)
+    if (batchNorms.length === 0) {
+      throw new Error(
+        `the parent model (${modelText(ctx)}, run's model arch '${config.model.arch}') has no BatchNormalization after ` +
+          `a prunable layer: ${ADD_BN_HINT}`,
+      )
+    }
+    const channels = layers.reduce((a, l) => a + l.units, 0)
+    const count = Math.floor(m.ratio * channels + 1e-9)
+    const removable = removableUnits(layers, 1)
+    if (count === 0) throw new Error(`method.ratio ${m.ratio} of ${channels} BatchNorm-scaled channels removes none`)
+    if (count > removable) {
+      throw new Error(
+        `method.ratio ${m.ratio} would remove ${count} of ${channels} channels, which would remove every unit of a layer ` +
+          `(each of the ${layers.length} layers keeps at least one): at most ${removable} can go`,
+      )
+    }
+    const before = await reportParent(ctx, parent)
+    sink.log(
+      'info',
+      `network slimming (Liu et al. 2017): λ = ${m.lambda} on |γ| of ${batchNorms.length} BatchNorm layers ` +
+        `(${channels} channels) for ${m.sparsityEpochs} epochs, then remove ${count} channels (ratio ${m.ratio})`,
+    )
+
+    const current = await removeUnits(parent, {}) // a private copy of the parent
+    model = current
+    // Liu et al. 2017, eq. (1): task loss + λ·Σ|γ| over the slimmable BN scales.
+    const sparsity =
+      m.sparsityEpochs > 0
+        ? await trainWithSink(ctx, {
+            model: current,
+            loss: withPenalty(crossEntropyLoss, `${m.lambda}·Σ|γ|`, () => bnScalePenalty(current, m.lambda, batchNorms)),
+            training: { ...config.training, epochs: m.sparsityEpochs },
+            phase: 'sparsity',
+            metricPrefix: 'sparsity.',
+          })
+        : null
+    const plan = await networkSlimmingPlan(current, { ratio: m.ratio, minUnits: 1 })
+    pruned = await removeUnits(current, plan)
+    sink.log(
+      'info',
+      `removed ${removedCount(plan)} channels: ${Object.entries(plan).map(([name, idx]) => `${name} −${idx.length}`).join(', ')}`,
+    )
+    const prunedAccuracy = (await evaluateOnTest(ctx, pruned)).accuracy
+    sink.metrics([
+      { key: 'removed', step: 1, value: removedCount(plan) },
+      { key: 'pruned.test.accuracy', step: 1, value: prunedAccuracy },
+    ])
+    const fineTuned =
+      m.finalEpochs > 0
+        ? await trainWithSink(ctx, {
+            model: pruned,
+            loss: crossEntropyLoss,
+            training: { ...config.training, epochs: m.finalEpochs },
+            phase: 'finetune',
+            metricPrefix: 'finetune.',
+            stepOffset: m.sparsityEpochs,
+          })
+        : null
+    await finishPruned(ctx, {
+      parent,
+      parentReport: before,
+      model: pruned,
+      trained: combineTraining([sparsity, fineTuned]),
+      extra: {
+        'pruned.test.accuracy': prunedAccuracy,
+        removed: removedCount(plan), 'units.before': channels, 'units.after': channels - removedCount(plan),
+      },
+    })
+  } finally {
+    pruned?.dispose()
+    model?.dispose()
+    parent.dispose()
+  }
+}
