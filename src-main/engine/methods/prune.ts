@@ -17,7 +17,7 @@ import type { ImportanceScorer } from '../prune/importance/types'
 import { iterativePruning, type PruneStepReport } from '../prune/prune-loop'
 import { iterativeCounts } from '../prune/schedules'
 import type { PrunableLayer, PruneStructure } from '../prune/structure'
-import { removeUnits, type RemovalPlan } from '../prune/surgery'
+import type { RemovalPlan } from '../prune/surgery'
 import { deriveSeed } from '../random/seeded-rng'
 import { crossEntropyLoss } from '../train/cross-entropy'
 import type { TrainLoss } from '../train/train-loss'
@@ -25,12 +25,14 @@ import { evaluateOnTest, round, trainWithSink, type MethodExecutor } from './con
 import {
   checkCriterion,
   finishPruned,
+  freshWeights,
   latencyInput,
   loadParent,
   minibatchFineTuner,
   parentStructure,
   pruneScorer,
   removableUnits,
+  removeUnitsFresh,
   reportParent,
   resolveLayers,
   scoringBatches,
@@ -95,7 +97,7 @@ export async function pruneSchedule(
     // The smallest model the pruning can reach: every pruned layer down to minUnits.
     const plan: RemovalPlan = {}
     for (const l of layers) if (l.units > m.minUnits) plan[l.name] = Array.from({ length: l.units - m.minUnits }, (_, i) => i)
-    const smallest = await removeUnits(parent, plan, structure)
+    const smallest = await removeUnitsFresh(parent, plan, structure)
     const { macs: minMacs, params: minParams } = modelStats(smallest)
     smallest.dispose()
     const { macs, params } = modelStats(parent)
@@ -176,6 +178,7 @@ export const executePrune: MethodExecutor<PruneMethod> = async (ctx) => {
       steps,
       minUnits: m.minUnits,
       fineTune: async (model) => {
+        freshWeights(model) // the loop's surgery output (see freshWeights)
         await fineTune(model, m.fineTuneSteps, loss)
         await yieldToEventLoop()
       },

@@ -14,6 +14,7 @@ import { sensitivityAnalysis, type SensitivityRow } from '../prune/sensitivity'
 import { evaluateOnTest, type MethodExecutor } from './context'
 import {
   checkCriterion,
+  freshWeights,
   loadParent,
   parentStructure,
   pruneScorer,
@@ -56,7 +57,10 @@ export const executeSensitivity: MethodExecutor<SensitivityMethod> = async (ctx)
       model: parent,
       scorer,
       context: { data: scoringBatches(ctx, config.seed), loss: scoringLoss, seed: config.seed },
-      evaluate: async (model) => (await evaluateOnTest(ctx, model)).accuracy,
+      evaluate: async (model) => {
+        if (model !== parent) freshWeights(model) // the analysis' surgery output (see freshWeights)
+        return (await evaluateOnTest(ctx, model)).accuracy
+      },
       ratios,
       onRow: (row) => {
         done++

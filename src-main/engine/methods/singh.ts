@@ -17,7 +17,6 @@ import type { RunMethod } from '../../../src-shared/spec/expand'
 import type { DataSplit } from '../data/dataset'
 import { l1Penalty, globalThreshold, selectByLayerStatistics, zeroBelowThreshold } from '../prune/sparsity'
 import { analyzeStructure, type PrunableLayer } from '../prune/structure'
-import { removeUnits } from '../prune/surgery'
 import { removedCount } from '../prune/select'
 import { crossEntropyLoss } from '../train/cross-entropy'
 import { evaluate } from '../train/evaluate'
@@ -29,6 +28,7 @@ import {
   finishPruned,
   loadParent,
   parentStructure,
+  removeUnitsFresh,
   reportParent,
   resolveLayers,
   validationSplit,
@@ -80,7 +80,7 @@ export const executeSingh: MethodExecutor<SinghMethod> = async (ctx) => {
     const onValidation = async (x: tf.LayersModel, split: DataSplit = validation): Promise<number> =>
       (await evaluate(x, split.x, split.y, { inputShape: ctx.data.inputShape })).accuracy
 
-    model = await removeUnits(parent, {}) // a private copy: the parent stays the reference
+    model = await removeUnitsFresh(parent, {}) // a private copy: the parent stays the reference
     let epochOffset = 0
     let removedTotal = 0
     const trainings: TrainResult[] = []
@@ -113,7 +113,7 @@ export const executeSingh: MethodExecutor<SinghMethod> = async (ctx) => {
       const byReason = (r: string): number => stats.filter((x) => x.remove && x.reason === r).length
       // 4. Surgery: the filters and the matching inputs of l+1.
       if (removed > 0) {
-        model = await removeUnits(current, remove, s)
+        model = await removeUnitsFresh(current, remove, s)
         current.dispose()
       }
       removedTotal += removed

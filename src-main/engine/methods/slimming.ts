@@ -9,7 +9,6 @@ import type * as tf from '@tensorflow/tfjs'
 import type { RunMethod } from '../../../src-shared/spec/expand'
 import { bnScalePenalty, networkSlimmingPlan, slimmableBatchNorms } from '../prune/network-slimming'
 import { removedCount } from '../prune/select'
-import { removeUnits } from '../prune/surgery'
 import { crossEntropyLoss } from '../train/cross-entropy'
 import { evaluateOnTest, trainWithSink, type MethodExecutor } from './context'
 import {
@@ -19,6 +18,7 @@ import {
   modelText,
   parentStructure,
   removableUnits,
+  removeUnitsFresh,
   reportParent,
   withPenalty,
 } from './prune-common'
@@ -65,7 +65,7 @@ export const executeSlimming: MethodExecutor<SlimmingMethod> = async (ctx) => {
         `(${channels} channels) for ${m.sparsityEpochs} epochs, then remove ${count} channels (ratio ${m.ratio})`,
     )
 
-    const current = await removeUnits(parent, {}) // a private copy of the parent
+    const current = await removeUnitsFresh(parent, {}) // a private copy of the parent
     model = current
     // Liu et al. 2017, eq. (1): task loss + λ·Σ|γ| over the slimmable BN scales.
     const sparsity =
@@ -79,7 +79,7 @@ export const executeSlimming: MethodExecutor<SlimmingMethod> = async (ctx) => {
           })
         : null
     const plan = await networkSlimmingPlan(current, { ratio: m.ratio, minUnits: 1 })
-    pruned = await removeUnits(current, plan)
+    pruned = await removeUnitsFresh(current, plan)
     sink.log(
       'info',
       `removed ${removedCount(plan)} channels: ${Object.entries(plan).map(([name, idx]) => `${name} −${idx.length}`).join(', ')}`,
