@@ -11,6 +11,7 @@ import {
 import type { RunSummary } from '../../src-shared/types'
 import type { Scheduler } from '../scheduler/index'
 import type { Store } from '../store/index'
+import { createAppHandlers } from './app-handlers'
 import { doctorReport, listDatasets, listModelArchs } from './engine-api'
 import type { EventBus } from './events'
 import { EXPORT_EXTENSION, EXPORT_MIME, renderTable } from './export-formats'
@@ -129,5 +130,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
         doctor: await doctorReport(),
       }
     },
+    // The desktop app's views (issue 5).
+    ...createAppHandlers(ctx),
   }
 }

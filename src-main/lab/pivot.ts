@@ -1,0 +1,238 @@
+/**
+ * Sweep tables (the Sweeps view): any set of runs pivoted by one parameter (and optionally a
+ * second one, as a matrix) into one or more results, each cell the mean ± sample standard
+ * deviation over its runs — over the seeds, when the other parameters are held fixed.
+ *
+ * Before pivoting, runs get what their relatives tell about them (`withDerived`):
+ * - a distilled student gets `teacher.model.*` / `teacher.training.*` (its teacher's settings, so
+ *   a teacher × student matrix groups by architecture, not by teacher run id) and `gain.<result>`:
+ *   its result minus that of the student trained alone (the `baseline` run of its launch with the
+ *   same student, data, training and seed);
+ * - a pruned run gets `gain.<result>` against its unpruned parent and `kept.<size>` (e.g.
+ *   `kept.params` = params / parent params).
+ * Pure functions only.
+ */
+import type { ParamValue, PivotResult, PivotStat } from '../../src-shared/contract'
+import { stableStringify } from '../../src-shared/spec/expand'
+import type { ResultTable } from '../../src-shared/types'
+import { paramValue } from './compare-sheet'
+import { metricDirection } from './metric-direction'
+
+export interface PivotRun {
+  id: number
+  experimentId: number
+  experimentName: string
+  label: string
+  role: string
+  params: Record<string, unknown>
+  results: Record<string, number>
+  teacherRunId: number | null
+  parentRunId: number | null
+}
+
+export interface PivotQuery {
+  rows: string
+  columns?: string
+  metrics: string[]
+}
+
+/** Keys that name other runs or the seed: they vary within a cell by design. */
+const EXPECTED_TO_VARY = new Set(['seed', 'method.teacher', 'method.parent', 'experiment'])
+
+/** Mean and sample standard deviation (n − 1) of the finite values; std is null below 2 values. */
+export function meanStd(values: readonly (number | null | undefined)[]): PivotStat {
+  const xs = values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v))
+  const n = xs.length
+  if (n === 0) return { mean: null, std: null, n: 0 }
+  const mean = xs.reduce((a, b) => a + b, 0) / n
+  if (n < 2) return { mean, std: null, n }
+  const variance = xs.reduce((a, x) => a + (x - mean) ** 2, 0) / (n - 1)
+  return { mean, std: Math.sqrt(variance), n }
+}
+
+const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' })
+
+/** Orders parameter values: numbers numerically, text naturally (`[16]` before `[128]`), null last. */
+export function compareValues(a: ParamValue, b: ParamValue): number {
+  if (a === null || b === null) return a === b ? 0 : a === null ? 1 : -1
+  if (typeof a === 'number' && typeof b === 'number') return a - b
+  if (typeof a === 'boolean' && typeof b === 'boolean') return Number(a) - Number(b)
+  if (typeof a === 'number') return -1
+  if (typeof b === 'number') return 1
+  const xs = numberList(String(a))
+  const ys = numberList(String(b))
+  if (xs && ys) {
+    // Layer widths: [16] < [16,16] < [128], element by element.
+    for (let i = 0; i < Math.min(xs.length, ys.length); i++) if (xs[i] !== ys[i]) return xs[i] - ys[i]
+    return xs.length - ys.length
+  }
+  return collator.compare(String(a), String(b))
+}
+
+function numberList(text: string): number[] | null {
+  if (!text.startsWith('[')) return null
+  try {
+    const v = JSON.parse(text) as unknown
+    return Array.isArray(v) && v.every((x) => typeof x === 'number') ? (v as number[]) : null
+  } catch {
+    return null
+  }
+}
+
+function sameStudent(a: PivotRun, b: PivotRun): boolean {
+  const keys = new Set([...Object.keys(a.params), ...Object.keys(b.params)])
+  for (const k of keys) {
+    if (!/^(model|dataset|training)\./.test(k) && k !== 'seed') continue
+    if (stableStringify(a.params[k]) !== stableStringify(b.params[k])) return false
+  }
+  return true
+}
+
+function gains(run: PivotRun, reference: PivotRun, out: Record<string, number>): void {
+  for (const [k, v] of Object.entries(run.results)) {
+    const r = reference.results[k]
+    if (!metricDirection(k) || !Number.isFinite(v) || r === undefined || !Number.isFinite(r)) continue
+    out[`gain.${k}`] = v - r
+  }
+}
+
+/**
+ * The runs with their derived parameters and results (see the file comment). `context` holds
+ * runs they may refer to that are not themselves pivoted (teachers, parents, baselines).
+ */
+export function withDerived(runs: readonly PivotRun[], context: readonly PivotRun[] = []): PivotRun[] {
+  const byId = new Map<number, PivotRun>()
+  for (const r of [...context, ...runs]) byId.set(r.id, r)
+  const baselines = [...byId.values()].filter((r) => r.role === 'baseline')
+  return runs.map((run) => {
+    const params: Record<string, unknown> = { ...run.params, experiment: run.experimentName }
+    const results: Record<string, number> = { ...run.results }
+    const teacher = run.teacherRunId !== null ? byId.get(run.teacherRunId) : undefined
+    if (teacher) {
+      for (const [k, v] of Object.entries(teacher.params))
+        if (/^(model|training)\./.test(k)) params[`teacher.${k}`] = v
+    }
+    if (run.role === 'student') {
+      const baseline = baselines.find((b) => b.experimentId === run.experimentId && sameStudent(run, b))
+      if (baseline) gains(run, baseline, results)
+    }
+    const parent = run.parentRunId !== null ? byId.get(run.parentRunId) : undefined
+    if (parent) {
+      gains(run, parent, results)
+      for (const [k, v] of Object.entries(run.results)) {
+        const p = parent.results[k]
+        if (metricDirection(k) === 'lower' && Number.isFinite(v) && p !== undefined && p > 0 && !/loss|error/.test(k))
+          results[`kept.${k}`] = v / p
+      }
+    }
+    return { ...run, params, results }
+  })
+}
+
+/** Parameters that vary across `runs` (with their number of distinct values) and every result key. */
+export function pivotAvailable(runs: readonly PivotRun[]): PivotResult['available'] {
+  const distinct = new Map<string, Set<string>>()
+  for (const r of runs) {
+    for (const [k, v] of Object.entries(r.params)) {
+      let set = distinct.get(k)
+      if (!set) distinct.set(k, (set = new Set()))
+      set.add(stableStringify(v))
+    }
+  }
+  // A key missing from some runs varies too (present vs absent).
+  for (const [k, set] of distinct) if (runs.some((r) => !(k in r.params))) set.add('\u0000missing')
+  const params = [...distinct.entries()]
+    .filter(([, set]) => set.size > 1)
+    .map(([key, set]) => ({ key, distinct: set.size }))
+    .sort((a, b) => collator.compare(a.key, b.key))
+  const metrics = [...new Set(runs.flatMap((r) => Object.keys(r.results)))].sort(collator.compare)
+  return { params, metrics }
+}
+
+function valueOf(run: PivotRun, key: string): ParamValue | undefined {
+  if (!(key in run.params)) return undefined
+  return paramValue(run.params[key])
+}
+
+function cellText(v: ParamValue): string | number | null {
+  return typeof v === 'boolean' ? String(v) : v
+}
+
+/** Pivots `runs` by `query.rows` (× `query.columns`) into mean ± std of each metric. */
+export function pivotRuns(runs: readonly PivotRun[], query: PivotQuery): Omit<PivotResult, 'available'> {
+  const columnsKey = query.columns ?? null
+  let skipped = 0
+  const placed: { run: PivotRun; row: ParamValue; column: ParamValue }[] = []
+  for (const run of runs) {
+    const row = valueOf(run, query.rows)
+    const column = columnsKey === null ? null : valueOf(run, columnsKey)
+    if (row === undefined || column === undefined) skipped++
+    else placed.push({ run, row, column })
+  }
+  const distinctSorted = (values: ParamValue[]): ParamValue[] => {
+    const seen = new Map<string, ParamValue>()
+    for (const v of values) seen.set(stableStringify(v), v)
+    return [...seen.values()].sort(compareValues)
+  }
+  const rowValues = distinctSorted(placed.map((p) => p.row))
+  const columnValues = columnsKey === null ? [null] : distinctSorted(placed.map((p) => p.column))
+  const rowIndex = new Map(rowValues.map((v, i) => [stableStringify(v), i]))
+  const columnIndex = new Map(columnValues.map((v, i) => [stableStringify(v), i]))
+  const members: PivotRun[][][] = rowValues.map(() => columnValues.map(() => []))
+  for (const p of placed) {
+    members[rowIndex.get(stableStringify(p.row)) as number][columnIndex.get(stableStringify(p.column)) as number].push(p.run)
+  }
+
+  const mixed = new Set<string>()
+  const ignore = new Set([...EXPECTED_TO_VARY, query.rows, ...(columnsKey ? [columnsKey] : [])])
+  for (const row of members) {
+    for (const cell of row) {
+      if (cell.length < 2) continue
+      const keys = new Set(cell.flatMap((r) => Object.keys(r.params)))
+      for (const k of keys) {
+        if (ignore.has(k) || k.startsWith('teacher.') || mixed.has(k)) continue
+        const first = stableStringify(cell[0].params[k])
+        if (cell.some((r) => stableStringify(r.params[k]) !== first)) mixed.add(k)
+      }
+    }
+  }
+
+  const cells = members.map((row) => row.map((cell) => query.metrics.map((m) => meanStd(cell.map((r) => r.results[m])))))
+  const table: ResultTable = {
+    columns: [
+      { key: 'row', label: query.rows },
+      ...(columnsKey ? [{ key: 'column', label: columnsKey }] : []),
+      ...query.metrics.flatMap((m) => [
+        { key: `${m}:mean`, label: `${m} mean` },
+        { key: `${m}:std`, label: `${m} std` },
+      ]),
+      { key: 'n', label: 'runs' },
+    ],
+    rows: [],
+  }
+  rowValues.forEach((rv, i) => {
+    columnValues.forEach((cv, j) => {
+      const n = members[i][j].length
+      if (n === 0) return
+      const line: Record<string, string | number | null> = { row: cellText(rv), n }
+      if (columnsKey) line.column = cellText(cv)
+      query.metrics.forEach((m, k) => {
+        line[`${m}:mean`] = cells[i][j][k].mean
+        line[`${m}:std`] = cells[i][j][k].std
+      })
+      table.rows.push(line)
+    })
+  })
+  return {
+    rows: query.rows,
+    columns: columnsKey,
+    metrics: [...query.metrics],
+    rowValues,
+    columnValues,
+    cells,
+    runIds: members.map((row) => row.map((cell) => cell.map((r) => r.id))),
+    table,
+    skipped,
+    mixed: [...mixed].sort(),
+  }
+}
