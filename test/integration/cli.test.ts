@@ -43,7 +43,7 @@ describe('complab CLI', () => {
     const spec = join(dir, 'kd.json')
     writeFileSync(spec, JSON.stringify(tinyKd))
     const run = complab(['run', spec, '--db', db, '--quiet'])
-    expect(run.stderr + run.stdout).not.toMatch(/error/i)
+    expect(run.stderr + run.stdout).not.toMatch(/^error:|failed/m)
     expect(run.code).toBe(0)
     expect(run.stdout).toMatch(/experiment #1: 4 runs queued/)
     expect(run.stdout).toMatch(/#1 teacher .*: finished/)

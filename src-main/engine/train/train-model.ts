@@ -160,6 +160,9 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
       history.push(metrics)
       report(epoch, steps, true)
       await o.onEpochEnd?.(epoch + 1, metrics)
+      // Let the worker handle messages, timers and a closed IPC channel at least once per epoch,
+      // even when epochs are shorter than the progress interval (a dead lab is noticed at once).
+      await yieldToEventLoop()
     }
     return { epochs, seconds: trainSeconds, history }
   } finally {
