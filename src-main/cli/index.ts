@@ -5,13 +5,17 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { LabError } from '../../src-shared/contract'
-import { runCommand } from './commands/run'
-import { validateCommand } from './commands/validate'
-import { runsCommand } from './commands/runs'
-import { exportCommand } from './commands/export'
-import { serveCommand } from './commands/serve'
-import { doctorCommand } from './commands/doctor'
 import { UsageError, type CommandContext } from './context'
+
+/** Each command's module is loaded only when it runs, so `complab runs list` starts fast. */
+const COMMANDS: Record<string, () => Promise<(ctx: CommandContext) => Promise<number>>> = {
+  run: async () => (await import('./commands/run')).runCommand,
+  validate: async () => (await import('./commands/validate')).validateCommand,
+  runs: async () => (await import('./commands/runs')).runsCommand,
+  export: async () => (await import('./commands/export')).exportCommand,
+  serve: async () => (await import('./commands/serve')).serveCommand,
+  doctor: async () => (await import('./commands/doctor')).doctorCommand,
+}
 
 export const USAGE = `complab — Compression Lab on the command line
 
@@ -23,6 +27,8 @@ Usage:
   complab runs show <id>         one run: parameters, results, artifacts, log   [--json]
   complab export                 a result table  [--runs 1,2,3 | --experiment ID]
                                              [--format csv|md|latex|json] [--out FILE]
+                                             [--matrix teacher-student: rows teachers, columns
+                                              students, cells accuracy ± std (gain over alone)]
   complab serve                  serve the UI in a browser  [--host H] [--port P] [--token T]
   complab doctor                 which backends are present, what is missing, how to fix it
 
@@ -52,6 +58,7 @@ const OPTIONS: ParseArgsConfig['options'] = {
   runs: { type: 'string' },
   format: { type: 'string' },
   out: { type: 'string' },
+  matrix: { type: 'string' },
   host: { type: 'string' },
   port: { type: 'string' },
   token: { type: 'string' },
@@ -81,22 +88,9 @@ export async function main(argv: string[], io: Pick<CommandContext, 'out' | 'err
   }
   const ctx: CommandContext = { ...io, options: values as CommandContext['options'], args: rest }
   try {
-    switch (command) {
-      case 'run':
-        return await runCommand(ctx)
-      case 'validate':
-        return await validateCommand(ctx)
-      case 'runs':
-        return await runsCommand(ctx)
-      case 'export':
-        return await exportCommand(ctx)
-      case 'serve':
-        return await serveCommand(ctx)
-      case 'doctor':
-        return await doctorCommand(ctx)
-      default:
-        throw new UsageError(`unknown command '${command}' (see complab --help)`)
-    }
+    const load = COMMANDS[command]
+    if (!load) throw new UsageError(`unknown command '${command}' (see complab --help)`)
+    return await (await load())(ctx)
   } catch (e) {
     if (e instanceof UsageError) {
       io.err(`error: ${e.message}`)

@@ -2,27 +2,53 @@
 import { writeFile } from 'node:fs/promises'
 import { idList, intOption, openLab, stringOption, UsageError, type CommandContext } from '../context'
 import { EXPORT_FORMATS, type ExportFormat } from '../../../src-shared/contract'
+import { renderTable } from '../../lab/export-formats'
+import { MATRIX_KINDS, teacherStudentMatrix, type MatrixRun } from '../../lab/matrix'
+import type { Lab } from '../../lab/types'
+
+/** The teacher × student matrix of the selected runs (each run's full params through `runs.get`). */
+async function matrixContent(lab: Lab, selection: { runIds?: number[]; experimentId?: number }, format: ExportFormat): Promise<string> {
+  const ids = selection.runIds ?? (await lab.call('runs.list', { experimentId: selection.experimentId, limit: 100_000 })).rows.map((r) => r.id)
+  const runs: MatrixRun[] = []
+  for (const id of ids) {
+    const r = await lab.call('runs.get', { id })
+    runs.push({ id: r.id, role: r.role, status: r.status, params: { ...r.params, seed: r.seed }, results: r.results })
+  }
+  try {
+    // CSV and JSON are for further processing: numbers in their own columns; md/LaTeX read as text.
+    const cells = format === 'csv' || format === 'json' ? 'numbers' : 'text'
+    return renderTable(teacherStudentMatrix(runs, { cells }), format)
+  } catch (e) {
+    throw new UsageError((e as Error).message)
+  }
+}
 
 export async function exportCommand(ctx: CommandContext): Promise<number> {
   const format = stringOption(ctx, 'format') ?? 'csv'
   if (!(EXPORT_FORMATS as readonly string[]).includes(format)) {
     throw new UsageError(`--format '${format}' is not one of ${EXPORT_FORMATS.join(', ')}`)
   }
+  const matrix = stringOption(ctx, 'matrix')
+  if (matrix !== undefined && !(MATRIX_KINDS as readonly string[]).includes(matrix)) {
+    throw new UsageError(`--matrix '${matrix}' is not one of ${MATRIX_KINDS.join(', ')}`)
+  }
   const runIds = idList(ctx, 'runs')
   const experimentId = stringOption(ctx, 'experiment') !== undefined ? intOption(ctx, 'experiment', 1) : undefined
   const lab = await openLab(ctx, false)
   try {
-    const table = await lab.call('export.table', { runIds, experimentId, format: format as ExportFormat })
+    const content = matrix
+      ? await matrixContent(lab, { runIds, experimentId }, format as ExportFormat)
+      : (await lab.call('export.table', { runIds, experimentId, format: format as ExportFormat })).content
     const out = stringOption(ctx, 'out')
     if (out) {
       try {
-        await writeFile(out, table.content)
+        await writeFile(out, content)
       } catch (e) {
         throw new UsageError(`cannot write ${out}: ${(e as Error).message}`)
       }
       ctx.err(`wrote ${out}`)
     } else {
-      ctx.out(table.content)
+      ctx.out(content)
     }
     return 0
   } finally {

@@ -49,7 +49,7 @@ export async function loadTeachers(
   inputShape: number[],
   numClasses: number,
 ): Promise<{ teacher: Teacher; notes: string[] }> {
-  if (paths.length === 0) throw new Error('a distillation run needs a teacher model, got none')
+  if (paths.length === 0) throw new Error('a distillation run needs one teacher model, got 0 (an ensemble needs 2 or more)')
   const members: tf.LayersModel[] = []
   const notes: string[] = []
   try {

@@ -1,0 +1,206 @@
+/**
+ * The teacher × student matrix of a distillation grid (issue 4, "teacher × student grid"): rows
+ * are teachers, columns students, each cell the student's test accuracy (mean ± std over seeds)
+ * and its gain over the same student trained alone (mean over seeds of the paired difference,
+ * student − baseline of the same seed, in percentage points). A pure function of the runs, like
+ * `tables.ts`, so the CLI, the UI and the tests build exactly the same table.
+ */
+import { stableStringify } from '../../src-shared/spec/expand'
+import type { ResultTable } from '../../src-shared/types'
+
+/** A run as the matrix reads it: every parameter (flattened, as stored) and its results. */
+export interface MatrixRun {
+  id: number
+  role: string
+  status: string
+  params: Record<string, unknown>
+  results: Record<string, number>
+}
+
+export interface MatrixOptions {
+  /** The result compared (default `test.accuracy`). */
+  metric?: string
+  /** `text`: one readable cell per (teacher, student); `numbers`: mean, std and gain columns. */
+  cells?: 'text' | 'numbers'
+}
+
+/** The kinds of matrix `complab export --matrix` knows. */
+export const MATRIX_KINDS = ['teacher-student'] as const
+export type MatrixKind = (typeof MATRIX_KINDS)[number]
+
+/** Mean and sample standard deviation (n − 1; 0 for one value). */
+export function meanStd(values: readonly number[]): { mean: number; std: number; n: number } {
+  const n = values.length
+  if (n === 0) return { mean: NaN, std: NaN, n: 0 }
+  const mean = values.reduce((a, b) => a + b, 0) / n
+  const std = n > 1 ? Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1)) : 0
+  return { mean, std, n }
+}
+
+/** A model's name from its flattened params: `mlp 800-800`, `lenet5 6-16`, `custom 5 layers`. */
+export function modelName(params: Record<string, unknown>): string {
+  const arch = String(params['model.arch'] ?? 'model')
+  const list = (v: unknown): string => (Array.isArray(v) ? v.join('-') : String(v))
+  let name = arch
+  if (arch === 'mlp' && params['model.hidden'] !== undefined) name += ` ${list(params['model.hidden'])}`
+  if (arch === 'lenet5' && params['model.filters'] !== undefined) name += ` ${list(params['model.filters'])}`
+  if (arch === 'custom' && Array.isArray(params['model.layers'])) name += ` ${params['model.layers'].length} layers`
+  const dropout = Number(params['model.dropout'] ?? 0)
+  return dropout > 0 ? `${name} dropout ${dropout}` : name
+}
+
+/** What identifies a trained model apart from its seed: its architecture and its training. */
+function modelIdentity(params: Record<string, unknown>): string {
+  const own = Object.entries(params).filter(([k]) => k.startsWith('model.') || k.startsWith('training.'))
+  return stableStringify(Object.fromEntries(own))
+}
+
+/** Names for identities, made unique by a counter when two differ but read the same. */
+function namer(): (identity: string, name: string) => string {
+  const byIdentity = new Map<string, string>()
+  const used = new Map<string, number>()
+  return (identity, name) => {
+    const known = byIdentity.get(identity)
+    if (known) return known
+    const count = (used.get(name) ?? 0) + 1
+    used.set(name, count)
+    const unique = count === 1 ? name : `${name} (${count})`
+    byIdentity.set(identity, unique)
+    return unique
+  }
+}
+
+const pct = (v: number): string => (v * 100).toFixed(2)
+const signed = (v: number): string => `${v >= 0 ? '+' : '−'}${Math.abs(v * 100).toFixed(2)}`
+
+interface Cell {
+  values: number[]
+  gains: number[]
+}
+
+/** Values by seed (a teacher or a baseline counts once per seed, however many students use it). */
+type BySeed = Map<string, Map<string, number>>
+
+function put(map: BySeed, key: string, seed: string, value: number): void {
+  const inner = map.get(key) ?? new Map<string, number>()
+  inner.set(seed, value)
+  map.set(key, inner)
+}
+
+/**
+ * The teacher × student matrix of finished distillation runs (`role` student), their teacher runs
+ * and their baselines (`role` baseline). Throws when two runs fall in one cell for one seed (the
+ * selection mixes other settings, e.g. temperatures): select one configuration with `--runs`.
+ */
+export function teacherStudentMatrix(runs: readonly MatrixRun[], options: MatrixOptions = {}): ResultTable {
+  const metric = options.metric ?? 'test.accuracy'
+  const finished = runs.filter((r) => r.status === 'finished' && Number.isFinite(r.results[metric]))
+  const seedOf = (r: MatrixRun): string => String(r.params.seed ?? '')
+  const teacherName = namer()
+  const studentName = namer()
+  const teacherRuns = new Map<number, string>()
+  for (const r of finished) {
+    if (r.role === 'teacher') teacherRuns.set(r.id, teacherName(modelIdentity(r.params), modelName(r.params)))
+  }
+  // "run #3 + run #4" (an ensemble) or "file teachers/model.json": named by the runs it refers to.
+  const teacherOf = (ref: string): string =>
+    ref
+      .split(' + ')
+      .map((part) => {
+        const m = /^run #(\d+)$/.exec(part.trim())
+        return m ? (teacherRuns.get(Number(m[1])) ?? part.trim()) : part.trim()
+      })
+      .join(' + ')
+  const baselines = new Map<string, number>()
+  for (const r of finished) {
+    if (r.role === 'baseline') baselines.set(`${modelIdentity(r.params)}\u0000${seedOf(r)}`, r.results[metric])
+  }
+  const rows: string[] = []
+  const columns: string[] = []
+  const cells = new Map<string, Cell>()
+  const seen = new Map<string, number>()
+  const alone: BySeed = new Map()
+  const teacherValues: BySeed = new Map()
+  for (const r of finished) {
+    if (r.role !== 'student') continue
+    const ref = r.params['method.teacher']
+    if (typeof ref !== 'string') continue
+    const teacher = teacherOf(ref)
+    const identity = modelIdentity(r.params)
+    const student = studentName(identity, modelName(r.params))
+    if (!rows.includes(teacher)) rows.push(teacher)
+    if (!columns.includes(student)) columns.push(student)
+    const key = `${teacher}\u0000${student}`
+    const slot = `${key}\u0000${seedOf(r)}`
+    const other = seen.get(slot)
+    if (other !== undefined) {
+      throw new Error(
+        `runs #${other} and #${r.id} are both ${student} taught by ${teacher} with seed ${seedOf(r)}; ` +
+          'the matrix needs one configuration per teacher and student (select runs with --runs)',
+      )
+    }
+    seen.set(slot, r.id)
+    const cell = cells.get(key) ?? { values: [], gains: [] }
+    cell.values.push(r.results[metric])
+    // Every distillation run reports its teacher's score (`teacher.test.accuracy`).
+    const teacherValue = r.results[`teacher.${metric}`]
+    if (Number.isFinite(teacherValue)) put(teacherValues, teacher, seedOf(r), teacherValue)
+    const baseline = baselines.get(`${identity}\u0000${seedOf(r)}`)
+    if (baseline !== undefined) {
+      cell.gains.push(r.results[metric] - baseline)
+      put(alone, student, seedOf(r), baseline)
+    }
+    cells.set(key, cell)
+  }
+  if (!rows.length) throw new Error('no finished distillation runs (role student) among the selected runs')
+
+  const text = (options.cells ?? 'text') === 'text'
+  const tableColumns: ResultTable['columns'] = [
+    { key: 'teacher', label: 'teacher \\ student' },
+    { key: 'teacher.metric', label: `teacher ${metric}` },
+  ]
+  for (const [i, s] of columns.entries()) {
+    if (text) tableColumns.push({ key: `s${i}`, label: s })
+    else {
+      tableColumns.push({ key: `s${i}.mean`, label: `${s} mean` }, { key: `s${i}.std`, label: `${s} std` })
+      tableColumns.push({ key: `s${i}.gain`, label: `${s} gain` }, { key: `s${i}.seeds`, label: `${s} seeds` })
+    }
+  }
+  const statsOf = (map: BySeed, key: string): { mean: number; std: number; n: number } =>
+    meanStd([...(map.get(key)?.values() ?? [])])
+  const tableRows: ResultTable['rows'] = rows.map((t) => {
+    const row: ResultTable['rows'][number] = { teacher: t }
+    const ts = statsOf(teacherValues, t)
+    row['teacher.metric'] = ts.n ? (text ? `${pct(ts.mean)} ± ${pct(ts.std)}` : ts.mean) : null
+    for (const [i, s] of columns.entries()) {
+      const cell = cells.get(`${t}\u0000${s}`)
+      if (!cell) continue
+      const v = meanStd(cell.values)
+      const g = cell.gains.length ? meanStd(cell.gains).mean : NaN
+      if (text) {
+        row[`s${i}`] = `${pct(v.mean)} ± ${pct(v.std)}${Number.isFinite(g) ? ` (${signed(g)})` : ''}`
+      } else {
+        row[`s${i}.mean`] = v.mean
+        row[`s${i}.std`] = v.std
+        row[`s${i}.gain`] = Number.isFinite(g) ? g : null
+        row[`s${i}.seeds`] = v.n
+      }
+    }
+    return row
+  })
+  if (alone.size) {
+    const row: ResultTable['rows'][number] = { teacher: 'student alone', 'teacher.metric': null }
+    for (const [i, s] of columns.entries()) {
+      if (!alone.has(s)) continue
+      const v = statsOf(alone, s)
+      if (text) row[`s${i}`] = `${pct(v.mean)} ± ${pct(v.std)}`
+      else {
+        row[`s${i}.mean`] = v.mean
+        row[`s${i}.std`] = v.std
+        row[`s${i}.seeds`] = v.n
+      }
+    }
+    tableRows.push(row)
+  }
+  return { columns: tableColumns, rows: tableRows }
+}
