@@ -92,8 +92,8 @@ export function csvExamples(table: CsvTable, spec: CsvDatasetSpec): { all: DataS
       const cell = row[cols.features[a]]
       const v = numericCell(cell)
       if (v === null) {
-        const what = cell.trim() === '' ? 'is empty' : `'${cell.trim().slice(0, 40)}' is not a number`
-        throw new Error(`${spec.path}, line ${table.lines[r]}: feature column '${cols.names[a]}' ${what}`)
+        const problem = cell.trim() === '' ? ' is empty' : `: '${cell.trim().slice(0, 40)}' is not a number`
+        throw new Error(`${spec.path}, line ${table.lines[r]}: feature column '${cols.names[a]}'${problem}`)
       }
       x[r * d + a] = v
     }
