@@ -1,0 +1,83 @@
+/** The teacher × student matrix: rows teachers, columns students, mean ± std over seeds and paired gains. */
+import { describe, expect, it } from 'vitest'
+import { meanStd, modelName, teacherStudentMatrix, type MatrixRun } from '../../../src-main/lab/matrix'
+import { toMarkdown } from '../../../src-main/lab/export-formats'
+
+const mlp = (hidden: number[]): Record<string, unknown> => ({ 'model.arch': 'mlp', 'model.hidden': hidden, 'model.dropout': 0, 'training.epochs': 5 })
+const lenet = { 'model.arch': 'lenet5', 'model.filters': [6, 16], 'model.dropout': 0.25, 'training.epochs': 5 }
+
+let nextId = 1
+const run = (role: string, params: Record<string, unknown>, seed: number, acc: number, extra: Record<string, number> = {}): MatrixRun => ({
+  id: nextId++,
+  role,
+  status: 'finished',
+  params: { ...params, seed },
+  results: { 'test.accuracy': acc, ...extra },
+})
+
+// Teachers: mlp 512-512 (#1 seed 0, #2 seed 1), lenet5 (#3 seed 0, #4 seed 1).
+const teachers = [run('teacher', mlp([512, 512]), 0, 0.97), run('teacher', mlp([512, 512]), 1, 0.95), run('teacher', lenet, 0, 0.99), run('teacher', lenet, 1, 0.98)]
+// Students alone: mlp 32 (0.90, 0.92), mlp 128 (0.94, 0.94).
+const baselines = [run('baseline', mlp([32]), 0, 0.9), run('baseline', mlp([32]), 1, 0.92), run('baseline', mlp([128]), 0, 0.94), run('baseline', mlp([128]), 1, 0.94)]
+const student = (t: number, hidden: number[], seed: number, acc: number): MatrixRun =>
+  run('student', { ...mlp(hidden), 'method.teacher': `run #${t}` }, seed, acc, { 'teacher.test.accuracy': teachers[t - 1].results['test.accuracy'] })
+const students = [
+  student(1, [32], 0, 0.91),
+  student(2, [32], 1, 0.95),
+  student(1, [128], 0, 0.95),
+  student(2, [128], 1, 0.93),
+  student(3, [32], 0, 0.92),
+  student(4, [32], 1, 0.94),
+  student(3, [128], 0, 0.96),
+  student(4, [128], 1, 0.96),
+]
+const all = [...teachers, ...baselines, ...students]
+
+describe('teacherStudentMatrix', () => {
+  it('mean ± std', () => {
+    expect(meanStd([1, 3])).toEqual({ mean: 2, std: Math.SQRT2, n: 2 })
+    expect(meanStd([5])).toEqual({ mean: 5, std: 0, n: 1 })
+    expect(modelName(lenet)).toBe('lenet5 6-16 dropout 0.25')
+  })
+
+  it('text cells: accuracy % mean ± std over seeds and the paired gain in points', () => {
+    const t = teacherStudentMatrix(all)
+    expect(t.columns.map((c) => c.label)).toEqual(['teacher \\ student', 'teacher test.accuracy', 'mlp 32', 'mlp 128'])
+    // mlp 512-512 → mlp 32: (0.91, 0.95) mean 93.00, sd 2.83; gains (+1, +3) → +2.00.
+    // mlp 512-512 → mlp 128: (0.95, 0.93) mean 94.00, sd 1.41; gains (+1, −1) → +0.00.
+    // lenet5 → mlp 32: (0.92, 0.94) 93.00 ± 1.41, gains (+2, +2); → mlp 128: (0.96, 0.96) 96.00 ± 0.00, gains (+2, +2).
+    expect(t.rows).toEqual([
+      { teacher: 'mlp 512-512', 'teacher.metric': '96.00 ± 1.41', s0: '93.00 ± 2.83 (+2.00)', s1: '94.00 ± 1.41 (+0.00)' },
+      { teacher: 'lenet5 6-16 dropout 0.25', 'teacher.metric': '98.50 ± 0.71', s0: '93.00 ± 1.41 (+2.00)', s1: '96.00 ± 0.00 (+2.00)' },
+      { teacher: 'student alone', 'teacher.metric': null, s0: '91.00 ± 1.41', s1: '94.00 ± 0.00' },
+    ])
+    expect(toMarkdown(t).split('\n')[0]).toBe('| teacher \\\\ student | teacher test.accuracy | mlp 32 | mlp 128 |')
+  })
+
+  it('number cells: mean, std, gain and seeds in their own columns', () => {
+    const t = teacherStudentMatrix(all, { cells: 'numbers' })
+    expect(t.columns.map((c) => c.key)).toEqual([
+      'teacher', 'teacher.metric',
+      's0.mean', 's0.std', 's0.gain', 's0.seeds',
+      's1.mean', 's1.std', 's1.gain', 's1.seeds',
+    ])
+    const row = t.rows[1]
+    expect(row.teacher).toBe('lenet5 6-16 dropout 0.25')
+    expect(row['teacher.metric']).toBeCloseTo(0.985, 10)
+    expect(row['s0.mean']).toBeCloseTo(0.93, 10)
+    expect(row['s0.gain']).toBeCloseTo(0.02, 10)
+    expect(row['s0.seeds']).toBe(2)
+    expect(t.rows[2]['s1.mean']).toBeCloseTo(0.94, 10)
+  })
+
+  it('ignores unfinished runs, names ensembles by their members, refuses two configurations in one cell', () => {
+    const failed = { ...students[0], id: 99, status: 'failed' }
+    expect(teacherStudentMatrix([...all, failed]).rows[0].s0).toBe('93.00 ± 2.83 (+2.00)')
+    const ensemble = run('student', { ...mlp([32]), 'method.teacher': 'run #1 + run #3' }, 0, 0.93)
+    const e = teacherStudentMatrix([...teachers, ...baselines, ensemble])
+    expect(e.rows[0]).toMatchObject({ teacher: 'mlp 512-512 + lenet5 6-16 dropout 0.25', s0: '93.00 ± 0.00 (+3.00)' })
+    const twin = run('student', { ...mlp([32]), 'method.teacher': 'run #1', 'method.temperature': 8 }, 0, 0.9)
+    expect(() => teacherStudentMatrix([...all, twin])).toThrow(`runs #${students[0].id} and #${twin.id} are both mlp 32 taught by mlp 512-512 with seed 0`)
+    expect(() => teacherStudentMatrix(teachers)).toThrow('no finished distillation runs')
+  })
+})
