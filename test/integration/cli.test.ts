@@ -2,19 +2,32 @@
  * The CLI end to end: real processes, a real temporary database, the real engine on a few
  * hundred MNIST digits.
  */
-import { spawnSync } from 'node:child_process'
+import { execFile } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
+// Each CLI call is a fresh process: a few seconds each on a loaded 2-core machine.
+const SLOW = 300_000
+
 const root = join(__dirname, '..', '..')
 const bin = join(root, 'bin', 'complab.mjs')
 
-function complab(args: string[], cwd = root): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', timeout: 240_000, env: { ...process.env, COMPLAB_BACKEND: 'wasm' } })
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr }
+/** Runs the CLI as a user would, without blocking the test worker's event loop. */
+function complab(args: string[], cwd = root): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [bin, ...args],
+      { cwd, encoding: 'utf8', timeout: 240_000, env: { ...process.env, COMPLAB_BACKEND: 'wasm' } },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0
+        resolve({ code, stdout, stderr })
+      },
+    )
+  })
 }
 
 const tinyKd = {
@@ -39,16 +52,17 @@ describe('complab CLI', () => {
   })
   afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-  it('runs a tiny distillation experiment end to end and exports it', () => {
+
+  it('runs a tiny distillation experiment end to end and exports it', async () => {
     const spec = join(dir, 'kd.json')
     writeFileSync(spec, JSON.stringify(tinyKd))
-    const run = complab(['run', spec, '--db', db, '--quiet'])
+    const run = await complab(['run', spec, '--db', db, '--quiet'])
     expect(run.stderr + run.stdout).not.toMatch(/^error:|failed/m)
     expect(run.code).toBe(0)
     expect(run.stdout).toMatch(/experiment #1: 4 runs queued/)
     expect(run.stdout).toMatch(/#1 teacher .*: finished/)
 
-    const md = complab(['export', '--db', db, '--format', 'md'])
+    const md = await complab(['export', '--db', db, '--format', 'md'])
     expect(md.code).toBe(0)
     const lines = md.stdout.trim().split('\n')
     const header = lines[0].split('|').map((s) => s.trim())
@@ -62,17 +76,17 @@ describe('complab CLI', () => {
     }
 
     const csvPath = join(dir, 'out.csv')
-    const csv = complab(['export', '--db', db, '--format', 'csv', '--experiment', '1', '--out', csvPath])
+    const csv = await complab(['export', '--db', db, '--format', 'csv', '--experiment', '1', '--out', csvPath])
     expect(csv.code).toBe(0)
     expect(readFileSync(csvPath, 'utf8').trim().split('\n')).toHaveLength(5)
 
-    const list = complab(['runs', 'list', '--db', db, '--json', '--status', 'finished'])
+    const list = await complab(['runs', 'list', '--db', db, '--json', '--status', 'finished'])
     expect(list.code).toBe(0)
     const parsed = JSON.parse(list.stdout) as { total: number; rows: { role: string }[] }
     expect(parsed.total).toBe(4)
     expect(parsed.rows.map((r) => r.role).sort()).toEqual(['baseline', 'student', 'student', 'teacher'])
 
-    const show = complab(['runs', 'show', '3', '--db', db])
+    const show = await complab(['runs', 'show', '3', '--db', db])
     expect(show.code).toBe(0)
     expect(show.stdout).toMatch(/method\.temperature = 1/)
     expect(show.stdout).toMatch(/teacher: run #1/)
@@ -85,55 +99,55 @@ describe('complab CLI', () => {
     // A teacher taken from an earlier run by id.
     const reuse = join(dir, 'reuse.json')
     writeFileSync(reuse, JSON.stringify({ ...tinyKd, name: 'reuse', method: { kind: 'distill', baseline: false, teacher: { source: 'run', runId: 1 } }, sweep: { seeds: [0] } }))
-    const r2 = complab(['run', reuse, '--db', db, '--quiet'])
+    const r2 = await complab(['run', reuse, '--db', db, '--quiet'])
     expect(r2.code).toBe(0)
     expect(r2.stdout).toMatch(/experiment #2: 1 run queued/)
-  })
+  }, SLOW)
 
-  it('names every bad field of an invalid spec and exits 2', () => {
+  it('names every bad field of an invalid spec and exits 2', async () => {
     const spec = join(dir, 'bad.json')
     writeFileSync(spec, JSON.stringify({ name: 'bad', dataset: { name: 'mnist-10k' }, model: { arch: 'mlp', hidden: [-3] }, training: { epochs: 0, lr: 1 } }))
-    const r = complab(['run', spec, '--db', join(dir, 'bad.db')])
+    const r = await complab(['run', spec, '--db', join(dir, 'bad.db')])
     expect(r.code).toBe(2)
     expect(r.stderr).toMatch(/invalid spec .*bad\.json: 3 problems/)
     expect(r.stderr).toMatch(/model\.hidden\[0\]/)
     expect(r.stderr).toMatch(/training\.epochs/)
     expect(r.stderr).toMatch(/lr/)
-  })
+  }, SLOW)
 
-  it('gives one clear line for each kind of bad input', () => {
+  it('gives one clear line for each kind of bad input', async () => {
     const write = (name: string, spec: unknown): string => {
       const p = join(dir, name)
       writeFileSync(p, JSON.stringify(spec))
       return p
     }
-    const unknownDataset = complab(['run', write('ds.json', { ...tinyKd, dataset: { name: 'cifar-100' } }), '--db', join(dir, 'e1.db')])
+    const unknownDataset = await complab(['run', write('ds.json', { ...tinyKd, dataset: { name: 'cifar-100' } }), '--db', join(dir, 'e1.db')])
     expect(unknownDataset.code).toBe(2)
     expect(unknownDataset.stderr).toMatch(/dataset\.name/)
 
-    const missingTeacher = complab(['run', write('t.json', { ...tinyKd, method: { kind: 'distill', teacher: { source: 'run', runId: 999 } } }), '--db', join(dir, 'e2.db')])
+    const missingTeacher = await complab(['run', write('t.json', { ...tinyKd, method: { kind: 'distill', teacher: { source: 'run', runId: 999 } } }), '--db', join(dir, 'e2.db')])
     expect(missingTeacher.code).toBe(2)
     expect(missingTeacher.stderr).toMatch(/teacher run #999 does not exist/)
 
-    const mismatch = complab(['run', write('m.json', { ...tinyKd, method: { kind: 'train' }, sweep: { seeds: [0] }, model: { arch: 'custom', layers: [{ type: 'conv2d', filters: 4, kernelSize: 30 }, { type: 'flatten' }, { type: 'dense', units: 10, activation: 'linear' }] } }), '--db', join(dir, 'e3.db')])
+    const mismatch = await complab(['run', write('m.json', { ...tinyKd, method: { kind: 'train' }, sweep: { seeds: [0] }, model: { arch: 'custom', layers: [{ type: 'conv2d', filters: 4, kernelSize: 30 }, { type: 'flatten' }, { type: 'dense', units: 10, activation: 'linear' }] } }), '--db', join(dir, 'e3.db')])
     expect(mismatch.code).toBe(2)
     expect(mismatch.stderr.trim().split('\n').length).toBeLessThanOrEqual(2)
 
-    const unwritable = complab(['run', write('ok.json', tinyKd), '--db', '/proc/complab-no/such/dir/x.db'])
+    const unwritable = await complab(['run', write('ok.json', tinyKd), '--db', '/proc/complab-no/such/dir/x.db'])
     expect(unwritable.code).not.toBe(0)
     expect(unwritable.stderr.trim().split('\n')).toHaveLength(1)
     expect(unwritable.stderr).toMatch(/x\.db/)
 
-    const missingFile = complab(['run', join(dir, 'nope.json'), '--db', join(dir, 'e4.db')])
+    const missingFile = await complab(['run', join(dir, 'nope.json'), '--db', join(dir, 'e4.db')])
     expect(missingFile.code).toBe(2)
     expect(missingFile.stderr.trim()).toBe(`error: cannot read spec ${join(dir, 'nope.json')}: no such file`)
 
-    const badFlag = complab(['runs', 'list', '--sort', 'id; DROP TABLE runs', '--db', join(dir, 'e4.db')])
+    const badFlag = await complab(['runs', 'list', '--sort', 'id; DROP TABLE runs', '--db', join(dir, 'e4.db')])
     expect(badFlag.code).toBe(2)
     expect(badFlag.stderr).toMatch(/--sort/)
 
-    const unknown = complab(['frobnicate'])
+    const unknown = await complab(['frobnicate'])
     expect(unknown.code).toBe(2)
     expect(unknown.stderr.trim()).toBe("error: unknown command 'frobnicate' (see complab --help)")
-  })
+  }, SLOW)
 })

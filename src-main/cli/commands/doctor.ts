@@ -1,9 +1,9 @@
 /** `complab doctor`: what the engine can use here and how to fix what is missing. */
-import { doctor } from '../../engine'
+import { doctorReport } from '../../lab/engine-api'
 import type { CommandContext } from '../context'
 
 export async function doctorCommand(ctx: CommandContext): Promise<number> {
-  const report = await doctor()
+  const report = await doctorReport()
   if (ctx.options.json) {
     ctx.out(JSON.stringify(report, null, 2))
     return 0
