@@ -8,6 +8,7 @@ import { wasmConv2dBackpropFilterConfig } from './conv2d-backprop-filter'
 import { wasmDepthwiseBackpropFilterConfig, wasmDepthwiseBackpropInputConfig } from './depthwise-backprop'
 import { registerWasmMatMulWrappers } from './matmul-transpose'
 import { registerWasmConv2dBackpropInput } from './conv2d-backprop-input'
+import { registerWasmMaxPoolGrad } from './max-pool-grad'
 
 export const WASM_EXTRA_KERNELS: readonly KernelConfig[] = [
   wasmConv2dBackpropFilterConfig,
@@ -18,13 +19,14 @@ export const WASM_EXTRA_KERNELS: readonly KernelConfig[] = [
 /**
  * Registers each extra wasm kernel unless one is already registered under that name, and wraps the
  * kernels that exist but run as naive loops (transposed matmuls, the conv input gradient) so they
- * run on XNNPACK. Returns the kernel names it changed. (MaxPoolGrad stays the naive wasm loop: the
- * obvious composite, MaxPoolWithArgmax + ScatterNd, is wrong on wasm, whose MaxPoolWithArgmax
+ * run on XNNPACK or as fewer, vectorised passes. Returns the kernel names it changed. (The obvious
+ * MaxPoolGrad composite, MaxPoolWithArgmax + ScatterNd, is not used: wasm's MaxPoolWithArgmax
  * returns a bad index for windows whose values are all ≤ 0, as after a ReLU.)
  */
 export function registerWasmKernels(): string[] {
   const added: string[] = registerWasmMatMulWrappers()
   if (registerWasmConv2dBackpropInput()) added.push('Conv2DBackpropInput')
+  if (registerWasmMaxPoolGrad()) added.push('MaxPoolGrad')
   for (const config of WASM_EXTRA_KERNELS) {
     if (tf.getKernel(config.kernelName, 'wasm')) continue
     tf.registerKernel(config)
