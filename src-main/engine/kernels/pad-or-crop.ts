@@ -2,16 +2,11 @@ import type { TensorInfo } from '@tensorflow/tfjs'
 import type { KernelCalls } from './kernel-call'
 
 /**
- * Pads (positive amounts, with `constantValue`, 0 by default) or crops (negative amounts) the two spatial axes of an NHWC
+ * Pads (positive amounts, with zeros) or crops (negative amounts) the two spatial axes of an NHWC
  * tensor: [top, bottom, left, right]. Returns the input itself when every amount is 0; otherwise a
  * new tensor the caller disposes.
  */
-export function padOrCrop(
-  k: KernelCalls,
-  x: TensorInfo,
-  amounts: [number, number, number, number],
-  constantValue = 0,
-): TensorInfo {
+export function padOrCrop(k: KernelCalls, x: TensorInfo, amounts: [number, number, number, number]): TensorInfo {
   const [top, bottom, left, right] = amounts
   let t = x
   if (top < 0 || bottom < 0 || left < 0 || right < 0) {
@@ -23,7 +18,7 @@ export function padOrCrop(
   if (top > 0 || bottom > 0 || left > 0 || right > 0) {
     const padded = k.run('PadV2', { x: t }, {
       paddings: [[0, 0], [Math.max(0, top), Math.max(0, bottom)], [Math.max(0, left), Math.max(0, right)], [0, 0]],
-      constantValue,
+      constantValue: 0,
     })
     if (t !== x) k.dispose(t)
     t = padded
