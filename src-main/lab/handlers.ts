@@ -25,6 +25,8 @@ export interface HandlerContext {
   events: EventBus
   dataDir: string
   concurrency: number
+  /** Refuse spec file paths outside the data folder (a lab serving a browser). */
+  confinePaths?: boolean
 }
 
 export type Handlers = {
@@ -82,9 +84,9 @@ function buildTable(
 export function createHandlers(ctx: HandlerContext): Handlers {
   const { store, scheduler, events, dataDir } = ctx
   return {
-    'experiments.validate': ({ spec }) => checkSpec(store, dataDir, spec).result,
+    'experiments.validate': ({ spec }) => checkSpec(store, dataDir, spec, ctx).result,
     'experiments.launch': ({ spec }) => {
-      const launched = launchSpec(store, dataDir, spec)
+      const launched = launchSpec(store, dataDir, spec, ctx)
       events.emit('run.created', launched)
       scheduler.wake()
       return launched

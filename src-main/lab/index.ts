@@ -18,6 +18,7 @@ import { forkLauncher } from '../scheduler/fork-launcher'
 import { Scheduler } from '../scheduler/index'
 import { acquireLabLock } from '../scheduler/lab-lock'
 import { openStore, type Store } from '../store/index'
+import { storageFailure } from '../store/storage-errors'
 import { createEventBus } from './events'
 import { createHandlers, type Handlers } from './handlers'
 import { defaultDataDir, defaultDbPath, makeDirectory } from './paths'
@@ -32,6 +33,9 @@ export function errorBody(err: unknown): ErrorBody {
       ? { code: err.code, message: err.message }
       : { code: err.code, message: err.message, details: err.details }
   }
+  // The disk is full or the file read-only: say so, and that reading still works.
+  const storage = storageFailure(err)
+  if (storage) return { code: 'unavailable', message: `${storage}; the lab can still show what is stored` }
   return { code: 'internal', message: err instanceof Error ? err.message : String(err) }
 }
 
@@ -61,7 +65,10 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
   const dataDir = resolve(options.dataDir ?? defaultDataDir())
   const dbPath =
     options.dbPath === ':memory:' ? ':memory:' : resolve(options.dbPath ?? defaultDbPath(dataDir))
-  const open = (): Store => openStore(dbPath, { nativeBinding: options.nativeBinding })
+  const schedule = options.schedule !== false
+  // A lab that only reads (runs list, export) can still open a database it may not write.
+  const open = (): Store =>
+    openStore(dbPath, { nativeBinding: options.nativeBinding, allowReadOnly: !schedule })
   // A database inside the data folder needs the folder first; one elsewhere is opened first, so
   // a bad --db path is reported as such rather than as a data-folder problem.
   const inside = dbPath !== ':memory:' && !relative(dataDir, dirname(dbPath)).startsWith('..')
@@ -74,8 +81,11 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
     try {
       createDataDir(dataDir)
     } catch (err) {
-      store.close()
-      throw err
+      // A lab that only reads needs no data folder of its own (a read-only copy of a database).
+      if (schedule) {
+        store.close()
+        throw err
+      }
     }
   }
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? 1))
@@ -84,7 +94,6 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
       `an event subscriber threw: ${err instanceof Error ? err.message : String(err)}`,
     )
   })
-  const schedule = options.schedule !== false
   let releaseLock = (): void => {}
   let scheduler: Scheduler
   try {
@@ -117,7 +126,14 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
     store.close()
     throw err
   }
-  const handlers: Handlers = createHandlers({ store, scheduler, events, dataDir, concurrency })
+  const handlers: Handlers = createHandlers({
+    store,
+    scheduler,
+    events,
+    dataDir,
+    concurrency,
+    confinePaths: options.confinePaths === true,
+  })
   let stopped: Promise<void> | null = null
 
   const handle = async (method: string, input: unknown): Promise<Envelope<unknown>> => {

@@ -15,6 +15,13 @@ import {
 import type { ExperimentSpec } from '../../src-shared/spec/schema'
 import type { Store } from '../store/index'
 import { checkRunConfig } from './engine-api'
+import { confinedPathIssues } from './path-rules'
+
+/** How a launch is checked beyond its schema. */
+export interface LaunchRules {
+  /** Refuse file paths outside the data folder (requests from the server, DESIGN §8). */
+  confinePaths?: boolean
+}
 
 export interface CheckedSpec {
   result: ValidateResult
@@ -64,11 +71,20 @@ function engineIssues(runs: readonly RunPlan[], dataDir: string): ExpansionIssue
 }
 
 /** Validates a spec without changing anything. */
-export function checkSpec(store: Store, dataDir: string, input: unknown): CheckedSpec {
+export function checkSpec(
+  store: Store,
+  dataDir: string,
+  input: unknown,
+  rules: LaunchRules = {},
+): CheckedSpec {
   const expanded = expandSpec(input)
   if (!expanded.ok)
     return { result: { valid: false, issues: expanded.issues, runCount: 0, runs: [] } }
-  const issues = [...teacherIssues(store, expanded.runs), ...engineIssues(expanded.runs, dataDir)]
+  // A refused path is reported before the engine's checks read anything.
+  const pathIssues = rules.confinePaths ? confinedPathIssues(dataDir, expanded.runs) : []
+  const issues = pathIssues.length
+    ? pathIssues
+    : [...teacherIssues(store, expanded.runs), ...engineIssues(expanded.runs, dataDir)]
   const runs = expanded.runs.map((r) => ({ key: r.key, role: r.role, label: r.label }))
   const result: ValidateResult = { valid: issues.length === 0, issues, runCount: runs.length, runs }
   return issues.length ? { result } : { result, plan: { spec: expanded.spec, runs: expanded.runs } }
@@ -86,8 +102,13 @@ export function issuesMessage(issues: readonly ExpansionIssue[]): string {
  * Inserts the experiment and every run of the spec in one transaction. Throws `invalid_input`
  * naming every problem when the spec is not valid; nothing is written then.
  */
-export function launchSpec(store: Store, dataDir: string, input: unknown): LaunchResult {
-  const checked = checkSpec(store, dataDir, input)
+export function launchSpec(
+  store: Store,
+  dataDir: string,
+  input: unknown,
+  rules: LaunchRules = {},
+): LaunchResult {
+  const checked = checkSpec(store, dataDir, input, rules)
   if (!checked.plan)
     throw new LabError('invalid_input', issuesMessage(checked.result.issues), checked.result.issues)
   const { spec, runs } = checked.plan

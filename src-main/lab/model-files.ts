@@ -37,7 +37,12 @@ export function importModel(dataDir: string, files: readonly { name: string; bas
   if (!model || typeof model !== 'object' || !model.modelTopology || !Array.isArray(model.weightsManifest)) {
     throw new LabError('invalid_input', `${jsons[0].name} is not a TF.js layers model (modelTopology and weightsManifest are needed)`)
   }
-  const needed = model.weightsManifest.flatMap((g) => (Array.isArray(g.paths) ? g.paths.map((p) => basename(String(p))) : []))
+  const listed = model.weightsManifest.flatMap((g) => (g && typeof g === 'object' && Array.isArray(g.paths) ? g.paths.map(String) : []))
+  // The weights must lie beside model.json: a path like `../../x.bin` would make loading the
+  // model read a file outside the import folder.
+  const outside = listed.filter((p) => !SAFE_NAME.test(p.replace(/^\.\//, '')))
+  if (outside.length) throw new LabError('invalid_input', `${jsons[0].name} names weight files outside its folder (${outside.slice(0, 3).join(', ')}); only file names beside it are accepted`)
+  const needed = listed.map((p) => basename(p))
   const missing = needed.filter((n) => !names.has(n))
   if (missing.length) throw new LabError('invalid_input', `weight files missing: ${missing.join(', ')} (select them together with ${jsons[0].name})`)
 

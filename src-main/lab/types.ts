@@ -26,6 +26,11 @@ export interface LabOptions {
   schedule?: boolean
   /** Path of better-sqlite3's native addon built for the current runtime (Electron). */
   nativeBinding?: string
+  /**
+   * Refuse file paths in specs that lie outside `dataDir` (absolute, `..`, links out). The server
+   * sets it: requests from a browser may not make the lab read arbitrary files (DESIGN §8).
+   */
+  confinePaths?: boolean
   /** Milliseconds without a heartbeat after which a running worker is presumed hung (default 60 000). */
   heartbeatTimeoutMs?: number
 }

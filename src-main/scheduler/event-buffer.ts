@@ -7,6 +7,7 @@
 import type { EventName, EventPayloads } from '../../src-shared/contract'
 import type { MetricPoint, RunProgress } from '../../src-shared/types'
 import type { Store } from '../store/index'
+import { storageFailure } from '../store/storage-errors'
 import type { LayerReport, WorkerMessage } from '../worker/protocol'
 
 export type Emit = <E extends EventName>(event: E, payload: EventPayloads[E]) => void
@@ -119,19 +120,27 @@ export class RunEventBuffer {
   }
 }
 
+/** A run's batch that SQLite refused; `storage` is set when the database cannot be written at all. */
+export interface Refusal {
+  runId: number
+  reason: string
+  storage: string | null
+}
+
 /**
- * Writes every non-empty buffer, plus `also` (e.g. a status change), in one transaction, then
- * emits the contract events in order. Each run's batch is a savepoint of its own: a batch SQLite
- * refuses is dropped and noted in that run's log, and never blocks the other runs' batches.
+ * Writes every non-empty buffer, plus `also` (e.g. a status change, told which batches were
+ * refused), in one transaction, then emits the contract events in order. Each run's batch is a
+ * savepoint of its own: a batch SQLite refuses is dropped and noted in that run's log, and never
+ * blocks the other runs' batches. Returns the refused batches.
  */
 export function flushBuffers(
   store: Store,
   emit: Emit,
   buffers: Iterable<RunEventBuffer>,
-  also?: () => (() => void)[],
-): void {
+  also?: (refused: readonly Refusal[]) => (() => void)[],
+): Refusal[] {
   const pending: (() => void)[] = []
-  const refused: { runId: number; reason: string }[] = []
+  const refused: Refusal[] = []
   store.transaction(() => {
     for (const b of buffers) {
       if (b.empty) continue
@@ -139,7 +148,11 @@ export function flushBuffers(
         pending.push(...store.transaction(() => b.write(store, emit)))
       } catch (err) {
         b.clear()
-        refused.push({ runId: b.runId, reason: err instanceof Error ? err.message : String(err) })
+        refused.push({
+          runId: b.runId,
+          reason: err instanceof Error ? err.message : String(err),
+          storage: storageFailure(err),
+        })
       }
     }
     for (const r of refused) {
@@ -149,11 +162,12 @@ export function flushBuffers(
           store.outputs.addLog(r.runId, { at: new Date().toISOString(), level: 'error', message }),
         )
       } catch {
-        // Not even a log line fits (the run is gone): the event below is all that is left.
+        // Not even a log line fits (the run is gone, the disk is full): the event is all that is left.
       }
       pending.push(() => emit('run.log', { runId: r.runId, level: 'error', message }))
     }
-    if (also) pending.push(...also())
+    if (also) pending.push(...also(refused))
   })
   for (const fire of pending) fire()
+  return refused
 }

@@ -9,8 +9,9 @@ import type { RunStatus } from '../../src-shared/types'
 import { resolveDataPath } from '../engine/data/data-path'
 import { makeDirectory, runArtifactDir } from '../lab/paths'
 import { INTERRUPTED_REASON, type RunRecord, type Store } from '../store/index'
+import { storageFailure } from '../store/storage-errors'
 import type { RunJob, WorkerMessage } from '../worker/protocol'
-import { flushBuffers, RunEventBuffer, type Emit } from './event-buffer'
+import { flushBuffers, RunEventBuffer, type Emit, type Refusal } from './event-buffer'
 import type { WorkerHandle, WorkerLauncher } from './launcher'
 
 export type { Emit } from './event-buffer'
@@ -35,7 +36,7 @@ export interface SchedulerOptions {
 type TerminalStatus = Exclude<RunStatus, 'queued' | 'running'>
 
 /** Why the scheduler ended a worker itself; decides the status when the process exits. */
-type EndReason = 'cancel' | 'stop' | 'heartbeat' | 'start-timeout' | 'lingered'
+type EndReason = 'cancel' | 'stop' | 'heartbeat' | 'start-timeout' | 'lingered' | 'storage'
 
 interface ActiveRun {
   run: RunRecord
@@ -44,6 +45,8 @@ interface ActiveRun {
   ready: boolean
   settled: boolean
   endReason: EndReason | null
+  /** Why the run's events could not be stored (disk full, read-only database), once they could not. */
+  storageError: string | null
   lastSeen: number
   timers: NodeJS.Timeout[]
   exited: Promise<void>
@@ -85,6 +88,16 @@ export class Scheduler {
   private readonly startTimeoutMs: number
   private readonly active = new Map<number, ActiveRun>()
   private readonly idleWaiters = new Set<{ experimentId?: number; resolve: () => void }>()
+  /**
+   * Runs that ended but whose end could not be written (the database refused every write): their
+   * status event went out; the write is tried again at every flush, and at the next start-up
+   * recovery marks them interrupted if it never succeeded.
+   */
+  private readonly unwrittenEnds = new Map<
+    number,
+    { experimentId: number; status: TerminalStatus; error: string | null }
+  >()
+  private pumpRetry: NodeJS.Timeout | null = null
   private flushTimer: NodeJS.Timeout | null = null
   private pumpScheduled = false
   private running = false
@@ -165,7 +178,7 @@ export class Scheduler {
 
   /** Resolves when no run (of one experiment, or at all) is queued or running. */
   idle(experimentId?: number): Promise<void> {
-    if (this.store.runs.activeCount(experimentId) === 0) return Promise.resolve()
+    if (this.unfinishedCount(experimentId) === 0) return Promise.resolve()
     return new Promise((resolve) => this.idleWaiters.add({ experimentId, resolve }))
   }
 
@@ -189,33 +202,95 @@ export class Scheduler {
       this.finish(a, 'interrupted', INTERRUPTED_REASON)
     }
     this.active.clear()
+    this.writeUnwrittenEnds()
     if (this.flushTimer) clearInterval(this.flushTimer)
     this.flushTimer = null
+    if (this.pumpRetry) clearTimeout(this.pumpRetry)
+    this.pumpRetry = null
     this.running = false
     for (const w of this.idleWaiters) w.resolve()
     this.idleWaiters.clear()
   }
 
   private flush(): void {
-    const buffers = [...this.active.values()].map((a) => a.buffer)
-    if (!buffers.some((b) => !b.empty)) return
+    this.writeUnwrittenEnds()
+    const active = [...this.active.values()].filter((a) => !a.buffer.empty)
+    if (!active.length) return
+    let refused: Refusal[]
     try {
-      flushBuffers(this.store, this.emit, buffers)
+      refused = flushBuffers(
+        this.store,
+        this.emit,
+        active.map((a) => a.buffer),
+      )
     } catch (err) {
-      // The database itself refused (disk full, locked past the busy timeout): keep the lab up;
-      // the buffers stay and are written with the next flush.
-      warn('could not write run events', err)
+      const storage = storageFailure(err)
+      if (!storage) {
+        // Locked past the busy timeout, or another passing refusal: keep the lab up; the buffers
+        // stay and are written with the next flush.
+        warn('could not write run events', err)
+        return
+      }
+      // Nothing can be written (disk full, read-only file): the runs cannot be recorded, so they
+      // end now, failed with that reason, instead of training on with their results dropped.
+      for (const a of active) this.failForStorage(a, storage)
+      return
     }
+    for (const r of refused) {
+      const a = this.active.get(r.runId)
+      if (a && r.storage) this.failForStorage(a, r.storage)
+    }
+  }
+
+  /** Ends a run whose events the database refuses to store. */
+  private failForStorage(active: ActiveRun, reason: string): void {
+    if (active.settled) return
+    active.storageError ??= reason
+    warn(`run #${active.run.id} fails`, new Error(reason))
+    this.end(active, 'storage')
+  }
+
+  /** Tries again to record the end of runs whose end could not be written. */
+  private writeUnwrittenEnds(): void {
+    for (const [runId, end] of this.unwrittenEnds) {
+      try {
+        this.store.runs.settle(runId, end.status, end.error)
+        this.unwrittenEnds.delete(runId)
+      } catch {
+        return
+      }
+    }
+  }
+
+  /** Queued or running runs (of one experiment), not counting those that ended but are unwritten. */
+  private unfinishedCount(experimentId?: number): number {
+    let unwritten = 0
+    for (const end of this.unwrittenEnds.values())
+      if (experimentId === undefined || end.experimentId === experimentId) unwritten++
+    return this.store.runs.activeCount(experimentId) - unwritten
   }
 
   private pump(): void {
     if (!this.running || this.stopping) return
-    while (this.active.size < this.concurrency) {
-      const next = this.nextRunnable()
-      if (!next) break
-      this.launch(next)
+    try {
+      while (this.active.size < this.concurrency) {
+        const next = this.nextRunnable()
+        if (!next) break
+        this.launch(next)
+      }
+      this.checkIdle()
+    } catch (err) {
+      // The database refused to start a run (disk full, read-only, locked): an exception here
+      // would end the lab's process. Keep the queue as it is and look again in a while.
+      warn('could not start queued runs', err)
+      if (!this.pumpRetry) {
+        this.pumpRetry = setTimeout(() => {
+          this.pumpRetry = null
+          this.wake()
+        }, 2000)
+        this.pumpRetry.unref()
+      }
     }
-    this.checkIdle()
   }
 
   /**
@@ -308,6 +383,7 @@ export class Scheduler {
       ready: false,
       settled: false,
       endReason: null,
+      storageError: null,
       lastSeen: Date.now(),
       timers: [],
       exited: new Promise<void>((resolve) => (exited = resolve)),
@@ -393,6 +469,8 @@ export class Scheduler {
         ]
       case 'start-timeout':
         return ['failed', `worker did not start within ${seconds(this.startTimeoutMs)}`]
+      case 'storage':
+        return ['failed', `${active.storageError ?? 'cannot write the database'}; the run was stopped`]
       default: {
         const tail =
           'stderrTail' in active.handle
@@ -406,25 +484,46 @@ export class Scheduler {
     }
   }
 
-  /** Writes the run's buffered events and its final status in one transaction, once. */
+  /**
+   * Writes the run's buffered events and its final status in one transaction, once. A run whose
+   * last events (its results) cannot be stored does not settle as finished: it fails, saying why.
+   */
   private finish(active: ActiveRun, status: TerminalStatus, error: string | null): void {
     if (active.settled) return
     active.settled = true
     const runId = active.run.id
-    const settle = (): (() => void)[] =>
-      this.store.runs.settle(runId, status, error)
-        ? [() => this.emit('run.status', { runId, status, error })]
+    let end: { status: TerminalStatus; error: string | null } = { status, error }
+    const unstored = (reason: string): void => {
+      if (end.status === 'finished')
+        end = { status: 'failed', error: `${reason}; the run's last results were not stored` }
+    }
+    const settle = (refused: readonly Refusal[] = []): (() => void)[] => {
+      const storage = refused.find((r) => r.runId === runId && r.storage)?.storage
+      if (storage) unstored(storage)
+      return this.store.runs.settle(runId, end.status, end.error)
+        ? [() => this.emit('run.status', { runId, status: end.status, error: end.error })]
         : []
+    }
     try {
       flushBuffers(this.store, this.emit, [active.buffer], settle)
     } catch (err) {
       // The last events could not be written; the run's status must still be.
       warn(`could not write the last events of run #${runId}`, err)
+      const storage = storageFailure(err)
+      if (storage && !active.buffer.empty) unstored(storage)
       active.buffer.clear()
       try {
-        for (const fire of settle()) fire()
+        const fired = settle()
+        // SQLite may have rolled the whole transaction back and written the status on its own.
+        const now = this.store.runs.get(runId)?.status
+        if (!fired.length && now === end.status)
+          fired.push(() => this.emit('run.status', { runId, status: end.status, error: end.error }))
+        for (const fire of fired) fire()
       } catch (again) {
+        // Not even the status can be written: say it to the clients, and keep trying.
         warn(`could not record the end of run #${runId}`, again)
+        this.unwrittenEnds.set(runId, { experimentId: active.run.experimentId, ...end })
+        this.emit('run.status', { runId, status: end.status, error: end.error })
       }
     }
   }
@@ -437,7 +536,7 @@ export class Scheduler {
   private checkIdle(): void {
     if (!this.idleWaiters.size) return
     for (const w of [...this.idleWaiters]) {
-      if (this.store.runs.activeCount(w.experimentId) === 0) {
+      if (this.unfinishedCount(w.experimentId) === 0) {
         this.idleWaiters.delete(w)
         w.resolve()
       }

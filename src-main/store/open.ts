@@ -6,7 +6,35 @@ import { accessSync, constants, existsSync, statSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import Database from 'better-sqlite3'
 import { MIGRATIONS, type Migration } from './migrations/index'
-import { migrate } from './migrate'
+import { migrate, MigrationError } from './migrate'
+
+/** A read-only database can be read only when its schema is exactly this lab's. */
+function checkReadOnlySchema(db: Database.Database, path: string, migrations: readonly Migration[]): void {
+  let applied: Set<number>
+  try {
+    const rows = db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]
+    applied = new Set(rows.map((r) => r.version))
+  } catch (err) {
+    throw new DatabaseOpenError(
+      path,
+      `it is read-only and ${err instanceof Error ? err.message : String(err)}`,
+    )
+  }
+  const pending = migrations.filter((m) => !applied.has(m.version)).map((m) => m.name)
+  if (pending.length) {
+    throw new MigrationError(
+      pending.join(', '),
+      `database ${path} is read-only and needs an upgrade (${pending.join(', ')}); make it writable once to upgrade it`,
+    )
+  }
+  const known = new Set(migrations.map((m) => m.version))
+  const newer = [...applied].filter((v) => !known.has(v))
+  if (newer.length)
+    throw new MigrationError(
+      String(newer[0]),
+      `the database was written by a newer Compression Lab (migration ${newer.join(', ')}); upgrade the lab to open it`,
+    )
+}
 
 export interface OpenOptions {
   /** Path of better-sqlite3's native addon built for the current runtime (Electron). */
@@ -15,6 +43,12 @@ export interface OpenOptions {
   migrations?: readonly Migration[]
   /** Milliseconds a statement waits for a lock held by another connection. */
   busyTimeoutMs?: number
+  /**
+   * Open a database this process may not write (file or folder not writable) read-only instead
+   * of refusing it. Only for a lab that does not schedule (`runs list`, `export`): every write
+   * then fails with SQLITE_READONLY. A database that needs a migration cannot be opened so.
+   */
+  allowReadOnly?: boolean
 }
 
 /** A database that could not be opened; the message is one line naming the file and the cause. */
@@ -35,6 +69,13 @@ function writable(path: string): boolean {
   } catch {
     return false
   }
+}
+
+/** True when `path` exists and this process could open it but not write it (or its folder). */
+function readOnlyOnly(path: string): boolean {
+  return (
+    existsSync(path) && !statSync(path).isDirectory() && (!writable(path) || !writable(dirname(path)))
+  )
 }
 
 /** Checks the path before SQLite does, so the error says what is wrong rather than `SQLITE_CANTOPEN`. */
@@ -59,24 +100,31 @@ function precheck(path: string): void {
  */
 export function openDatabase(file: string, options: OpenOptions = {}): Database.Database {
   const path = file === ':memory:' ? file : resolve(file)
-  if (path !== ':memory:') precheck(path)
+  const readonly = path !== ':memory:' && options.allowReadOnly === true && readOnlyOnly(path)
+  if (path !== ':memory:' && !readonly) precheck(path)
   let db: Database.Database
   try {
-    db = new Database(path, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {})
+    db = new Database(path, {
+      ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+      ...(readonly ? { readonly: true, fileMustExist: true } : {}),
+    })
   } catch (err) {
     throw new DatabaseOpenError(path, err instanceof Error ? err.message : String(err))
   }
   try {
     try {
       db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`)
-      db.pragma('journal_mode = WAL')
-      db.pragma('synchronous = NORMAL')
+      if (!readonly) {
+        db.pragma('journal_mode = WAL')
+        db.pragma('synchronous = NORMAL')
+      }
       db.pragma('foreign_keys = ON')
     } catch (err) {
       // e.g. `file is not a database` surfaces at the first statement, not at open.
       throw new DatabaseOpenError(path, err instanceof Error ? err.message : String(err))
     }
-    migrate(db, options.migrations ?? MIGRATIONS)
+    if (readonly) checkReadOnlySchema(db, path, options.migrations ?? MIGRATIONS)
+    else migrate(db, options.migrations ?? MIGRATIONS)
     return db
   } catch (err) {
     db.close()
