@@ -28,7 +28,9 @@ Usage:
   complab export                 a result table  [--runs 1,2,3 | --experiment ID]
                                              [--format csv|md|latex|json] [--out FILE]
                                              [--matrix teacher-student: rows teachers, columns
-                                              students, cells accuracy ± std (gain over alone)]
+                                              students, cells accuracy ± std (gain over alone);
+                                              --matrix seeds: each configuration, mean ± std
+                                              over seeds, gain over the student alone]
   complab serve                  serve the UI in a browser  [--host H] [--port P] [--token T]
   complab doctor                 which backends are present, what is missing, how to fix it
 

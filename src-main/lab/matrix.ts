@@ -11,6 +11,8 @@ import type { ResultTable } from '../../src-shared/types'
 /** A run as the matrix reads it: every parameter (flattened, as stored) and its results. */
 export interface MatrixRun {
   id: number
+  /** The run's name, e.g. `student T=4 seed 0` (the seeds summary groups by it). */
+  label?: string
   role: string
   status: string
   params: Record<string, unknown>
@@ -25,8 +27,13 @@ export interface MatrixOptions {
 }
 
 /** The kinds of matrix `complab export --matrix` knows. */
-export const MATRIX_KINDS = ['teacher-student'] as const
+export const MATRIX_KINDS = ['teacher-student', 'seeds'] as const
 export type MatrixKind = (typeof MATRIX_KINDS)[number]
+
+/** The run's label without its seed (`student T=4 seed 2` → `student T=4`): one configuration. */
+export function configurationLabel(label: string): string {
+  return label.replace(/\s*seed \d+$/, '')
+}
 
 /** Mean and sample standard deviation (n − 1; 0 for one value). */
 export function meanStd(values: readonly number[]): { mean: number; std: number; n: number } {
@@ -203,4 +210,68 @@ export function teacherStudentMatrix(runs: readonly MatrixRun[], options: Matrix
     tableRows.push(row)
   }
   return { columns: tableColumns, rows: tableRows }
+}
+
+/**
+ * Every configuration of a sweep over seeds (issue 4: "every configuration over several seeds,
+ * compared as mean ± std"): one row per role and run label without its seed, with the mean ± std
+ * over seeds of the metric and of the test errors, and for distilled students the mean paired gain
+ * over the student alone of the same seed and architecture (percentage points).
+ */
+export function seedSummary(runs: readonly MatrixRun[], options: MatrixOptions = {}): ResultTable {
+  const metric = options.metric ?? 'test.accuracy'
+  const finished = runs.filter((r) => r.status === 'finished' && Number.isFinite(r.results[metric]))
+  if (!finished.length) throw new Error(`no finished runs with ${metric} among the selected runs`)
+  const seedOf = (r: MatrixRun): string => String(r.params.seed ?? '')
+  const baselines = new Map<string, number>()
+  for (const r of finished) {
+    if (r.role === 'baseline') baselines.set(`${modelIdentity(r.params)}\u0000${seedOf(r)}`, r.results[metric])
+  }
+  const groups = new Map<string, { role: string; name: string; values: number[]; errors: number[]; gains: number[] }>()
+  for (const r of finished) {
+    const name = configurationLabel(r.label ?? `run #${r.id}`)
+    const key = `${r.role}\u0000${name}`
+    const g = groups.get(key) ?? { role: r.role, name, values: [], errors: [], gains: [] }
+    g.values.push(r.results[metric])
+    if (Number.isFinite(r.results['test.errors'])) g.errors.push(r.results['test.errors'])
+    const baseline = r.role === 'student' ? baselines.get(`${modelIdentity(r.params)}\u0000${seedOf(r)}`) : undefined
+    if (baseline !== undefined) g.gains.push(r.results[metric] - baseline)
+    groups.set(key, g)
+  }
+  const text = (options.cells ?? 'text') === 'text'
+  const columns: ResultTable['columns'] = text
+    ? [
+        { key: 'role', label: 'role' },
+        { key: 'configuration', label: 'configuration' },
+        { key: 'seeds', label: 'seeds' },
+        { key: 'metric', label: `${metric} % (mean ± std)` },
+        { key: 'errors', label: 'test errors (mean ± std)' },
+        { key: 'gain', label: 'gain over alone (points)' },
+      ]
+    : [
+        { key: 'role', label: 'role' },
+        { key: 'configuration', label: 'configuration' },
+        { key: 'seeds', label: 'seeds' },
+        { key: 'mean', label: `${metric} mean` },
+        { key: 'std', label: `${metric} std` },
+        { key: 'errors.mean', label: 'test.errors mean' },
+        { key: 'errors.std', label: 'test.errors std' },
+        { key: 'gain', label: 'gain over alone' },
+      ]
+  const rows = [...groups.values()].map((g) => {
+    const v = meanStd(g.values)
+    const e = meanStd(g.errors)
+    const gain = g.gains.length ? meanStd(g.gains).mean : NaN
+    const row: ResultTable['rows'][number] = { role: g.role, configuration: g.name, seeds: v.n }
+    if (text) {
+      row.metric = `${pct(v.mean)} ± ${pct(v.std)}`
+      row.errors = e.n ? `${e.mean.toFixed(1)} ± ${e.std.toFixed(1)}` : null
+      row.gain = Number.isFinite(gain) ? signed(gain) : null
+    } else {
+      Object.assign(row, { mean: v.mean, std: v.std, 'errors.mean': e.n ? e.mean : null, 'errors.std': e.n ? e.std : null })
+      row.gain = Number.isFinite(gain) ? gain : null
+    }
+    return row
+  })
+  return { columns, rows }
 }

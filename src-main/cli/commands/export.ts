@@ -3,21 +3,27 @@ import { writeFile } from 'node:fs/promises'
 import { idList, intOption, openLab, stringOption, UsageError, type CommandContext } from '../context'
 import { EXPORT_FORMATS, type ExportFormat } from '../../../src-shared/contract'
 import { renderTable } from '../../lab/export-formats'
-import { MATRIX_KINDS, teacherStudentMatrix, type MatrixRun } from '../../lab/matrix'
+import { MATRIX_KINDS, seedSummary, teacherStudentMatrix, type MatrixKind, type MatrixRun } from '../../lab/matrix'
 import type { Lab } from '../../lab/types'
 
-/** The teacher × student matrix of the selected runs (each run's full params through `runs.get`). */
-async function matrixContent(lab: Lab, selection: { runIds?: number[]; experimentId?: number }, format: ExportFormat): Promise<string> {
+/** A matrix table of the selected runs (each run's full params through `runs.get`). */
+async function matrixContent(
+  lab: Lab,
+  kind: MatrixKind,
+  selection: { runIds?: number[]; experimentId?: number },
+  format: ExportFormat,
+): Promise<string> {
   const ids = selection.runIds ?? (await lab.call('runs.list', { experimentId: selection.experimentId, limit: 100_000 })).rows.map((r) => r.id)
   const runs: MatrixRun[] = []
   for (const id of ids) {
     const r = await lab.call('runs.get', { id })
-    runs.push({ id: r.id, role: r.role, status: r.status, params: { ...r.params, seed: r.seed }, results: r.results })
+    runs.push({ id: r.id, label: r.label, role: r.role, status: r.status, params: { ...r.params, seed: r.seed }, results: r.results })
   }
   try {
     // CSV and JSON are for further processing: numbers in their own columns; md/LaTeX read as text.
     const cells = format === 'csv' || format === 'json' ? 'numbers' : 'text'
-    return renderTable(teacherStudentMatrix(runs, { cells }), format)
+    const table = kind === 'seeds' ? seedSummary(runs, { cells }) : teacherStudentMatrix(runs, { cells })
+    return renderTable(table, format)
   } catch (e) {
     throw new UsageError((e as Error).message)
   }
@@ -37,7 +43,7 @@ export async function exportCommand(ctx: CommandContext): Promise<number> {
   const lab = await openLab(ctx, false)
   try {
     const content = matrix
-      ? await matrixContent(lab, { runIds, experimentId }, format as ExportFormat)
+      ? await matrixContent(lab, matrix as MatrixKind, { runIds, experimentId }, format as ExportFormat)
       : (await lab.call('export.table', { runIds, experimentId, format: format as ExportFormat })).content
     const out = stringOption(ctx, 'out')
     if (out) {

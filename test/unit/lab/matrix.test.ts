@@ -1,6 +1,6 @@
 /** The teacher × student matrix: rows teachers, columns students, mean ± std over seeds and paired gains. */
 import { describe, expect, it } from 'vitest'
-import { meanStd, modelName, teacherStudentMatrix, type MatrixRun } from '../../../src-main/lab/matrix'
+import { configurationLabel, meanStd, modelName, seedSummary, teacherStudentMatrix, type MatrixRun } from '../../../src-main/lab/matrix'
 import { toMarkdown } from '../../../src-main/lab/export-formats'
 
 const mlp = (hidden: number[]): Record<string, unknown> => ({ 'model.arch': 'mlp', 'model.hidden': hidden, 'model.dropout': 0, 'training.epochs': 5 })
@@ -79,5 +79,32 @@ describe('teacherStudentMatrix', () => {
     const twin = run('student', { ...mlp([32]), 'method.teacher': 'run #1', 'method.temperature': 8 }, 0, 0.9)
     expect(() => teacherStudentMatrix([...all, twin])).toThrow(`runs #${students[0].id} and #${twin.id} are both mlp 32 taught by mlp 512-512 with seed 0`)
     expect(() => teacherStudentMatrix(teachers)).toThrow('no finished distillation runs')
+  })
+})
+
+describe('seedSummary', () => {
+  const labelled = (r: MatrixRun, label: string, errors: number): MatrixRun => ({ ...r, label, results: { ...r.results, 'test.errors': errors } })
+  const runs = [
+    labelled(teachers[2], 'teacher lenet5 seed 0', 20),
+    labelled(teachers[3], 'teacher lenet5 seed 1', 40),
+    labelled(baselines[0], 'student alone seed 0', 200),
+    labelled(baselines[1], 'student alone seed 1', 160),
+    labelled(students[4], 'student T=4 seed 0', 160),
+    labelled(students[5], 'student T=4 seed 1', 120),
+  ]
+
+  it('groups by label without the seed: mean ± std, errors, paired gain', () => {
+    expect(configurationLabel('student T=4 seed 12')).toBe('student T=4')
+    const t = seedSummary(runs)
+    expect(t.rows).toEqual([
+      { role: 'teacher', configuration: 'teacher lenet5', seeds: 2, metric: '98.50 ± 0.71', errors: '30.0 ± 14.1', gain: null },
+      { role: 'baseline', configuration: 'student alone', seeds: 2, metric: '91.00 ± 1.41', errors: '180.0 ± 28.3', gain: null },
+      // (0.92 − 0.90, 0.94 − 0.92) → +2.00 points.
+      { role: 'student', configuration: 'student T=4', seeds: 2, metric: '93.00 ± 1.41', errors: '140.0 ± 28.3', gain: '+2.00' },
+    ])
+    const n = seedSummary(runs, { cells: 'numbers' })
+    expect(n.rows[2].gain).toBeCloseTo(0.02, 10)
+    expect(n.rows[2]['errors.mean']).toBe(140)
+    expect(() => seedSummary([])).toThrow('no finished runs')
   })
 })
