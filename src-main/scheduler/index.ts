@@ -3,6 +3,8 @@
  * per run (at most `concurrency` at once, each only when the runs it depends on have finished),
  * writes what the workers stream in batched transactions, and settles every run exactly once.
  */
+import { existsSync, readdirSync, rmSync } from 'node:fs'
+import { join, resolve } from 'node:path'
 import { LabError } from '../../src-shared/contract'
 import { modelRefs, type ModelRef } from '../../src-shared/spec/expand'
 import type { RunStatus } from '../../src-shared/types'
@@ -47,6 +49,8 @@ interface ActiveRun {
   endReason: EndReason | null
   /** Why the run's events could not be stored (disk full, read-only database), once they could not. */
   storageError: string | null
+  /** The status the run settled with (null until it settles). */
+  endStatus: TerminalStatus | null
   lastSeen: number
   timers: NodeJS.Timeout[]
   exited: Promise<void>
@@ -120,8 +124,10 @@ export class Scheduler {
     if (this.running) return []
     this.stopping = false
     const interrupted = this.store.runs.interruptRunning(INTERRUPTED_REASON)
-    for (const runId of interrupted)
+    for (const runId of interrupted) {
       this.emit('run.status', { runId, status: 'interrupted', error: INTERRUPTED_REASON })
+      this.discardUnrecorded(runId)
+    }
     this.running = true
     this.flushTimer = setInterval(() => this.flush(), this.options.flushIntervalMs ?? 200)
     this.flushTimer.unref()
@@ -200,6 +206,7 @@ export class Scheduler {
     for (const a of this.active.values()) {
       for (const t of a.timers) clearTimeout(t)
       this.finish(a, 'interrupted', INTERRUPTED_REASON)
+      this.discardUnrecorded(a.run.id)
     }
     this.active.clear()
     this.writeUnwrittenEnds()
@@ -384,6 +391,7 @@ export class Scheduler {
       settled: false,
       endReason: null,
       storageError: null,
+      endStatus: null,
       lastSeen: Date.now(),
       timers: [],
       exited: new Promise<void>((resolve) => (exited = resolve)),
@@ -447,6 +455,8 @@ export class Scheduler {
       const [status, error] = this.exitOutcome(active, code, signal)
       this.finish(active, status, error)
     }
+    // The process is gone, so nothing writes in its folder any more.
+    if (active.endStatus !== 'finished') this.discardUnrecorded(active.run.id)
     this.active.delete(active.run.id)
     this.afterChange()
   }
@@ -497,9 +507,11 @@ export class Scheduler {
       if (end.status === 'finished')
         end = { status: 'failed', error: `${reason}; the run's last results were not stored` }
     }
+    active.endStatus = status
     const settle = (refused: readonly Refusal[] = []): (() => void)[] => {
       const storage = refused.find((r) => r.runId === runId && r.storage)?.storage
       if (storage) unstored(storage)
+      active.endStatus = end.status
       return this.store.runs.settle(runId, end.status, end.error)
         ? [() => this.emit('run.status', { runId, status: end.status, error: end.error })]
         : []
@@ -511,6 +523,7 @@ export class Scheduler {
       warn(`could not write the last events of run #${runId}`, err)
       const storage = storageFailure(err)
       if (storage && !active.buffer.empty) unstored(storage)
+      active.endStatus = end.status
       active.buffer.clear()
       try {
         const fired = settle()
@@ -525,6 +538,31 @@ export class Scheduler {
         this.unwrittenEnds.set(runId, { experimentId: active.run.experimentId, ...end })
         this.emit('run.status', { runId, status: end.status, error: end.error })
       }
+    }
+  }
+
+  /**
+   * Removes what a run that did not finish left in its artifact folder without recording it: a
+   * temporary file of a save it was killed in, a file it was writing. Recorded artifacts stay.
+   */
+  private discardUnrecorded(runId: number): void {
+    const dir = runArtifactDir(this.options.dataDir, runId)
+    if (!existsSync(dir)) return
+    try {
+      const recorded = new Set(this.store.outputs.artifacts(runId).map((a) => resolve(a.path)))
+      const sweep = (folder: string): boolean => {
+        let empty = true
+        for (const entry of readdirSync(folder, { withFileTypes: true })) {
+          const path = join(folder, entry.name)
+          if (entry.isDirectory() && sweep(path)) rmSync(path, { recursive: true, force: true })
+          else if (!entry.isDirectory() && !recorded.has(resolve(path))) rmSync(path, { force: true })
+          else empty = false
+        }
+        return empty
+      }
+      if (sweep(dir)) rmSync(dir, { recursive: true, force: true })
+    } catch (err) {
+      warn(`could not tidy the artifact folder of run #${runId}`, err)
     }
   }
 
