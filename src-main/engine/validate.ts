@@ -64,6 +64,10 @@ export function checkRunConfig(config: RunConfig, dataDir: string): string[] {
   // The class count does not change any shape before the logits; 10 stands in for IDX labels.
   const plan = planModel(config.model, shape.inputShape, 10)
   for (const issue of plan.issues) issues.push(`model: ${issue}`)
+  const m = config.method
+  if (m.kind === 'distill' && m.transfer.kind === 'unlabeled' && config.dataset.trainLimit === undefined) {
+    issues.push('method.transfer unlabeled uses the training examples beyond dataset.trainLimit: set dataset.trainLimit')
+  }
   const n = shape.trainExamples
   if (n !== null) {
     if (n < 1) issues.push('dataset: the training split is empty (testFraction too large?)')

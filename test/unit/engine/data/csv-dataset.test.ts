@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { parseCsv, numericCell } from '../../../../src-main/engine/data/csv-format'
 import { checkCsvDataset, fitScaler, loadCsvDataset, resolveCsvPath, type CsvDatasetSpec } from '../../../../src-main/engine/data/csv-dataset'
 import { checkRunConfig } from '../../../../src-main/engine/validate'
-import { modelSpecSchema, trainingSpecSchema } from '../../../../src-shared/spec/schema'
+import { distillMethodSchema, modelSpecSchema, trainingSpecSchema } from '../../../../src-shared/spec/schema'
 
 const dir = mkdtempSync(join(tmpdir(), 'complab-csv-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -141,6 +141,11 @@ describe('CSV dataset', () => {
     }
     expect(checkRunConfig(config, dir)).toEqual([`dataset csv: ${file}, line 2: feature column 'note': 'n0' is not a number`])
     expect(checkRunConfig({ ...config, dataset: spec(file, { features: ['f1', 'f2'] }) }, dir)).toEqual([])
+    // A distillation from unlabelled examples needs examples beyond trainLimit.
+    const { baseline: _b, teacher: _t, ...m } = distillMethodSchema.parse({ kind: 'distill', teacher: { source: 'run', runId: 1 }, transfer: { kind: 'unlabeled' } })
+    const unlabeled = { ...config, dataset: spec(file, { features: ['f1', 'f2'] }), method: { ...m, teacher: [{ runId: 1 }] } }
+    expect(checkRunConfig(unlabeled, dir)).toEqual(['method.transfer unlabeled uses the training examples beyond dataset.trainLimit: set dataset.trainLimit'])
+    expect(checkRunConfig({ ...unlabeled, dataset: spec(file, { features: ['f1', 'f2'], trainLimit: 3 }) }, dir)).toEqual([])
   })
 
   it('reads seattle-weather.csv of vega-datasets (the MUNGE example)', () => {
