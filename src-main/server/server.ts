@@ -25,6 +25,13 @@ import { createStaticFiles, type StaticFiles } from './static-files'
 /** Largest request body accepted; a launch spec is a few kilobytes. */
 export const MAX_BODY_BYTES = 1 << 20
 
+/** Methods whose input may be large: files (a model's weights, base64: 64 MiB of file is about 86 MiB of JSON), whole tables. */
+export const LARGE_BODY_BYTES: Readonly<Partial<Record<string, number>>> = {
+  'models.import': 96 << 20,
+  // A table as shown (10,000 runs × a dozen columns is a few MB).
+  'export.render': 16 << 20,
+}
+
 export interface ServerOptions {
   lab: Lab
   /** Address to bind; default 127.0.0.1. Any non-loopback address requires a token. */
@@ -73,11 +80,11 @@ function resolveToken(options: ServerOptions, host: string): string | null {
 }
 
 /** Reads a JSON body up to `MAX_BODY_BYTES`; answers 413/400 itself and resolves `undefined` then. */
-function readJsonBody(req: IncomingMessage, res: ServerResponse): Promise<{ value: unknown } | undefined> {
+function readJsonBody(req: IncomingMessage, res: ServerResponse, limit = MAX_BODY_BYTES): Promise<{ value: unknown } | undefined> {
   return new Promise((resolve) => {
     const declared = Number(req.headers['content-length'] ?? '0')
-    if (declared > MAX_BODY_BYTES) {
-      tooLarge(req, res)
+    if (declared > limit) {
+      tooLarge(req, res, limit)
       resolve(undefined)
       return
     }
@@ -87,9 +94,9 @@ function readJsonBody(req: IncomingMessage, res: ServerResponse): Promise<{ valu
     req.on('data', (chunk: Buffer) => {
       if (done) return
       size += chunk.length
-      if (size > MAX_BODY_BYTES) {
+      if (size > limit) {
         done = true
-        tooLarge(req, res)
+        tooLarge(req, res, limit)
         resolve(undefined)
         return
       }
@@ -119,9 +126,9 @@ function readJsonBody(req: IncomingMessage, res: ServerResponse): Promise<{ valu
   })
 }
 
-function tooLarge(req: IncomingMessage, res: ServerResponse): void {
+function tooLarge(req: IncomingMessage, res: ServerResponse, limit: number): void {
   res.setHeader('Connection', 'close')
-  sendError(res, 413, 'invalid_input', `the request body is larger than ${MAX_BODY_BYTES} bytes`)
+  sendError(res, 413, 'invalid_input', `the request body is larger than ${limit} bytes`)
   // Stop reading the rest of an oversized upload; the reply is already on its way.
   req.unpipe()
   req.resume()
@@ -147,7 +154,7 @@ async function handleApi(lab: Lab, method: string, req: IncomingMessage, res: Se
     sendError(res, 415, 'invalid_input', 'the request body must be application/json')
     return
   }
-  const body = await readJsonBody(req, res)
+  const body = await readJsonBody(req, res, LARGE_BODY_BYTES[method] ?? MAX_BODY_BYTES)
   if (!body) return
   let envelope: Envelope<unknown>
   try {

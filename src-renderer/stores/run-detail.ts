@@ -4,30 +4,13 @@
  */
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
-import type { EventPayloads } from '../../src-shared/contract'
-import type { MetricPoint, MetricSeries, RunDetail } from '../../src-shared/types'
+import type { EventPayloads, LayerPhaseReport } from '../../src-shared/contract'
+import type { MetricSeries, RunDetail } from '../../src-shared/types'
 import { lab } from '../api/client'
+import { fromBase64, saveFiles } from '../platform/files'
 import { useConnectionStore } from './connection'
+import { mergePoints, type Points } from './metric-points'
 import { isTerminal, statusAdvances } from './run-status'
-
-type Points = { step: number; value: number }[]
-
-/** Inserts or replaces points by step, keeping each series sorted (events may repeat a step). */
-function mergePoints(series: Map<string, Points>, points: readonly MetricPoint[]): Map<string, Points> {
-  const next = new Map(series)
-  for (const { key, step, value } of points) {
-    const list = (next.get(key) ?? []).slice()
-    const last = list[list.length - 1]
-    if (!last || last.step < step) list.push({ step, value })
-    else {
-      const at = list.findIndex((p) => p.step >= step)
-      if (list[at].step === step) list[at] = { step, value }
-      else list.splice(at, 0, { step, value })
-    }
-    next.set(key, list)
-  }
-  return next
-}
 
 export const useRunDetailStore = defineStore('run-detail', () => {
   const runId = ref<number | null>(null)
@@ -36,6 +19,8 @@ export const useRunDetailStore = defineStore('run-detail', () => {
   const loading = ref(false)
   const error = ref<string | null>(null)
   const cancelling = ref(false)
+  const layers = shallowRef<LayerPhaseReport[]>([])
+  const saving = ref(false)
 
   let unsubscribes: (() => void)[] = []
   let pending: (() => void)[] | null = null
@@ -63,9 +48,10 @@ export const useRunDetailStore = defineStore('run-detail', () => {
     pending = []
     loading.value = true
     try {
-      const [d, metrics] = await Promise.all([lab.call('runs.get', { id }), lab.call('runs.metrics', { id })])
+      const [d, metrics, l] = await Promise.all([lab.call('runs.get', { id }), lab.call('runs.metrics', { id }), lab.call('runs.layers', { id })])
       if (gen !== generation) return
       detail.value = d
+      layers.value = l
       series.value = new Map(metrics.map((s: MetricSeries) => [s.key, s.points]))
       error.value = null
     } catch (e) {
@@ -94,8 +80,17 @@ export const useRunDetailStore = defineStore('run-detail', () => {
   const onStatus = forThisRun<EventPayloads['run.status']>((p) => {
     const d = detail.value
     if (d && statusAdvances(d.status, p.status)) detail.value = { ...d, status: p.status, error: p.error }
-    // Results, artifacts and the final log arrive with the final status: fetch them.
-    if (isTerminal(p.status)) void fetchDetail(p.runId, generation).catch(() => {})
+    // Results, artifacts, layer reports and the final log arrive with the final status: fetch them.
+    if (isTerminal(p.status)) {
+      const gen = generation
+      void fetchDetail(p.runId, gen).catch(() => {})
+      void lab
+        .call('runs.layers', { id: p.runId })
+        .then((l) => {
+          if (gen === generation) layers.value = l
+        })
+        .catch(() => {})
+    }
   })
 
   const onLog = forThisRun<EventPayloads['run.log']>((p) => {
@@ -128,8 +123,41 @@ export const useRunDetailStore = defineStore('run-detail', () => {
     runId.value = null
     detail.value = null
     series.value = new Map()
+    layers.value = []
     error.value = null
     loading.value = false
+  }
+
+  async function saveNote(body: string): Promise<void> {
+    const d = detail.value
+    if (!d) return
+    const r = await lab.call('runs.note', { id: d.id, body })
+    if (detail.value?.id === r.id) detail.value = { ...detail.value, notes: r.note }
+  }
+
+  async function setTags(add: string[], remove: string[]): Promise<void> {
+    const d = detail.value
+    if (!d) return
+    const { tags } = await lab.call('runs.tag', { ids: [d.id], add, remove })
+    if (detail.value?.id === d.id) detail.value = { ...detail.value, tags: tags[0]?.tags ?? [] }
+  }
+
+  /** "Save model as…": every file of the run's saved model (model.json and its weights). */
+  async function saveModel(): Promise<string | null> {
+    const d = detail.value
+    if (!d) return null
+    const files = d.artifacts.filter((a) => a.kind === 'model')
+    if (!files.length) return null
+    saving.value = true
+    try {
+      const read = await Promise.all(files.map((a) => lab.call('artifacts.read', { id: a.id })))
+      return await saveFiles(
+        `Save the model of run ${d.id}`,
+        read.map((f) => ({ name: f.name, mime: f.mime, data: fromBase64(f.base64) })),
+      )
+    } finally {
+      saving.value = false
+    }
   }
 
   async function cancel(): Promise<void> {
@@ -147,5 +175,5 @@ export const useRunDetailStore = defineStore('run-detail', () => {
     }
   }
 
-  return { runId, detail, series, metricKeys, loading, error, cancelling, open, close, load, cancel }
+  return { runId, detail, series, metricKeys, layers, loading, error, cancelling, saving, open, close, load, cancel, saveNote, setTags, saveModel }
 })

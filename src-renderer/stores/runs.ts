@@ -1,11 +1,13 @@
 /**
  * All runs, for the runs table: one snapshot (`runs.list`), then pushed events applied in place —
- * `run.created` refetches, `run.status` and `run.progress` update a row, and a run reaching a
- * final status is refetched alone for its results.
+ * `run.created` refetches, `run.status` and `run.progress` update a row, a run reaching a final
+ * status (or whose tags changed: `run.updated`) is refetched alone, `run.deleted` drops rows.
+ * Parameter values for extra columns and group-by (`runs.paramValues`) are loaded per key on
+ * demand and refreshed with the snapshot. Actions on runs (cancel, re-run, delete, tag) live here.
  */
 import { defineStore } from 'pinia'
 import { ref, shallowRef } from 'vue'
-import type { EventPayloads } from '../../src-shared/contract'
+import type { EventPayloads, ParamValue } from '../../src-shared/contract'
 import type { RunSummary } from '../../src-shared/types'
 import { lab } from '../api/client'
 import { useConnectionStore } from './connection'
@@ -22,6 +24,9 @@ export const useRunsStore = defineStore('runs', () => {
   const loaded = ref(false)
   const error = ref<string | null>(null)
   const index = new Map<number, number>()
+  /** Parameter key → run id → value, for the keys some view asked for. */
+  const paramValues = shallowRef<ReadonlyMap<string, ReadonlyMap<number, ParamValue>>>(new Map())
+  const paramKeys = shallowRef<{ key: string; distinct: number }[]>([])
 
   let started = false
   let inFlight: Promise<void> | null = null
@@ -54,6 +59,7 @@ export const useRunsStore = defineStore('runs', () => {
       total.value = result.total
       error.value = null
       loaded.value = true
+      if (paramValues.value.size) void loadParamValues([...paramValues.value.keys()])
     } catch (e) {
       error.value = (e as Error).message
     } finally {
@@ -138,6 +144,23 @@ export const useRunsStore = defineStore('runs', () => {
     })
   }
 
+  function onDeleted(p: EventPayloads['run.deleted']): void {
+    whenLoaded(() => {
+      const gone = new Set(p.runIds)
+      const kept = rows.value.filter((r) => !gone.has(r.id))
+      if (kept.length !== rows.value.length) {
+        total.value -= rows.value.length - kept.length
+        setRows(kept)
+      }
+    })
+  }
+
+  function onUpdated(p: EventPayloads['run.updated']): void {
+    whenLoaded(() => {
+      for (const id of p.runIds) if (index.has(id)) void refreshRow(id)
+    })
+  }
+
   /** Loads the snapshot and follows events; safe to call from every view that shows runs. */
   function start(): Promise<void> {
     if (!started) {
@@ -145,10 +168,88 @@ export const useRunsStore = defineStore('runs', () => {
       lab.subscribe('run.created', () => scheduleLoad())
       lab.subscribe('run.status', onStatus)
       lab.subscribe('run.progress', onProgress)
+      lab.subscribe('run.deleted', onDeleted)
+      lab.subscribe('run.updated', onUpdated)
       useConnectionStore().onReconnect(() => scheduleLoad(0))
     }
     return load()
   }
 
-  return { rows, total, loading, loaded, error, start, load }
+  /** Every parameter key (for the column and group-by pickers). */
+  async function loadParamKeys(): Promise<void> {
+    try {
+      paramKeys.value = (await lab.call('runs.paramKeys', {})).keys
+    } catch (e) {
+      error.value = (e as Error).message
+    }
+  }
+
+  /** Loads (or refreshes) the values of these parameter keys for every run. */
+  async function loadParamValues(keys: string[]): Promise<void> {
+    if (!keys.length) return
+    try {
+      const { values } = await lab.call('runs.paramValues', { keys: keys.slice(0, 8) })
+      const next = new Map(paramValues.value)
+      for (const [key, byId] of Object.entries(values)) {
+        next.set(key, new Map(Object.entries(byId).map(([id, v]) => [Number(id), v])))
+      }
+      paramValues.value = next
+    } catch (e) {
+      error.value = (e as Error).message
+    }
+  }
+
+  /** Values of one key, loading them when missing. */
+  function ensureParam(key: string): void {
+    if (!paramValues.value.has(key)) void loadParamValues([key])
+  }
+
+  async function cancel(ids: readonly number[]): Promise<string[]> {
+    const problems: string[] = []
+    for (const id of ids) {
+      try {
+        const r = await lab.call('runs.cancel', { id })
+        replaceRow(r.id, (row) => (statusAdvances(row.status, r.status) ? { ...row, status: r.status } : row))
+      } catch (e) {
+        problems.push(`#${id}: ${(e as Error).message}`)
+      }
+    }
+    return problems
+  }
+
+  async function rerun(ids: readonly number[]): Promise<number[]> {
+    const { runIds } = await lab.call('runs.rerun', { ids: [...ids] })
+    scheduleLoad(0)
+    return runIds
+  }
+
+  async function remove(ids: readonly number[]): Promise<number[]> {
+    const { deleted } = await lab.call('runs.delete', { ids: [...ids] })
+    onDeleted({ runIds: deleted })
+    return deleted
+  }
+
+  async function tag(ids: readonly number[], add: string[], removeTags: string[]): Promise<void> {
+    const { tags } = await lab.call('runs.tag', { ids: [...ids], add, remove: removeTags })
+    for (const t of tags) replaceRow(t.id, (row) => ({ ...row, tags: t.tags }))
+  }
+
+  return {
+    rows,
+    total,
+    loading,
+    loaded,
+    error,
+    paramKeys,
+    paramValues,
+    start,
+    load,
+    loadParamKeys,
+    loadParamValues,
+    ensureParam,
+    cancel,
+    rerun,
+    remove,
+    tag,
+  }
 })

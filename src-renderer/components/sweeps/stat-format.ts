@@ -1,0 +1,18 @@
+/** How sweep cells read: accuracies in percent, gains in percentage points, the rest to 4 digits. */
+import type { PivotStat } from '../../../src-shared/contract'
+import { scalar } from '../../format'
+
+function scale(key: string): { factor: number; unit: string; signed: boolean } {
+  if (/^gain\..*accuracy/.test(key)) return { factor: 100, unit: ' pp', signed: true }
+  if (/accuracy/.test(key)) return { factor: 100, unit: ' %', signed: false }
+  return { factor: 1, unit: '', signed: key.startsWith('gain.') }
+}
+
+/** `92.05 ± 0.07 %`, `+1.20 ± 0.40 pp`, `1.234e+4`; `—` without values. */
+export function statText(key: string, s: PivotStat): string {
+  if (s.mean === null) return '—'
+  const { factor, unit, signed } = scale(key)
+  const num = (v: number): string => (factor === 100 ? (v * factor).toFixed(2) : scalar(v))
+  const mean = `${signed && s.mean > 0 ? '+' : ''}${num(s.mean)}`
+  return s.std === null ? `${mean}${unit}` : `${mean} ± ${num(s.std)}${unit}`
+}

@@ -1,0 +1,129 @@
+/**
+ * The runs table as the user left it: filter, sort, group-by, columns and the selection. Kept in a
+ * store so a trip to Compare and back finds the table as it was. Derived lists are computed once
+ * per change, in stages (sorted → filtered → grouped), so typing in the filter does not re-sort
+ * 10,000 rows.
+ */
+import { defineStore } from 'pinia'
+import { computed, ref, shallowRef } from 'vue'
+import type { RunStatus } from '../../src-shared/types'
+import { DEFAULT_COLUMNS, columnOf, filterRuns, groupRuns, sortRuns, type ColumnId } from '../views/runs-model'
+import { useRunsStore } from './runs'
+
+export const useRunsTableStore = defineStore('runs-table', () => {
+  const runs = useRunsStore()
+  const text = ref('')
+  const statuses = ref<RunStatus[]>([])
+  const experimentId = ref<number | null>(null)
+  const sortColumn = ref<ColumnId>('id')
+  const direction = ref<'asc' | 'desc'>('desc')
+  const groupBy = ref<ColumnId | null>(null)
+  const collapsed = shallowRef<ReadonlySet<string>>(new Set())
+  const columnIds = ref<ColumnId[]>([...DEFAULT_COLUMNS])
+  const selected = shallowRef<ReadonlySet<number>>(new Set())
+  /** The last row clicked, for shift-click ranges. */
+  let anchor: number | null = null
+
+  const columns = computed(() => columnIds.value.map(columnOf))
+  const sorted = computed(() => sortRuns(runs.rows, sortColumn.value, direction.value, runs.paramValues))
+  const visible = computed(() => filterRuns(sorted.value, { text: text.value, statuses: statuses.value, experimentId: experimentId.value }))
+  const items = computed(() => groupRuns(visible.value, groupBy.value, runs.paramValues, collapsed.value))
+  const selectedIds = computed(() => runs.rows.filter((r) => selected.value.has(r.id)).map((r) => r.id))
+
+  function needParam(id: ColumnId | null): void {
+    if (id?.startsWith('param:')) runs.ensureParam(id.slice(6))
+  }
+
+  function sortBy(column: ColumnId): void {
+    if (sortColumn.value === column) direction.value = direction.value === 'asc' ? 'desc' : 'asc'
+    else {
+      sortColumn.value = column
+      direction.value = column === 'id' || column.startsWith('result:') ? 'desc' : 'asc'
+    }
+    needParam(column)
+  }
+
+  function setGroupBy(column: ColumnId | null): void {
+    groupBy.value = column
+    collapsed.value = new Set()
+    needParam(column)
+  }
+
+  function toggleGroup(key: string): void {
+    const next = new Set(collapsed.value)
+    if (next.has(key)) next.delete(key)
+    else next.add(key)
+    collapsed.value = next
+  }
+
+  function addColumn(id: ColumnId): void {
+    if (!columnIds.value.includes(id)) columnIds.value = [...columnIds.value, id]
+    needParam(id)
+  }
+
+  function removeColumn(id: ColumnId): void {
+    columnIds.value = columnIds.value.filter((c) => c !== id)
+  }
+
+  /** Click on a row's checkbox: toggles it, or with shift the range from the last one clicked. */
+  function toggle(id: number, range = false): void {
+    const next = new Set(selected.value)
+    const order = visible.value.map((r) => r.id)
+    if (range && anchor !== null && order.includes(anchor) && order.includes(id)) {
+      const [a, b] = [order.indexOf(anchor), order.indexOf(id)].sort((x, y) => x - y)
+      const on = !selected.value.has(id)
+      for (const rid of order.slice(a, b + 1)) {
+        if (on) next.add(rid)
+        else next.delete(rid)
+      }
+    } else if (next.has(id)) next.delete(id)
+    else next.add(id)
+    anchor = id
+    selected.value = next
+  }
+
+  function selectAllVisible(on: boolean): void {
+    const next = new Set(selected.value)
+    for (const r of visible.value) {
+      if (on) next.add(r.id)
+      else next.delete(r.id)
+    }
+    selected.value = next
+  }
+
+  function clearSelection(): void {
+    selected.value = new Set()
+    anchor = null
+  }
+
+  /** Drops ids that no longer exist (deleted runs). */
+  function pruneSelection(): void {
+    const ids = new Set(runs.rows.map((r) => r.id))
+    if ([...selected.value].some((id) => !ids.has(id))) selected.value = new Set([...selected.value].filter((id) => ids.has(id)))
+  }
+
+  return {
+    text,
+    statuses,
+    experimentId,
+    sortColumn,
+    direction,
+    groupBy,
+    collapsed,
+    columnIds,
+    columns,
+    selected,
+    selectedIds,
+    visible,
+    items,
+    sortBy,
+    setGroupBy,
+    toggleGroup,
+    addColumn,
+    removeColumn,
+    toggle,
+    selectAllVisible,
+    clearSelection,
+    pruneSelection,
+  }
+})

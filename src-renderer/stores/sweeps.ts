@@ -1,0 +1,136 @@
+/**
+ * The Sweeps view: a set of runs (an experiment, or runs picked in the table) pivoted by a
+ * parameter (× a second one, as a matrix) into results, mean ± std over seeds (`sweeps.pivot`),
+ * and the Pareto front of a result against a cost (`sweeps.pareto`). Presets set up the usual
+ * compression questions: pruning ratio → accuracy and size, temperature → student accuracy,
+ * teacher × student gain.
+ */
+import { defineStore } from 'pinia'
+import { computed, ref, shallowRef } from 'vue'
+import type { ParetoResult, PivotResult } from '../../src-shared/contract'
+import type { ExperimentSummary } from '../../src-shared/types'
+import { lab } from '../api/client'
+
+export type PresetName = 'pruning' | 'temperature' | 'teacher-student'
+
+const RATIO_KEYS = ['method.target.ratio', 'method.ratio', 'method.finalSparsity', 'method.target.params', 'method.target.macs', 'method.target.units']
+const COSTS = /^(params|macs|model\.bytes|nonzero\.params|kept\..*|.*latency.*)$/
+
+export const useSweepsStore = defineStore('sweeps', () => {
+  const experiments = shallowRef<ExperimentSummary[]>([])
+  const experimentId = ref<number | null>(null)
+  const runIds = ref<number[]>([])
+  const roles = ref<string[]>([])
+  const rows = ref<string | null>(null)
+  const columns = ref<string | null>(null)
+  const metrics = ref<string[]>(['test.accuracy'])
+  const pivot = shallowRef<PivotResult | null>(null)
+  const pareto = shallowRef<ParetoResult | null>(null)
+  const paretoX = ref('params')
+  const paretoY = ref('test.accuracy')
+  const loading = ref(false)
+  const error = ref<string | null>(null)
+
+  const selection = computed(() => ({
+    ...(runIds.value.length ? { runIds: runIds.value } : experimentId.value !== null ? { experimentId: experimentId.value } : {}),
+    ...(roles.value.length ? { roles: roles.value } : {}),
+  }))
+  const available = computed(() => pivot.value?.available ?? { params: [], metrics: [] })
+  const costMetrics = computed(() => available.value.metrics.filter((m) => COSTS.test(m)))
+
+  async function loadExperiments(): Promise<void> {
+    try {
+      experiments.value = await lab.call('experiments.list', {})
+    } catch (e) {
+      error.value = (e as Error).message
+    }
+  }
+
+  /** Pivots with the current settings (first choosing a row parameter and metrics if none fit). */
+  async function refresh(): Promise<void> {
+    loading.value = true
+    try {
+      let rowKey = rows.value ?? 'seed'
+      let result = await lab.call('sweeps.pivot', { ...selection.value, rows: rowKey, columns: columns.value ?? undefined, metrics: metrics.value.length ? metrics.value : ['test.accuracy'] })
+      const params = result.available.params.map((p) => p.key)
+      const usable = (k: string | null): boolean => k !== null && (params.includes(k) || k === 'seed')
+      if (!usable(rows.value)) {
+        rowKey = [...RATIO_KEYS, 'method.temperature'].find((k) => params.includes(k)) ?? params.find((k) => !['seed', 'role', 'experiment', 'method.teacher', 'method.parent'].includes(k)) ?? 'seed'
+        rows.value = rowKey
+      }
+      if (columns.value !== null && !usable(columns.value)) columns.value = null
+      const wanted = metrics.value.filter((m) => result.available.metrics.includes(m))
+      if (!wanted.length && result.available.metrics.length) wanted.push(result.available.metrics.includes('test.accuracy') ? 'test.accuracy' : result.available.metrics[0])
+      const changed = rowKey !== result.rows || (columns.value ?? null) !== result.columns || wanted.join() !== result.metrics.join()
+      if (changed && wanted.length) {
+        result = await lab.call('sweeps.pivot', { ...selection.value, rows: rowKey, columns: columns.value ?? undefined, metrics: wanted })
+      }
+      metrics.value = wanted
+      pivot.value = result
+      if (!result.available.metrics.includes(paretoX.value)) paretoX.value = costMetrics.value[0] ?? paretoX.value
+      if (!result.available.metrics.includes(paretoY.value)) paretoY.value = result.available.metrics.includes('test.accuracy') ? 'test.accuracy' : paretoY.value
+      pareto.value = await lab.call('sweeps.pareto', { ...selection.value, x: paretoX.value, y: paretoY.value })
+      error.value = null
+    } catch (e) {
+      error.value = (e as Error).message
+    } finally {
+      loading.value = false
+    }
+  }
+
+  function useSource(source: { experimentId?: number; ids?: number[] }): Promise<void> {
+    runIds.value = source.ids ?? []
+    experimentId.value = source.ids?.length ? null : (source.experimentId ?? experimentId.value ?? experiments.value[experiments.value.length - 1]?.id ?? null)
+    return refresh()
+  }
+
+  async function applyPreset(name: PresetName): Promise<void> {
+    columns.value = null
+    if (name === 'pruning') {
+      roles.value = ['pruned']
+      rows.value = null
+      metrics.value = ['test.accuracy', 'params', 'macs', 'kept.params']
+      paretoX.value = 'params'
+    } else if (name === 'temperature') {
+      roles.value = ['student']
+      rows.value = 'method.temperature'
+      metrics.value = ['test.accuracy', 'gain.test.accuracy']
+    } else {
+      roles.value = ['student']
+      rows.value = 'teacher.model.hidden'
+      columns.value = 'model.hidden'
+      metrics.value = ['gain.test.accuracy', 'test.accuracy']
+    }
+    await refresh()
+    // Latency, where the runs measured it, belongs with the pruning table.
+    if (name === 'pruning') {
+      const latency = available.value.metrics.filter((m) => /latency/.test(m))
+      if (latency.length) {
+        metrics.value = [...metrics.value, ...latency].slice(0, 8)
+        await refresh()
+      }
+    }
+  }
+
+  return {
+    experiments,
+    experimentId,
+    runIds,
+    roles,
+    rows,
+    columns,
+    metrics,
+    pivot,
+    pareto,
+    paretoX,
+    paretoY,
+    loading,
+    error,
+    available,
+    costMetrics,
+    loadExperiments,
+    refresh,
+    useSource,
+    applyPreset,
+  }
+})

@@ -1,0 +1,188 @@
+/**
+ * The runs table's model (pure, so the view stays small and fast at 10,000 rows): its columns
+ * (fixed ones, any result, any parameter), filtering, sorting, and grouping into a flat list of
+ * group headers and rows for the virtualised table.
+ */
+import type { ParamValue } from '../../src-shared/contract'
+import type { RunStatus, RunSummary } from '../../src-shared/types'
+
+export const BASE_COLUMNS = [
+  { id: 'id', label: 'ID' },
+  { id: 'experiment', label: 'Experiment' },
+  { id: 'label', label: 'Label' },
+  { id: 'role', label: 'Role' },
+  { id: 'method', label: 'Method' },
+  { id: 'seed', label: 'Seed' },
+  { id: 'status', label: 'Status' },
+  { id: 'progress', label: 'Progress' },
+  { id: 'tags', label: 'Tags' },
+] as const
+export type BaseColumnId = (typeof BASE_COLUMNS)[number]['id']
+
+/** `id`, `result:test.accuracy`, `param:method.temperature`. */
+export type ColumnId = BaseColumnId | `result:${string}` | `param:${string}`
+
+export interface Column {
+  id: ColumnId
+  label: string
+  numeric: boolean
+}
+
+export type ParamLookup = ReadonlyMap<string, ReadonlyMap<number, ParamValue>>
+
+export function columnOf(id: ColumnId): Column {
+  if (id.startsWith('result:')) {
+    const key = id.slice(7)
+    return { id, label: key === 'test.accuracy' ? 'Test accuracy' : key, numeric: true }
+  }
+  if (id.startsWith('param:')) return { id, label: id.slice(6), numeric: false }
+  const base = BASE_COLUMNS.find((c) => c.id === id)
+  return { id, label: base?.label ?? id, numeric: id === 'id' || id === 'seed' }
+}
+
+export const DEFAULT_COLUMNS: ColumnId[] = ['id', 'experiment', 'label', 'role', 'method', 'seed', 'status', 'progress', 'result:test.accuracy', 'tags']
+
+const STATUS_ORDER: RunStatus[] = ['running', 'queued', 'failed', 'interrupted', 'cancelled', 'finished']
+
+/** The value a cell sorts and groups by. */
+export function cellValue(run: RunSummary, column: ColumnId, params: ParamLookup): ParamValue {
+  switch (column) {
+    case 'id':
+      return run.id
+    case 'experiment':
+      return run.experimentName
+    case 'label':
+      return run.label
+    case 'role':
+      return run.role
+    case 'method':
+      return run.method
+    case 'seed':
+      return run.seed
+    case 'status':
+      return run.status
+    case 'progress':
+      return run.status === 'finished' ? 1 : (run.progress?.fraction ?? 0)
+    case 'tags':
+      return run.tags.join(', ') || null
+  }
+  if (column.startsWith('result:')) {
+    const v = run.results[column.slice(7)]
+    return v !== undefined && Number.isFinite(v) ? v : null
+  }
+  return params.get(column.slice(6))?.get(run.id) ?? null
+}
+
+const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' })
+
+/** Numbers numerically, text naturally, booleans false first; null (missing) is handled by callers. */
+export function compareCells(a: Exclude<ParamValue, null>, b: Exclude<ParamValue, null>): number {
+  if (typeof a === 'number' && typeof b === 'number') return a - b
+  if (typeof a === 'boolean' && typeof b === 'boolean') return Number(a) - Number(b)
+  return collator.compare(String(a), String(b))
+}
+
+/** A sorted copy; missing values always go last; ties keep id order. */
+export function sortRuns(rows: readonly RunSummary[], column: ColumnId, direction: 'asc' | 'desc', params: ParamLookup): RunSummary[] {
+  const sign = direction === 'asc' ? 1 : -1
+  const keyed = rows.map((run) => {
+    let v = cellValue(run, column, params)
+    if (column === 'status') v = STATUS_ORDER.indexOf(run.status)
+    return { run, v }
+  })
+  keyed.sort((a, b) => {
+    if (a.v === null || b.v === null) return a.v === b.v ? a.run.id - b.run.id : a.v === null ? 1 : -1
+    const c = compareCells(a.v, b.v)
+    return c !== 0 ? sign * c : a.run.id - b.run.id
+  })
+  return keyed.map((x) => x.run)
+}
+
+export interface RunFilter {
+  text: string
+  statuses: readonly RunStatus[]
+  experimentId: number | null
+}
+
+/** Runs matching every part of the filter; the text matches label, experiment, role, method, status, id or a tag. */
+export function filterRuns(rows: readonly RunSummary[], filter: RunFilter): readonly RunSummary[] {
+  const q = filter.text.trim().toLowerCase()
+  const statuses = filter.statuses.length ? new Set(filter.statuses) : null
+  if (!q && !statuses && filter.experimentId === null) return rows
+  return rows.filter((r) => {
+    if (statuses && !statuses.has(r.status)) return false
+    if (filter.experimentId !== null && r.experimentId !== filter.experimentId) return false
+    if (!q) return true
+    return (
+      r.label.toLowerCase().includes(q) ||
+      r.experimentName.toLowerCase().includes(q) ||
+      r.role.includes(q) ||
+      r.method.includes(q) ||
+      r.status.includes(q) ||
+      String(r.id) === q ||
+      r.tags.some((t) => t.toLowerCase().includes(q))
+    )
+  })
+}
+
+export interface GroupItem {
+  kind: 'group'
+  key: string
+  value: ParamValue
+  count: number
+  /** Mean test accuracy of the group's runs that have one. */
+  meanAccuracy: number | null
+  collapsed: boolean
+}
+export interface RowItem {
+  kind: 'run'
+  run: RunSummary
+}
+export type TableItem = GroupItem | RowItem
+
+/** Groups sorted rows by a column's value (groups in value order, rows keep their order). */
+export function groupRuns(rows: readonly RunSummary[], by: ColumnId | null, params: ParamLookup, collapsed: ReadonlySet<string>): TableItem[] {
+  if (by === null) return rows.map((run) => ({ kind: 'run', run }))
+  const groups = new Map<string, { value: ParamValue; runs: RunSummary[] }>()
+  for (const run of rows) {
+    const value = cellValue(run, by, params)
+    const key = value === null ? '\u0000none' : `${typeof value}:${String(value)}`
+    let g = groups.get(key)
+    if (!g) groups.set(key, (g = { value, runs: [] }))
+    g.runs.push(run)
+  }
+  const ordered = [...groups.entries()].sort(([, a], [, b]) =>
+    a.value === null || b.value === null ? (a.value === b.value ? 0 : a.value === null ? 1 : -1) : compareCells(a.value, b.value),
+  )
+  const items: TableItem[] = []
+  for (const [key, g] of ordered) {
+    const accs = g.runs.map((r) => r.results['test.accuracy']).filter((v) => v !== undefined && Number.isFinite(v))
+    const isCollapsed = collapsed.has(key)
+    items.push({
+      kind: 'group',
+      key,
+      value: g.value,
+      count: g.runs.length,
+      meanAccuracy: accs.length ? accs.reduce((a, b) => a + b, 0) / accs.length : null,
+      collapsed: isCollapsed,
+    })
+    if (!isCollapsed) for (const run of g.runs) items.push({ kind: 'run', run })
+  }
+  return items
+}
+
+/** The table as shown (visible rows and columns), for export. */
+export function tableOf(rows: readonly RunSummary[], columns: readonly Column[], params: ParamLookup): { columns: { key: string; label: string }[]; rows: Record<string, string | number | null>[] } {
+  const cols = columns.filter((c) => c.id !== 'progress')
+  return {
+    columns: cols.map((c) => ({ key: c.id, label: c.label })),
+    rows: rows.map((r) =>
+      Object.fromEntries(
+        cols.map((c) => {
+          const v = cellValue(r, c.id, params)
+          return [c.id, typeof v === 'boolean' ? String(v) : v]
+        }),
+      ),
+    ),
+  }
+}
