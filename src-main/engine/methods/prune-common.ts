@@ -28,7 +28,7 @@ import { evaluateOnTest, finishRun, round, type RunContext } from './context'
 /** Examples per latency batch (as `npm run bench` times inference: batch 64). */
 export const LATENCY_BATCH = 64
 /** Timed rounds for the parent/final latency (each round times every model once, interleaved). */
-export const LATENCY_ROUNDS = 25
+export const LATENCY_ROUNDS = 60
 /** Training examples the importance criterion is computed on at each step ("a few minibatches"). */
 export const SCORING_EXAMPLES = 512
 
@@ -387,8 +387,9 @@ const pct = (x: number): string => `${(x * 100).toFixed(2)} %`
  * The shared end of a pruning run: measure the pruned model, time it against the parent in the same
  * process (interleaved), report its layers ('after'), then `finishRun` (evaluation, the model
  * artifact, results) with the parent's values and the comparison: compression = parent params /
- * params, MAC reduction = 1 − MACs / parent MACs, speed-up = parent latency / latency, accuracy
- * change = accuracy − parent accuracy.
+ * params, MAC reduction = 1 − MACs / parent MACs, speed-up = parent latency / latency (wall clock;
+ * `speedup.cpu` from CPU time, steadier on a shared machine), accuracy change = accuracy − parent
+ * accuracy.
  */
 export async function finishPruned(
   ctx: RunContext,
@@ -403,13 +404,14 @@ export async function finishPruned(
   const { parent, parentReport: p, model } = o
   const r = await measureOnTest(ctx, model)
   const x = latencyInput(ctx)
-  let parentMs: number
-  let prunedMs: number
+  let timings: LatencyTimings
   try {
-    ;[parentMs, prunedMs] = await interleavedLatency([parent, model], x)
+    timings = await interleavedTimings([parent, model], x)
   } finally {
     x.dispose()
   }
+  const [parentMs, prunedMs] = timings.wallMs
+  const [parentCpuMs, prunedCpuMs] = timings.cpuMs
   ctx.sink.layers?.('after', r.layers)
   const results: Record<string, number> = {
     'parent.test.accuracy': p.accuracy,
@@ -420,14 +422,17 @@ export async function finishPruned(
     'parent.macs': p.macs,
     'parent.serialized.bytes': p.serializedBytes,
     'parent.latency.ms': parentMs,
+    'parent.latency.cpu.ms': parentCpuMs,
     'params.nonzero': r.nonZeroParams,
     'serialized.bytes': r.serializedBytes,
     'latency.ms': prunedMs,
+    'latency.cpu.ms': prunedCpuMs,
     'latency.batch': Math.min(LATENCY_BATCH, ctx.data.test.n || ctx.data.train.n),
     compression: p.params / r.params,
     'compression.nonzero': p.nonZeroParams / r.nonZeroParams,
     'macs.reduction': p.macs > 0 ? 1 - r.macs / p.macs : 0,
     speedup: parentMs / prunedMs,
+    'speedup.cpu': parentCpuMs / prunedCpuMs,
     'accuracy.change': r.accuracy - p.accuracy,
     ...o.extra,
   }
@@ -435,7 +440,7 @@ export async function finishPruned(
     'info',
     `pruned: ${round(p.params, 0)} → ${round(r.params, 0)} parameters (${(p.params / r.params).toFixed(2)}×), ` +
       `MACs −${pct(results['macs.reduction'])}, latency ${parentMs.toFixed(2)} → ${prunedMs.toFixed(2)} ms per batch of ` +
-      `${results['latency.batch']} (${(parentMs / prunedMs).toFixed(2)}× faster), test accuracy ${pct(p.accuracy)} → ` +
+      `${results['latency.batch']} (${(parentMs / prunedMs).toFixed(2)}× faster; CPU time ${(parentCpuMs / prunedCpuMs).toFixed(2)}×), test accuracy ${pct(p.accuracy)} → ` +
       `${pct(r.accuracy)} (${((r.accuracy - p.accuracy) * 100).toFixed(2)} points)`,
   )
   await finishRun(ctx, model, o.trained, results)

@@ -157,8 +157,8 @@ export const executePrune: MethodExecutor<PruneMethod> = async (ctx) => {
       const elapsed = (performance.now() - started) / 1000
       sink.progress({
         phase: 'prune',
-        epoch: 0,
-        epochs: m.finalEpochs,
+        epoch: r.step,
+        epochs: steps.length,
         step: r.step,
         steps: steps.length,
         fraction: r.step / steps.length,

@@ -105,6 +105,8 @@ export const PRUNED_RESULT_KEYS = [
   'compression',
   'macs.reduction',
   'speedup',
+  'speedup.cpu',
+  'latency.cpu.ms',
   'test.accuracy',
   'accuracy.change',
   'parent.test.accuracy',
