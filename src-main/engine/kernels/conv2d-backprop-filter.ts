@@ -3,17 +3,17 @@
  *
  * The filter gradient is itself a convolution: dW[kh,kw,ci,co] = Σ_{b,i,j} x[b, i·s+kh, j·s+kw, ci]
  * · dy[b,i,j,co]. Swapping the roles of batch and channels turns it into one forward conv that the
- * wasm backend runs with XNNPACK: input x padded and transposed to [ci, Hp, Wp, b], "filter" dy
- * transposed to [OH, OW, b, co], dilation = the forward stride, stride 1, no padding; the output
- * [ci, ≥KH, ≥KW, co] is cropped to the kernel size and transposed to [KH, KW, ci, co].
+ * wasm backend runs with XNNPACK: input x transposed to [ci, H, W, b], "filter" dy transposed to
+ * [OH, OW, b, co], dilation = the forward stride, stride 1, and the forward padding given to the
+ * conv itself (explicit padding: XNNPACK pads as it goes, where a separate PadV2 kernel cost more
+ * than the conv on LeNet-5's first layer); the output [ci, ≥KH, ≥KW, co] is cropped to the
+ * kernel size and transposed to [KH, KW, ci, co].
  * (The wasm `Conv3DBackpropFilterV2` is not used: it is a naive loop, 2–30× slower, and gives
  * wrong results for strides > 1 with 'same' padding.)
  */
 import * as tf from '@tensorflow/tfjs'
 import type { Conv2DBackpropFilterAttrs, KernelBackend, KernelConfig, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs'
 import { input, kernelCalls } from './kernel-call'
-
-type ExplicitPadding = [[number, number], [number, number], [number, number], [number, number]]
 
 /** The filter gradient as a composite of the backend's Pad, Transpose, Conv2D and Slice kernels. */
 export function conv2dBackpropFilterComposite(
@@ -36,18 +36,12 @@ export function conv2dBackpropFilterComposite(
   )
   const { top, bottom, left, right } = info.padInfo
   const temps: TensorInfo[] = []
-  let xp = x
-  if (top || bottom || left || right) {
-    const paddings: ExplicitPadding = [[0, 0], [top, bottom], [left, right], [0, 0]]
-    xp = k.run('PadV2', { x }, { paddings, constantValue: 0 })
-    temps.push(xp)
-  }
-  const xt = k.run('Transpose', { x: xp }, { perm: [3, 1, 2, 0] })
+  const xt = k.run('Transpose', { x }, { perm: [3, 1, 2, 0] })
   const ft = k.run('Transpose', { x: dy }, { perm: [1, 2, 0, 3] })
   temps.push(xt, ft)
   let conv = k.run('Conv2D', { x: xt, filter: ft }, {
     strides: [1, 1],
-    pad: 'valid',
+    pad: [[0, 0], [top, bottom], [left, right], [0, 0]],
     dataFormat: 'NHWC',
     dilations: [info.strideHeight, info.strideWidth],
   })

@@ -5,7 +5,9 @@
  * dx[b,y,x,ci] = Σ dy[b,i,j,co] · W[kh,kw,ci,co] over y = i·s + kh − padTop (same for x): spread dy
  * onto the stride grid (s − 1 zeros between rows and columns), pad it by (KH − 1 − padTop) before and
  * whatever makes the output H rows after, and correlate with the filter rotated by 180° with its
- * channel axes swapped ([KH, KW, co, ci]).
+ * channel axes swapped ([KH, KW, co, ci]). The padding is the conv's own (explicit padding, which
+ * XNNPACK applies as it goes; a separate PadV2 kernel is slow on wasm); only a negative amount
+ * (a crop) needs a Slice first.
  */
 import * as tf from '@tensorflow/tfjs'
 import type { Conv2DBackpropInputAttrs, KernelBackend, KernelFunc, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs'
@@ -51,14 +53,16 @@ export function conv2dBackpropInputComposite(
   // The output has (padded height − KH + 1) rows; choose the bottom amount so that this is inH.
   const bottom = inH + kh - 1 - spread.shape[1] - top
   const right = inW + kw - 1 - spread.shape[2] - left
-  const padded = padOrCrop(k, spread, [top, bottom, left, right])
-  if (padded !== spread) temps.push(padded)
+  const amounts: [number, number, number, number] = [top, bottom, left, right]
+  const cropped = padOrCrop(k, spread, amounts.map((a) => Math.min(a, 0)) as typeof amounts)
+  if (cropped !== spread) temps.push(cropped)
+  const [pt, pb, pl, pr] = amounts.map((a) => Math.max(a, 0))
   const rotated = k.run('Reverse', { x: filter }, { dims: [0, 1] })
   const swapped = k.run('Transpose', { x: rotated }, { perm: [0, 1, 3, 2] })
   temps.push(rotated, swapped)
-  const dx = k.run('Conv2D', { x: padded, filter: swapped }, {
+  const dx = k.run('Conv2D', { x: cropped, filter: swapped }, {
     strides: [1, 1],
-    pad: 'valid',
+    pad: [[0, 0], [pt, pb], [pl, pr], [0, 0]],
     dataFormat: 'NHWC',
     dilations: [1, 1],
   })

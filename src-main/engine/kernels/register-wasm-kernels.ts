@@ -9,6 +9,7 @@ import { wasmDepthwiseBackpropFilterConfig, wasmDepthwiseBackpropInputConfig } f
 import { registerWasmMatMulWrappers } from './matmul-transpose'
 import { registerWasmConv2dBackpropInput } from './conv2d-backprop-input'
 import { registerWasmMaxPoolGrad } from './max-pool-grad'
+import { registerWasmSumLeadingAxes } from './sum-leading-axes'
 
 export const WASM_EXTRA_KERNELS: readonly KernelConfig[] = [
   wasmConv2dBackpropFilterConfig,
@@ -27,6 +28,7 @@ export function registerWasmKernels(): string[] {
   const added: string[] = registerWasmMatMulWrappers()
   if (registerWasmConv2dBackpropInput()) added.push('Conv2DBackpropInput')
   if (registerWasmMaxPoolGrad()) added.push('MaxPoolGrad')
+  if (registerWasmSumLeadingAxes()) added.push('Sum')
   for (const config of WASM_EXTRA_KERNELS) {
     if (tf.getKernel(config.kernelName, 'wasm')) continue
     tf.registerKernel(config)
