@@ -143,7 +143,11 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
       const handler = handlers[method] as ((input: unknown) => unknown) | undefined
       if (!handler) throw new LabError('not_found', `method "${method}" is not served by this lab`)
       const parsed = parseInput(method, input)
-      return { ok: true, data: await handler(parsed) }
+      const data = await handler(parsed)
+      // An accepted launch proves the database takes writes again: queued runs that waited
+      // after a full disk may start.
+      if (method === 'experiments.launch' || method === 'runs.rerun') scheduler.resumeQueue()
+      return { ok: true, data }
     } catch (err) {
       return { ok: false, error: errorBody(err) }
     }

@@ -102,6 +102,12 @@ export class Scheduler {
     { experimentId: number; status: TerminalStatus; error: string | null }
   >()
   private pumpRetry: NodeJS.Timeout | null = null
+  /**
+   * Set when the database refused to store a run (disk full, read-only): queued runs then wait
+   * instead of each failing the same way, until `resumeQueue()` (a launch was accepted, so the
+   * database takes writes again) or the next start.
+   */
+  private queuePausedBy: string | null = null
   private flushTimer: NodeJS.Timeout | null = null
   private pumpScheduled = false
   private running = false
@@ -133,6 +139,18 @@ export class Scheduler {
     this.flushTimer.unref()
     this.wake()
     return interrupted
+  }
+
+  /** Why the queue waits (the database refused to store a run), or null when it does not. */
+  queuePaused(): string | null {
+    return this.queuePausedBy
+  }
+
+  /** Lets queued runs start again after the database refused writes (see `queuePaused`). */
+  resumeQueue(): void {
+    if (!this.queuePausedBy) return
+    this.queuePausedBy = null
+    this.wake()
   }
 
   /** Runs currently executing in a worker of this scheduler. */
@@ -254,14 +272,21 @@ export class Scheduler {
     if (active.settled) return
     active.storageError ??= reason
     warn(`run #${active.run.id} fails`, new Error(reason))
+    this.pauseQueue(reason)
     this.end(active, 'storage')
+  }
+
+  private pauseQueue(reason: string): void {
+    if (this.queuePausedBy) return
+    this.queuePausedBy = reason
+    warn('queued runs wait until a launch is accepted or the lab restarts', new Error(reason))
   }
 
   /** Tries again to record the end of runs whose end could not be written. */
   private writeUnwrittenEnds(): void {
     for (const [runId, end] of this.unwrittenEnds) {
       try {
-        this.store.runs.settle(runId, end.status, end.error)
+        this.withRoom(() => this.store.runs.settle(runId, end.status, end.error))
         this.unwrittenEnds.delete(runId)
       } catch {
         return
@@ -269,8 +294,24 @@ export class Scheduler {
     }
   }
 
+  /** Runs a small write; if the database is out of room, frees what the WAL holds and tries once more. */
+  private withRoom<T>(write: () => T): T {
+    try {
+      return write()
+    } catch (err) {
+      if (!storageFailure(err) || !this.store.reclaimSpace()) throw err
+      return write()
+    }
+  }
+
   /** Queued or running runs (of one experiment), not counting those that ended but are unwritten. */
   private unfinishedCount(experimentId?: number): number {
+    // While the queue waits, only runs in a worker count: queued ones are not coming soon.
+    if (this.queuePausedBy) {
+      return [...this.active.values()].filter(
+        (a) => !a.settled && (experimentId === undefined || a.run.experimentId === experimentId),
+      ).length
+    }
     let unwritten = 0
     for (const end of this.unwrittenEnds.values())
       if (experimentId === undefined || end.experimentId === experimentId) unwritten++
@@ -279,6 +320,10 @@ export class Scheduler {
 
   private pump(): void {
     if (!this.running || this.stopping) return
+    if (this.queuePausedBy) {
+      this.checkIdle()
+      return
+    }
     try {
       while (this.active.size < this.concurrency) {
         const next = this.nextRunnable()
@@ -290,6 +335,12 @@ export class Scheduler {
       // The database refused to start a run (disk full, read-only, locked): an exception here
       // would end the lab's process. Keep the queue as it is and look again in a while.
       warn('could not start queued runs', err)
+      const storage = storageFailure(err)
+      if (storage) {
+        this.pauseQueue(storage)
+        this.checkIdle()
+        return
+      }
       if (!this.pumpRetry) {
         this.pumpRetry = setTimeout(() => {
           this.pumpRetry = null
@@ -526,7 +577,7 @@ export class Scheduler {
       active.endStatus = end.status
       active.buffer.clear()
       try {
-        const fired = settle()
+        const fired = this.withRoom(settle)
         // SQLite may have rolled the whole transaction back and written the status on its own.
         const now = this.store.runs.get(runId)?.status
         if (!fired.length && now === end.status)

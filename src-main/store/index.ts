@@ -39,6 +39,12 @@ export interface Store {
   integrityCheck(): string
   /** Bytes of the database file plus its WAL (0 in memory). */
   sizeBytes(): number
+  /**
+   * Copies the WAL into the database file and truncates it (the WAL holds every version of a
+   * page written since the last checkpoint, so this frees room on a full disk). False when it
+   * could not complete (readers, or no room even for that).
+   */
+  reclaimSpace(): boolean
   close(): void
 }
 
@@ -107,6 +113,14 @@ export function openStore(path: string, options: OpenOptions = {}): Store {
         }
       }
       return bytes
+    },
+    reclaimSpace() {
+      try {
+        const [row] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[]
+        return row?.busy === 0
+      } catch {
+        return false
+      }
     },
     close() {
       if (db.open) db.close()

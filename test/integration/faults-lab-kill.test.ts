@@ -84,7 +84,9 @@ it('a lab killed -9 mid-write (twice) leaves a sound database, truthful statuses
 
   // Every acknowledged point is there with its value.
   const db = new Database(dbPath, { readonly: true })
-  cleanups.push(() => db.close())
+  cleanups.push(() => {
+    db.close()
+  })
   const stored = db.prepare('SELECT value FROM metrics WHERE run_id = ? AND key = ? AND step = ?')
   const between = db.prepare('SELECT count(*) AS n FROM metrics WHERE run_id = ? AND key = ? AND step BETWEEN ? AND ?')
   let acknowledged = 0
