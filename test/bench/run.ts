@@ -1,88 +1,290 @@
 /**
  * `npm run bench`: what a user waits for, as ratios to a reference measured in the same run
- * (DESIGN §10). Training throughput and inference latency per backend present, against PyTorch
- * on the same CPU when `/usr/bin/python3 -c "import torch"` works. Writes bench-results/bench.json.
+ * (DESIGN §10): training throughput (MLP 784-256-10 and LeNet-5, mnist-10k, batch 64, Adam) and
+ * inference latency per backend present, against PyTorch on the same CPU when
+ * `/usr/bin/python3 -c "import torch"` works; peak RSS of a training worker; tensor count across
+ * epochs; and, when present, the pruned-model latency benchmark. Writes bench-results/bench.json.
+ *
+ * The machine may be shared, so its load changes while the bench runs: every configuration is
+ * measured once per round, the rounds interleave all of them (in a rotated order), each ratio is
+ * taken within a round, and the medians over rounds are reported.
+ *
+ * Configurations: PyTorch with 1 thread (its default here) and 2 threads; wasm with 1 XNNPACK
+ * thread (the lab's default), with 2 threads (the threaded build, see engine/backend/wasm-threads),
+ * and two 1-thread training processes at once (their summed throughput: how the lab uses both
+ * cores, with the scheduler's concurrency 2); the cpu backend once (on fewer LeNet-5 examples);
+ * native TensorFlow when installed.
+ *
+ * Usage: npm run bench -- [--rounds N] [--examples N] [names…: pytorch wasm cpu tensorflow]
  */
-import { execFileSync, spawnSync } from 'node:child_process'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { execFileSync, spawn } from 'node:child_process'
+import { cpus, loadavg } from 'node:os'
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import type { ThroughputResult } from './train-throughput'
 
 interface Measurement {
-  backend: string
-  model: string
-  examples: number
   samplesPerSec: number
   latencyMs: number
   peakRssMb?: number
-  tensorGrowth?: number
+  tensorsPerEpoch?: number[]
+}
+
+interface Config {
+  /** Row label, e.g. `wasm 1 thread`. */
+  name: string
+  group: 'pytorch' | 'wasm' | 'cpu' | 'tensorflow'
+  threads: number
+  /** Measured in round 0 only. */
+  once?: boolean
 }
 
 const root = join(import.meta.dirname, '..', '..')
-const only = process.argv.slice(2)
+const python = '/usr/bin/python3'
+const MODELS = ['mlp-784-256-10', 'lenet5'] as const
+type ModelName = (typeof MODELS)[number]
 
-function measure(backend: string, model: string, limit?: number): Measurement | { error: string } {
-  const args = ['--import', 'tsx', join(root, 'test/bench/train-throughput.ts'), backend, model]
-  if (limit) args.push(String(limit))
-  const r = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', timeout: 600_000 })
-  if (r.status !== 0) return { error: (r.stderr || r.stdout || `exit ${r.status}`).trim().split('\n')[0] }
-  return JSON.parse(r.stdout.trim().split('\n').pop() as string) as Measurement
+function parseArgs(argv: string[]): { rounds: number; examples: number | undefined; only: string[] } {
+  let rounds = 3
+  let examples: number | undefined
+  const only: string[] = []
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--rounds') rounds = Number(argv[++i])
+    else if (argv[i] === '--examples') examples = Number(argv[++i])
+    else only.push(argv[i])
+  }
+  if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--rounds must be a whole number ≥ 1')
+  return { rounds, examples, only }
 }
 
-function torchReference(): { version: string; threads: number; results: Measurement[] } | { error: string } {
-  const python = '/usr/bin/python3'
+const args = parseArgs(process.argv.slice(2))
+const wanted = (group: string): boolean => args.only.length === 0 || args.only.includes(group)
+
+/** Runs a command; resolves with its stdout, rejects with the first line of its stderr. */
+function run(cmd: string, cmdArgs: string[], timeoutMs = 600_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, cmdArgs, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs })
+    let out = ''
+    let err = ''
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()))
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()))
+    child.on('error', reject)
+    child.on('close', (code) => {
+      if (code === 0) resolve(out)
+      else reject(new Error((err || out || `exit ${code}`).trim().split('\n')[0]))
+    })
+  })
+}
+
+const lastLine = (s: string): string => s.trim().split('\n').pop() ?? ''
+
+async function trainWorker(backend: string, model: ModelName, threads: number, limit?: number): Promise<ThroughputResult> {
+  const a = ['--import', 'tsx', join(root, 'test/bench/train-throughput.ts'), backend, model, limit ? String(limit) : '', String(threads)]
+  return JSON.parse(lastLine(await run(process.execPath, a))) as ThroughputResult
+}
+
+function torchAvailable(): boolean {
   try {
     execFileSync(python, ['-c', 'import torch'], { stdio: 'ignore' })
+    return true
   } catch {
-    return { error: 'no PyTorch (apt-get install -y python3-torch)' }
-  }
-  const out = execFileSync(python, [join(root, 'test/bench/torch_bench.py'), '8000'], { encoding: 'utf8', timeout: 600_000 })
-  const parsed = JSON.parse(out) as { torch: string; threads: number; results: Omit<Measurement, 'backend' | 'examples'>[] }
-  return {
-    version: parsed.torch,
-    threads: parsed.threads,
-    results: parsed.results.map((r) => ({ ...r, backend: `pytorch ${parsed.torch}`, examples: 8000 })),
+    return false
   }
 }
 
-const models = ['mlp-784-256-10', 'lenet5']
-const rows: (Measurement & { ratio: number | null })[] = []
-const errors: string[] = []
-const torch = torchReference()
-if ('error' in torch) errors.push(`reference: ${torch.error}`)
-const reference = (model: string): Measurement | undefined => ('results' in torch ? torch.results.find((r) => r.model === model) : undefined)
-
-for (const backend of ['tensorflow', 'wasm', 'cpu']) {
-  if (only.length && !only.includes(backend)) continue
-  for (const model of models) {
-    // The pure-JS cpu backend is orders of magnitude slower on convolutions: time a few batches.
-    const limit = backend === 'cpu' && model === 'lenet5' ? 320 : undefined
-    const m = measure(backend, model, limit)
-    if ('error' in m) {
-      errors.push(`${backend} ${model}: ${m.error}`)
-      continue
-    }
-    const ref = reference(model)
-    rows.push({ ...m, ratio: ref ? m.samplesPerSec / ref.samplesPerSec : null })
-  }
+interface TorchOutput {
+  torch: string
+  defaultThreads: number
+  results: { model: string; threads: number; samplesPerSec: number; latencyMs: number }[]
 }
-if ('results' in torch) for (const r of torch.results) rows.push({ ...r, ratio: 1 })
 
-console.log('training throughput (batch 64, Adam, mnist-10k) and inference latency (batch 64)')
-console.log('backend'.padEnd(22), 'model'.padEnd(16), 'samples/s'.padStart(10), 'x PyTorch'.padStart(10), 'latency ms'.padStart(11), 'x PyTorch'.padStart(10), 'peak RSS MB'.padStart(12))
-for (const r of rows) {
-  const ref = reference(r.model)
-  console.log(
-    r.backend.padEnd(22),
-    r.model.padEnd(16),
-    r.samplesPerSec.toFixed(0).padStart(10),
-    (r.ratio === null ? '-' : r.ratio.toFixed(2)).padStart(10),
-    r.latencyMs.toFixed(2).padStart(11),
-    (ref ? (r.latencyMs / ref.latencyMs).toFixed(2) : '-').padStart(10),
-    (r.peakRssMb ? r.peakRssMb.toFixed(0) : '-').padStart(12),
+async function torchRound(model: ModelName, threads: number[], examples: number): Promise<TorchOutput> {
+  const out = await run(python, [join(root, 'test/bench/torch_bench.py'), String(examples), threads.join(','), model])
+  return JSON.parse(lastLine(out)) as TorchOutput
+}
+
+function tensorflowInstalled(): boolean {
+  return ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'].some((p) => existsSync(join(root, 'node_modules', p)))
+}
+
+const configs: Config[] = []
+const hasTorch = wanted('pytorch') && torchAvailable()
+if (hasTorch) configs.push({ name: 'pytorch 1 thread', group: 'pytorch', threads: 1 }, { name: 'pytorch 2 threads', group: 'pytorch', threads: 2 })
+if (wanted('wasm')) {
+  configs.push(
+    { name: 'wasm 1 thread', group: 'wasm', threads: 1 },
+    { name: 'wasm 2 threads', group: 'wasm', threads: 2 },
+    { name: 'wasm 2 processes', group: 'wasm', threads: 1 },
   )
 }
+if (wanted('tensorflow') && tensorflowInstalled()) configs.push({ name: 'tensorflow', group: 'tensorflow', threads: 1, once: true })
+if (wanted('cpu')) configs.push({ name: 'cpu', group: 'cpu', threads: 1, once: true })
+
+const results = new Map<string, Measurement[]>()
+const key = (config: string, model: string): string => `${config}|${model}`
+const record = (config: string, model: string, m: Measurement): void => {
+  const k = key(config, model)
+  results.set(k, [...(results.get(k) ?? []), m])
+}
+const errors: string[] = []
+let torchInfo: { version: string; defaultThreads: number } | null = null
+const started = Date.now()
+const load = { start: loadavg()[0], end: 0 }
+// The lab's mnist-10k training split (8,000 examples) unless --examples says otherwise.
+const examples = args.examples ?? 8000
+
+async function measure(config: Config, model: ModelName): Promise<void> {
+  if (config.group === 'pytorch') {
+    // One PyTorch process per round and model measures both thread counts (import costs ~2 s).
+    if (config.threads !== 1) return
+    const threads = configs.filter((c) => c.group === 'pytorch').map((c) => c.threads)
+    const out = await torchRound(model, threads, examples)
+    torchInfo = { version: out.torch, defaultThreads: out.defaultThreads }
+    for (const r of out.results) record(`pytorch ${r.threads} thread${r.threads > 1 ? 's' : ''}`, model, r)
+    return
+  }
+  if (config.name === 'wasm 2 processes') {
+    const pair = await Promise.all([0, 1].map(() => trainWorker('wasm', model, 1, args.examples)))
+    record(config.name, model, {
+      samplesPerSec: pair[0].samplesPerSec + pair[1].samplesPerSec,
+      latencyMs: Math.max(pair[0].latencyMs, pair[1].latencyMs),
+      peakRssMb: Math.max(pair[0].peakRssMb, pair[1].peakRssMb),
+    })
+    return
+  }
+  // The pure-JS cpu backend is orders of magnitude slower on convolutions: time a few batches.
+  const limit = config.group === 'cpu' && model === 'lenet5' ? 320 : args.examples
+  record(config.name, model, await trainWorker(config.group, model, config.threads, limit))
+}
+
+for (let round = 0; round < args.rounds; round++) {
+  const active = configs.filter((c) => !c.once || round === 0)
+  // Rotate the order each round so that no configuration always runs first (or last).
+  const order = active.map((_, i) => active[(i + round) % active.length])
+  for (const model of MODELS) {
+    for (const config of order) {
+      try {
+        await measure(config, model)
+      } catch (e) {
+        errors.push(`${config.name} ${model} (round ${round + 1}): ${(e as Error).message}`)
+      }
+    }
+  }
+  process.stderr.write(`round ${round + 1}/${args.rounds} done (${((Date.now() - started) / 1000).toFixed(0)} s)\n`)
+}
+load.end = loadavg()[0]
+
+const median = (values: number[]): number | null => {
+  if (values.length === 0) return null
+  const s = [...values].sort((a, b) => a - b)
+  const m = s.length >> 1
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2
+}
+
+/** Median over rounds of this configuration's value ÷ the reference's, both from the same round. */
+function ratio(config: string, model: string, reference: string, field: 'samplesPerSec' | 'latencyMs'): number | null {
+  const a = results.get(key(config, model)) ?? []
+  const b = results.get(key(reference, model)) ?? []
+  const per = a.slice(0, b.length).map((m, i) => m[field] / b[i][field])
+  return median(per)
+}
+
+interface Row {
+  config: string
+  model: string
+  rounds: number
+  samplesPerSec: number | null
+  vsPytorch1: number | null
+  vsPytorch2: number | null
+  latencyMs: number | null
+  latencyVsPytorch1: number | null
+  peakRssMb: number | null
+  tensorsPerEpoch: number[] | null
+  perRound: Measurement[]
+}
+
+const rows: Row[] = []
+for (const model of MODELS) {
+  for (const config of configs) {
+    const ms = results.get(key(config.name, model))
+    if (!ms?.length) continue
+    rows.push({
+      config: config.name,
+      model,
+      rounds: ms.length,
+      samplesPerSec: median(ms.map((m) => m.samplesPerSec)),
+      vsPytorch1: hasTorch && !config.once ? ratio(config.name, model, 'pytorch 1 thread', 'samplesPerSec') : null,
+      vsPytorch2: hasTorch && !config.once ? ratio(config.name, model, 'pytorch 2 threads', 'samplesPerSec') : null,
+      latencyMs: median(ms.map((m) => m.latencyMs)),
+      latencyVsPytorch1: hasTorch && !config.once ? ratio(config.name, model, 'pytorch 1 thread', 'latencyMs') : null,
+      peakRssMb: median(ms.flatMap((m) => (m.peakRssMb ? [m.peakRssMb] : []))),
+      tensorsPerEpoch: ms.find((m) => m.tensorsPerEpoch)?.tensorsPerEpoch ?? null,
+      perRound: ms,
+    })
+  }
+}
+
+let pruned: unknown = null
+if (wanted('wasm') && existsSync(join(root, 'test/bench/pruned-latency.ts'))) {
+  try {
+    const out = await run(process.execPath, ['--import', 'tsx', join(root, 'test/bench/pruned-latency.ts'), 'wasm', '60', '64'])
+    pruned = JSON.parse(lastLine(out)) as unknown
+  } catch (e) {
+    errors.push(`pruned latency: ${(e as Error).message}`)
+  }
+}
+
+const fmt = (v: number | null, digits: number): string => (v === null ? '-' : v.toFixed(digits))
+console.log(`training throughput (mnist-10k, ${examples} examples, batch 64, Adam) and inference latency (batch 64)`)
+console.log(`median of ${args.rounds} interleaved rounds; ratios taken within each round`)
+console.log(
+  'config'.padEnd(20),
+  'model'.padEnd(16),
+  'samples/s'.padStart(10),
+  'x PT-1t'.padStart(8),
+  'x PT-2t'.padStart(8),
+  'latency ms'.padStart(11),
+  'x PT-1t'.padStart(8),
+  'peak RSS MB'.padStart(12),
+  'tensors/epoch'.padStart(14),
+)
+for (const r of rows) {
+  console.log(
+    r.config.padEnd(20),
+    r.model.padEnd(16),
+    fmt(r.samplesPerSec, 0).padStart(10),
+    fmt(r.vsPytorch1, 2).padStart(8),
+    fmt(r.vsPytorch2, 2).padStart(8),
+    fmt(r.latencyMs, 2).padStart(11),
+    fmt(r.latencyVsPytorch1, 2).padStart(8),
+    fmt(r.peakRssMb, 0).padStart(12),
+    (r.tensorsPerEpoch?.join(' → ') ?? '-').padStart(14),
+  )
+}
+if (pruned) console.log('pruned latency:', JSON.stringify(pruned))
 for (const e of errors) console.log(`skipped: ${e}`)
-if ('threads' in torch) console.log(`PyTorch used ${torch.threads} thread(s); x PyTorch > 1 means faster (throughput) or slower (latency).`)
+const info = torchInfo as { version: string; defaultThreads: number } | null
+if (info) console.log(`PyTorch ${info.version}; it chose ${info.defaultThreads} thread(s) by itself.`)
+console.log('x PT > 1: faster than PyTorch (throughput) or slower (latency).')
+const seconds = (Date.now() - started) / 1000
+console.log(`load average ${load.start.toFixed(1)} → ${load.end.toFixed(1)} on ${cpus().length} CPUs; ${seconds.toFixed(0)} s`)
 mkdirSync(join(root, 'bench-results'), { recursive: true })
-writeFileSync(join(root, 'bench-results', 'bench.json'), JSON.stringify({ at: new Date().toISOString(), rows, errors }, null, 2))
+writeFileSync(
+  join(root, 'bench-results', 'bench.json'),
+  JSON.stringify(
+    {
+      at: new Date().toISOString(),
+      machine: { cpu: cpus()[0]?.model ?? 'unknown', cpus: cpus().length, loadAverage: load, node: process.version },
+      pytorch: info,
+      rounds: args.rounds,
+      examples,
+      seconds,
+      rows,
+      pruned,
+      errors,
+    },
+    null,
+    2,
+  ),
+)
 console.log('wrote bench-results/bench.json')

@@ -6,6 +6,7 @@
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import * as tf from '@tensorflow/tfjs'
+import type * as WasmBackend from '@tensorflow/tfjs-backend-wasm'
 import { registerWasmKernels } from '../kernels/register-wasm-kernels'
 
 export interface LoadOutcome {
@@ -76,12 +77,32 @@ export function wasmBinaryDir(): string {
   return join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + '/'
 }
 
+let wasmModule: typeof WasmBackend | null = null
+
+/**
+ * Chooses the wasm build before the backend initialises: the threaded SIMD build with `threads`
+ * XNNPACK threads when threads > 1, else the single-threaded SIMD build. No effect once the
+ * backend has initialised (its module is loaded once per process).
+ */
+export function setWasmThreadCount(threads: number): void {
+  if (!wasmModule) throw new Error('load the wasm backend first')
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', threads > 1)
+  wasmModule.setThreadsCount(threads)
+}
+
+/** XNNPACK threads of the initialised wasm backend (1 for the single-threaded build), else null. */
+export function wasmThreadsInUse(): number | null {
+  if (!wasmModule || !tf.engine().registry.wasm) return null
+  return Math.max(1, wasmModule.getThreadsCount())
+}
+
 /** Imports the wasm backend, points it at its binaries and registers the extra kernels. */
 export async function loadWasmBackend(): Promise<LoadOutcome> {
   if (wasmOutcome) return wasmOutcome
   try {
     const wasm = await import('@tensorflow/tfjs-backend-wasm')
     wasm.setWasmPaths(wasmBinaryDir())
+    wasmModule = wasm
     registerWasmKernels()
     wasmOutcome = { ok: true, detail: `@tensorflow/tfjs-backend-wasm ${wasm.version_wasm}` }
   } catch (e) {

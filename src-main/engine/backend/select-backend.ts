@@ -1,6 +1,15 @@
 import * as tf from '@tensorflow/tfjs'
-import { loadTensorflowBackend, loadWasmBackend, type LoadOutcome } from './backend-loaders'
+import { loadTensorflowBackend, loadWasmBackend, setWasmThreadCount, type LoadOutcome } from './backend-loaders'
 import { BACKEND_ENV, BACKEND_NAMES, type BackendName, isBackendName } from './backend-names'
+import { wasmThreadsFromEnv, withWasmThreads } from './wasm-threads'
+
+export interface SelectBackendOptions {
+  /**
+   * XNNPACK threads of the wasm backend (default: COMPLAB_WASM_THREADS, else 1). Applies when
+   * the wasm backend initialises, i.e. at the first selection of wasm in a process.
+   */
+  wasmThreads?: number
+}
 
 async function makeAvailable(name: BackendName): Promise<LoadOutcome> {
   if (name === 'tensorflow') return loadTensorflowBackend()
@@ -28,10 +37,15 @@ async function withoutNewErrorHandlers<T>(f: () => Promise<T>): Promise<T> {
   }
 }
 
-async function activate(name: BackendName): Promise<boolean> {
+async function activate(name: BackendName, options: SelectBackendOptions): Promise<boolean> {
+  // Parsed before initialising, so that a bad COMPLAB_WASM_THREADS is an error that says so.
+  const threads = name === 'wasm' ? (options.wasmThreads ?? wasmThreadsFromEnv()) : 1
   try {
     // tf.setBackend resolves false (and logs) when the backend's initialisation fails.
-    return await withoutNewErrorHandlers(() => tf.setBackend(name))
+    const init = (): Promise<boolean> => withoutNewErrorHandlers(() => tf.setBackend(name))
+    if (name !== 'wasm' || tf.engine().registry.wasm) return await init()
+    setWasmThreadCount(threads)
+    return threads > 1 ? await withWasmThreads(threads, init) : await init()
   } catch {
     return false
   }
@@ -42,7 +56,7 @@ async function activate(name: BackendName): Promise<boolean> {
  * variable COMPLAB_BACKEND), or the best available (tensorflow → wasm → cpu). Asking for an unknown
  * or unavailable backend is an error that says why. Returns the active backend's name.
  */
-export async function selectBackend(preferred?: string): Promise<string> {
+export async function selectBackend(preferred?: string, options: SelectBackendOptions = {}): Promise<string> {
   // The umbrella package's "install tfjs-node" banner and debug checks are noise in a worker.
   if (!tf.env().getBool('PROD')) tf.enableProdMode()
   const asked = (preferred ?? process.env[BACKEND_ENV] ?? '').trim().toLowerCase()
@@ -53,12 +67,12 @@ export async function selectBackend(preferred?: string): Promise<string> {
     }
     const outcome = await makeAvailable(asked)
     if (!outcome.ok) throw new Error(`backend "${asked}" is not available (${source}): ${outcome.detail}`)
-    if (!(await activate(asked))) throw new Error(`backend "${asked}" failed to initialise (${source})`)
+    if (!(await activate(asked, options))) throw new Error(`backend "${asked}" failed to initialise (${source})`)
     return tf.getBackend()
   }
   for (const name of BACKEND_NAMES) {
     const outcome = await makeAvailable(name)
-    if (outcome.ok && (await activate(name))) return tf.getBackend()
+    if (outcome.ok && (await activate(name, options))) return tf.getBackend()
   }
   throw new Error('no TF.js backend could be initialised (not even cpu)')
 }

@@ -1,11 +1,15 @@
 import * as tf from '@tensorflow/tfjs'
 import type { TrainingSpec } from '../../../src-shared/spec/schema'
+import { MultiTensorAdam } from './multi-tensor-adam'
 
-/** The optimizer a training spec names, at its base learning rate. */
+/**
+ * The optimizer a training spec names, at its base learning rate. Adam is the multi-tensor
+ * variant (the same arithmetic as `tf.train.adam`, one set of kernels for all variables).
+ */
 export function makeOptimizer(spec: Pick<TrainingSpec, 'optimizer' | 'learningRate' | 'momentum'>): tf.Optimizer {
   switch (spec.optimizer) {
     case 'adam':
-      return tf.train.adam(spec.learningRate)
+      return new MultiTensorAdam(spec.learningRate)
     case 'sgd':
       return tf.train.sgd(spec.learningRate)
     case 'momentum':
