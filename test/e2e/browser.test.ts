@@ -1,19 +1,26 @@
 /**
- * The real UI in Chromium against the real server and lab (DESIGN §9): a tiny distillation
- * experiment (MLP teacher [32], student [16], T = 2, with the baseline, 2 epochs on 300 digits)
- * is launched through the API while the pages are open, so everything the pages show arrives by
- * pushed events: the runs table reaching `finished`, progress bars, and a run page whose curves
- * are drawn live. Screenshots go to test-results/e2e/.
+ * The real UI in Chromium against the real server and lab on a temporary database (DESIGN §9),
+ * driven the way a newcomer would, by roles and labels only:
+ * - the launch form: a tiny distillation sweep (teacher MLP [32], student [16], T ∈ {1, 4}, the
+ *   student alone as baseline, 2 epochs on 300 digits) written field by field, with an inline
+ *   problem shown and fixed, "this will launch 4 runs", launched;
+ * - the runs table: progress bars moving, every run finishing;
+ * - compare: the two students side by side, the temperature highlighted as the difference,
+ *   "only what differs", the best result starred, curves drawn;
+ * - sweeps: temperature → student accuracy pivoted, its chart drawn (non-empty canvas), the
+ *   table exported as CSV and the file's contents checked, a chart saved as PNG;
+ * - a long run cancelled from the table, then deleted with confirmation; the system page;
+ *   the token; reconnecting after a server restart.
+ * Screenshots go to test-results/e2e/.
  *
  * The built renderer is needed: `npm test` builds the app first (electron-vite build); run alone,
- * this file builds just the renderer in beforeAll when out/renderer is missing.
+ * this file builds just the renderer in beforeAll when out/renderer is missing or stale.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core'
+import { chromium, type Browser, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { LaunchResult } from '../../src-shared/contract'
 import type { RunSummary } from '../../src-shared/types'
 import { createLab } from '../../src-main/lab'
 import type { Lab } from '../../src-main/lab/types'
@@ -26,20 +33,6 @@ const SHOTS = join(PROJECT_ROOT, 'test-results', 'e2e')
 const noChromium = existsSync(CHROMIUM) ? '' : `no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)`
 if (noChromium) console.warn(`[e2e browser] skipped: ${noChromium}`)
 
-const spec = {
-  name: 'e2e-kd',
-  description: 'Tiny distillation for the browser test',
-  dataset: { name: 'mnist-10k', trainLimit: 300 },
-  model: { arch: 'mlp', hidden: [16] },
-  training: { epochs: 2, batchSize: 64, learningRate: 0.003 },
-  method: {
-    kind: 'distill',
-    temperature: 2,
-    baseline: true,
-    teacher: { source: 'train', model: { arch: 'mlp', hidden: [32] } },
-  },
-}
-
 /** The few canvas members the pixel checks use (this project's Node tsconfig has no DOM lib). */
 interface Canvas2d {
   width: number
@@ -47,26 +40,26 @@ interface Canvas2d {
   getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> } } | null
 }
 
-/** Pixels of the first matching canvas: how many are drawn at all, and how many are coloured. */
-async function canvasPixels(page: Page, selector: string): Promise<{ drawn: number; coloured: number }> {
-  return page.locator(selector).first().evaluate((el) => {
-    const canvas = el as unknown as Canvas2d
-    const ctx = canvas.getContext('2d')
-    if (!ctx || canvas.width === 0 || canvas.height === 0) return { drawn: 0, coloured: 0 }
-    const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height)
-    let drawn = 0
-    let coloured = 0
-    for (let i = 0; i < data.length; i += 4) {
-      const r = data[i]
-      const g = data[i + 1]
-      const b = data[i + 2]
-      const a = data[i + 3]
-      if (a !== 0) drawn++
-      // Grid lines and labels are grey; a curve is a saturated colour.
-      if (a > 200 && Math.max(r, g, b) - Math.min(r, g, b) > 60) coloured++
-    }
-    return { drawn, coloured }
-  })
+/** Pixels of a canvas: how many are drawn at all, and how many are coloured (curves, not grid). */
+async function canvasPixels(page: Page, name: string | RegExp): Promise<{ drawn: number; coloured: number }> {
+  return page
+    .getByRole('img', { name })
+    .first()
+    .evaluate((el) => {
+      const canvas = el as unknown as Canvas2d
+      const ctx = canvas.getContext('2d')
+      if (!ctx || canvas.width === 0 || canvas.height === 0) return { drawn: 0, coloured: 0 }
+      const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height)
+      let drawn = 0
+      let coloured = 0
+      for (let i = 0; i < data.length; i += 4) {
+        const [r, g, b, a] = [data[i], data[i + 1], data[i + 2], data[i + 3]]
+        // The background is white; grid lines and labels are grey; a curve is a saturated colour.
+        if (a !== 0 && !(r > 250 && g > 250 && b > 250)) drawn++
+        if (a > 200 && Math.max(r, g, b) - Math.min(r, g, b) > 60) coloured++
+      }
+      return { drawn, coloured }
+    })
 }
 
 describe.skipIf(Boolean(noChromium))('UI in Chromium (browser mode)', () => {
@@ -75,26 +68,32 @@ describe.skipIf(Boolean(noChromium))('UI in Chromium (browser mode)', () => {
   let server: RunningServer
   let staticDir: string
   let browser: Browser
+  let context: BrowserContext
+  let page: Page
+  let experimentId = 0
   const problems: string[] = []
 
-  const watch = (page: Page, name: string): void => {
-    page.on('console', (m: ConsoleMessage) => {
+  const watch = (p: Page, name: string): void => {
+    p.on('console', (m: ConsoleMessage) => {
       if (m.type() === 'error' || /Content Security Policy/i.test(m.text())) problems.push(`${name}: ${m.text()}`)
     })
-    page.on('pageerror', (e) => problems.push(`${name}: ${e.message}`))
+    p.on('pageerror', (e) => problems.push(`${name}: ${e.message}`))
   }
+  const shot = (name: string, p: Page = page): Promise<Buffer> => p.screenshot({ path: join(SHOTS, name), fullPage: true })
+  const runs = async (): Promise<RunSummary[]> => (await lab.call('runs.list', { limit: 1000 })).rows
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true })
-    // No stale pictures from an earlier run next to this run's.
-    for (const shot of ['runs-running.png', 'runs-finished.png', 'run-detail.png', 'system.png']) rmSync(join(SHOTS, shot), { force: true })
     staticDir = await ensureRendererBuilt((line) => console.log(`[e2e browser] ${line}`))
     dir = mkdtempSync(join(tmpdir(), 'complab-e2e-'))
-    // Two at once: the baseline trains while the teacher does; the student waits for the teacher.
+    // Two at once: the baseline trains while the teacher does; the students wait for the teacher.
     lab = await createLab({ dataDir: join(dir, 'data'), dbPath: join(dir, 'lab.db'), concurrency: 2 })
     // A token, as a server off loopback would have: the page must carry it through.
     server = await startServer({ lab, staticDir, requireToken: true })
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true, timeout: 60_000 })
+    context = await browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true })
+    page = await context.newPage()
+    watch(page, 'page')
   }, 180_000)
 
   afterAll(async () => {
@@ -104,125 +103,204 @@ describe.skipIf(Boolean(noChromium))('UI in Chromium (browser mode)', () => {
     if (dir) rmSync(dir, { recursive: true, force: true })
   })
 
-  it('follows a live experiment to the end: runs table, progress, and the run page curves', async () => {
+  it('launches a tiny distillation sweep from the form and watches it to the end', async () => {
     problems.length = 0
-    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } })
-    const runsPage = await context.newPage()
-    watch(runsPage, 'runs page')
-    await runsPage.goto(server.pageUrl)
-    const table = runsPage.getByRole('table', { name: 'Runs' })
-    await expect.poll(() => table.isVisible(), { timeout: 30_000 }).toBe(true)
-    // The token went from the address bar into the tab; the page keeps working without it.
-    expect(runsPage.url()).not.toContain('token=')
-    await runsPage.getByText('No runs yet').waitFor({ timeout: 15_000 })
+    await page.goto(`${server.pageUrl}#/launch`)
+    expect(page.url()).not.toContain('token=')
+    const name = page.getByLabel('Name', { exact: true })
+    await name.waitFor({ timeout: 30_000 })
+    await name.fill('e2e-sweep')
+    await page.getByLabel('Train limit').fill('300')
+    await page.getByRole('group', { name: 'Model (the student, for distillation)' }).getByLabel('Hidden').fill('16')
+    const training = page.getByRole('group', { name: 'Training', exact: true })
+    await training.getByLabel('Batch size').fill('64')
+    await training.getByLabel('Learning rate').fill('0.003')
 
-    // Launch through the API, as another client would; the open page learns of it by events.
-    const res = await fetch(new URL('api/experiments.launch', server.url), {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${server.token}` },
-      body: JSON.stringify({ spec }),
-    })
-    const launched = (await res.json()) as { ok: boolean; data: LaunchResult }
-    expect(launched.ok).toBe(true)
-    expect(launched.data.runIds).toHaveLength(3)
-    const list = (await lab.call('runs.list', {})).rows as RunSummary[]
-    const student = list.find((r) => r.method === 'distill')
-    expect(student).toBeDefined()
+    // An impossible value is flagged at the field itself, then fixed.
+    const epochs = training.getByLabel('Epochs')
+    await epochs.fill('0')
+    await expect.poll(() => epochs.getAttribute('aria-invalid'), { timeout: 10_000 }).toBe('true')
+    await expect.poll(() => training.locator('.issue-text').first().textContent()).toMatch(/>\s*0|too small|greater/i)
+    await epochs.fill('2')
+    await expect.poll(() => epochs.getAttribute('aria-invalid'), { timeout: 10_000 }).toBe('false')
 
-    // A second tab on the distilled student's page before it has started: all of it arrives live.
-    const runPage = await context.newPage()
-    watch(runPage, 'run page')
-    await runPage.goto(new URL(`#/runs/${student!.id}`, server.url).href)
-    await runPage.getByRole('heading', { level: 1, name: new RegExp(`Run ${student!.id}`) }).waitFor({ timeout: 15_000 })
+    await page.getByLabel('Method: Kind').selectOption('distill')
+    const teacher = page.getByRole('group', { name: 'Teacher', exact: true })
+    await expect.poll(() => teacher.getByLabel('Teacher: Source').inputValue()).toBe('train')
+    await teacher.getByLabel('Hidden').fill('32')
+    await page.getByRole('button', { name: 'Add a sweep axis' }).click()
+    await page.getByLabel('Sweep axis 1 parameter').fill('method.temperature')
+    await page.getByLabel('Sweep axis 1 parameter').press('Tab')
+    await page.getByLabel('Sweep axis 1 values').fill('1, 4')
 
+    // Teacher + student alone + one student per temperature.
+    await expect.poll(() => page.getByTestId('run-count').textContent(), { timeout: 10_000 }).toBe('4')
+    await shot('launch-form.png')
+    await page.getByRole('button', { name: 'Launch 4 runs' }).click()
+
+    // The runs table, filtered to the new experiment, follows the runs by pushed events alone.
+    await page.waitForURL(/#\/runs\?experiment=\d+/, { timeout: 10_000 })
+    experimentId = Number(/experiment=(\d+)/.exec(page.url())?.[1])
+    const table = page.getByRole('table', { name: 'Runs' })
     const rows = table.locator('tbody tr[data-run-id]')
-    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(3)
-    // Progress bars are real progressbars; catch one mid-run if the timing allows.
-    const bars = runsPage.getByRole('progressbar')
-    await expect.poll(() => bars.count()).toBe(3)
-    const finished = table.locator('tbody tr[data-run-id] .status-finished')
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(4)
+    const bars = table.getByRole('progressbar')
     const ended = table.locator('tbody tr[data-run-id]').locator('.status-finished, .status-failed, .status-cancelled, .status-interrupted')
-    const midway = async (): Promise<boolean> => {
-      const values = await Promise.all((await bars.all()).map((b) => b.getAttribute('aria-valuenow')))
-      return values.some((v) => Number(v) > 0 && Number(v) < 100)
+    // Progress bars move: each bar's values seen over time, and one caught mid-way if timing allows.
+    const seen = new Map<string, Set<number>>()
+    let midway = false
+    for (const end = Date.now() + 150_000; Date.now() < end && (await ended.count()) < 4; ) {
+      for (const bar of await bars.all()) {
+        const label = (await bar.getAttribute('aria-label')) ?? ''
+        const v = Number(await bar.getAttribute('aria-valuenow'))
+        seen.set(label, (seen.get(label) ?? new Set()).add(v))
+        if (v > 0 && v < 100 && !midway) {
+          midway = true
+          await shot('runs-running.png')
+        }
+      }
+      await page.waitForTimeout(100)
     }
-    let seenMidway = false
-    for (const end = Date.now() + 60_000; Date.now() < end && !seenMidway && (await ended.count()) < 3; ) {
-      seenMidway = await midway()
-      if (!seenMidway) await runsPage.waitForTimeout(100)
-    }
-    if (seenMidway) await runsPage.screenshot({ path: join(SHOTS, 'runs-running.png'), fullPage: true })
-    else console.log('[e2e browser] no run was caught mid-way (they finished between two looks)')
-
-    // Every run ends (the page shows it by events alone), and each one finished: a failed run
-    // fails here at once, with the lab's own error.
-    await expect.poll(() => ended.count(), { timeout: 150_000, interval: 500 }).toBe(3)
-    const outcome = ((await lab.call('runs.list', {})).rows as RunSummary[]).map((r) => `#${r.id} ${r.role} ${r.status}${r.error ? `: ${r.error}` : ''}`)
+    const outcome = (await runs()).map((r) => `#${r.id} ${r.role} ${r.status}${r.error ? `: ${r.error}` : ''}`)
     expect(outcome.filter((line) => !/ finished$/.test(line)), 'runs that did not finish').toEqual([])
-    expect(await finished.count()).toBe(3)
+    await expect.poll(() => ended.count(), { timeout: 10_000 }).toBe(4)
+    expect([...seen.values()].some((values) => values.size >= 2), 'a progress bar that moved').toBe(true)
+    if (!midway) console.log('[e2e browser] no run was caught mid-way (they finished between two looks)')
     for (const bar of await bars.all()) expect(await bar.getAttribute('aria-valuenow')).toBe('100')
-    // Test accuracy arrives with the final status (refetched row): a percentage in every row.
-    await expect.poll(async () => (await table.locator('tbody tr[data-run-id] td:last-child').allTextContents()).every((t) => /%$/.test(t.trim())), { timeout: 10_000 }).toBe(true)
-    await runsPage.screenshot({ path: join(SHOTS, 'runs-finished.png'), fullPage: true })
-
-    // Sorting by test accuracy changes the order and says so to assistive tech.
-    await table.getByRole('button', { name: /Test accuracy/ }).click()
-    await expect.poll(() => table.locator('th[aria-sort="descending"]').textContent()).toMatch(/Test accuracy/)
-    const accs = (await table.locator('tbody tr[data-run-id] td:last-child').allTextContents()).map((t) => parseFloat(t))
-    expect([...accs].sort((a, b) => b - a)).toEqual(accs)
-
-    // The run page followed the student to the end, with its curves drawn.
-    await runPage.locator('.badge.status-finished').waitFor({ timeout: 20_000 })
-    const canvas = runPage.locator('canvas[role=img]')
-    await expect.poll(() => canvas.count(), { timeout: 10_000 }).toBeGreaterThan(0)
-    const pixels = await canvasPixels(runPage, 'canvas[role=img]')
-    expect(pixels.drawn).toBeGreaterThan(500)
-    expect(pixels.coloured).toBeGreaterThan(50)
-    await expect.poll(() => runPage.getByRole('table', { name: 'Results' }).textContent(), { timeout: 10_000 }).toMatch(/test\.accuracy/)
-    await runPage.screenshot({ path: join(SHOTS, 'run-detail.png'), fullPage: true })
-
-    // Clicking a row in the table opens that run.
-    const teacher = list.find((r) => r.role === 'teacher') ?? list[0]
-    await table.locator(`tbody tr[data-run-id="${teacher.id}"]`).click()
-    await runsPage.getByRole('heading', { level: 1, name: new RegExp(`Run ${teacher.id}`) }).waitFor({ timeout: 10_000 })
-    await expect.poll(async () => (await canvasPixels(runsPage, 'canvas[role=img]')).coloured, { timeout: 10_000 }).toBeGreaterThan(50)
-
-    await context.close()
+    await expect
+      .poll(async () => (await table.locator('tbody tr[data-run-id] td:nth-child(10)').allTextContents()).every((t) => /%$/.test(t.trim())), { timeout: 10_000 })
+      .toBe(true)
+    await shot('runs-finished.png')
     expect(problems).toEqual([])
   }, 200_000)
 
-  it('shows the system page with the doctor report', async () => {
+  it('compares the two students: the temperature is the highlighted difference', async () => {
     problems.length = 0
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } })
-    watch(page, 'system page')
-    await page.goto(new URL(`?token=${server.token}#/system`, server.url).href)
-    await page.getByRole('heading', { name: 'Doctor' }).waitFor({ timeout: 30_000 })
-    expect(await page.getByRole('table', { name: 'Doctor' }).locator('tbody tr').count()).toBeGreaterThan(0)
-    await expect.poll(() => page.getByRole('table', { name: 'Datasets' }).textContent()).toMatch(/mnist-10k/)
-    await page.screenshot({ path: join(SHOTS, 'system.png'), fullPage: true })
-    await page.close()
+    const students = (await runs()).filter((r) => r.role === 'student').sort((a, b) => a.id - b.id)
+    expect(students).toHaveLength(2)
+    const table = page.getByRole('table', { name: 'Runs' })
+    for (const s of students) await table.getByRole('checkbox', { name: `Select run ${s.id}` }).check()
+    await page.getByRole('toolbar', { name: 'Selected runs' }).getByRole('button', { name: 'Compare' }).click()
+    await page.waitForURL(new RegExp(`#/compare\\?ids=${students[0].id},${students[1].id}`))
+
+    const sheet = page.getByRole('table', { name: 'Compare runs' })
+    const temperature = sheet.locator('tr[data-param="method.temperature"]')
+    await temperature.waitFor({ timeout: 15_000 })
+    expect(await temperature.getAttribute('class')).toContain('differs')
+    expect(await temperature.getByRole('rowheader').textContent()).toContain('(differs)')
+    expect((await temperature.getByRole('cell').allTextContents()).map((t) => t.trim())).toEqual(['1', '4'])
+    // Only what differs: the shared student architecture is hidden until the switch is off.
+    const hidden = sheet.locator('tr[data-param="model.hidden"]')
+    expect(await hidden.count()).toBe(0)
+    await page.getByRole('switch', { name: /Only what differs/ }).uncheck()
+    await expect.poll(() => hidden.count()).toBe(1)
+    expect(await hidden.getAttribute('data-differs')).toBe('false')
+    // The best test accuracy is starred (unless the two are equal).
+    const accuracy = sheet.locator('tr[data-result="test.accuracy"]')
+    const values = students.map((s) => s.results['test.accuracy'])
+    expect(await accuracy.getByRole('img', { name: 'best' }).count()).toBe(values[0] === values[1] ? 0 : 1)
+    await expect.poll(async () => (await canvasPixels(page, /by epoch/)).coloured, { timeout: 10_000 }).toBeGreaterThan(50)
+    await shot('compare.png')
+    expect(problems).toEqual([])
+  }, 60_000)
+
+  it('pivots temperature → student accuracy, draws the chart, and exports the table as CSV and the chart as PNG', async () => {
+    problems.length = 0
+    await page.goto(new URL(`#/sweeps?experiment=${experimentId}`, server.url).href)
+    await page.getByRole('button', { name: 'Temperature → student accuracy' }).click()
+    const pivot = page.getByRole('table', { name: 'Pivot table' })
+    await expect.poll(async () => (await pivot.locator('tbody th').allTextContents()).map((t) => t.trim()), { timeout: 15_000 }).toEqual(['1', '4'])
+    await expect.poll(async () => (await canvasPixels(page, 'test.accuracy by method.temperature')).coloured, { timeout: 10_000 }).toBeGreaterThan(50)
+    await expect.poll(async () => (await canvasPixels(page, /^Pareto front/)).coloured, { timeout: 10_000 }).toBeGreaterThan(20)
+    await shot('sweeps.png')
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Save pivot table as CSV' }).click()])
+    expect(download.suggestedFilename()).toBe('compression-lab-pivot-method.temperature.csv')
+    const csv = readFileSync(await download.path(), 'utf8')
+    const expected = await lab.call('sweeps.pivot', { experimentId, roles: ['student'], rows: 'method.temperature', metrics: ['test.accuracy', 'gain.test.accuracy'] })
+    const lines = csv.trimEnd().split('\r\n')
+    expect(lines[0]).toBe('method.temperature,test.accuracy mean,test.accuracy std,gain.test.accuracy mean,gain.test.accuracy std,runs')
+    expect(lines.slice(1).map((l) => l.split(','))).toEqual(
+      expected.rowValues.map((t, i) => [String(t), String(expected.cells[i][0][0].mean), '', String(expected.cells[i][0][1].mean), '', '1']),
+    )
+
+    const [png] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Save the chart test.accuracy by method.temperature as PNG' }).click()])
+    expect([...readFileSync(await png.path()).subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47])
+    expect(problems).toEqual([])
+  }, 60_000)
+
+  it("shows a run's page: curves, per-layer sizes, results", async () => {
+    problems.length = 0
+    const student = (await runs()).find((r) => r.role === 'student')!
+    await page.goto(new URL(`#/runs/${student.id}`, server.url).href)
+    await page.getByRole('heading', { level: 1, name: new RegExp(`Run ${student.id}`) }).waitFor({ timeout: 15_000 })
+    await expect.poll(async () => (await canvasPixels(page, 'Accuracy curves')).coloured, { timeout: 10_000 }).toBeGreaterThan(50)
+    await expect.poll(async () => (await canvasPixels(page, /^Per-layer/)).drawn, { timeout: 10_000 }).toBeGreaterThan(500)
+    await expect.poll(() => page.getByRole('table', { name: 'Results' }).textContent(), { timeout: 10_000 }).toMatch(/test\.accuracy/)
+    await shot('run-detail.png')
+    expect(problems).toEqual([])
+  }, 60_000)
+
+  it('cancels a running run from the table, then deletes it after confirming', async () => {
+    problems.length = 0
+    const long = await lab.call('experiments.launch', {
+      spec: { name: 'e2e-long', dataset: { name: 'mnist-10k', trainLimit: 2000 }, model: { arch: 'mlp', hidden: [64] }, training: { epochs: 200 } },
+    })
+    const id = long.runIds[0]
+    await page.goto(new URL('#/runs', server.url).href)
+    const table = page.getByRole('table', { name: 'Runs' })
+    const row = table.locator(`tbody tr[data-run-id="${id}"]`)
+    await row.locator('.status-running').waitFor({ timeout: 30_000 })
+    // The students picked for Compare are still selected: start afresh.
+    const bar = page.getByRole('toolbar', { name: 'Selected runs' })
+    if (await bar.isVisible()) await bar.getByRole('button', { name: 'Clear selection' }).click()
+    await table.getByRole('checkbox', { name: `Select run ${id}` }).check()
+    await bar.getByRole('button', { name: 'Cancel runs' }).click()
+    await row.locator('.status-cancelled').waitFor({ timeout: 15_000 })
+    expect((await lab.call('runs.get', { id })).status).toBe('cancelled')
+    await shot('runs-cancelled.png')
+
+    await bar.getByRole('button', { name: 'Delete…' }).click()
+    const dialog = page.getByRole('dialog', { name: 'Delete 1 run?' })
+    await dialog.waitFor()
+    await dialog.getByRole('button', { name: 'Delete' }).click()
+    await expect.poll(() => row.count(), { timeout: 10_000 }).toBe(0)
+    expect((await runs()).some((r) => r.id === id)).toBe(false)
+    expect(problems).toEqual([])
+  }, 60_000)
+
+  it('shows the system page with the doctor report and the database', async () => {
+    problems.length = 0
+    const p = await context.newPage()
+    watch(p, 'system page')
+    await p.goto(new URL('#/system', server.url).href)
+    await p.getByRole('heading', { name: 'Doctor' }).waitFor({ timeout: 30_000 })
+    expect(await p.getByRole('table', { name: 'Doctor' }).locator('tbody tr').count()).toBeGreaterThan(0)
+    await expect.poll(() => p.getByRole('table', { name: 'Lab' }).textContent()).toMatch(/database size/)
+    await expect.poll(() => p.getByRole('table', { name: 'Datasets' }).textContent()).toMatch(/mnist-10k/)
+    await shot('system.png', p)
+    await p.close()
     expect(problems).toEqual([])
   }, 60_000)
 
   it('refuses the page without the token', async () => {
-    const context = await browser.newContext()
-    const page = await context.newPage()
-    const response = await page.goto(server.url)
+    const fresh = await browser.newContext()
+    const response = await (await fresh.newPage()).goto(server.url)
     expect(response?.status()).toBe(401)
-    await context.close()
+    await fresh.close()
   }, 30_000)
 
   it('reconnects after the server restarts and catches up on what it missed', async () => {
-    const context = await browser.newContext()
-    const page = await context.newPage()
-    await page.goto(server.pageUrl)
-    const rows = page.getByRole('table', { name: 'Runs' }).locator('tbody tr[data-run-id]')
+    const fresh = await browser.newContext()
+    const p = await fresh.newPage()
+    await p.goto(server.pageUrl)
+    const rows = p.getByRole('table', { name: 'Runs' }).locator('tbody tr[data-run-id]')
     await expect.poll(() => rows.count(), { timeout: 15_000 }).toBeGreaterThan(0)
     const before = await rows.count()
 
     const { port, token } = server
     await server.close()
-    const banner = page.getByRole('status').filter({ hasText: 'Lost the connection' })
+    const banner = p.getByRole('status').filter({ hasText: 'Lost the connection' })
     await banner.waitFor({ timeout: 10_000 })
     // Launched and cancelled while the page cannot hear about it: no event about this run comes
     // later, so only the fresh snapshot taken on reconnecting can show it.
@@ -232,8 +310,8 @@ describe.skipIf(Boolean(noChromium))('UI in Chromium (browser mode)', () => {
 
     await banner.waitFor({ state: 'hidden', timeout: 20_000 })
     await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(before + 1)
-    const row = page.locator(`tbody tr[data-run-id="${offline.runIds[0]}"]`)
+    const row = p.locator(`tbody tr[data-run-id="${offline.runIds[0]}"]`)
     await expect.poll(() => row.textContent()).toMatch(/while-offline.*cancelled/)
-    await context.close()
+    await fresh.close()
   }, 60_000)
 })
