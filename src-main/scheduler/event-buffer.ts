@@ -80,15 +80,19 @@ export class RunEventBuffer {
     )
   }
 
-  /** Writes the buffer (inside the caller's transaction) and returns the events to emit after commit. */
-  write(store: Store, emit: Emit): (() => void)[] {
+  /**
+   * Writes the buffer (inside the caller's transaction) and returns the events to emit after
+   * commit. At most `maxMetrics` points are written; the rest stay for the next write.
+   */
+  write(store: Store, emit: Emit, maxMetrics = Infinity): (() => void)[] {
     const runId = this.runId
     const events: (() => void)[] = []
+    const rest = this.metrics.length > maxMetrics ? this.metrics.slice(maxMetrics) : []
     if (this.backend !== null) store.runs.setBackend(runId, this.backend)
     if (this.heartbeatAt !== null) store.runs.setHeartbeat(runId, this.heartbeatAt)
     if (this.metrics.length) {
-      store.metrics.add(runId, this.metrics)
-      const points = this.metrics
+      const points = rest.length ? this.metrics.slice(0, maxMetrics) : this.metrics
+      store.metrics.add(runId, points)
       events.push(() => emit('run.metric', { runId, points }))
     }
     for (const a of this.artifacts) store.outputs.addArtifact(runId, a, a.at)
@@ -104,6 +108,7 @@ export class RunEventBuffer {
       events.push(() => emit('run.progress', { runId, ...progress }))
     }
     this.clear()
+    this.metrics = rest
     return events
   }
 
@@ -131,13 +136,15 @@ export interface Refusal {
  * Writes every non-empty buffer, plus `also` (e.g. a status change, told which batches were
  * refused), in one transaction, then emits the contract events in order. Each run's batch is a
  * savepoint of its own: a batch SQLite refuses is dropped and noted in that run's log, and never
- * blocks the other runs' batches. Returns the refused batches.
+ * blocks the other runs' batches. With `maxMetricsPerRun`, a run's surplus points stay buffered
+ * (so one flush never holds the event loop for long). Returns the refused batches.
  */
 export function flushBuffers(
   store: Store,
   emit: Emit,
   buffers: Iterable<RunEventBuffer>,
   also?: (refused: readonly Refusal[]) => (() => void)[],
+  maxMetricsPerRun = Infinity,
 ): Refusal[] {
   const pending: (() => void)[] = []
   const refused: Refusal[] = []
@@ -145,7 +152,7 @@ export function flushBuffers(
     for (const b of buffers) {
       if (b.empty) continue
       try {
-        pending.push(...store.transaction(() => b.write(store, emit)))
+        pending.push(...store.transaction(() => b.write(store, emit, maxMetricsPerRun)))
       } catch (err) {
         b.clear()
         refused.push({

@@ -51,10 +51,28 @@ interface ActiveRun {
   storageError: string | null
   /** The status the run settled with (null until it settles). */
   endStatus: TerminalStatus | null
+  /**
+   * How the run ended by its own account (`done`, `error`) while many of its points still wait to
+   * be written: it settles once they are, in slices, so the lab never stalls on one huge write.
+   */
+  ending: { status: TerminalStatus; error: string | null } | null
+  /** The worker process has exited. */
+  processGone: boolean
   lastSeen: number
   timers: NodeJS.Timeout[]
   exited: Promise<void>
+  markExited: () => void
 }
+
+/**
+ * How long one flush may hold the event loop. A flush is one synchronous transaction; the number
+ * of metric points it writes adapts so that it takes about this long on this machine, keeping the
+ * lab answering while workers stream faster than the disk takes them. The surplus is written by
+ * the next flush, right after pending I/O.
+ */
+const FLUSH_TARGET_MS = 20
+const FLUSH_POINTS_MIN = 500
+const FLUSH_POINTS_MAX = 100_000
 
 /** Statuses after which a dependent run can never start. */
 const DEAD_END: readonly RunStatus[] = ['failed', 'cancelled', 'interrupted']
@@ -102,6 +120,9 @@ export class Scheduler {
     { experimentId: number; status: TerminalStatus; error: string | null }
   >()
   private pumpRetry: NodeJS.Timeout | null = null
+  private catchUp: NodeJS.Immediate | null = null
+  /** Metric points the next flush writes (all runs together), adapted to FLUSH_TARGET_MS. */
+  private flushPoints = 5000
   /**
    * Set when the database refused to store a run (disk full, read-only): queued runs then wait
    * instead of each failing the same way, until `resumeQueue()` (a launch was accepted, so the
@@ -223,8 +244,11 @@ export class Scheduler {
     await Promise.race([Promise.all(exits), new Promise((r) => setTimeout(r, 10_000).unref())])
     for (const a of this.active.values()) {
       for (const t of a.timers) clearTimeout(t)
-      this.finish(a, 'interrupted', INTERRUPTED_REASON)
-      this.discardUnrecorded(a.run.id)
+      // A run that had reported its end keeps it; the rest of its points are written now.
+      if (a.ending) this.finish(a, a.ending.status, a.ending.error)
+      else this.finish(a, 'interrupted', INTERRUPTED_REASON)
+      if (a.endStatus !== 'finished') this.discardUnrecorded(a.run.id)
+      a.markExited()
     }
     this.active.clear()
     this.writeUnwrittenEnds()
@@ -232,6 +256,8 @@ export class Scheduler {
     this.flushTimer = null
     if (this.pumpRetry) clearTimeout(this.pumpRetry)
     this.pumpRetry = null
+    if (this.catchUp) clearImmediate(this.catchUp)
+    this.catchUp = null
     this.running = false
     for (const w of this.idleWaiters) w.resolve()
     this.idleWaiters.clear()
@@ -242,11 +268,16 @@ export class Scheduler {
     const active = [...this.active.values()].filter((a) => !a.buffer.empty)
     if (!active.length) return
     let refused: Refusal[]
+    const budget = Math.max(1, Math.floor(this.flushPoints / active.length))
+    const waiting = active.reduce((n, a) => n + Math.min(budget, a.buffer.metrics.length), 0)
+    const began = performance.now()
     try {
       refused = flushBuffers(
         this.store,
         this.emit,
         active.map((a) => a.buffer),
+        undefined,
+        budget,
       )
     } catch (err) {
       const storage = storageFailure(err)
@@ -265,6 +296,30 @@ export class Scheduler {
       const a = this.active.get(r.runId)
       if (a && r.storage) this.failForStorage(a, r.storage)
     }
+    // A full-budget flush tells how fast this machine writes now: aim the next one at the target.
+    const took = performance.now() - began
+    if (waiting >= this.flushPoints / 2 && took > 0) {
+      const aimed = (this.flushPoints * FLUSH_TARGET_MS) / took
+      this.flushPoints = Math.round(
+        Math.min(FLUSH_POINTS_MAX, Math.max(FLUSH_POINTS_MIN, (this.flushPoints + aimed) / 2)),
+      )
+    }
+    // Runs that reported their end settle once what is left fits one flush.
+    for (const a of [...this.active.values()]) {
+      if (!a.ending || a.settled || a.buffer.metrics.length > this.flushPoints) continue
+      this.finish(a, a.ending.status, a.ending.error)
+      if (a.processGone) this.afterExit(a)
+    }
+    // Points left over (a fast stream): write the next slice as soon as pending I/O has run.
+    if ([...this.active.values()].some((a) => a.buffer.metrics.length > 0)) this.flushSoon()
+  }
+
+  private flushSoon(): void {
+    if (this.catchUp) return
+    this.catchUp = setImmediate(() => {
+      this.catchUp = null
+      if (this.running) this.flush()
+    })
   }
 
   /** Ends a run whose events the database refuses to store. */
@@ -273,6 +328,14 @@ export class Scheduler {
     active.storageError ??= reason
     warn(`run #${active.run.id} fails`, new Error(reason))
     this.pauseQueue(reason)
+    if (active.ending) {
+      // It had ended by itself; what it sent last cannot be stored.
+      active.buffer.clear()
+      const error = active.ending.status === 'finished' ? `${reason}; the run's last results were not stored` : active.ending.error
+      this.finish(active, 'failed', error)
+      if (active.processGone) this.afterExit(active)
+      return
+    }
     this.end(active, 'storage')
   }
 
@@ -433,7 +496,7 @@ export class Scheduler {
         this.emit('run.status', { runId: run.id, status: 'failed', error })
       return
     }
-    let exited!: () => void
+    let markExited!: () => void
     const active: ActiveRun = {
       run,
       handle,
@@ -443,17 +506,17 @@ export class Scheduler {
       endReason: null,
       storageError: null,
       endStatus: null,
+      ending: null,
+      processGone: false,
       lastSeen: Date.now(),
       timers: [],
-      exited: new Promise<void>((resolve) => (exited = resolve)),
+      exited: new Promise<void>((resolve) => (markExited = resolve)),
+      markExited: () => markExited(),
     }
     this.active.set(run.id, active)
 
     handle.onMessage((message) => this.onMessage(active, job, message))
-    handle.onExit((code, signal) => {
-      this.onExit(active, code, signal)
-      exited()
-    })
+    handle.onExit((code, signal) => this.onExit(active, code, signal))
     active.timers.push(
       setTimeout(() => {
         if (!active.ready && !active.settled) this.end(active, 'start-timeout')
@@ -489,26 +552,47 @@ export class Scheduler {
         }
         return
       case 'done':
-        this.finish(active, 'finished', null)
+        this.settleWhenWritten(active, 'finished', null)
         // The worker exits by itself right after `done`; make sure it does.
         active.timers.push(setTimeout(() => this.end(active, 'lingered'), 5000))
         return
       case 'error':
-        this.finish(active, 'failed', message.message || 'the run failed')
+        this.settleWhenWritten(active, 'failed', message.message || 'the run failed')
         active.timers.push(setTimeout(() => this.end(active, 'lingered'), 5000))
         return
     }
   }
 
+  /** Settles now if what is buffered fits one flush; else once the flushes have written it. */
+  private settleWhenWritten(active: ActiveRun, status: TerminalStatus, error: string | null): void {
+    if (active.ending) return
+    if (active.buffer.metrics.length <= this.flushPoints) {
+      this.finish(active, status, error)
+      return
+    }
+    active.ending = { status, error }
+    this.flushSoon()
+  }
+
   private onExit(active: ActiveRun, code: number | null, signal: string | null): void {
     for (const t of active.timers) clearTimeout(t)
+    active.processGone = true
+    // It reported its end; its last points are still being written (see `settleWhenWritten`).
+    if (!active.settled && active.ending) return
     if (!active.settled) {
       const [status, error] = this.exitOutcome(active, code, signal)
       this.finish(active, status, error)
     }
-    // The process is gone, so nothing writes in its folder any more.
+    this.afterExit(active)
+  }
+
+  /** The run has settled and its process is gone. */
+  private afterExit(active: ActiveRun): void {
+    if (!this.active.has(active.run.id)) return
+    // Nothing writes in its folder any more.
     if (active.endStatus !== 'finished') this.discardUnrecorded(active.run.id)
     this.active.delete(active.run.id)
+    active.markExited()
     this.afterChange()
   }
 
