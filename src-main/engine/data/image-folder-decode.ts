@@ -45,7 +45,12 @@ export function decodeImage(bytes: Uint8Array): RgbaImage {
  * Bilinear resize to height × width × 3 floats in [0, 1], with half-pixel centres (the sampling of
  * tf.image.resizeBilinear with halfPixelCenters), written into `out` when given.
  */
-export function resizeToRgb(img: RgbaImage, height: number, width: number, out: Float32Array = new Float32Array(height * width * 3)): Float32Array {
+export function resizeToRgb(
+  img: RgbaImage,
+  height: number,
+  width: number,
+  out: Float32Array = new Float32Array(height * width * 3),
+): Float32Array {
   const { width: W, height: H, data } = img
   if (W < 1 || H < 1) throw new Error('image has no pixels')
   const sy = H / height

@@ -37,7 +37,9 @@ export function reportBroken(policy: BrokenFilePolicy, warnings: DataWarning[], 
 /** Height and width of the model input from a size option. */
 export function inputSize(size: number | [number, number]): [number, number] {
   const [h, w] = typeof size === 'number' ? [size, size] : size
-  if (!Number.isInteger(h) || !Number.isInteger(w) || h < 1 || w < 1) throw new Error(`image size must be positive integers, got ${h}×${w}`)
+  if (!Number.isInteger(h) || !Number.isInteger(w) || h < 1 || w < 1) {
+    throw new Error(`image size must be positive integers, got ${h}×${w}`)
+  }
   return [h, w]
 }
 

@@ -59,7 +59,9 @@ function check(o: Resolved): void {
   for (const k of ['trainSize', 'testSize', 'unlabelledSize'] as const) {
     if (!Number.isInteger(o[k]) || o[k] < 0) problems.push(`${k} must be a non-negative integer`)
   }
-  if (!Number.isInteger(o.minObjects) || o.minObjects < 1 || o.maxObjects < o.minObjects) problems.push('need 1 <= minObjects <= maxObjects')
+  if (!Number.isInteger(o.minObjects) || !Number.isInteger(o.maxObjects) || o.minObjects < 1 || o.maxObjects < o.minObjects) {
+    problems.push('need integers 1 <= minObjects <= maxObjects')
+  }
   if (!(o.minSize > 0 && o.minSize <= o.maxSize && o.maxSize <= 0.9)) problems.push('need 0 < minSize <= maxSize <= 0.9')
   if (!(o.noise >= 0)) problems.push('noise must be >= 0')
   if (!(o.maxOcclusion >= 0 && o.maxOcclusion < 1)) problems.push('maxOcclusion must be in [0, 1)')

@@ -133,7 +133,8 @@ export function loadVocDataset(o: VocOptions): DetectionDataset {
   let classNames = o.classNames
   if (!classNames) {
     const found = new Set([...parsedTrain, ...parsedTest].flatMap((p) => p.annotation.objects.map((ob) => ob.name)))
-    classNames = [...found].every((n) => (VOC_CLASSES as readonly string[]).includes(n)) && found.size > 0 ? [...VOC_CLASSES] : [...found].sort()
+    const allVoc = found.size > 0 && [...found].every((n) => (VOC_CLASSES as readonly string[]).includes(n))
+    classNames = allVoc ? [...VOC_CLASSES] : [...found].sort()
   }
   if (classNames.length === 0) throw new Error(`VOC: no classes (no objects in the annotations of ${o.root})`)
   const classIds = new Map(classNames.map((n, i) => [n, i]))
@@ -163,7 +164,8 @@ export function loadVocDataset(o: VocOptions): DetectionDataset {
       // A box may reach one pixel past the image (rounding in some tools); more is a broken file.
       const bad = annotation.objects.find((ob) => ob.xmin < 0 || ob.ymin < 0 || ob.xmax > W + 1 || ob.ymax > H + 1)
       if (bad) {
-        reportBroken(policy, warnings, xmlFile, `box of ${bad.name} (${bad.xmin}, ${bad.ymin}, ${bad.xmax}, ${bad.ymax}) lies outside the ${W}×${H} image`)
+        const box = `(${bad.xmin}, ${bad.ymin}, ${bad.xmax}, ${bad.ymax})`
+        reportBroken(policy, warnings, xmlFile, `box of ${bad.name} ${box} lies outside the ${W}×${H} image`)
         continue
       }
       const clip = (v: number): number => Math.min(1, Math.max(0, v))

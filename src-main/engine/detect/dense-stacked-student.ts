@@ -44,7 +44,9 @@ export function buildDenseStackedStudent(o: DenseStackedStudentOptions): tf.Laye
   const batchNorm = o.batchNorm ?? true
   gridAfterPools(o.inputShape, filters.length, o.head.gridSize)
   for (const i of stackFrom) {
-    if (!Number.isInteger(i) || i < 0 || i >= filters.length) throw new Error(`student: stackFrom index ${i} is not a pooled block (0..${filters.length - 1})`)
+    if (!Number.isInteger(i) || i < 0 || i >= filters.length) {
+      throw new Error(`student: stackFrom index ${i} is not a pooled block (0..${filters.length - 1})`)
+    }
   }
   const input = tf.input({ shape: o.inputShape, name: 'image' })
   let x = input

@@ -48,7 +48,9 @@ export function gatherDetectionBatch(
   for (let i = 0; i < n; i++) {
     const index = order[start + i]
     const isLabelled = index < train.n
-    const src = isLabelled ? train.x.subarray(index * size, (index + 1) * size) : (unlabelled as ImageSplit).x.subarray((index - train.n) * size, (index - train.n + 1) * size)
+    const from = isLabelled ? train.x : (unlabelled as ImageSplit).x
+    const k = isLabelled ? index : index - train.n
+    const src = from.subarray(k * size, (k + 1) * size)
     let objs = isLabelled ? train.objects[index] : []
     if (flipRng && flipRng.next() < 0.5) {
       mirror(src, x.subarray(i * size, (i + 1) * size), h, w, c)

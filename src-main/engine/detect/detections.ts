@@ -27,7 +27,13 @@ const resolve = (o: DecodeOptions): Required<DecodeOptions> => ({
  * Detections from decoded arrays: corners [n, S, S, B, 4] and scores [n, S, S, B, C], flat.
  * Boxes are clipped to the image.
  */
-export function detectionsFromArrays(corners: ArrayLike<number>, scores: ArrayLike<number>, n: number, head: YoloHead, options: DecodeOptions = {}): Detection[][] {
+export function detectionsFromArrays(
+  corners: ArrayLike<number>,
+  scores: ArrayLike<number>,
+  n: number,
+  head: YoloHead,
+  options: DecodeOptions = {},
+): Detection[][] {
   const o = resolve(options)
   const C = head.numClasses
   const perImage = head.gridSize * head.gridSize * head.anchors.length
@@ -73,7 +79,8 @@ export async function detect(
   const out: Detection[][] = []
   for (let start = 0; start < images.n; start += batchSize) {
     const end = Math.min(images.n, start + batchSize)
-    const raw = tf.tidy(() => model.predict(tf.tensor4d(images.x.subarray(start * size, end * size), [end - start, inputShape[0], inputShape[1], inputShape[2]])) as tf.Tensor)
+    const shape: [number, number, number, number] = [end - start, inputShape[0], inputShape[1], inputShape[2]]
+    const raw = tf.tidy(() => model.predict(tf.tensor4d(images.x.subarray(start * size, end * size), shape)) as tf.Tensor)
     try {
       out.push(...(await detectionsFromOutput(raw, head, options)))
     } finally {

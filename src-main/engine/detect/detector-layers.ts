@@ -55,7 +55,8 @@ export function gridAfterPools(inputShape: readonly number[], pools: number, exp
   if (h !== w) throw new Error(`detector: square inputs only, got ${h}×${w}`)
   if (h % f !== 0) throw new Error(`detector: input ${h}×${w} is not divisible by ${f} (${pools} poolings)`)
   if (h / f !== expected) {
-    throw new Error(`detector: ${pools} poolings of a ${h}×${w} input give a ${h / f}×${h / f} grid, but the head expects ${expected}×${expected}`)
+    const grid = `${h / f}×${h / f}`
+    throw new Error(`detector: ${pools} poolings of a ${h}×${w} input give a ${grid} grid, but the head expects ${expected}×${expected}`)
   }
   return h / f
 }

@@ -74,7 +74,8 @@ export function teacherTermsPerImage(
   return tf.tidy(() => {
     const obj = tf.mul(perImageSum(tf.square(tf.sub(pred.objectness, teacher.objectness))), o.lambdaD)
     const cellScale = o.objectnessScaling ? tf.max(teacher.objectness, -1) : tf.onesLike(tf.max(teacher.objectness, -1))
-    const cls = tf.mul(perImageSum(tf.mul(cellScale, classTerm(teacher.classProbs, pred.classLogits, loss.classLoss))), o.lambdaD * loss.lambdaClass)
+    const perCell = classTerm(teacher.classProbs, pred.classLogits, loss.classLoss)
+    const cls = tf.mul(perImageSum(tf.mul(cellScale, perCell)), o.lambdaD * loss.lambdaClass)
     const anchorScale = o.objectnessScaling ? teacher.objectness : tf.onesLike(teacher.objectness)
     const box = tf.mul(perImageSum(tf.mul(anchorScale, boxTerm(teacher.boxes, pred.boxes))), o.lambdaD * loss.lambdaCoord)
     return { obj, cls, box } as { obj: tf.Tensor1D; cls: tf.Tensor1D; box: tf.Tensor1D }

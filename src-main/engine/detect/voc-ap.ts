@@ -42,7 +42,9 @@ export function classCurve(
   classId: number,
   iouThreshold = 0.5,
 ): ClassCurve {
-  if (detections.length !== groundTruth.length) throw new Error(`AP: detections for ${detections.length} images, ground truth for ${groundTruth.length}`)
+  if (detections.length !== groundTruth.length) {
+    throw new Error(`AP: detections for ${detections.length} images, ground truth for ${groundTruth.length}`)
+  }
   const gts = groundTruth.map((objects) => objects.filter((o) => o.classId === classId))
   const matched = gts.map((list) => new Array<boolean>(list.length).fill(false))
   const npos = gts.reduce((s, list) => s + list.filter((o) => !o.difficult).length, 0)

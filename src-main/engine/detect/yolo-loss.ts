@@ -29,7 +29,12 @@ export interface YoloLossOptions {
 export type ResolvedYoloLoss = Required<YoloLossOptions>
 
 export function resolveYoloLoss(o: YoloLossOptions = {}): ResolvedYoloLoss {
-  return { lambdaCoord: o.lambdaCoord ?? 5, lambdaNoObj: o.lambdaNoObj ?? 0.5, lambdaClass: o.lambdaClass ?? 1, classLoss: o.classLoss ?? 'cross-entropy' }
+  return {
+    lambdaCoord: o.lambdaCoord ?? 5,
+    lambdaNoObj: o.lambdaNoObj ?? 0.5,
+    lambdaClass: o.lambdaClass ?? 1,
+    classLoss: o.classLoss ?? 'cross-entropy',
+  }
 }
 
 /** The three terms and their sum, each a batch mean of per-image sums. */
@@ -83,7 +88,11 @@ export function boxTerm(target: tf.Tensor5D, predicted: tf.Tensor5D): tf.Tensor4
  * The per-image YOLO terms [N] of the ground truth (f_obj, f_cl, f_bb). Classes use the target
  * distribution, which is zero in cells without objects, so no cell mask is needed.
  */
-export function yoloTermsPerImage(pred: YoloOutputParts, t: TargetTensors, o: ResolvedYoloLoss): { obj: tf.Tensor1D; cls: tf.Tensor1D; box: tf.Tensor1D } {
+export function yoloTermsPerImage(
+  pred: YoloOutputParts,
+  t: TargetTensors,
+  o: ResolvedYoloLoss,
+): { obj: tf.Tensor1D; cls: tf.Tensor1D; box: tf.Tensor1D } {
   return tf.tidy(() => {
     const r = t.responsible
     const weight = tf.add(r, tf.mul(tf.sub(1, r), o.lambdaNoObj))

@@ -23,7 +23,8 @@ export function splitOutput(raw: tf.Tensor, head: YoloHead): YoloOutputParts {
     const B = head.anchors.length
     const C = head.numClasses
     if (raw.shape.length !== 4 || raw.shape[3] !== B * 5 + C || raw.shape[2] !== s || s !== head.gridSize) {
-      throw new Error(`detector output ${JSON.stringify(raw.shape)} does not match the head ${head.gridSize}×${head.gridSize}×${B * 5 + C}`)
+      const expected = `${head.gridSize}×${head.gridSize}×${B * 5 + C}`
+      throw new Error(`detector output ${JSON.stringify(raw.shape)} does not match the head ${expected}`)
     }
     const anchors = tf.reshape(tf.slice(raw, [0, 0, 0, 0], [n, s, s, B * 5]), [n, s, s, B, 5])
     const xy = tf.sigmoid(tf.slice(anchors, [0, 0, 0, 0, 0], [n, s, s, B, 2]))
