@@ -12,6 +12,7 @@ import { selectBackend } from '../../../../src-main/engine/backend/select-backen
 import { buildDenseStackedStudent } from '../../../../src-main/engine/detect/dense-stacked-student'
 import type { DetectionObject } from '../../../../src-main/engine/detect/detection-dataset'
 import { detectionsFromOutput } from '../../../../src-main/engine/detect/detections'
+import { CLASS_COLOURS, previewPixels, previewPng } from '../../../../src-main/engine/detect/preview'
 import { spaceToDepth } from '../../../../src-main/engine/detect/space-to-depth'
 import { buildTinyYolo } from '../../../../src-main/engine/detect/tiny-yolo'
 import { meanAveragePrecision } from '../../../../src-main/engine/detect/voc-ap'
@@ -122,5 +123,18 @@ describe('decoding', () => {
     expect(found.yMax).toBeCloseTo(0.9, 5)
     expect(found.score).toBeGreaterThan(0.99)
     expect(meanAveragePrecision(detections, objects, 3).mAP).toBeCloseTo(1, 9)
+  })
+})
+
+describe('previewPng', () => {
+  it('draws predicted boxes in the class colour over the scaled image, and encodes a PNG', () => {
+    const grey = new Float32Array(4 * 4 * 3).fill(0.5)
+    const box = { classId: 1, score: 0.9, xMin: 0, yMin: 0, xMax: 1, yMax: 1 }
+    const img = previewPixels(grey, [4, 4, 3], [box, { ...box, classId: 0, score: 0.1 }], { scale: 2 })
+    expect([img.width, img.height]).toEqual([8, 8])
+    expect(Array.from(img.data.subarray(0, 3))).toEqual(CLASS_COLOURS[1]) // the corner: box edge
+    expect(Array.from(img.data.subarray((3 * 8 + 3) * 4, (3 * 8 + 3) * 4 + 4))).toEqual([128, 128, 128, 255]) // inside
+    const png = previewPng(grey, [4, 4, 3], [box])
+    expect(Array.from(png.subarray(1, 4))).toEqual([0x50, 0x4e, 0x47]) // 'PNG'
   })
 })
