@@ -15,6 +15,7 @@ import {
 import type { ExperimentSpec } from '../../src-shared/spec/schema'
 import type { Store } from '../store/index'
 import { checkRunConfig } from './engine-api'
+import { importedModelIssues } from './model-check'
 import { confinedPathIssues } from './path-rules'
 
 /** How a launch is checked beyond its schema. */
@@ -70,6 +71,32 @@ function engineIssues(runs: readonly RunPlan[], dataDir: string): ExpansionIssue
   }))
 }
 
+/** Most runs one launch may create (every grid point × every seed, teachers aside). */
+export const MAX_LAUNCH_RUNS = 10_000
+
+/**
+ * The size of a sweep, counted on the raw input before anything expands it: a grid of a few
+ * long axes names billions of points in a small request, and expanding them would hold the
+ * lab's event loop for good.
+ */
+function sweepSizeIssue(input: unknown): ExpansionIssue | null {
+  if (!input || typeof input !== 'object') return null
+  const sweep = (input as { sweep?: unknown }).sweep
+  if (!sweep || typeof sweep !== 'object') return null
+  const { grid, seeds } = sweep as { grid?: unknown; seeds?: unknown }
+  let points = 1
+  if (grid && typeof grid === 'object' && !Array.isArray(grid)) {
+    for (const values of Object.values(grid)) if (Array.isArray(values)) points *= Math.max(1, values.length)
+  }
+  const runs = points * (Array.isArray(seeds) ? Math.max(1, seeds.length) : 1)
+  if (runs <= MAX_LAUNCH_RUNS) return null
+  const count = Number.isFinite(runs) ? runs.toLocaleString('en-US') : 'too many'
+  return {
+    path: 'sweep',
+    message: `the sweep makes ${count} runs (grid points × seeds); one launch may make at most ${MAX_LAUNCH_RUNS.toLocaleString('en-US')}`,
+  }
+}
+
 /** Validates a spec without changing anything. */
 export function checkSpec(
   store: Store,
@@ -77,6 +104,8 @@ export function checkSpec(
   input: unknown,
   rules: LaunchRules = {},
 ): CheckedSpec {
+  const tooBig = sweepSizeIssue(input)
+  if (tooBig) return { result: { valid: false, issues: [tooBig], runCount: 0, runs: [] } }
   const expanded = expandSpec(input)
   if (!expanded.ok)
     return { result: { valid: false, issues: expanded.issues, runCount: 0, runs: [] } }
@@ -84,7 +113,11 @@ export function checkSpec(
   const pathIssues = rules.confinePaths ? confinedPathIssues(dataDir, expanded.runs) : []
   const issues = pathIssues.length
     ? pathIssues
-    : [...teacherIssues(store, expanded.runs), ...engineIssues(expanded.runs, dataDir)]
+    : [
+        ...teacherIssues(store, expanded.runs),
+        ...importedModelIssues(dataDir, expanded.runs),
+        ...engineIssues(expanded.runs, dataDir),
+      ]
   const runs = expanded.runs.map((r) => ({ key: r.key, role: r.role, label: r.label }))
   const result: ValidateResult = { valid: issues.length === 0, issues, runCount: runs.length, runs }
   return issues.length ? { result } : { result, plan: { spec: expanded.spec, runs: expanded.runs } }

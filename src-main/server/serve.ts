@@ -43,6 +43,8 @@ export async function serveLab(options: ServeOptions = {}): Promise<ServedLab> {
     dataDir,
     concurrency: options.concurrency,
     backend: options.backend,
+    // Requests come from a browser: spec file paths must stay in the data folder (DESIGN §8).
+    confinePaths: true,
   })
   try {
     const server = await startServer({
