@@ -15,6 +15,8 @@ import { isTerminal, statusAdvances } from './run-status'
 
 /** How many runs the table loads (the newest first); the total is shown when there are more. */
 export const RUNS_SNAPSHOT_LIMIT = 10_000
+/** How many of the newest runs the first request asks for, so the table paints before the rest arrive. */
+const FIRST_PAINT_ROWS = 100
 
 export const useRunsStore = defineStore('runs', () => {
   // Rows are replaced, never mutated, so a shallow ref keeps 10,000 runs cheap to hold.
@@ -22,6 +24,8 @@ export const useRunsStore = defineStore('runs', () => {
   const total = ref(0)
   const loading = ref(false)
   const loaded = ref(false)
+  /** Only the newest runs are here yet (the first, small request); the rest are on their way. */
+  const partial = ref(false)
   const error = ref<string | null>(null)
   const index = new Map<number, number>()
   /** Parameter key → run id → value, for the keys some view asked for. */
@@ -54,11 +58,19 @@ export const useRunsStore = defineStore('runs', () => {
     pending = []
     loading.value = true
     try {
+      // The first time, the newest runs come first so the table paints at once; the rest follow.
+      if (!loaded.value) {
+        const first = await lab.call('runs.list', { sort: 'id', direction: 'desc', limit: FIRST_PAINT_ROWS })
+        setRows(first.rows)
+        total.value = first.total
+        partial.value = first.rows.length < first.total
+      }
       const result = await lab.call('runs.list', { sort: 'id', direction: 'desc', limit: RUNS_SNAPSHOT_LIMIT })
       setRows(result.rows)
       total.value = result.total
       error.value = null
       loaded.value = true
+      partial.value = false
       if (paramValues.value.size) void loadParamValues([...paramValues.value.keys()])
     } catch (e) {
       error.value = (e as Error).message
@@ -239,6 +251,7 @@ export const useRunsStore = defineStore('runs', () => {
     total,
     loading,
     loaded,
+    partial,
     error,
     paramKeys,
     paramValues,
