@@ -37,7 +37,10 @@ export function importModel(dataDir: string, files: readonly { name: string; bas
   if (!model || typeof model !== 'object' || !model.modelTopology || !Array.isArray(model.weightsManifest)) {
     throw new LabError('invalid_input', `${jsons[0].name} is not a TF.js layers model (modelTopology and weightsManifest are needed)`)
   }
-  const listed = model.weightsManifest.flatMap((g) => (g && typeof g === 'object' && Array.isArray(g.paths) ? g.paths.map(String) : []))
+  if (model.weightsManifest.some((g) => !g || typeof g !== 'object' || !Array.isArray(g.paths))) {
+    throw new LabError('invalid_input', `${jsons[0].name} has a malformed weightsManifest (each entry needs its paths)`)
+  }
+  const listed = model.weightsManifest.flatMap((g) => (g.paths as unknown[]).map(String))
   // The weights must lie beside model.json: a path like `../../x.bin` would make loading the
   // model read a file outside the import folder.
   const outside = listed.filter((p) => !SAFE_NAME.test(p.replace(/^\.\//, '')))
