@@ -1,20 +1,24 @@
 /**
  * The Electron main process: opens the lab (SQLite + scheduler, workers as utility processes),
  * exposes it to the window over IPC, forwards its events, and shows the UI in a locked-down
- * window (DESIGN §7). No business logic: the Lab answers every call.
+ * window (DESIGN §7) with the application menu, native file dialogs and its size and place
+ * remembered. No business logic: the Lab answers every call.
  */
 import { existsSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { app, BrowserWindow, dialog, ipcMain, session } from 'electron'
+import { app, BrowserWindow, dialog, ipcMain, Menu, screen, session } from 'electron'
 import type { IpcMainInvokeEvent } from 'electron'
 import { EVENT_NAMES } from '../../src-shared/contract'
 import { createLab } from '../lab'
 import { defaultDbPath } from '../lab/paths'
 import type { Lab } from '../lab/types'
+import { COMMAND_CHANNEL, registerDesktopHandlers } from './desktop'
 import { EVENT_CHANNEL, registerLabHandlers } from './ipc'
+import { menuTemplate, type MenuCommand } from './menu'
 import { guardContents, hardenSession } from './security'
 import { utilityProcessLauncher } from './utility-launcher'
+import { loadWindowState, trackWindowState } from './window-state'
 
 /** out/main, where this bundle and worker.js live. */
 const here = dirname(fileURLToPath(import.meta.url))
@@ -46,10 +50,19 @@ async function openLab(): Promise<Lab> {
   })
 }
 
+function windowStateFile(): string {
+  return join(app.getPath('userData'), 'window-state.json')
+}
+
 function createWindow(): BrowserWindow {
+  const state = loadWindowState(
+    windowStateFile(),
+    screen.getAllDisplays().map((d) => d.workArea),
+  )
   const win = new BrowserWindow({
-    width: 1280,
-    height: 860,
+    ...(state.x !== undefined && state.y !== undefined ? { x: state.x, y: state.y } : {}),
+    width: state.width,
+    height: state.height,
     minWidth: 800,
     minHeight: 500,
     title: 'Compression Lab',
@@ -67,9 +80,17 @@ function createWindow(): BrowserWindow {
       spellcheck: false,
     },
   })
+  if (state.maximized) win.maximize()
+  trackWindowState(win, windowStateFile())
   win.once('ready-to-show', () => win.show())
   void win.loadFile(rendererIndex)
   return win
+}
+
+/** Delivers a menu command to the window in front (or the only one). */
+function sendCommand(command: MenuCommand): void {
+  const win = BrowserWindow.getFocusedWindow() ?? BrowserWindow.getAllWindows()[0]
+  if (win && !win.isDestroyed()) win.webContents.send(COMMAND_CHANNEL, command)
 }
 
 async function main(): Promise<void> {
@@ -91,6 +112,8 @@ async function main(): Promise<void> {
   }
 
   const removeHandlers = registerLabHandlers(ipcMain, lab, isTrustedSender)
+  const removeDesktop = registerDesktopHandlers(ipcMain, dialog, (event) => BrowserWindow.fromWebContents(event.sender), isTrustedSender)
+  Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate(sendCommand, { platform: process.platform, devTools: !app.isPackaged })))
   const unsubscribes = EVENT_NAMES.map((name) =>
     lab.subscribe(name, (payload) => {
       for (const win of BrowserWindow.getAllWindows()) {
@@ -115,6 +138,7 @@ async function main(): Promise<void> {
     stopped = true
     for (const unsubscribe of unsubscribes) unsubscribe()
     removeHandlers()
+    removeDesktop()
     lab
       .stop()
       .catch((e: unknown) => console.error('stopping the lab failed:', e))

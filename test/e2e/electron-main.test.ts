@@ -3,7 +3,9 @@
  * `electron` module (electron-stub/): it checks, without an Electron binary, what the desktop app
  * sets up — one IPC handler per contract method that answers with envelopes and refuses foreign
  * frames, a sandboxed isolated window, the session's CSP / no-remote / no-permission policy,
- * navigation and new-window guards — and that a real run goes through the utilityProcess
+ * navigation and new-window guards, the application menu and its commands, native save/open
+ * dialogs (the user picks every path), the window's place remembered between sessions — and
+ * that a real run goes through the utilityProcess
  * launcher and the bundled worker (out/main/worker.js) with its events forwarded to the window.
  * What it cannot check (Chromium's enforcement, the preload in a real renderer) is electron.test.ts.
  */
@@ -20,6 +22,19 @@ if (!built) console.warn('[e2e electron-main] skipped: the app is not built (npm
 
 interface Report {
   channels: string[]
+  windowOptions: { x: number; y: number; width: number; height: number; maximized: boolean }
+  menu: string[]
+  menuCommands: string[]
+  saveFile: { path: string } | null
+  savedText: string | null
+  saveDialogDefault: string
+  saveDialogModal: boolean
+  saveFiles: { folder: string } | null
+  savedModelFiles: string[]
+  openFiles: { name: string; text: string }[]
+  openCancelled: unknown[]
+  desktopUntrusted: string
+  windowStateSaved: Record<string, unknown>
   webPreferences: Record<string, unknown>
   loaded: string
   systemInfo: { ok: boolean; data?: { dataDir: string } }
@@ -40,7 +55,7 @@ interface Report {
 }
 
 describe('Electron main process (built, under a stub electron module)', () => {
-  it.skipIf(!built)('wires the lab to IPC, locks the window down, and runs workers as utility processes', () => {
+  it.skipIf(!built)('wires the lab to IPC, locks the window down, menus and dialogs, remembers the window, runs workers as utility processes', () => {
     const dir = mkdtempSync(join(tmpdir(), 'complab-electron-main-'))
     try {
       const r = spawnSync(process.execPath, [join(__dirname, 'electron-stub', 'driver.mjs'), root], {
@@ -54,7 +69,35 @@ describe('Electron main process (built, under a stub electron module)', () => {
       const report = JSON.parse(line!.slice('REPORT '.length)) as Report
       expect(r.status, r.stderr).toBe(0)
 
-      expect(report.channels).toEqual(METHOD_NAMES.map((m) => `lab:call:${m}`).sort())
+      expect(report.channels).toEqual([...METHOD_NAMES.map((m) => `lab:call:${m}`), 'desktop:open-files', 'desktop:save-file', 'desktop:save-files'].sort())
+
+      // The window opens where the last session left it, and remembers where it is closed.
+      expect(report.windowOptions).toEqual({ x: 120, y: 80, width: 1500, height: 950, maximized: true })
+      expect(report.windowStateSaved).toEqual({ x: 200, y: 100, width: 1111, height: 777, maximized: false })
+
+      // Menus with shortcuts; a click sends the command to the window.
+      expect(report.menu).toEqual(
+        expect.arrayContaining([
+          '&File > Open Spec… (CmdOrCtrl+O)',
+          '&File > Save Spec… (CmdOrCtrl+S)',
+          '&File > Import Teacher Model… (CmdOrCtrl+I)',
+          '&File > Export Table… (CmdOrCtrl+E)',
+          '&View > Launch (CmdOrCtrl+1)',
+          '&View > Sweeps (CmdOrCtrl+4)',
+        ]),
+      )
+      expect(report.menuCommands).toEqual(['desktop:command open-spec', 'desktop:command go:runs'])
+
+      // Native dialogs: the user picks every path; the page only suggests a bare file name.
+      expect(report.saveFile).toEqual({ path: join(dir, 'saved-table.csv') })
+      expect(report.savedText).toBe('a,b\r\n1,2\r\n')
+      expect(report.saveDialogDefault).toBe('table.csv')
+      expect(report.saveDialogModal).toBe(true)
+      expect(report.saveFiles).toEqual({ folder: dir })
+      expect(report.savedModelFiles).toEqual(['model.json', 'weights.bin'])
+      expect(report.openFiles).toEqual([{ name: 'saved-table.csv', text: 'a,b\r\n1,2\r\n' }])
+      expect(report.openCancelled).toEqual([])
+      expect(report.desktopUntrusted).toMatch(/only from the app window/)
       expect(report.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webviewTag: false })
       expect(String(report.webPreferences.preload)).toMatch(/out\/preload\/index\.cjs$/)
       expect(existsSync(String(report.webPreferences.preload))).toBe(true)

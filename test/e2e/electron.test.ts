@@ -55,7 +55,7 @@ describe('desktop app (Electron)', () => {
       await page.getByRole('table', { name: 'Runs' }).waitFor({ timeout: 30_000 })
       await page.getByText('desktop').waitFor()
 
-      // The preload exposes exactly call/subscribe, and no Node.
+      // The preload exposes exactly call/subscribe and the desktop shell's dialogs, and no Node.
       const surface = await page.evaluate(() => {
         const g = globalThis as unknown as Record<string, unknown>
         const lab = g.lab as Record<string, unknown> | undefined
@@ -65,7 +65,7 @@ describe('desktop app (Electron)', () => {
           process: typeof g.process,
         }
       })
-      expect(surface).toEqual({ lab: ['call', 'subscribe'], require: 'undefined', process: 'undefined' })
+      expect(surface).toEqual({ lab: ['call', 'desktop', 'subscribe'], require: 'undefined', process: 'undefined' })
 
       // A call through IPC returns the lab's answer; an unknown method is refused in the preload.
       const info = await page.evaluate(async () => {

@@ -1,5 +1,6 @@
 // Runs the built Electron main process (out/main/index.js) under Node with the stub `electron`
 // module, exercises it the way the window would, and prints one JSON report on stdout.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { register } from 'node:module'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -17,6 +18,10 @@ register(
 )
 await import(stubUrl)
 const stub = globalThis.__electronStub
+// A window state saved by an earlier session: the window must open where it was left.
+const dataDir = process.env.COMPLAB_DATA_DIR
+const stateFile = join(dataDir, 'window-state.json')
+writeFileSync(stateFile, JSON.stringify({ x: 120, y: 80, width: 1500, height: 950, maximized: true }))
 await import(pathToFileURL(join(root, 'out', 'main', 'index.js')).href)
 
 const until = async (what, check, ms = 30_000) => {
@@ -46,6 +51,42 @@ const report = {
   webPreferences: win.options.webPreferences,
   loaded: win.loaded,
 }
+report.windowOptions = { x: win.options.x, y: win.options.y, width: win.options.width, height: win.options.height, maximized: win.isMaximized() }
+
+// The application menu: its items, and a click delivering a command to the window.
+const items = (stub.menu?.template ?? []).flatMap((m) => (m.submenu ?? []).map((i) => ({ menu: m.label ?? m.role, label: i.label ?? i.role, accelerator: i.accelerator ?? null, click: i.click })))
+report.menu = items.filter((i) => i.label).map(({ menu, label, accelerator }) => `${menu} > ${label}${accelerator ? ` (${accelerator})` : ''}`)
+const sentBefore = stub.sent.length
+items.find((i) => i.label === 'Open Spec…')?.click()
+items.find((i) => i.label === 'Runs')?.click()
+report.menuCommands = stub.sent.slice(sentBefore).map(([channel, command]) => `${channel} ${command}`)
+
+// Native dialogs: save writes where the user chose, open reads what they picked, a cancel is null.
+const desktop = (channel, input, event = trusted) => stub.handlers.get(channel)(event, input)
+const saved = join(dataDir, 'saved-table.csv')
+stub.dialogAnswers.push({ canceled: false, filePath: saved })
+report.saveFile = await desktop('desktop:save-file', { defaultName: '../../etc/table.csv', data: 'a,b\r\n1,2\r\n' })
+report.savedText = existsSync(saved) ? readFileSync(saved, 'utf8') : null
+report.saveDialogDefault = stub.dialogs.at(-1)?.options.defaultPath
+report.saveDialogModal = stub.dialogs.at(-1)?.modal
+stub.dialogAnswers.push({ canceled: false, filePaths: [dataDir] })
+report.saveFiles = await desktop('desktop:save-files', { title: 'Save model', files: [{ name: 'model.json', data: '{}' }, { name: '../weights.bin', data: new Uint8Array([1, 2, 3]) }] })
+report.savedModelFiles = ['model.json', 'weights.bin'].filter((f) => existsSync(join(dataDir, f)))
+stub.dialogAnswers.push({ canceled: false, filePaths: [saved] })
+const opened = await desktop('desktop:open-files', { title: 'Open a spec', filters: [{ name: 'JSON', extensions: ['json'] }] })
+report.openFiles = opened.map((f) => ({ name: f.name, text: Buffer.from(f.data).toString('utf8') }))
+report.openCancelled = await desktop('desktop:open-files', { title: 'Open' })
+report.desktopUntrusted = await desktop('desktop:save-file', { defaultName: 'x', data: 'x' }, untrusted).then(
+  () => 'accepted',
+  (e) => e.message,
+)
+
+// Resizing and closing save the window's place for next time.
+win.setBounds({ x: 200, y: 100, width: 1111, height: 777 })
+win.maximized = false
+win.emit('close')
+report.windowStateSaved = JSON.parse(readFileSync(stateFile, 'utf8'))
+
 report.systemInfo = await call('system.info', {})
 report.untrusted = await call('system.info', {}, untrusted)
 report.iframe = await call('system.info', {}, iframe)

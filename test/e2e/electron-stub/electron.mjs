@@ -16,10 +16,15 @@ const record = {
   permissionRequest: null,
   errors: [],
   forks: [],
+  menu: null,
+  /** What the next save/open dialogs answer (the driver fills these in). */
+  dialogAnswers: [],
+  dialogs: [],
 }
 globalThis.__electronStub = record
 
 export const app = {
+  isPackaged: false,
   whenReady: () => Promise.resolve(),
   getPath: () => process.env.COMPLAB_DATA_DIR,
   requestSingleInstanceLock: () => true,
@@ -40,6 +45,9 @@ export class BrowserWindow {
   constructor(options) {
     this.options = options
     this.loaded = null
+    this.maximized = false
+    this.bounds = { x: options.x ?? 40, y: options.y ?? 40, width: options.width, height: options.height }
+    this.listeners = new Map()
     const frame = { url: '', parent: null }
     this.webContents = {
       mainFrame: frame,
@@ -48,6 +56,27 @@ export class BrowserWindow {
     record.windows.push(this)
   }
   once() {}
+  on(event, listener) {
+    this.listeners.set(event, [...(this.listeners.get(event) ?? []), listener])
+  }
+  emit(event) {
+    for (const listener of this.listeners.get(event) ?? []) listener()
+  }
+  getBounds() {
+    return { ...this.bounds }
+  }
+  getNormalBounds() {
+    return { ...this.bounds }
+  }
+  setBounds(b) {
+    this.bounds = { ...this.bounds, ...b }
+  }
+  isMaximized() {
+    return this.maximized
+  }
+  maximize() {
+    this.maximized = true
+  }
   show() {}
   loadFile(path) {
     this.loaded = path
@@ -59,6 +88,23 @@ export class BrowserWindow {
   static getAllWindows() {
     return record.windows
   }
+  static getFocusedWindow() {
+    return record.windows[0] ?? null
+  }
+  static fromWebContents(contents) {
+    return record.windows.find((w) => w.webContents === contents) ?? null
+  }
+}
+
+export const Menu = {
+  buildFromTemplate: (template) => ({ template }),
+  setApplicationMenu(menu) {
+    record.menu = menu
+  },
+}
+
+export const screen = {
+  getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }],
 }
 
 export const ipcMain = {
@@ -87,10 +133,18 @@ export const session = {
   },
 }
 
+const answer = (kind, args) => {
+  // Called as (window, options) or (options).
+  record.dialogs.push({ kind, options: args[args.length - 1], modal: args.length === 2 })
+  return Promise.resolve(record.dialogAnswers.shift() ?? { canceled: true, filePaths: [] })
+}
+
 export const dialog = {
   showErrorBox(title, message) {
     record.errors.push(`${title}: ${message}`)
   },
+  showSaveDialog: (...args) => answer('save', args),
+  showOpenDialog: (...args) => answer('open', args),
 }
 
 export const shell = {
@@ -118,4 +172,4 @@ export const utilityProcess = {
   },
 }
 
-export default { app, BrowserWindow, ipcMain, session, dialog, shell, utilityProcess }
+export default { app, BrowserWindow, Menu, screen, ipcMain, session, dialog, shell, utilityProcess }
