@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { createLab } from '../../src-main/lab'
 import type { Lab } from '../../src-main/lab/types'
-import { MAX_BODY_BYTES, ServerConfigError, startServer, type RunningServer } from '../../src-main/server'
+import { LARGE_BODY_BYTES, MAX_BODY_BYTES, ServerConfigError, startServer, type RunningServer } from '../../src-main/server'
 
 const TOKEN = 'test-token-0123456789abcdef'
 
@@ -197,6 +197,23 @@ describe('server', () => {
 
     const get = await raw(open.url, '/api/runs.list')
     expect(get.status).toBe(405)
+  })
+
+  it('takes a model import larger than the usual limit, and still refuses one past its own', async () => {
+    const weights = Buffer.alloc(MAX_BODY_BYTES + 1000, 7)
+    const model = JSON.stringify({ modelTopology: { class_name: 'Sequential' }, weightsManifest: [{ paths: ['weights.bin'], weights: [] }] })
+    const files = [
+      { name: 'model.json', base64: Buffer.from(model).toString('base64') },
+      { name: 'weights.bin', base64: weights.toString('base64') },
+    ]
+    const imported = await call(open, 'models.import', { files })
+    expect(imported.status).toBe(200)
+    expect(imported.body).toMatchObject({ ok: true, data: { files: ['model.json', 'weights.bin'] } })
+    // The same size to any other method is refused before it is read.
+    const other = await raw(open.url, '/api/runs.tag', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ ids: [1], add: ['x'.repeat(MAX_BODY_BYTES)] }) })
+    expect(other.status).toBe(413)
+    const huge = await raw(open.url, '/api/models.import', { method: 'POST', headers: { 'Content-Type': 'application/json', 'Content-Length': String((LARGE_BODY_BYTES['models.import'] ?? 0) + 1) } })
+    expect(huge.status).toBe(413)
   })
 
   it('refuses a non-loopback bind without a token at start', async () => {
