@@ -72,7 +72,14 @@ export function randomValue(rng: Random, depth = 0): unknown {
       return Array.from({ length: rng.int(0, 3) }, () => randomValue(rng, depth + 1))
     default: {
       const o: Record<string, unknown> = {}
-      for (let i = rng.int(0, 3); i > 0; i--) o[rng.pick([...UNKNOWN_KEYS, 'id', 'ids', 'spec'])] = randomValue(rng, depth + 1)
+      // defineProperty: `__proto__` becomes an own key, as JSON.parse makes it on the server.
+      for (let i = rng.int(0, 3); i > 0; i--)
+        Object.defineProperty(o, rng.pick([...UNKNOWN_KEYS, 'id', 'ids', 'spec']), {
+          value: randomValue(rng, depth + 1),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        })
       return o
     }
   }
