@@ -18,7 +18,7 @@ import { startServer, type RunningServer } from '../../src-main/server'
 import { LARGE_BODY_BYTES, MAX_BODY_BYTES } from '../../src-main/server/server'
 import { databaseDigest } from '../helpers/db-digest'
 import { fuzzFixture, type FuzzFixture } from '../helpers/fuzz-fixture'
-import { deeplyNested, methodCases, specCases } from '../helpers/fuzz-inputs'
+import { methodCases, specCases } from '../helpers/fuzz-inputs'
 import { seededRandom, testSeed } from '../helpers/seeded-random'
 
 const TOKEN = 'fuzz-token-0123456789abcdef'
