@@ -80,7 +80,9 @@ describe(`fuzz lab.handle (seed ${SEED})`, () => {
       spec: { ...fx.spec, sweep: { grid: { 'training.epochs': axis, 'training.batchSize': axis, 'training.learningRate': axis }, seeds: axis } },
     })
     expectRefused(huge, 'huge sweep')
-    expect(huge.ms).toBeLessThan(2000)
+    // A hang detector, not a performance claim (those live in npm run bench): expanding the grid
+    // first would take minutes.
+    expect(huge.ms).toBeLessThan(20_000)
     if (!huge.envelope.ok) expect(huge.envelope.error.message).toMatch(/at most 10,000/)
 
     for (const sort of ['id; DROP TABLE runs', '(SELECT 1)', 'r.id', 'test.accuracy DESC, (SELECT 1)']) {
@@ -137,7 +139,9 @@ describe(`fuzz lab.handle (seed ${SEED})`, () => {
       const a = await ask(c.method, c.input)
       const what = `seed ${SEED} case ${i}: ${c.method} ${c.mutation} ${JSON.stringify(c.input)?.slice(0, 300)}`
       slowest = Math.max(slowest, a.ms)
-      expect(a.ms, what).toBeLessThan(3000)
+      // A hang detector, not a timing claim: system.info probes the machine and takes seconds when
+      // the CPU is shared.
+      expect(a.ms, what).toBeLessThan(30_000)
       if (c.refusedBySchema) {
         expectRefused(a, what)
         if (!a.envelope.ok) expect(a.envelope.error.code, `${what}: ${a.envelope.error.message}`).toBe('invalid_input')
