@@ -9,6 +9,8 @@ import { wasmDepthwiseBackpropFilterConfig, wasmDepthwiseBackpropInputConfig } f
 import { registerWasmMatMulWrappers } from './matmul-transpose'
 import { registerWasmConv2dBackpropInput } from './conv2d-backprop-input'
 import { registerWasmMaxPoolGrad } from './max-pool-grad'
+import { registerWasmIdentityAndCast } from './identity-and-cast'
+import { registerWasmSliceOnHeap } from './slice-on-heap'
 import { registerWasmSumLeadingAxes } from './sum-leading-axes'
 
 export const WASM_EXTRA_KERNELS: readonly KernelConfig[] = [
@@ -29,6 +31,8 @@ export function registerWasmKernels(): string[] {
   if (registerWasmConv2dBackpropInput()) added.push('Conv2DBackpropInput')
   if (registerWasmMaxPoolGrad()) added.push('MaxPoolGrad')
   if (registerWasmSumLeadingAxes()) added.push('Sum')
+  added.push(...registerWasmSliceOnHeap())
+  added.push(...registerWasmIdentityAndCast())
   for (const config of WASM_EXTRA_KERNELS) {
     if (tf.getKernel(config.kernelName, 'wasm')) continue
     tf.registerKernel(config)
