@@ -265,8 +265,21 @@ export class Scheduler {
 
   private flush(): void {
     this.writeUnwrittenEnds()
+    if (!this.writeBuffers()) return
+    // Runs that reported their end settle once what is left fits one flush.
+    for (const a of [...this.active.values()]) {
+      if (!a.ending || a.settled || a.buffer.metrics.length > this.flushPoints) continue
+      this.finish(a, a.ending.status, a.ending.error)
+      if (a.processGone) this.afterExit(a)
+    }
+    // Points left over (a fast stream): write the next slice as soon as pending I/O has run.
+    if ([...this.active.values()].some((a) => a.buffer.metrics.length > 0)) this.flushSoon()
+  }
+
+  /** Writes one budget of what the workers sent; false when the database refused the write. */
+  private writeBuffers(): boolean {
     const active = [...this.active.values()].filter((a) => !a.buffer.empty)
-    if (!active.length) return
+    if (!active.length) return true
     let refused: Refusal[]
     const budget = Math.max(1, Math.floor(this.flushPoints / active.length))
     const waiting = active.reduce((n, a) => n + Math.min(budget, a.buffer.metrics.length), 0)
@@ -285,12 +298,12 @@ export class Scheduler {
         // Locked past the busy timeout, or another passing refusal: keep the lab up; the buffers
         // stay and are written with the next flush.
         warn('could not write run events', err)
-        return
+        return false
       }
       // Nothing can be written (disk full, read-only file): the runs cannot be recorded, so they
       // end now, failed with that reason, instead of training on with their results dropped.
       for (const a of active) this.failForStorage(a, storage)
-      return
+      return false
     }
     for (const r of refused) {
       const a = this.active.get(r.runId)
@@ -304,14 +317,7 @@ export class Scheduler {
         Math.min(FLUSH_POINTS_MAX, Math.max(FLUSH_POINTS_MIN, (this.flushPoints + aimed) / 2)),
       )
     }
-    // Runs that reported their end settle once what is left fits one flush.
-    for (const a of [...this.active.values()]) {
-      if (!a.ending || a.settled || a.buffer.metrics.length > this.flushPoints) continue
-      this.finish(a, a.ending.status, a.ending.error)
-      if (a.processGone) this.afterExit(a)
-    }
-    // Points left over (a fast stream): write the next slice as soon as pending I/O has run.
-    if ([...this.active.values()].some((a) => a.buffer.metrics.length > 0)) this.flushSoon()
+    return true
   }
 
   private flushSoon(): void {
@@ -331,7 +337,10 @@ export class Scheduler {
     if (active.ending) {
       // It had ended by itself; what it sent last cannot be stored.
       active.buffer.clear()
-      const error = active.ending.status === 'finished' ? `${reason}; the run's last results were not stored` : active.ending.error
+      const error =
+        active.ending.status === 'finished'
+          ? `${reason}; the run's last results were not stored`
+          : active.ending.error
       this.finish(active, 'failed', error)
       if (active.processGone) this.afterExit(active)
       return
