@@ -96,10 +96,12 @@ it('stores 1,000,000 points in batched transactions while method calls keep answ
       `max ${(loop.max / 1e6).toFixed(0)} ms`,
   )
   // The UI keeps answering: a typical call is not held up, and no call waits for a run's whole
-  // backlog (written at once, the last points of a fast stream stalled the lab for seconds).
+  // backlog (written at once, the last points of a fast stream stalled the lab for seconds, tens
+  // of seconds on a busy machine). Bounds are relative to the idle baseline and generous: a
+  // machine shared with other work must not fail this, a stalled lab must.
   const baseMax = Math.max(...baseline)
   expect(latencies.length).toBeGreaterThan(20)
-  expect(p50).toBeLessThan(base95 + 150)
-  expect(p95).toBeLessThan(base95 + 400)
-  expect(worst).toBeLessThan(Math.max(1500, 3 * baseMax))
+  expect(p50).toBeLessThan(base95 + 250)
+  expect(p95).toBeLessThan(base95 + 1000)
+  expect(worst).toBeLessThan(Math.max(3000, 3 * baseMax))
 }, 180_000)
