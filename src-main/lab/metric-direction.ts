@@ -11,6 +11,8 @@ const LOWER = /(^|[._-])(loss|errors?|params|macs|flops|latency|bytes|seconds|ms
 /** `test.accuracy` → higher, `test.loss` / `params` / `latency.ms` → lower, `epochs` → null. */
 export function metricDirection(key: string): MetricDirection {
   const k = key.toLowerCase().replace(/^(gain|kept)\./, '')
+  // Settings recorded among the results (the batch size latency was timed at), not outcomes.
+  if (/(^|\.)batch$/.test(k)) return null
   if (HIGHER.test(k)) return 'higher'
   if (LOWER.test(k)) return 'lower'
   return null

@@ -36,6 +36,9 @@ export interface PivotQuery {
   metrics: string[]
 }
 
+/** Results that measure a model's size or cost, whose kept fraction after pruning means something. */
+const SIZES = /^(params|params\.nonzero|macs|flops|model\.bytes|serialized\.bytes|latency(\.cpu)?\.ms)$/
+
 /** Keys that name other runs or the seed: they vary within a cell by design. */
 const EXPECTED_TO_VARY = new Set(['seed', 'method.teacher', 'method.parent', 'experiment'])
 
@@ -121,8 +124,7 @@ export function withDerived(runs: readonly PivotRun[], context: readonly PivotRu
       gains(run, parent, results)
       for (const [k, v] of Object.entries(run.results)) {
         const p = parent.results[k]
-        if (metricDirection(k) === 'lower' && Number.isFinite(v) && p !== undefined && p > 0 && !/loss|error/.test(k))
-          results[`kept.${k}`] = v / p
+        if (SIZES.test(k) && Number.isFinite(v) && p !== undefined && p > 0) results[`kept.${k}`] = v / p
       }
     }
     return { ...run, params, results }

@@ -89,7 +89,7 @@ export const useSweepsStore = defineStore('sweeps', () => {
     if (name === 'pruning') {
       roles.value = ['pruned']
       rows.value = null
-      metrics.value = ['test.accuracy', 'params', 'macs', 'kept.params']
+      metrics.value = ['test.accuracy', 'params', 'macs', 'kept.params', 'gain.test.accuracy']
       paretoX.value = 'params'
     } else if (name === 'temperature') {
       roles.value = ['student']
@@ -104,7 +104,7 @@ export const useSweepsStore = defineStore('sweeps', () => {
     await refresh()
     // Latency, where the runs measured it, belongs with the pruning table.
     if (name === 'pruning') {
-      const latency = available.value.metrics.filter((m) => /latency/.test(m))
+      const latency = available.value.metrics.filter((m) => /^latency\.(cpu\.)?ms$/.test(m))
       if (latency.length) {
         metrics.value = [...metrics.value, ...latency].slice(0, 8)
         await refresh()

@@ -8,7 +8,8 @@
  * - compare: the two students side by side, the temperature highlighted as the difference,
  *   "only what differs", the best result starred, curves drawn;
  * - sweeps: temperature → student accuracy pivoted, its chart drawn (non-empty canvas), the
- *   table exported as CSV and the file's contents checked, a chart saved as PNG;
+ *   table exported as CSV and the file's contents checked, a chart saved as PNG; a tiny pruning
+ *   sweep pivoted by ratio into accuracy, params, MACs and the fraction kept, with its Pareto chart;
  * - a long run cancelled from the table, then deleted with confirmation; the system page;
  *   the token; reconnecting after a server restart.
  * Screenshots go to test-results/e2e/.
@@ -71,6 +72,7 @@ describe.skipIf(Boolean(noChromium))('UI in Chromium (browser mode)', () => {
   let context: BrowserContext
   let page: Page
   let experimentId = 0
+  let pruneExperimentId = 0
   const problems: string[] = []
 
   const watch = (p: Page, name: string): void => {
@@ -111,7 +113,7 @@ describe.skipIf(Boolean(noChromium))('UI in Chromium (browser mode)', () => {
     await name.waitFor({ timeout: 30_000 })
     await name.fill('e2e-sweep')
     await page.getByLabel('Train limit').fill('300')
-    await page.getByRole('group', { name: 'Model (the student, for distillation)' }).getByLabel('Hidden').fill('16')
+    await page.getByRole('group', { name: 'Model', exact: true }).getByLabel('Hidden').fill('16')
     const training = page.getByRole('group', { name: 'Training', exact: true })
     await training.getByLabel('Batch size').fill('64')
     await training.getByLabel('Learning rate').fill('0.003')
@@ -172,6 +174,20 @@ describe.skipIf(Boolean(noChromium))('UI in Chromium (browser mode)', () => {
       .toBe(true)
     await shot('runs-finished.png')
     expect(problems).toEqual([])
+
+    // A tiny pruning sweep trains while the next tests look at the distillation.
+    pruneExperimentId = (
+      await lab.call('experiments.launch', {
+        spec: {
+          name: 'e2e-prune',
+          dataset: { name: 'mnist-10k', trainLimit: 300 },
+          model: { arch: 'mlp', hidden: [32] },
+          training: { epochs: 2, batchSize: 64, learningRate: 0.003 },
+          method: { kind: 'prune', criterion: 'l1', target: { ratio: 0.5 }, fineTuneSteps: 2, finalEpochs: 1 },
+          sweep: { grid: { 'method.target.ratio': [0.25, 0.5] } },
+        },
+      })
+    ).experimentId
   }, 200_000)
 
   it('compares the two students: the temperature is the highlighted difference', async () => {
@@ -240,6 +256,27 @@ describe.skipIf(Boolean(noChromium))('UI in Chromium (browser mode)', () => {
     await shot('run-detail.png')
     expect(problems).toEqual([])
   }, 60_000)
+
+  it('pivots a pruning sweep by ratio into accuracy, size and the fraction kept, with its Pareto front', async () => {
+    problems.length = 0
+    await lab.idle(pruneExperimentId)
+    const pruned = (await runs()).filter((r) => r.experimentId === pruneExperimentId)
+    expect(pruned.map((r) => `${r.role} ${r.status}${r.error ? `: ${r.error}` : ''}`).sort()).toEqual(['parent finished', 'pruned finished', 'pruned finished'])
+    await page.goto(new URL(`#/sweeps?experiment=${pruneExperimentId}`, server.url).href)
+    await page.getByRole('button', { name: 'Pruning ratio → accuracy, size' }).click()
+    const pivot = page.getByRole('table', { name: 'Pivot table' })
+    await expect.poll(async () => (await pivot.locator('tbody th').allTextContents()).map((t) => t.trim()), { timeout: 15_000 }).toEqual(['0.25', '0.5'])
+    const heads = (await pivot.locator('thead th').allTextContents()).map((t) => t.trim())
+    expect(heads).toEqual(expect.arrayContaining(['method.target.ratio', 'test.accuracy', 'params', 'macs', 'kept.params']))
+    // A quarter of the hidden units removed keeps ~3/4 of the parameters, half keeps ~1/2.
+    const kept = heads.indexOf('kept.params')
+    const keptCells = await pivot.locator(`tbody tr td:nth-child(${kept + 1})`).allTextContents()
+    expect(keptCells.map((t) => Math.round(Number(t) * 100) / 100)).toEqual([0.75, 0.5])
+    await expect.poll(async () => (await canvasPixels(page, 'params by method.target.ratio')).coloured, { timeout: 10_000 }).toBeGreaterThan(50)
+    await expect.poll(async () => (await canvasPixels(page, /^Pareto front/)).coloured, { timeout: 10_000 }).toBeGreaterThan(20)
+    await shot('sweeps-pruning.png')
+    expect(problems).toEqual([])
+  }, 90_000)
 
   it('cancels a running run from the table, then deletes it after confirming', async () => {
     problems.length = 0

@@ -57,6 +57,7 @@ describe('metricDirection', () => {
     expect(metricDirection('latency.ms')).toBe('lower')
     expect(metricDirection('model.bytes')).toBe('lower')
     expect(metricDirection('epochs')).toBeNull()
+    expect(metricDirection('latency.batch')).toBeNull()
     expect(metricDirection('test.examples')).toBeNull()
   })
 })

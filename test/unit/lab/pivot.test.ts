@@ -100,12 +100,14 @@ describe('withDerived', () => {
   })
 
   it('gives a pruned run its change against the parent and the fraction of the size it kept', () => {
-    const parent = run(1, 'parent', { seed: 0 }, { 'test.accuracy': 0.95, params: 1000, macs: 2000 })
-    const pruned = run(2, 'pruned', { seed: 0 }, { 'test.accuracy': 0.9, params: 250, macs: 1000 }, { parentRunId: 1 })
+    const parent = run(1, 'parent', { seed: 0 }, { 'test.accuracy': 0.95, params: 1000, macs: 2000, 'train.seconds': 4 })
+    const pruned = run(2, 'pruned', { seed: 0 }, { 'test.accuracy': 0.9, params: 250, macs: 1000, 'train.seconds': 1 }, { parentRunId: 1 })
     const [p] = withDerived([pruned], [parent])
     expect(p.results['gain.test.accuracy']).toBeCloseTo(-0.05, 12)
     expect(p.results['kept.params']).toBe(0.25)
     expect(p.results['kept.macs']).toBe(0.5)
+    // Only sizes and costs get a kept fraction; training time is not a property of the model.
+    expect(p.results['kept.train.seconds']).toBeUndefined()
   })
 })
 
