@@ -68,7 +68,8 @@ export const useRunsTableStore = defineStore('runs-table', () => {
   /** Click on a row's checkbox: toggles it, or with shift the range from the last one clicked. */
   function toggle(id: number, range = false): void {
     const next = new Set(selected.value)
-    const order = visible.value.map((r) => r.id)
+    // The order on screen: grouped, and without the rows of folded groups.
+    const order = items.value.flatMap((item) => (item.kind === 'run' ? [item.run.id] : []))
     if (range && anchor !== null && order.includes(anchor) && order.includes(id)) {
       const [a, b] = [order.indexOf(anchor), order.indexOf(id)].sort((x, y) => x - y)
       const on = !selected.value.has(id)

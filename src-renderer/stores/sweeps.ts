@@ -50,15 +50,16 @@ export const useSweepsStore = defineStore('sweeps', () => {
   async function refresh(): Promise<void> {
     loading.value = true
     try {
+      // The row parameter asked for is tried as it is (a constant one is a single row, which is
+      // still a table); when no run has it, the most sweep-like parameter is chosen instead.
       let rowKey = rows.value ?? 'seed'
       let result = await lab.call('sweeps.pivot', { ...selection.value, rows: rowKey, columns: columns.value ?? undefined, metrics: metrics.value.length ? metrics.value : ['test.accuracy'] })
       const params = result.available.params.map((p) => p.key)
-      const usable = (k: string | null): boolean => k !== null && (params.includes(k) || k === 'seed')
-      if (!usable(rows.value)) {
+      if (rows.value === null || result.rowValues.length === 0) {
         rowKey = [...RATIO_KEYS, 'method.temperature'].find((k) => params.includes(k)) ?? params.find((k) => !['seed', 'role', 'experiment', 'method.teacher', 'method.parent'].includes(k)) ?? 'seed'
         rows.value = rowKey
       }
-      if (columns.value !== null && !usable(columns.value)) columns.value = null
+      if (columns.value !== null && result.columnValues.length === 0) columns.value = null
       const wanted = metrics.value.filter((m) => result.available.metrics.includes(m))
       if (!wanted.length && result.available.metrics.length) wanted.push(result.available.metrics.includes('test.accuracy') ? 'test.accuracy' : result.available.metrics[0])
       const changed = rowKey !== result.rows || (columns.value ?? null) !== result.columns || wanted.join() !== result.metrics.join()
