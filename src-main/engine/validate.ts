@@ -5,6 +5,7 @@
  * file imports), so the Lab process stays light. Each problem is one line naming what is wrong.
  */
 import type { RunConfig } from '../../src-shared/spec/expand'
+import { isDetectionDataset, isDetectionModel } from '../../src-shared/spec/schema'
 import { checkCsvDataset } from './data/csv-dataset'
 import { checkIdxDataset } from './data/idx-dataset'
 import { readIdxHeader } from './data/idx-format'
@@ -59,6 +60,8 @@ function datasetShape(config: RunConfig, dataDir: string, issues: string[]): Dat
 /** Problems that would make this run fail, found without loading data or TensorFlow; [] when none. */
 export function checkRunConfig(config: RunConfig, dataDir: string): string[] {
   const issues: string[] = []
+  const task = detectionTaskIssue(config)
+  if (task) return [task]
   const shape = datasetShape(config, dataDir, issues)
   if (!shape) return issues
   // The class count does not change any shape before the logits; 10 stands in for IDX labels.
@@ -79,4 +82,21 @@ export function checkRunConfig(config: RunConfig, dataDir: string): string[] {
     }
   }
   return issues
+}
+
+/**
+ * One line when the run mixes the detection and classification tasks (a detector on a
+ * classification dataset, a detection method on a classifier, …); null when it does not.
+ */
+export function detectionTaskIssue(config: RunConfig): string | null {
+  const detectionMethod = config.method.kind === 'detect' || config.method.kind === 'detect-distill'
+  const data = isDetectionDataset(config.dataset)
+  const model = isDetectionModel(config.model)
+  if (detectionMethod === data && data === model) return null
+  const what = (d: boolean): string => (d ? 'detection' : 'classification')
+  return (
+    `task mismatch: dataset ${config.dataset.name} is ${what(data)}, model ${config.model.arch} is ${what(model)} and ` +
+    `method ${config.method.kind} is ${what(detectionMethod)}; detection needs a shapes or voc dataset, a tinyYolo or ` +
+    'denseStackedStudent model and method detect or detect-distill'
+  )
 }

@@ -10,6 +10,7 @@
 import type { z } from 'zod'
 import {
   experimentSpecSchema,
+  isDetectionDataset,
   type DatasetSpec,
   type ExperimentSpec,
   type MethodSpec,
@@ -37,7 +38,12 @@ export type DistillRunMethod = Omit<DistillSpec, 'teacher' | 'baseline'> & { tea
 /** A pruning-family method as a run executes it: the parent model resolved to a reference. */
 export type PruneRunMethod = WithParent<MethodSpec>
 
-export type RunMethod = { kind: 'train' } | DistillRunMethod | PruneRunMethod
+type DetectDistillSpec = Extract<MethodSpec, { kind: 'detect-distill' }>
+/** A detector distillation as a run executes it: the teacher resolved to a reference. */
+export type DetectDistillRunMethod = Omit<DetectDistillSpec, 'teacher' | 'baseline'> & { teacher: ModelRef }
+export type DetectRunMethod = Extract<MethodSpec, { kind: 'detect' }>
+
+export type RunMethod = { kind: 'train' } | DistillRunMethod | PruneRunMethod | DetectRunMethod | DetectDistillRunMethod
 
 /** Everything the engine needs to execute one run; stored flattened as the run's params. */
 export interface RunConfig {
@@ -197,11 +203,12 @@ export function expandSpec(input: unknown): ExpansionResult {
     return key
   }
 
+  // A shared teacher/baseline/parent run trains on the labels: `detect` for a detector distillation.
   const trainConfig = (s: ExperimentSpec, model: ModelSpec, overrides: object | undefined, seed: number): RunConfig => ({
     dataset: s.dataset,
     model,
     training: trainingSpecSchema.parse({ ...s.training, ...(overrides ?? {}) }),
-    method: { kind: 'train' },
+    method: s.method.kind === 'detect-distill' ? { kind: 'detect', previews: s.method.previews } : isDetectionDataset(s.dataset) ? { kind: 'detect', previews: 3 } : { kind: 'train' },
     seed,
   })
 
@@ -234,6 +241,26 @@ export function expandSpec(input: unknown): ExpansionResult {
       let method: RunMethod
       if (m.kind === 'train') {
         method = { kind: 'train' }
+      } else if (m.kind === 'detect') {
+        method = m
+      } else if (m.kind === 'detect-distill') {
+        const teacher = teacherRef(s, m.teacher, seed, dependsOn)
+        if (m.baseline) {
+          const config = trainConfig(s, s.model, undefined, seed)
+          addShared('baseline', config, (k) => ({
+            key: k,
+            role: 'baseline',
+            label: `student alone seed ${seed}`,
+            seed,
+            config,
+            dependsOn: [],
+            sweepPoint: {},
+          }))
+        }
+        const { baseline: _baseline, teacher: _teacher, ...rest } = m
+        method = { ...rest, teacher }
+        role = 'student'
+        name = `student ${suffix}`
       } else if (m.kind === 'distill') {
         const members = m.teacher.source === 'ensemble' ? m.teacher.members : [m.teacher]
         const teacher = members.map((t) => teacherRef(s, t, seed, dependsOn))
@@ -332,6 +359,7 @@ export function runParams(plan: RunPlan): Record<string, unknown> {
 /** The models a run reads: its teachers (distillation) and its parent (pruning methods). */
 export function modelRefs(method: RunMethod): { teachers: ModelRef[]; parent: ModelRef | null } {
   if (method.kind === 'distill') return { teachers: method.teacher, parent: null }
+  if (method.kind === 'detect-distill') return { teachers: [method.teacher], parent: null }
   if ('parent' in method) return { teachers: [], parent: method.parent }
   return { teachers: [], parent: null }
 }
@@ -340,6 +368,7 @@ export function modelRefs(method: RunMethod): { teachers: ModelRef[]; parent: Mo
 export function mapModelRefs(config: RunConfig, f: (ref: ModelRef) => ModelRef): RunConfig {
   const m = config.method
   if (m.kind === 'distill') return { ...config, method: { ...m, teacher: m.teacher.map(f) } }
+  if (m.kind === 'detect-distill') return { ...config, method: { ...m, teacher: f(m.teacher) } }
   if ('parent' in m) return { ...config, method: { ...m, parent: f(m.parent) } }
   return config
 }

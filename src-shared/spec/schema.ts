@@ -56,6 +56,45 @@ export const datasetSpecSchema = z.discriminatedUnion('name', [
 ])
 export type DatasetSpec = z.infer<typeof datasetSpecSchema>
 
+/**
+ * Detection datasets (METHODS D5). Not yet members of `datasetSpecSchema`: wiring them in needs
+ * a branch for them in the classification loaders and checks (see docs/results-detection.md).
+ */
+export const detectionDatasetSpecSchema = z.discriminatedUnion('name', [
+  /** Detection: seeded synthetic images of shapes with their boxes (METHODS D5). */
+  z
+    .object({
+      name: z.literal('shapes'),
+      /** Side of the square images in pixels. */
+      imageSize: z.number().int().min(16).max(512).default(64),
+      /** How many shape classes (circle, square, triangle, …). */
+      numClasses: z.number().int().min(1).max(6).default(3),
+      trainSize: positiveInt.max(1_000_000).default(1000),
+      testSize: positiveInt.max(1_000_000).default(200),
+      /** Extra images whose boxes are hidden (distillation with teacher terms only). */
+      unlabelledSize: z.number().int().min(0).max(1_000_000).default(0),
+      /** Seed of the generated images; independent of the run seed so runs share one dataset. */
+      seed: z.number().int().min(0).default(0),
+    })
+    .strict(),
+  /** Detection: a PASCAL VOC folder (JPEGImages/PNG + Annotations XML). */
+  z
+    .object({
+      name: z.literal('voc'),
+      /** The VOC folder; relative paths resolve in the data folder. */
+      root: z.string().min(1).max(4096),
+      /** Images are resized to this square side. */
+      imageSize: z.number().int().min(16).max(1024).default(64),
+      /** Classes to detect (default the 20 VOC classes). */
+      classNames: z.array(z.string().min(1)).min(1).max(1000).optional(),
+      testFraction: z.number().gt(0).lt(1).default(0.2),
+      /** Broken images or annotations: reported by file name and skipped, or the run refused. */
+      onBroken: z.enum(['skip', 'refuse']).default('skip'),
+    })
+    .strict(),
+])
+export type DetectionDatasetSpec = z.infer<typeof detectionDatasetSpecSchema>
+
 /** One layer of a custom architecture (a small, JSON-friendly subset of Keras layers). */
 export const layerSpecSchema = z.discriminatedUnion('type', [
   z
@@ -116,6 +155,36 @@ export const modelSpecSchema = z.discriminatedUnion('arch', [
   z.object({ arch: z.literal('custom'), layers: z.array(layerSpecSchema).min(1) }).strict(),
 ])
 export type ModelSpec = z.infer<typeof modelSpecSchema>
+
+/** Detector architectures (METHODS D5); not yet members of `modelSpecSchema` (as the datasets above). */
+export const detectionModelSpecSchema = z.discriminatedUnion('arch', [
+  /** Detection: the Tiny-YOLO-style teacher (conv + 2×2 pooling blocks, grid blocks, YOLO head). */
+  z
+    .object({
+      arch: z.literal('tinyYolo'),
+      filters: z.array(positiveInt).min(1).max(8).default([16, 32, 64]),
+      gridFilters: z.array(positiveInt).max(8).default([128, 128]),
+      batchNorm: z.boolean().default(true),
+      /** B: anchor priors per cell, chosen by k-means on the training boxes. */
+      anchors: z.number().int().min(1).max(9).default(2),
+    })
+    .strict(),
+  /** Detection: the deep-but-narrow student with dense feature-map stacking (Mehta & Ozturk). */
+  z
+    .object({
+      arch: z.literal('denseStackedStudent'),
+      filters: z.array(positiveInt).min(1).max(8).default([8, 16, 32]),
+      gridBlocks: z.array(z.tuple([positiveInt, positiveInt])).max(8).default([[16, 32], [16, 32]]),
+      /** Indices into `filters` of the blocks whose maps are stacked (default the last two). */
+      stackFrom: z.array(z.number().int().min(0)).optional(),
+      bottleneck: positiveInt.default(4),
+      fuseFilters: positiveInt.default(32),
+      batchNorm: z.boolean().default(true),
+      anchors: z.number().int().min(1).max(9).default(2),
+    })
+    .strict(),
+])
+export type DetectionModelSpec = z.infer<typeof detectionModelSpecSchema>
 
 export const trainingSpecSchema = z
   .object({
@@ -250,6 +319,36 @@ export const distillMethodSchema = z
   })
   .strict()
 
+/** Detection: a detector trained on the boxes with the YOLO loss. */
+export const detectMethodSchema = z
+  .object({
+    kind: z.literal('detect'),
+    /** Test images drawn with their predicted boxes as `preview` artifacts. */
+    previews: z.number().int().min(0).max(16).default(3),
+  })
+  .strict()
+
+/** Detection distillation (Mehta & Ozturk 2018, METHODS D5). */
+export const detectDistillMethodSchema = z
+  .object({
+    kind: z.literal('detect-distill'),
+    teacher: singleTeacherSchema,
+    /** λ_D: weight of the distillation terms. */
+    lambdaD: z.number().min(0).max(100).default(1),
+    /** Scale the class and box terms by the teacher's objectness (off: naive output KD). */
+    objectnessScaling: z.boolean().default(true),
+    /** FM-NMS on the teacher's output before it is used as a target. */
+    fmNms: z.boolean().default(true),
+    /** K of the K×K FM-NMS neighbourhood. */
+    fmNmsK: z.number().int().min(1).max(15).default(3),
+    /** Also train on the dataset's unlabelled images with the teacher terms only. */
+    useUnlabelled: z.boolean().default(false),
+    previews: z.number().int().min(0).max(16).default(3),
+    /** Also train the student alone on the labels (one run per seed), for comparison. */
+    baseline: z.boolean().default(true),
+  })
+  .strict()
+
 const pruneCriteria = ['taylor', 'l1', 'l2', 'mean-activation', 'apoz', 'random', 'bn-scale'] as const
 export const PRUNE_CRITERIA = pruneCriteria
 
@@ -366,8 +465,16 @@ export const methodSpecSchema = z.discriminatedUnion('kind', [
   magnitudeMethodSchema,
   slimmingMethodSchema,
   sensitivityMethodSchema,
+  detectMethodSchema,
+  detectDistillMethodSchema,
 ])
 export type MethodSpec = z.infer<typeof methodSpecSchema>
+
+/** Dataset names and model archs of the detection task; every other one is classification. */
+export const DETECTION_DATASETS = ['shapes', 'voc'] as const
+export const DETECTION_ARCHS = ['tinyYolo', 'denseStackedStudent'] as const
+export const isDetectionDataset = (d: { name: string }): boolean => (DETECTION_DATASETS as readonly string[]).includes(d.name)
+export const isDetectionModel = (m: { arch: string }): boolean => (DETECTION_ARCHS as readonly string[]).includes(m.arch)
 export type PruneFamilyMethod = Extract<MethodSpec, { parent: unknown }>
 
 /** A dotted path into the spec, e.g. `method.temperature` or `training.learningRate`. */
