@@ -3,7 +3,8 @@
  * driven the way a newcomer would, by roles and labels only:
  * - the launch form: a tiny distillation sweep (teacher MLP [32], student [16], T ∈ {1, 4}, the
  *   student alone as baseline, 2 epochs on 300 digits) written field by field, with an inline
- *   problem shown and fixed, "this will launch 4 runs", launched;
+ *   problem shown and fixed, "this will launch 4 runs", saved as a file and opened again,
+ *   launched with Ctrl+Enter;
  * - the runs table: progress bars moving, every run finishing;
  * - compare: the two students side by side, the temperature highlighted as the difference,
  *   "only what differs", the best result starred, curves drawn;
@@ -138,7 +139,22 @@ describe.skipIf(Boolean(noChromium))('UI in Chromium (browser mode)', () => {
     // Teacher + student alone + one student per temperature.
     await expect.poll(() => page.getByTestId('run-count').textContent(), { timeout: 10_000 }).toBe('4')
     await shot('launch-form.png')
-    await page.getByRole('button', { name: 'Launch 4 runs' }).click()
+
+    // The spec saves as a file, and that file opens back into the same form.
+    const [saved] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Save spec…' }).click()])
+    expect(saved.suggestedFilename()).toBe('e2e-sweep.json')
+    const written = JSON.parse(readFileSync(await saved.path(), 'utf8')) as { name: string; sweep: unknown; method: { kind: string } }
+    expect(written).toMatchObject({ name: 'e2e-sweep', method: { kind: 'distill' }, sweep: { grid: { 'method.temperature': [1, 4] } } })
+    await page.getByRole('button', { name: 'New' }).click()
+    await expect.poll(() => page.getByTestId('run-count').textContent(), { timeout: 10_000 }).toBe('1')
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByRole('button', { name: 'Open spec…' }).click()])
+    await chooser.setFiles({ name: 'e2e-sweep.json', mimeType: 'application/json', buffer: readFileSync(await saved.path()) })
+    await expect.poll(() => page.getByTestId('run-count').textContent(), { timeout: 10_000 }).toBe('4')
+    expect(await page.getByLabel('Name', { exact: true }).inputValue()).toBe('e2e-sweep')
+
+    // Launched from the keyboard, as the button says.
+    expect(await page.getByRole('button', { name: 'Launch 4 runs' }).isEnabled()).toBe(true)
+    await page.getByLabel('Sweep axis 1 values').press('Control+Enter')
 
     // The runs table, filtered to the new experiment, follows the runs by pushed events alone.
     await page.waitForURL(/#\/runs\?experiment=\d+/, { timeout: 10_000 })
