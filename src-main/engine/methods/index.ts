@@ -1,6 +1,7 @@
 /** Method kind → executor. A new method is one file beside this one and one line here. */
 import type { RunMethod } from '../../../src-shared/spec/expand'
 import type { MethodExecutor } from './context'
+import { executeDetect, executeDetectDistill } from './detect'
 import { executeDistill } from './distill'
 import { executeMagnitude } from './magnitude'
 import { executePrune } from './prune'
@@ -19,6 +20,8 @@ export const METHOD_EXECUTORS: Executors = {
   magnitude: executeMagnitude,
   slimming: executeSlimming,
   sensitivity: executeSensitivity,
+  detect: executeDetect,
+  'detect-distill': executeDetectDistill,
 }
 
 export function executorFor(kind: RunMethod['kind']): MethodExecutor {
