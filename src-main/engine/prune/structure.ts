@@ -76,6 +76,7 @@ const SUPPORTED_LAYERS = new Set([
   'InputLayer',
   'Flatten',
   'Concatenate',
+  'SpaceToDepth',
 ])
 
 /** The layer classes pruning understands. */
@@ -172,8 +173,22 @@ function traceConsumers(graph: LayerGraph, producer: GraphNode): Trace {
             )
           }
           stack.push({ ...map, at: name })
+        } else if (node.className === 'SpaceToDepth') {
+          // A channel permutation: input channel j (of C) lands at output channels k·C + j, k < b².
+          if (map.flattened || map.positions !== 1) {
+            throw new Error(
+              `layer '${name}' (SpaceToDepth) reads a flattened or already stacked tensor; not supported by pruning`,
+            )
+          }
+          const b = Number(node.config.block_size ?? node.config.blockSize)
+          stack.push({ ...map, at: name, stride: unitsOf(atNode), positions: map.positions * b * b })
         } else if (node.className === 'Flatten') {
           const shape = atNode.outputShape
+          if (!map.flattened && map.positions > 1) {
+            throw new Error(
+              `layer '${name}' (Flatten) reads a space-to-depth stacked tensor; not supported by pruning`,
+            )
+          }
           if (map.flattened || shape.length <= 1) {
             stack.push({ ...map, at: name })
           } else {

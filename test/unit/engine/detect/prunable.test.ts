@@ -2,8 +2,9 @@
  * The detectors meet the pruning engine (METHODS P3 on a detector, issue 7 item 5): the Tiny-YOLO
  * teacher's conv filters, detection head included, are prunable with the existing structure
  * analysis and surgery (conv → batch norm → leaky ReLU → pool chains), the output layer stays
- * fixed and the model really shrinks. The student's SpaceToDepth layer is not known to the pruning
- * structure yet (see the report of this change); this test pins the current message.
+ * fixed and the model really shrinks. The student's SpaceToDepth layer is traced as a channel
+ * permutation (input channel j lands at k·C + j), so its bottlenecks prune too: removing filters
+ * whose outputs are all zero leaves the student's output unchanged.
  */
 import * as tf from '@tensorflow/tfjs'
 import { beforeAll, describe, expect, it } from 'vitest'
@@ -41,9 +42,35 @@ describe('pruning the detectors', () => {
     pruned.dispose()
   })
 
-  it('the student’s space-to-depth stacking is not yet understood by the pruning structure', () => {
-    const student = buildDenseStackedStudent({ inputShape: [16, 16, 3], head, seed: 1, filters: [4, 4], gridBlocks: [[4, 4]], fuseFilters: 4 })
-    expect(() => analyzeStructure(student)).toThrow(/SpaceToDepth\) is not supported by pruning/)
+  it('prunes the student through space-to-depth and concatenation without changing zero-output filters’ effect', async () => {
+    const student = buildDenseStackedStudent({ inputShape: [16, 16, 3], head, seed: 1, filters: [4, 4], gridBlocks: [[4, 4]], bottleneck: 3, fuseFilters: 4, batchNorm: false })
+    const s = analyzeStructure(student)
+    const names = s.prunable.map((p) => p.name)
+    expect(names).toEqual(expect.arrayContaining(['stack1_bottleneck', 'stack2_bottleneck', 'conv1', 'conv2', 'fuse']))
+    // Silence filters (kernel and bias zero → leaky ReLU output zero): removing them changes nothing.
+    const silence: Record<string, number[]> = { stack1_bottleneck: [1], stack2_bottleneck: [0, 2], conv4: [3] }
+    for (const [name, filters] of Object.entries(silence)) {
+      const layer = student.getLayer(name)
+      const [kernel, bias] = layer.getWeights()
+      const k = kernel.arraySync() as number[][][][]
+      const b = bias.arraySync() as number[]
+      for (const f of filters) {
+        for (const row of k) for (const col of row) for (const inp of col) inp[f] = 0
+        b[f] = 0
+      }
+      layer.setWeights([tf.tensor(k), tf.tensor(b)])
+    }
+    const x = tf.randomUniform([2, 16, 16, 3], 0, 1, 'float32', 3)
+    const before = student.predict(x) as tf.Tensor
+    const pruned = await removeUnits(student, silence)
+    expect(pruned.getLayer('stack1_s2d').outputShape).toEqual([null, 4, 4, 2 * 16])
+    expect(pruned.getLayer('stack2_s2d').outputShape).toEqual([null, 4, 4, 1 * 4])
+    expect(parameterCount(pruned)).toBeLessThan(parameterCount(student))
+    const after = pruned.predict(x) as tf.Tensor
+    expect(after.shape).toEqual(before.shape)
+    expect(tf.max(tf.abs(tf.sub(after, before))).dataSync()[0]).toBeLessThan(1e-5)
+    tf.dispose([x, before, after])
     student.dispose()
+    pruned.dispose()
   })
 })
