@@ -30,9 +30,38 @@ export interface MatrixOptions {
 export const MATRIX_KINDS = ['teacher-student', 'seeds'] as const
 export type MatrixKind = (typeof MATRIX_KINDS)[number]
 
-/** The run's label without its seed (`student T=4 seed 2` → `student T=4`): one configuration. */
+/** A swept object value as people read it: `munge multiplier=10 p=0.5`, a teacher by its model. */
+function readableValue(value: Record<string, unknown>): string {
+  if (typeof value.kind === 'string') {
+    const rest = Object.entries(value).filter(([k]) => k !== 'kind')
+    return [value.kind, ...rest.map(([k, v]) => `${k}=${typeof v === 'object' ? stableStringify(v) : String(v)}`)].join(' ')
+  }
+  if (value.source === 'train' && value.model && typeof value.model === 'object') {
+    const model = Object.fromEntries(Object.entries(value.model).map(([k, v]) => [`model.${k}`, v]))
+    return modelName(model)
+  }
+  return stableStringify(value)
+}
+
+/**
+ * The run's label without its seed (`student T=4 seed 2` → `student T=4`): one configuration.
+ * Swept objects (`method.transfer={"kind":"munge",…}`) read as `transfer: munge multiplier=10 …`.
+ */
 export function configurationLabel(label: string): string {
-  return label.replace(/\s*seed \d+$/, '')
+  return label
+    .replace(/\s*seed \d+$/, '')
+    .split(' ')
+    .map((token) => {
+      const m = /^(?:method\.)?([\w.]+)=(\{.*\})$/.exec(token)
+      if (!m) return token
+      try {
+        return `${m[1]}: ${readableValue(JSON.parse(m[2]) as Record<string, unknown>)},`
+      } catch {
+        return token
+      }
+    })
+    .join(' ')
+    .replace(/,$/, '')
 }
 
 /** Mean and sample standard deviation (n − 1; 0 for one value). */
@@ -163,7 +192,7 @@ export function teacherStudentMatrix(runs: readonly MatrixRun[], options: Matrix
 
   const text = (options.cells ?? 'text') === 'text'
   const tableColumns: ResultTable['columns'] = [
-    { key: 'teacher', label: 'teacher \\ student' },
+    { key: 'teacher', label: 'teacher / student' },
     { key: 'teacher.metric', label: `teacher ${metric}` },
   ]
   for (const [i, s] of columns.entries()) {
@@ -227,9 +256,12 @@ export function seedSummary(runs: readonly MatrixRun[], options: MatrixOptions =
   for (const r of finished) {
     if (r.role === 'baseline') baselines.set(`${modelIdentity(r.params)}\u0000${seedOf(r)}`, r.results[metric])
   }
+  const manyBaselines = new Set(finished.filter((r) => r.role === 'baseline').map((r) => modelIdentity(r.params))).size > 1
   const groups = new Map<string, { role: string; name: string; values: number[]; errors: number[]; gains: number[] }>()
   for (const r of finished) {
-    const name = configurationLabel(r.label ?? `run #${r.id}`)
+    // Students alone of several architectures (a grid over the student) are told apart by model.
+    const plain = configurationLabel(r.label ?? `run #${r.id}`)
+    const name = r.role === 'baseline' && manyBaselines ? `${plain} (${modelName(r.params)})` : plain
     const key = `${r.role}\u0000${name}`
     const g = groups.get(key) ?? { role: r.role, name, values: [], errors: [], gains: [] }
     g.values.push(r.results[metric])

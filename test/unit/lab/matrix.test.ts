@@ -42,7 +42,7 @@ describe('teacherStudentMatrix', () => {
 
   it('text cells: accuracy % mean ± std over seeds and the paired gain in points', () => {
     const t = teacherStudentMatrix(all)
-    expect(t.columns.map((c) => c.label)).toEqual(['teacher \\ student', 'teacher test.accuracy', 'mlp 32', 'mlp 128'])
+    expect(t.columns.map((c) => c.label)).toEqual(['teacher / student', 'teacher test.accuracy', 'mlp 32', 'mlp 128'])
     // mlp 512-512 → mlp 32: (0.91, 0.95) mean 93.00, sd 2.83; gains (+1, +3) → +2.00.
     // mlp 512-512 → mlp 128: (0.95, 0.93) mean 94.00, sd 1.41; gains (+1, −1) → +0.00.
     // lenet5 → mlp 32: (0.92, 0.94) 93.00 ± 1.41, gains (+2, +2); → mlp 128: (0.96, 0.96) 96.00 ± 0.00, gains (+2, +2).
@@ -51,7 +51,7 @@ describe('teacherStudentMatrix', () => {
       { teacher: 'lenet5 6-16 dropout 0.25', 'teacher.metric': '98.50 ± 0.71', s0: '93.00 ± 1.41 (+2.00)', s1: '96.00 ± 0.00 (+2.00)' },
       { teacher: 'student alone', 'teacher.metric': null, s0: '91.00 ± 1.41', s1: '94.00 ± 0.00' },
     ])
-    expect(toMarkdown(t).split('\n')[0]).toBe('| teacher \\\\ student | teacher test.accuracy | mlp 32 | mlp 128 |')
+    expect(toMarkdown(t).split('\n')[0]).toBe('| teacher / student | teacher test.accuracy | mlp 32 | mlp 128 |')
   })
 
   it('number cells: mean, std, gain and seeds in their own columns', () => {
@@ -95,6 +95,10 @@ describe('seedSummary', () => {
 
   it('groups by label without the seed: mean ± std, errors, paired gain', () => {
     expect(configurationLabel('student T=4 seed 12')).toBe('student T=4')
+    expect(configurationLabel('student method.transfer={"kind":"munge","multiplier":10,"p":0.5} seed 0')).toBe('student transfer: munge multiplier=10 p=0.5')
+    expect(configurationLabel('student method.teacher={"model":{"arch":"mlp","dropout":0.5,"hidden":[512,512]},"source":"train"} model.hidden=[16] seed 1')).toBe(
+      'student teacher: mlp 512-512 dropout 0.5, model.hidden=[16]',
+    )
     const t = seedSummary(runs)
     expect(t.rows).toEqual([
       { role: 'teacher', configuration: 'teacher lenet5', seeds: 2, metric: '98.50 ± 0.71', errors: '30.0 ± 14.1', gain: null },
@@ -106,5 +110,8 @@ describe('seedSummary', () => {
     expect(n.rows[2].gain).toBeCloseTo(0.02, 10)
     expect(n.rows[2]['errors.mean']).toBe(140)
     expect(() => seedSummary([])).toThrow('no finished runs')
+    // Baselines of several architectures are told apart by model.
+    const grid = seedSummary([...runs, labelled(baselines[2], 'student alone seed 0', 120)])
+    expect(grid.rows.map((r) => r.configuration)).toEqual(['teacher lenet5', 'student alone (mlp 32)', 'student T=4', 'student alone (mlp 128)'])
   })
 })
