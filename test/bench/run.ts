@@ -25,6 +25,8 @@ import type { ThroughputResult } from './train-throughput'
 
 interface Measurement {
   samplesPerSec: number
+  /** Per second of the process's CPU time: steadier than wall time when others load the machine. */
+  samplesPerCpuSec?: number
   latencyMs: number
   peakRssMb?: number
   tensorsPerEpoch?: number[]
@@ -95,7 +97,7 @@ function torchAvailable(): boolean {
 interface TorchOutput {
   torch: string
   defaultThreads: number
-  results: { model: string; threads: number; samplesPerSec: number; latencyMs: number }[]
+  results: { model: string; threads: number; samplesPerSec: number; samplesPerCpuSec: number; latencyMs: number }[]
 }
 
 async function torchRound(model: ModelName, threads: number[], examples: number): Promise<TorchOutput> {
@@ -147,6 +149,7 @@ async function measure(config: Config, model: ModelName): Promise<void> {
     const pair = await Promise.all([0, 1].map(() => trainWorker('wasm', model, 1, args.examples)))
     record(config.name, model, {
       samplesPerSec: pair[0].samplesPerSec + pair[1].samplesPerSec,
+      samplesPerCpuSec: (pair[0].samplesPerCpuSec + pair[1].samplesPerCpuSec) / 2,
       latencyMs: Math.max(pair[0].latencyMs, pair[1].latencyMs),
       peakRssMb: Math.max(pair[0].peakRssMb, pair[1].peakRssMb),
     })
@@ -182,10 +185,14 @@ const median = (values: number[]): number | null => {
 }
 
 /** Median over rounds of this configuration's value ÷ the reference's, both from the same round. */
-function ratio(config: string, model: string, reference: string, field: 'samplesPerSec' | 'latencyMs'): number | null {
+function ratio(config: string, model: string, reference: string, field: 'samplesPerSec' | 'samplesPerCpuSec' | 'latencyMs'): number | null {
   const a = results.get(key(config, model)) ?? []
   const b = results.get(key(reference, model)) ?? []
-  const per = a.slice(0, b.length).map((m, i) => m[field] / b[i][field])
+  const per = a.slice(0, b.length).flatMap((m, i) => {
+    const x = m[field]
+    const y = b[i][field]
+    return x !== undefined && y !== undefined ? [x / y] : []
+  })
   return median(per)
 }
 
@@ -196,6 +203,8 @@ interface Row {
   samplesPerSec: number | null
   vsPytorch1: number | null
   vsPytorch2: number | null
+  samplesPerCpuSec: number | null
+  cpuVsPytorch1: number | null
   latencyMs: number | null
   latencyVsPytorch1: number | null
   peakRssMb: number | null
@@ -215,6 +224,8 @@ for (const model of MODELS) {
       samplesPerSec: median(ms.map((m) => m.samplesPerSec)),
       vsPytorch1: hasTorch && !config.once ? ratio(config.name, model, 'pytorch 1 thread', 'samplesPerSec') : null,
       vsPytorch2: hasTorch && !config.once ? ratio(config.name, model, 'pytorch 2 threads', 'samplesPerSec') : null,
+      samplesPerCpuSec: median(ms.flatMap((m) => (m.samplesPerCpuSec ? [m.samplesPerCpuSec] : []))),
+      cpuVsPytorch1: hasTorch && !config.once ? ratio(config.name, model, 'pytorch 1 thread', 'samplesPerCpuSec') : null,
       latencyMs: median(ms.map((m) => m.latencyMs)),
       latencyVsPytorch1: hasTorch && !config.once ? ratio(config.name, model, 'pytorch 1 thread', 'latencyMs') : null,
       peakRssMb: median(ms.flatMap((m) => (m.peakRssMb ? [m.peakRssMb] : []))),
@@ -236,13 +247,15 @@ if (wanted('wasm') && existsSync(join(root, 'test/bench/pruned-latency.ts'))) {
 
 const fmt = (v: number | null, digits: number): string => (v === null ? '-' : v.toFixed(digits))
 console.log(`training throughput (mnist-10k, ${examples} examples, batch 64, Adam) and inference latency (batch 64)`)
-console.log(`median of ${args.rounds} interleaved rounds; ratios taken within each round`)
+console.log(`median of ${args.rounds} interleaved rounds; ratios taken within each round; /CPU-s: examples per CPU second`)
 console.log(
   'config'.padEnd(20),
   'model'.padEnd(16),
   'samples/s'.padStart(10),
   'x PT-1t'.padStart(8),
   'x PT-2t'.padStart(8),
+  '/CPU-s'.padStart(8),
+  'x PT-1t'.padStart(8),
   'latency ms'.padStart(11),
   'x PT-1t'.padStart(8),
   'peak RSS MB'.padStart(12),
@@ -255,6 +268,8 @@ for (const r of rows) {
     fmt(r.samplesPerSec, 0).padStart(10),
     fmt(r.vsPytorch1, 2).padStart(8),
     fmt(r.vsPytorch2, 2).padStart(8),
+    fmt(r.samplesPerCpuSec, 0).padStart(8),
+    fmt(r.cpuVsPytorch1, 2).padStart(8),
     fmt(r.latencyMs, 2).padStart(11),
     fmt(r.latencyVsPytorch1, 2).padStart(8),
     fmt(r.peakRssMb, 0).padStart(12),

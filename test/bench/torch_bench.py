@@ -1,7 +1,8 @@
 """PyTorch reference for `npm run bench`: the same models, batch size and optimizer on the same CPU.
 
 Usage: torch_bench.py <examples> <threads,...> <model,...>
-Prints one JSON object: {"torch", "defaultThreads", "results": [{model, threads, samplesPerSec, latencyMs}]}.
+Prints one JSON object: {"torch", "defaultThreads", "results": [{model, threads, samplesPerSec,
+samplesPerCpuSec, latencyMs}]} (CPU time: this process's, all threads).
 `defaultThreads` is what PyTorch chose by itself (it counts physical cores with its cpuinfo library,
 which can see fewer cores than the OS lists, e.g. 1 of the 2 vCPUs of a KVM guest); each
 measurement then runs at the thread count asked for (torch.set_num_threads).
@@ -47,12 +48,14 @@ def bench(name, n, threads):
         loss_fn(model(x[:BATCH]), y[:BATCH]).backward()
         opt.step()
     start = time.perf_counter()
+    cpu_start = time.process_time()
     for i in range(0, n, BATCH):
         opt.zero_grad()
         loss = loss_fn(model(x[i:i + BATCH]), y[i:i + BATCH])
         loss.backward()
         opt.step()
     seconds = time.perf_counter() - start
+    cpu_seconds = time.process_time() - cpu_start
     model.eval()
     times = []
     with torch.no_grad():
@@ -63,7 +66,13 @@ def bench(name, n, threads):
             model(x[:BATCH])
             times.append((time.perf_counter() - t) * 1000)
     times.sort()
-    return {"model": name, "threads": threads, "samplesPerSec": n / seconds, "latencyMs": times[len(times) // 2]}
+    return {
+        "model": name,
+        "threads": threads,
+        "samplesPerSec": n / seconds,
+        "samplesPerCpuSec": n / cpu_seconds,
+        "latencyMs": times[len(times) // 2],
+    }
 
 
 def main():

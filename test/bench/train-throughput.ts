@@ -23,6 +23,8 @@ export interface ThroughputResult {
   threads: number
   examples: number
   samplesPerSec: number
+  /** Examples per second of this process's CPU time (user + system): steadier on a shared machine. */
+  samplesPerCpuSec: number
   /** Median of 20 predictions of a batch of 64, read back. */
   latencyMs: number
   peakRssMb: number
@@ -52,7 +54,9 @@ async function main(): Promise<void> {
   const common = { model, inputShape: data.inputShape, loss: crossEntropyLoss }
   // Warm-up on a few batches so that kernel set-up and allocation are not timed.
   await trainModel({ ...common, train: firstExamples(data.train, 256, features), training, seed: 0 })
+  const cpuBefore = process.cpuUsage()
   const result = await trainModel({ ...common, train: data.train, training, seed: 1 })
+  const cpuUsed = process.cpuUsage(cpuBefore)
   const tensorsPerEpoch: number[] = []
   await trainModel({
     ...common,
@@ -79,6 +83,7 @@ async function main(): Promise<void> {
     threads: backend === 'wasm' ? (wasmThreadsInUse() ?? 1) : 1,
     examples: data.train.n,
     samplesPerSec: data.train.n / result.seconds,
+    samplesPerCpuSec: data.train.n / ((cpuUsed.user + cpuUsed.system) / 1e6),
     latencyMs: times[Math.floor(times.length / 2)],
     peakRssMb: process.resourceUsage().maxRSS / 1024,
     tensorsPerEpoch,

@@ -1,5 +1,7 @@
 /**
- * `MaxPoolGrad` for wasm as one loop over the wasm heap. The stock wasm kernel is a generic 3-D
+ * `MaxPoolGrad` for wasm: a WebAssembly SIMD kernel of the lab's (simd/max-pool-grad.wat) where
+ * windows do not overlap (stride = window: every pooling layer of the lab's models), a JS loop
+ * over the wasm heap otherwise. The stock wasm kernel is a generic 3-D
  * pooling routine (~12 ms of a 64-image LeNet-5 step for the first pooling layer alone) and is
  * wrong where a window holds only values ≤ 0: its running maximum starts at the smallest
  * *positive* float, so such windows pass no gradient (harmless right after a ReLU, wrong after a
@@ -20,6 +22,50 @@ import type { MaxPoolGradAttrs, NamedTensorInfoMap, TensorInfo } from '@tensorfl
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
 import { input } from './kernel-call'
 import { overrideKernel } from './kernel-override'
+import { simdKernels } from './simd/simd-instance'
+
+type TiledKernel = (...args: number[]) => void
+
+/** The SIMD kernel for non-overlapping windows, or null when the windows overlap or SIMD is absent. */
+function tiledKernel(backend: BackendWasm, info: tf.backend_util.Conv2DInfo): TiledKernel | null {
+  const tiled =
+    info.strideHeight === info.filterHeight &&
+    info.strideWidth === info.filterWidth &&
+    info.dilationHeight === 1 &&
+    info.dilationWidth === 1
+  if (!tiled) return null
+  const f = simdKernels(backend, 'maxPoolGrad')?.maxPoolGradTiled
+  return typeof f === 'function' ? (f as TiledKernel) : null
+}
+
+/** dx of a max pool with non-overlapping windows by the SIMD kernel (same semantics as the loop). */
+export function maxPoolGradTiled(
+  backend: BackendWasm,
+  kernel: TiledKernel,
+  dy: TensorInfo,
+  x: TensorInfo,
+  info: tf.backend_util.Conv2DInfo,
+): TensorInfo {
+  const [batch, height, width, channels] = x.shape
+  const dx = backend.makeOutput(x.shape, 'float32')
+  const at = (t: TensorInfo): number => backend.getMemoryOffset(t.dataId)
+  kernel(
+    at(x),
+    at(dy),
+    at(dx),
+    batch,
+    height,
+    width,
+    channels,
+    info.outHeight,
+    info.outWidth,
+    info.filterHeight,
+    info.filterWidth,
+    info.padInfo.top,
+    info.padInfo.left,
+  )
+  return dx
+}
 
 /** dx of a 2-D max pool (NHWC, float32) from dy and the forward input x, on the wasm heap. */
 export function maxPoolGradOnHeap(
@@ -74,7 +120,7 @@ export function maxPoolGradOnHeap(
   return dx
 }
 
-/** Replaces the wasm MaxPoolGrad by the heap loop (float32 NHWC, as every MaxPoolGrad is). */
+/** Replaces the wasm MaxPoolGrad: SIMD kernel for non-overlapping windows, else the heap loop. */
 export function registerWasmMaxPoolGrad(): boolean {
   return overrideKernel('MaxPoolGrad', 'wasm', (original) => ({ inputs, backend, attrs }) => {
     const named = inputs as NamedTensorInfoMap
@@ -90,6 +136,8 @@ export function registerWasmMaxPoolGrad(): boolean {
       a.pad,
       a.dimRoundingMode,
     )
-    return maxPoolGradOnHeap(backend as unknown as BackendWasm, dy, x, info)
+    const wasm = backend as unknown as BackendWasm
+    const kernel = tiledKernel(wasm, info)
+    return kernel ? maxPoolGradTiled(wasm, kernel, dy, x, info) : maxPoolGradOnHeap(wasm, dy, x, info)
   })
 }
