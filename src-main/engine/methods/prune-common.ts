@@ -244,16 +244,6 @@ export async function interleavedTimings(
   return { wallMs: wall.map(median), cpuMs: cpu.map(median) }
 }
 
-/** Median wall-clock `predict` latency (ms per batch) of each model, timed interleaved (above). */
-export async function interleavedLatency(
-  models: readonly tf.LayersModel[],
-  x: tf.Tensor,
-  rounds = LATENCY_ROUNDS,
-  warmup = 3,
-): Promise<number[]> {
-  return (await interleavedTimings(models, x, rounds, warmup)).wallMs
-}
-
 /** Test-split evaluation plus size and compute of a model. */
 export async function measureOnTest(ctx: RunContext, model: tf.LayersModel): Promise<ModelReport> {
   const test = await evaluateOnTest(ctx, model)

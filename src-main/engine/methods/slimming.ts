@@ -44,8 +44,7 @@ export const executeSlimming: MethodExecutor<SlimmingMethod> = async (ctx) => {
     const layers = structure.prunable.filter((p) => p.batchNorm !== null)
     if (batchNorms.length === 0) {
       throw new Error(
-        `the parent model (${modelText(ctx)}, run's model arch '${config.model.arch}') has no BatchNormalization after ` +
-          `a prunable layer: ${ADD_BN_HINT}`,
+        `the parent model (${modelText(ctx)}) has no BatchNormalization after a prunable layer: ${ADD_BN_HINT}`,
       )
     }
     const channels = layers.reduce((a, l) => a + l.units, 0)

@@ -112,7 +112,7 @@ describe('pruning-family executors', () => {
   it('slimming refuses a parent without BatchNorm, saying which model and how to add it', async () => {
     const { sink, got } = recordingSink()
     await expect(executeRun(pruneJob(root, 31, runConfig(SMALL_LENET, pruneMethod({ kind: 'slimming' })), lenet), sink)).rejects.toThrow(
-      /^the parent model \(lenet5 \(filters \[4, 8\], dense \[32, 16\]\), run's model arch 'lenet5'\) has no BatchNormalization after a prunable layer: .*use a custom model with a batchNorm layer after each conv2d\/dense layer/,
+      /^the parent model \(lenet5 \(filters \[4, 8\], dense \[32, 16\]\)\) has no BatchNormalization after a prunable layer: .*use a custom model with a batchNorm layer after each conv2d\/dense layer/,
     )
     expect(got.metrics).toEqual([])
     expect(filesOf(root, 31)).toEqual([])
