@@ -1,6 +1,8 @@
 /**
- * `Conv2DBackpropInput` (the input gradient of conv2d) for wasm as a forward convolution on XNNPACK;
- * the wasm backend's own kernel is a naive loop (3–4× slower on LeNet-5's second conv).
+ * `Conv2DBackpropInput` (the input gradient of conv2d) for wasm, in one of two forms: a matrix
+ * product plus the lab's SIMD col2im where the input has many more positions than the output
+ * (`prefersCol2im`), else a forward convolution on XNNPACK, as follows. The wasm backend's own
+ * kernel is a naive loop (3–4× slower on LeNet-5's second conv).
  *
  * dx[b,y,x,ci] = Σ dy[b,i,j,co] · W[kh,kw,ci,co] over y = i·s + kh − padTop (same for x): spread dy
  * onto the stride grid (s − 1 zeros between rows and columns), pad it by (KH − 1 − padTop) before and
@@ -11,9 +13,65 @@
  */
 import * as tf from '@tensorflow/tfjs'
 import type { Conv2DBackpropInputAttrs, KernelBackend, KernelFunc, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs'
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
 import { input, kernelCalls } from './kernel-call'
 import { overrideKernel } from './kernel-override'
 import { padOrCrop } from './pad-or-crop'
+import { simdKernels } from './simd/simd-instance'
+
+type Col2im = (...args: number[]) => void
+
+/**
+ * Whether the col2im form is the faster: when the forward-conv form would spend much of its work
+ * on padding zeros (its output is the input's size, its useful input only dy's), i.e. the input
+ * has ≥ 1.5× the positions of the output — 'valid' convs with large kernels (LeNet-5: 196 vs 100)
+ * and strided ones. For 3×3 'same' convs (1×) XNNPACK's conv is the faster (same-process A/B:
+ * LeNet-5 step −4.4% with col2im; a 3×3-conv stack +7%).
+ */
+export function prefersCol2im(info: tf.backend_util.Conv2DInfo): boolean {
+  return info.inHeight * info.inWidth >= 1.5 * info.outHeight * info.outWidth
+}
+
+/**
+ * dx as one matrix product and a col2im: cols = dy[B·OH·OW, co] · Wᵀ[co, KH·KW·ci] on XNNPACK, then
+ * the SIMD kernel adds each row of cols back where the forward conv read it (simd/col2im.wat).
+ * Unlike the forward-conv form it does no multiply-adds on padding zeros (half the work of
+ * LeNet-5's second layer) and needs no spreading for strides.
+ */
+export function conv2dBackpropInputCol2im(
+  backend: BackendWasm,
+  col2im: Col2im,
+  dy: TensorInfo,
+  filter: TensorInfo,
+  info: tf.backend_util.Conv2DInfo,
+): TensorInfo {
+  const k = kernelCalls(backend, 'wasm')
+  const [kh, kw, ci, co] = filter.shape
+  const n = info.batchSize * info.outHeight * info.outWidth
+  const rows = k.run('Reshape', { x: dy }, { shape: [1, n, co] })
+  const weights = k.run('Reshape', { x: filter }, { shape: [1, kh * kw * ci, co] })
+  const cols = k.run('BatchMatMul', { a: rows, b: weights }, { transposeA: false, transposeB: true })
+  const dx = backend.makeOutput([info.batchSize, info.inHeight, info.inWidth, ci], 'float32')
+  const at = (t: TensorInfo): number => backend.getMemoryOffset(t.dataId)
+  col2im(
+    at(cols),
+    at(dx),
+    info.batchSize,
+    info.outHeight,
+    info.outWidth,
+    kh,
+    kw,
+    ci,
+    info.inHeight,
+    info.inWidth,
+    info.strideHeight,
+    info.strideWidth,
+    info.padInfo.top,
+    info.padInfo.left,
+  )
+  k.dispose(rows, weights, cols)
+  return dx
+}
 
 /** dx of conv2d as a composite of the backend's Reshape, PadV2, Slice, Reverse, Transpose and Conv2D. */
 export function conv2dBackpropInputComposite(
@@ -79,6 +137,18 @@ export function registerWasmConv2dBackpropInput(): boolean {
     const named = inputs as NamedTensorInfoMap
     const dy = input(named, 'dy', 'Conv2DBackpropInput')
     const filter = input(named, 'filter', 'Conv2DBackpropInput')
+    const info = tf.backend_util.computeConv2DInfo(
+      a.inputShape,
+      filter.shape as [number, number, number, number],
+      a.strides,
+      1,
+      a.pad,
+      a.dimRoundingMode,
+    )
+    const col2im = simdKernels(backend as unknown as BackendWasm, 'col2im')?.col2im
+    if (typeof col2im === 'function' && prefersCol2im(info)) {
+      return conv2dBackpropInputCol2im(backend as unknown as BackendWasm, col2im as Col2im, dy, filter, info)
+    }
     return conv2dBackpropInputComposite(backend as KernelBackend, 'wasm', dy, filter, a)
   })
 }

@@ -1,11 +1,13 @@
 /**
- * The wasm `Conv2DBackpropInput` composite (a forward conv on the spread, padded dy) against the cpu
+ * The wasm `Conv2DBackpropInput` in both forms (matrix product + SIMD col2im where the input has
+ * ≥ 1.5× the output's positions, else a forward conv on the spread, padded dy) against the cpu
  * backend, on seeded random shapes: batch 1..8, strides 1/2/3 (also unequal), 'same'/'valid'/
  * explicit padding, kernels 1..5, 1..6 / 1..8 channels. Tolerance 1e-4 · max|cpu| + 1e-6.
  */
 import * as tf from '@tensorflow/tfjs'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { selectBackend } from '../../../../src-main/engine/backend/select-backend'
+import { prefersCol2im } from '../../../../src-main/engine/kernels/conv2d-backprop-input'
 import { createRng } from '../../../../src-main/engine/random/seeded-rng'
 import { expectClose, onBothBackends, randomValues, runKernel } from './backend-compare'
 
@@ -45,6 +47,8 @@ describe('wasm Conv2DBackpropInput vs cpu', () => {
   it('covers strides 1, 2, 3 and every padding kind', () => {
     const kinds = new Set(all.map((c) => `${c.strides[0]}:${typeof c.pad === 'string' ? c.pad : 'explicit'}`))
     for (const s of [1, 2, 3]) for (const p of ['same', 'valid', 'explicit']) expect(kinds.has(`${s}:${p}`)).toBe(true)
+    const forms = new Set(all.map((c) => prefersCol2im(tf.backend_util.computeConv2DInfo(c.xShape, c.filterShape, c.strides, 1, c.pad))))
+    expect(forms).toEqual(new Set([true, false]))
   })
 
   it.each(all.map((c, i) => [i, c] as const))('case %i matches cpu', async (i, c) => {
