@@ -82,16 +82,17 @@ const cases: Case[] = [
 /** Kernels run (by name) while f runs, and f's result. */
 function recordingKernels<T>(f: () => T): { result: T; kernels: Set<string> } {
   const kernels = new Set<string>()
-  const original = tf.engine().runKernelFunc.bind(tf.engine())
+  // runKernelFunc is private in the engine's types: reach it through a structural view.
   const engine = tf.engine() as unknown as { runKernelFunc: (params: { kernelName?: string }) => unknown }
+  const original = engine.runKernelFunc.bind(tf.engine())
   engine.runKernelFunc = (params) => {
     if (params.kernelName) kernels.add(params.kernelName)
-    return original(params as Parameters<typeof original>[0])
+    return original(params)
   }
   try {
     return { result: f(), kernels }
   } finally {
-    engine.runKernelFunc = original as unknown as typeof engine.runKernelFunc
+    engine.runKernelFunc = original
   }
 }
 
