@@ -10,7 +10,8 @@
  * taken within a round, and the medians over rounds are reported.
  *
  * Configurations: PyTorch with 1 thread (its default here) and 2 threads; wasm with 1 XNNPACK
- * thread (the lab's default), with 2 threads (the threaded build, see engine/backend/wasm-threads),
+ * thread (the lab's default), with 2 threads (the threaded build, see engine/backend/wasm-threads;
+ * both 2-thread configurations time a quarter of the examples, as they crawl on a loaded machine),
  * and two 1-thread training processes at once (their summed throughput: how the lab uses both
  * cores, with the scheduler's concurrency 2); the cpu backend once (on fewer LeNet-5 examples);
  * native TensorFlow when installed.
@@ -156,7 +157,8 @@ async function measure(config: Config, model: ModelName): Promise<void> {
     return
   }
   // The pure-JS cpu backend is orders of magnitude slower on convolutions: time a few batches.
-  const limit = config.group === 'cpu' && model === 'lenet5' ? 320 : args.examples
+  // Threaded runs can crawl on a loaded machine: a quarter of the examples (as for PyTorch).
+  const limit = config.group === 'cpu' && model === 'lenet5' ? 320 : config.threads > 1 ? Math.floor(examples / 4) : args.examples
   record(config.name, model, await trainWorker(config.group, model, config.threads, limit))
 }
 
