@@ -47,7 +47,11 @@ const python = '/usr/bin/python3'
 const MODELS = ['mlp-784-256-10', 'lenet5'] as const
 type ModelName = (typeof MODELS)[number]
 
-function parseArgs(argv: string[]): { rounds: number; examples: number | undefined; only: string[] } {
+function parseArgs(argv: string[]): {
+  rounds: number
+  examples: number | undefined
+  only: string[]
+} {
   let rounds = 3
   let examples: number | undefined
   const only: string[] = []
@@ -56,7 +60,8 @@ function parseArgs(argv: string[]): { rounds: number; examples: number | undefin
     else if (argv[i] === '--examples') examples = Number(argv[++i])
     else only.push(argv[i])
   }
-  if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--rounds must be a whole number ≥ 1')
+  if (!Number.isInteger(rounds) || rounds < 1)
+    throw new Error('--rounds must be a whole number ≥ 1')
   return { rounds, examples, only }
 }
 
@@ -66,7 +71,11 @@ const wanted = (group: string): boolean => args.only.length === 0 || args.only.i
 /** Runs a command; resolves with its stdout, rejects with the first line of its stderr. */
 function run(cmd: string, cmdArgs: string[], timeoutMs = 600_000): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, cmdArgs, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs })
+    const child = spawn(cmd, cmdArgs, {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: timeoutMs,
+    })
     let out = ''
     let err = ''
     child.stdout.on('data', (d: Buffer) => (out += d.toString()))
@@ -81,8 +90,21 @@ function run(cmd: string, cmdArgs: string[], timeoutMs = 600_000): Promise<strin
 
 const lastLine = (s: string): string => s.trim().split('\n').pop() ?? ''
 
-async function trainWorker(backend: string, model: ModelName, threads: number, limit?: number): Promise<ThroughputResult> {
-  const a = ['--import', 'tsx', join(root, 'test/bench/train-throughput.ts'), backend, model, limit ? String(limit) : '', String(threads)]
+async function trainWorker(
+  backend: string,
+  model: ModelName,
+  threads: number,
+  limit?: number,
+): Promise<ThroughputResult> {
+  const a = [
+    '--import',
+    'tsx',
+    join(root, 'test/bench/train-throughput.ts'),
+    backend,
+    model,
+    limit ? String(limit) : '',
+    String(threads),
+  ]
   return JSON.parse(lastLine(await run(process.execPath, a))) as ThroughputResult
 }
 
@@ -98,21 +120,42 @@ function torchAvailable(): boolean {
 interface TorchOutput {
   torch: string
   defaultThreads: number
-  results: { model: string; threads: number; samplesPerSec: number; samplesPerCpuSec: number; latencyMs: number }[]
+  results: {
+    model: string
+    threads: number
+    samplesPerSec: number
+    samplesPerCpuSec: number
+    latencyMs: number
+  }[]
 }
 
-async function torchRound(model: ModelName, threads: number[], examples: number): Promise<TorchOutput> {
-  const out = await run(python, [join(root, 'test/bench/torch_bench.py'), String(examples), threads.join(','), model])
+async function torchRound(
+  model: ModelName,
+  threads: number[],
+  examples: number,
+): Promise<TorchOutput> {
+  const out = await run(python, [
+    join(root, 'test/bench/torch_bench.py'),
+    String(examples),
+    threads.join(','),
+    model,
+  ])
   return JSON.parse(lastLine(out)) as TorchOutput
 }
 
 function tensorflowInstalled(): boolean {
-  return ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'].some((p) => existsSync(join(root, 'node_modules', p)))
+  return ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'].some((p) =>
+    existsSync(join(root, 'node_modules', p)),
+  )
 }
 
 const configs: Config[] = []
 const hasTorch = wanted('pytorch') && torchAvailable()
-if (hasTorch) configs.push({ name: 'pytorch 1 thread', group: 'pytorch', threads: 1 }, { name: 'pytorch 2 threads', group: 'pytorch', threads: 2 })
+if (hasTorch)
+  configs.push(
+    { name: 'pytorch 1 thread', group: 'pytorch', threads: 1 },
+    { name: 'pytorch 2 threads', group: 'pytorch', threads: 2 },
+  )
 if (wanted('wasm')) {
   configs.push(
     { name: 'wasm 1 thread', group: 'wasm', threads: 1 },
@@ -120,7 +163,8 @@ if (wanted('wasm')) {
     { name: 'wasm 2 processes', group: 'wasm', threads: 1 },
   )
 }
-if (wanted('tensorflow') && tensorflowInstalled()) configs.push({ name: 'tensorflow', group: 'tensorflow', threads: 1, once: true })
+if (wanted('tensorflow') && tensorflowInstalled())
+  configs.push({ name: 'tensorflow', group: 'tensorflow', threads: 1, once: true })
 if (wanted('cpu')) configs.push({ name: 'cpu', group: 'cpu', threads: 1, once: true })
 
 const results = new Map<string, Measurement[]>()
@@ -143,7 +187,8 @@ async function measure(config: Config, model: ModelName): Promise<void> {
     const threads = configs.filter((c) => c.group === 'pytorch').map((c) => c.threads)
     const out = await torchRound(model, threads, examples)
     torchInfo = { version: out.torch, defaultThreads: out.defaultThreads }
-    for (const r of out.results) record(`pytorch ${r.threads} thread${r.threads > 1 ? 's' : ''}`, model, r)
+    for (const r of out.results)
+      record(`pytorch ${r.threads} thread${r.threads > 1 ? 's' : ''}`, model, r)
     return
   }
   if (config.name === 'wasm 2 processes') {
@@ -158,7 +203,12 @@ async function measure(config: Config, model: ModelName): Promise<void> {
   }
   // The pure-JS cpu backend is orders of magnitude slower on convolutions: time a few batches.
   // Threaded runs can crawl on a loaded machine: a quarter of the examples (as for PyTorch).
-  const limit = config.group === 'cpu' && model === 'lenet5' ? 320 : config.threads > 1 ? Math.floor(examples / 4) : args.examples
+  const limit =
+    config.group === 'cpu' && model === 'lenet5'
+      ? 320
+      : config.threads > 1
+        ? Math.floor(examples / 4)
+        : args.examples
   record(config.name, model, await trainWorker(config.group, model, config.threads, limit))
 }
 
@@ -175,7 +225,9 @@ for (let round = 0; round < args.rounds; round++) {
       }
     }
   }
-  process.stderr.write(`round ${round + 1}/${args.rounds} done (${((Date.now() - started) / 1000).toFixed(0)} s)\n`)
+  process.stderr.write(
+    `round ${round + 1}/${args.rounds} done (${((Date.now() - started) / 1000).toFixed(0)} s)\n`,
+  )
 }
 load.end = loadavg()[0]
 
@@ -187,7 +239,12 @@ const median = (values: number[]): number | null => {
 }
 
 /** Median over rounds of this configuration's value ÷ the reference's, both from the same round. */
-function ratio(config: string, model: string, reference: string, field: 'samplesPerSec' | 'samplesPerCpuSec' | 'latencyMs'): number | null {
+function ratio(
+  config: string,
+  model: string,
+  reference: string,
+  field: 'samplesPerSec' | 'samplesPerCpuSec' | 'latencyMs',
+): number | null {
   const a = results.get(key(config, model)) ?? []
   const b = results.get(key(reference, model)) ?? []
   const per = a.slice(0, b.length).flatMap((m, i) => {
@@ -224,12 +281,24 @@ for (const model of MODELS) {
       model,
       rounds: ms.length,
       samplesPerSec: median(ms.map((m) => m.samplesPerSec)),
-      vsPytorch1: hasTorch && !config.once ? ratio(config.name, model, 'pytorch 1 thread', 'samplesPerSec') : null,
-      vsPytorch2: hasTorch && !config.once ? ratio(config.name, model, 'pytorch 2 threads', 'samplesPerSec') : null,
+      vsPytorch1:
+        hasTorch && !config.once
+          ? ratio(config.name, model, 'pytorch 1 thread', 'samplesPerSec')
+          : null,
+      vsPytorch2:
+        hasTorch && !config.once
+          ? ratio(config.name, model, 'pytorch 2 threads', 'samplesPerSec')
+          : null,
       samplesPerCpuSec: median(ms.flatMap((m) => (m.samplesPerCpuSec ? [m.samplesPerCpuSec] : []))),
-      cpuVsPytorch1: hasTorch && !config.once ? ratio(config.name, model, 'pytorch 1 thread', 'samplesPerCpuSec') : null,
+      cpuVsPytorch1:
+        hasTorch && !config.once
+          ? ratio(config.name, model, 'pytorch 1 thread', 'samplesPerCpuSec')
+          : null,
       latencyMs: median(ms.map((m) => m.latencyMs)),
-      latencyVsPytorch1: hasTorch && !config.once ? ratio(config.name, model, 'pytorch 1 thread', 'latencyMs') : null,
+      latencyVsPytorch1:
+        hasTorch && !config.once
+          ? ratio(config.name, model, 'pytorch 1 thread', 'latencyMs')
+          : null,
       peakRssMb: median(ms.flatMap((m) => (m.peakRssMb ? [m.peakRssMb] : []))),
       tensorsPerEpoch: ms.find((m) => m.tensorsPerEpoch)?.tensorsPerEpoch ?? null,
       perRound: ms,
@@ -240,7 +309,14 @@ for (const model of MODELS) {
 let pruned: unknown = null
 if (wanted('wasm') && existsSync(join(root, 'test/bench/pruned-latency.ts'))) {
   try {
-    const out = await run(process.execPath, ['--import', 'tsx', join(root, 'test/bench/pruned-latency.ts'), 'wasm', '60', '64'])
+    const out = await run(process.execPath, [
+      '--import',
+      'tsx',
+      join(root, 'test/bench/pruned-latency.ts'),
+      'wasm',
+      '60',
+      '64',
+    ])
     pruned = JSON.parse(lastLine(out)) as unknown
   } catch (e) {
     errors.push(`pruned latency: ${(e as Error).message}`)
@@ -248,8 +324,12 @@ if (wanted('wasm') && existsSync(join(root, 'test/bench/pruned-latency.ts'))) {
 }
 
 const fmt = (v: number | null, digits: number): string => (v === null ? '-' : v.toFixed(digits))
-console.log(`training throughput (mnist-10k, ${examples} examples, batch 64, Adam) and inference latency (batch 64)`)
-console.log(`median of ${args.rounds} interleaved rounds; ratios taken within each round; /CPU-s: examples per CPU second`)
+console.log(
+  `training throughput (mnist-10k, ${examples} examples, batch 64, Adam) and inference latency (batch 64)`,
+)
+console.log(
+  `median of ${args.rounds} interleaved rounds; ratios taken within each round; /CPU-s: examples per CPU second`,
+)
 console.log(
   'config'.padEnd(20),
   'model'.padEnd(16),
@@ -281,17 +361,25 @@ for (const r of rows) {
 if (pruned) console.log('pruned latency:', JSON.stringify(pruned))
 for (const e of errors) console.log(`skipped: ${e}`)
 const info = torchInfo as { version: string; defaultThreads: number } | null
-if (info) console.log(`PyTorch ${info.version}; it chose ${info.defaultThreads} thread(s) by itself.`)
+if (info)
+  console.log(`PyTorch ${info.version}; it chose ${info.defaultThreads} thread(s) by itself.`)
 console.log('x PT > 1: faster than PyTorch (throughput) or slower (latency).')
 const seconds = (Date.now() - started) / 1000
-console.log(`load average ${load.start.toFixed(1)} → ${load.end.toFixed(1)} on ${cpus().length} CPUs; ${seconds.toFixed(0)} s`)
+console.log(
+  `load average ${load.start.toFixed(1)} → ${load.end.toFixed(1)} on ${cpus().length} CPUs; ${seconds.toFixed(0)} s`,
+)
 mkdirSync(join(root, 'bench-results'), { recursive: true })
 writeFileSync(
   join(root, 'bench-results', 'bench.json'),
   JSON.stringify(
     {
       at: new Date().toISOString(),
-      machine: { cpu: cpus()[0]?.model ?? 'unknown', cpus: cpus().length, loadAverage: load, node: process.version },
+      machine: {
+        cpu: cpus()[0]?.model ?? 'unknown',
+        cpus: cpus().length,
+        loadAverage: load,
+        node: process.version,
+      },
       pytorch: info,
       rounds: args.rounds,
       examples,

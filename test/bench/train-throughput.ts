@@ -47,13 +47,22 @@ async function main(): Promise<void> {
   const backend = await selectBackend(backendName, { wasmThreads: threads })
   const spec = BENCH_MODELS[modelName]
   if (!spec) throw new Error(`unknown model ${modelName}`)
-  const data = loadMnist10k({ testFraction: 0.2, splitSeed: 0, trainLimit: limitArg ? Number(limitArg) : undefined })
+  const data = loadMnist10k({
+    testFraction: 0.2,
+    splitSeed: 0,
+    trainLimit: limitArg ? Number(limitArg) : undefined,
+  })
   const features = data.inputShape.reduce((a, b) => a * b, 1)
   const model = buildModel(spec, data.inputShape, data.numClasses, 0)
   const training = trainingSpecSchema.parse({ epochs: 1, batchSize: 64 })
   const common = { model, inputShape: data.inputShape, loss: crossEntropyLoss }
   // Warm-up on a few batches so that kernel set-up and allocation are not timed.
-  await trainModel({ ...common, train: firstExamples(data.train, 256, features), training, seed: 0 })
+  await trainModel({
+    ...common,
+    train: firstExamples(data.train, 256, features),
+    training,
+    seed: 0,
+  })
   const cpuBefore = process.cpuUsage()
   const result = await trainModel({ ...common, train: data.train, training, seed: 1 })
   const cpuUsed = process.cpuUsage(cpuBefore)

@@ -50,7 +50,10 @@ export async function loadNativePackage(pkg: string): Promise<LoadOutcome> {
       await import(/* @vite-ignore */ specifier)
       outcome = tf.findBackendFactory('tensorflow')
         ? { ok: true, detail: `${pkg} loaded` }
-        : { ok: false, detail: `${pkg} loaded but registered no 'tensorflow' backend (version mismatch?)` }
+        : {
+            ok: false,
+            detail: `${pkg} loaded but registered no 'tensorflow' backend (version mismatch?)`,
+          }
     } catch (e) {
       outcome = { ok: false, detail: `${pkg} is installed but failed to load: ${firstLine(e)}` }
     }
@@ -106,7 +109,10 @@ export async function loadWasmBackend(): Promise<LoadOutcome> {
     registerWasmKernels()
     wasmOutcome = { ok: true, detail: `@tensorflow/tfjs-backend-wasm ${wasm.version_wasm}` }
   } catch (e) {
-    wasmOutcome = { ok: false, detail: `@tensorflow/tfjs-backend-wasm failed to load: ${firstLine(e)}` }
+    wasmOutcome = {
+      ok: false,
+      detail: `@tensorflow/tfjs-backend-wasm failed to load: ${firstLine(e)}`,
+    }
   }
   return wasmOutcome
 }

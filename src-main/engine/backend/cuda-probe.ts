@@ -25,7 +25,11 @@ export interface GpuProbe {
 
 function runQuiet(cmd: string, args: string[]): string | null {
   try {
-    return execFileSync(cmd, args, { encoding: 'utf8', timeout: 10_000, stdio: ['ignore', 'pipe', 'ignore'] })
+    return execFileSync(cmd, args, {
+      encoding: 'utf8',
+      timeout: 10_000,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    })
   } catch {
     return null
   }
@@ -48,7 +52,10 @@ function ldconfigListing(): string | null {
 }
 
 /** Finds `soname` (and other versions of its library) in ldconfig's cache and LD_LIBRARY_PATH. */
-export function findSharedLibrary(soname: string, env: NodeJS.ProcessEnv = process.env): LibraryProbe {
+export function findSharedLibrary(
+  soname: string,
+  env: NodeJS.ProcessEnv = process.env,
+): LibraryProbe {
   const stem = soname.slice(0, soname.indexOf('.so') + 3)
   const found = new Set<string>()
   const others = new Set<string>()
@@ -63,7 +70,8 @@ export function findSharedLibrary(soname: string, env: NodeJS.ProcessEnv = proce
   for (const dir of (env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean)) {
     if (!existsSync(dir)) continue
     try {
-      for (const name of readdirSync(dir)) if (name.startsWith(stem)) consider(name, join(dir, name))
+      for (const name of readdirSync(dir))
+        if (name.startsWith(stem)) consider(name, join(dir, name))
     } catch {
       // An unreadable folder on the path is not this check's concern.
     }
@@ -74,7 +82,8 @@ export function findSharedLibrary(soname: string, env: NodeJS.ProcessEnv = proce
 /** Runs `nvidia-smi` to see whether an NVIDIA driver and GPU are present. */
 export function probeNvidiaSmi(): GpuProbe {
   const out = runQuiet('nvidia-smi', ['--query-gpu=name,driver_version', '--format=csv,noheader'])
-  if (out === null) return { smi: false, detail: 'nvidia-smi not found or failed (no NVIDIA driver or GPU)' }
+  if (out === null)
+    return { smi: false, detail: 'nvidia-smi not found or failed (no NVIDIA driver or GPU)' }
   const gpus = out.trim().split('\n').filter(Boolean)
   return { smi: true, detail: gpus.length ? gpus.join('; ') : 'nvidia-smi ran but listed no GPU' }
 }

@@ -5,7 +5,12 @@
  */
 import * as tf from '@tensorflow/tfjs'
 import type { DoctorReport } from '../../../src-shared/types'
-import { isInstalled, loadNativePackage, loadWasmBackend, type LoadOutcome } from './backend-loaders'
+import {
+  isInstalled,
+  loadNativePackage,
+  loadWasmBackend,
+  type LoadOutcome,
+} from './backend-loaders'
 import { BACKEND_ENV, isBackendName } from './backend-names'
 import { findSharedLibrary, probeNvidiaSmi, type GpuProbe, type LibraryProbe } from './cuda-probe'
 
@@ -27,9 +32,17 @@ export interface DoctorFacts {
 const GPU_INSTALL = 'npm install @tensorflow/tfjs-node-gpu@4.22.0'
 
 function libraryCheck(name: string, probe: LibraryProbe, fix: string): Check {
-  if (probe.found.length) return { name, ok: true, detail: `${probe.soname} found: ${probe.found[0]}` }
-  const others = probe.otherVersions.length ? ` (found other versions: ${probe.otherVersions.join(', ')})` : ''
-  return { name, ok: false, detail: `${probe.soname} not found in ldconfig -p or LD_LIBRARY_PATH${others}`, fix }
+  if (probe.found.length)
+    return { name, ok: true, detail: `${probe.soname} found: ${probe.found[0]}` }
+  const others = probe.otherVersions.length
+    ? ` (found other versions: ${probe.otherVersions.join(', ')})`
+    : ''
+  return {
+    name,
+    ok: false,
+    detail: `${probe.soname} not found in ldconfig -p or LD_LIBRARY_PATH${others}`,
+    fix,
+  }
 }
 
 /** Builds the report from gathered facts (pure). */
@@ -75,7 +88,9 @@ export function doctorReportFrom(facts: DoctorFacts): DoctorReport {
     name: 'NVIDIA driver',
     ok: facts.gpu.smi,
     detail: facts.gpu.detail,
-    ...(facts.gpu.smi ? {} : { fix: 'install the NVIDIA driver (nvidia-smi must run) on a machine with an NVIDIA GPU' }),
+    ...(facts.gpu.smi
+      ? {}
+      : { fix: 'install the NVIDIA driver (nvidia-smi must run) on a machine with an NVIDIA GPU' }),
   })
   checks.push({
     name: 'tfjs-node',
@@ -83,7 +98,9 @@ export function doctorReportFrom(facts: DoctorFacts): DoctorReport {
     detail: facts.cpuPackage.installed
       ? (facts.cpuPackage.load?.detail ?? 'installed, not loaded')
       : '@tensorflow/tfjs-node is not installed (native TensorFlow on the CPU, optional)',
-    ...(cpuLoaded ? {} : { fix: 'npm install @tensorflow/tfjs-node@4.22.0 (faster than wasm on the CPU)' }),
+    ...(cpuLoaded
+      ? {}
+      : { fix: 'npm install @tensorflow/tfjs-node@4.22.0 (faster than wasm on the CPU)' }),
   })
   checks.push({
     name: 'wasm',
@@ -109,8 +126,12 @@ export function doctorReportFrom(facts: DoctorFacts): DoctorReport {
     checks.push({
       name: BACKEND_ENV,
       ok: valid && available,
-      detail: `${BACKEND_ENV}=${facts.envBackend}` + (!valid ? ' is not a known backend' : !available ? ' is not available here' : ''),
-      ...(valid && available ? {} : { fix: `unset ${BACKEND_ENV} or set it to tensorflow, wasm, cpu or auto` }),
+      detail:
+        `${BACKEND_ENV}=${facts.envBackend}` +
+        (!valid ? ' is not a known backend' : !available ? ' is not available here' : ''),
+      ...(valid && available
+        ? {}
+        : { fix: `unset ${BACKEND_ENV} or set it to tensorflow, wasm, cpu or auto` }),
     })
   }
   return { backend, checks }
@@ -136,19 +157,32 @@ export async function doctor(): Promise<DoctorReport> {
       arch: process.arch,
       gpuPackage: {
         installed: gpuInstalled,
-        load: gpuInstalled ? await safely(() => loadNativePackage('@tensorflow/tfjs-node-gpu'), failed('load failed')) : null,
+        load: gpuInstalled
+          ? await safely(
+              () => loadNativePackage('@tensorflow/tfjs-node-gpu'),
+              failed('load failed'),
+            )
+          : null,
       },
       cpuPackage: {
         installed: cpuInstalled,
-        load: cpuInstalled ? await safely(() => loadNativePackage('@tensorflow/tfjs-node'), failed('load failed')) : null,
+        load: cpuInstalled
+          ? await safely(() => loadNativePackage('@tensorflow/tfjs-node'), failed('load failed'))
+          : null,
       },
-      cudart: await safely(() => findSharedLibrary('libcudart.so.11.0'), noLib('libcudart.so.11.0')),
+      cudart: await safely(
+        () => findSharedLibrary('libcudart.so.11.0'),
+        noLib('libcudart.so.11.0'),
+      ),
       cudnn: await safely(() => findSharedLibrary('libcudnn.so.8'), noLib('libcudnn.so.8')),
       gpu: await safely(() => probeNvidiaSmi(), { smi: false, detail: 'nvidia-smi probe failed' }),
       wasm: await safely(
         async () => ({
           ...(await loadWasmBackend()),
-          simd: await safely(async () => Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')), false),
+          simd: await safely(
+            async () => Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')),
+            false,
+          ),
         }),
         failed('wasm probe failed'),
       ),
@@ -158,7 +192,9 @@ export async function doctor(): Promise<DoctorReport> {
   } catch (e) {
     return {
       backend: 'cpu',
-      checks: [{ name: 'doctor', ok: false, detail: `the doctor itself failed: ${(e as Error).message}` }],
+      checks: [
+        { name: 'doctor', ok: false, detail: `the doctor itself failed: ${(e as Error).message}` },
+      ],
     }
   }
 }

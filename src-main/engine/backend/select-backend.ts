@@ -1,5 +1,10 @@
 import * as tf from '@tensorflow/tfjs'
-import { loadTensorflowBackend, loadWasmBackend, setWasmThreadCount, type LoadOutcome } from './backend-loaders'
+import {
+  loadTensorflowBackend,
+  loadWasmBackend,
+  setWasmThreadCount,
+  type LoadOutcome,
+} from './backend-loaders'
 import { BACKEND_ENV, BACKEND_NAMES, type BackendName, isBackendName } from './backend-names'
 import { wasmThreadsFromEnv, withWasmThreads } from './wasm-threads'
 
@@ -56,18 +61,25 @@ async function activate(name: BackendName, options: SelectBackendOptions): Promi
  * variable COMPLAB_BACKEND), or the best available (tensorflow → wasm → cpu). Asking for an unknown
  * or unavailable backend is an error that says why. Returns the active backend's name.
  */
-export async function selectBackend(preferred?: string, options: SelectBackendOptions = {}): Promise<string> {
+export async function selectBackend(
+  preferred?: string,
+  options: SelectBackendOptions = {},
+): Promise<string> {
   // The umbrella package's "install tfjs-node" banner and debug checks are noise in a worker.
   if (!tf.env().getBool('PROD')) tf.enableProdMode()
   const asked = (preferred ?? process.env[BACKEND_ENV] ?? '').trim().toLowerCase()
   if (asked && asked !== 'auto') {
     const source = preferred !== undefined ? 'requested' : `${BACKEND_ENV}=${asked}`
     if (!isBackendName(asked)) {
-      throw new Error(`unknown backend "${asked}" (${source}); choose one of ${BACKEND_NAMES.join(', ')}, or auto`)
+      throw new Error(
+        `unknown backend "${asked}" (${source}); choose one of ${BACKEND_NAMES.join(', ')}, or auto`,
+      )
     }
     const outcome = await makeAvailable(asked)
-    if (!outcome.ok) throw new Error(`backend "${asked}" is not available (${source}): ${outcome.detail}`)
-    if (!(await activate(asked, options))) throw new Error(`backend "${asked}" failed to initialise (${source})`)
+    if (!outcome.ok)
+      throw new Error(`backend "${asked}" is not available (${source}): ${outcome.detail}`)
+    if (!(await activate(asked, options)))
+      throw new Error(`backend "${asked}" failed to initialise (${source})`)
     return tf.getBackend()
   }
   for (const name of BACKEND_NAMES) {

@@ -50,7 +50,9 @@ interface LoadMessage {
 }
 
 function isLoadMessage(message: unknown): message is LoadMessage {
-  return typeof message === 'object' && message !== null && (message as { cmd?: unknown }).cmd === 'load'
+  return (
+    typeof message === 'object' && message !== null && (message as { cmd?: unknown }).cmd === 'load'
+  )
 }
 
 /** A pthread worker that Node can start (see the file comment). */
@@ -60,7 +62,10 @@ class PthreadWorker extends NodeWorker {
   }
 
   override postMessage(message: unknown, transferList?: readonly TransferListItem[]): void {
-    const fixed = isLoadMessage(message) && typeof message.urlOrBlob !== 'string' ? { ...message, urlOrBlob: threadedGluePath() } : message
+    const fixed =
+      isLoadMessage(message) && typeof message.urlOrBlob !== 'string'
+        ? { ...message, urlOrBlob: threadedGluePath() }
+        : message
     super.postMessage(fixed, transferList)
   }
 
@@ -75,7 +80,8 @@ export function wasmThreadsFromEnv(env: NodeJS.ProcessEnv = process.env): number
   if (!raw) return 1
   if (raw === 'auto') return Math.min(os.availableParallelism(), WASM_PTHREAD_POOL_SIZE)
   const n = Number(raw)
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${WASM_THREADS_ENV} must be a whole number ≥ 1 or auto, not "${raw}"`)
+  if (!Number.isInteger(n) || n < 1)
+    throw new Error(`${WASM_THREADS_ENV} must be a whole number ≥ 1 or auto, not "${raw}"`)
   return Math.min(n, WASM_PTHREAD_POOL_SIZE)
 }
 
@@ -87,7 +93,11 @@ export async function withWasmThreads<T>(threads: number, init: () => Promise<T>
   const previousWorker = Object.getOwnPropertyDescriptor(globalThis, 'Worker')
   const cpus = os.cpus
   // The glue assigns `global.Worker = worker_threads.Worker` before allocating its pool: ignore it.
-  Object.defineProperty(globalThis, 'Worker', { configurable: true, get: () => PthreadWorker, set: () => undefined })
+  Object.defineProperty(globalThis, 'Worker', {
+    configurable: true,
+    get: () => PthreadWorker,
+    set: () => undefined,
+  })
   const one = cpus()[0]
   os.cpus = (): os.CpuInfo[] => Array.from({ length: 2 * threads }, () => one)
   try {

@@ -12,7 +12,13 @@
  * wrong results for strides > 1 with 'same' padding.)
  */
 import * as tf from '@tensorflow/tfjs'
-import type { Conv2DBackpropFilterAttrs, KernelBackend, KernelConfig, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs'
+import type {
+  Conv2DBackpropFilterAttrs,
+  KernelBackend,
+  KernelConfig,
+  NamedTensorInfoMap,
+  TensorInfo,
+} from '@tensorflow/tfjs'
 import { input, kernelCalls } from './kernel-call'
 
 /** The filter gradient as a composite of the backend's Pad, Transpose, Conv2D and Slice kernels. */
@@ -23,7 +29,8 @@ export function conv2dBackpropFilterComposite(
   dy: TensorInfo,
   attrs: Conv2DBackpropFilterAttrs,
 ): TensorInfo {
-  if (attrs.dataFormat === 'NCHW') throw new Error('Conv2DBackpropFilter: only NHWC (channels last) is supported')
+  if (attrs.dataFormat === 'NCHW')
+    throw new Error('Conv2DBackpropFilter: only NHWC (channels last) is supported')
   const k = kernelCalls(backend, backendName)
   const [kh, kw, ci, co] = attrs.filterShape
   const info = tf.backend_util.computeConv2DInfo(
@@ -39,12 +46,21 @@ export function conv2dBackpropFilterComposite(
   const xt = k.run('Transpose', { x }, { perm: [3, 1, 2, 0] })
   const ft = k.run('Transpose', { x: dy }, { perm: [1, 2, 0, 3] })
   temps.push(xt, ft)
-  let conv = k.run('Conv2D', { x: xt, filter: ft }, {
-    strides: [1, 1],
-    pad: [[0, 0], [top, bottom], [left, right], [0, 0]],
-    dataFormat: 'NHWC',
-    dilations: [info.strideHeight, info.strideWidth],
-  })
+  let conv = k.run(
+    'Conv2D',
+    { x: xt, filter: ft },
+    {
+      strides: [1, 1],
+      pad: [
+        [0, 0],
+        [top, bottom],
+        [left, right],
+        [0, 0],
+      ],
+      dataFormat: 'NHWC',
+      dilations: [info.strideHeight, info.strideWidth],
+    },
+  )
   if (conv.shape[1] !== kh || conv.shape[2] !== kw) {
     // Rows/columns past the last window (floor rounding) give a larger output: keep the kernel part.
     temps.push(conv)
@@ -62,6 +78,12 @@ export const wasmConv2dBackpropFilterConfig: KernelConfig = {
     const named = inputs as NamedTensorInfoMap
     const x = input(named, 'x', 'Conv2DBackpropFilter')
     const dy = input(named, 'dy', 'Conv2DBackpropFilter')
-    return conv2dBackpropFilterComposite(backend as KernelBackend, 'wasm', x, dy, attrs as unknown as Conv2DBackpropFilterAttrs)
+    return conv2dBackpropFilterComposite(
+      backend as KernelBackend,
+      'wasm',
+      x,
+      dy,
+      attrs as unknown as Conv2DBackpropFilterAttrs,
+    )
   },
 }

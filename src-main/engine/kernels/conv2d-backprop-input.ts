@@ -12,7 +12,13 @@
  * (a crop) needs a Slice first.
  */
 import * as tf from '@tensorflow/tfjs'
-import type { Conv2DBackpropInputAttrs, KernelBackend, KernelFunc, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs'
+import type {
+  Conv2DBackpropInputAttrs,
+  KernelBackend,
+  KernelFunc,
+  NamedTensorInfoMap,
+  TensorInfo,
+} from '@tensorflow/tfjs'
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
 import { input, kernelCalls } from './kernel-call'
 import { overrideKernel } from './kernel-override'
@@ -50,7 +56,11 @@ export function conv2dBackpropInputCol2im(
   const n = info.batchSize * info.outHeight * info.outWidth
   const rows = k.run('Reshape', { x: dy }, { shape: [1, n, co] })
   const weights = k.run('Reshape', { x: filter }, { shape: [1, kh * kw * ci, co] })
-  const cols = k.run('BatchMatMul', { a: rows, b: weights }, { transposeA: false, transposeB: true })
+  const cols = k.run(
+    'BatchMatMul',
+    { a: rows, b: weights },
+    { transposeA: false, transposeB: true },
+  )
   const dx = backend.makeOutput([info.batchSize, info.inHeight, info.inWidth, ci], 'float32')
   const at = (t: TensorInfo): number => backend.getMemoryOffset(t.dataId)
   col2im(
@@ -99,10 +109,21 @@ export function conv2dBackpropInputComposite(
   if (sh > 1 || sw > 1) {
     // [B, OH, OW, C] → [B, OH, 1, OW, 1, C] → zeros after each row/column → [B, OH·sh, OW·sw, C].
     const r6 = k.run('Reshape', { x: dy }, { shape: [batch, oh, 1, ow, 1, outC] })
-    const p6 = k.run('PadV2', { x: r6 }, {
-      paddings: [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]],
-      constantValue: 0,
-    })
+    const p6 = k.run(
+      'PadV2',
+      { x: r6 },
+      {
+        paddings: [
+          [0, 0],
+          [0, 0],
+          [0, sh - 1],
+          [0, 0],
+          [0, sw - 1],
+          [0, 0],
+        ],
+        constantValue: 0,
+      },
+    )
     spread = k.run('Reshape', { x: p6 }, { shape: [batch, oh * sh, ow * sw, outC] })
     temps.push(r6, p6, spread)
   }
@@ -118,12 +139,21 @@ export function conv2dBackpropInputComposite(
   const rotated = k.run('Reverse', { x: filter }, { dims: [0, 1] })
   const swapped = k.run('Transpose', { x: rotated }, { perm: [0, 1, 3, 2] })
   temps.push(rotated, swapped)
-  const dx = k.run('Conv2D', { x: cropped, filter: swapped }, {
-    strides: [1, 1],
-    pad: [[0, 0], [pt, pb], [pl, pr], [0, 0]],
-    dataFormat: 'NHWC',
-    dilations: [1, 1],
-  })
+  const dx = k.run(
+    'Conv2D',
+    { x: cropped, filter: swapped },
+    {
+      strides: [1, 1],
+      pad: [
+        [0, 0],
+        [pt, pb],
+        [pl, pr],
+        [0, 0],
+      ],
+      dataFormat: 'NHWC',
+      dilations: [1, 1],
+    },
+  )
   k.dispose(...temps)
   if (dx.shape[3] !== inC) throw new Error('Conv2DBackpropInput: internal shape mismatch')
   return dx
@@ -131,24 +161,35 @@ export function conv2dBackpropInputComposite(
 
 /** Replaces the wasm Conv2DBackpropInput by the composite (NCHW still goes to the original). */
 export function registerWasmConv2dBackpropInput(): boolean {
-  return overrideKernel('Conv2DBackpropInput', 'wasm', (original): KernelFunc => ({ inputs, backend, attrs }) => {
-    const a = attrs as unknown as Conv2DBackpropInputAttrs
-    if (a.dataFormat === 'NCHW') return original({ inputs, backend, attrs })
-    const named = inputs as NamedTensorInfoMap
-    const dy = input(named, 'dy', 'Conv2DBackpropInput')
-    const filter = input(named, 'filter', 'Conv2DBackpropInput')
-    const info = tf.backend_util.computeConv2DInfo(
-      a.inputShape,
-      filter.shape as [number, number, number, number],
-      a.strides,
-      1,
-      a.pad,
-      a.dimRoundingMode,
-    )
-    const col2im = simdKernels(backend as unknown as BackendWasm, 'col2im')?.col2im
-    if (typeof col2im === 'function' && prefersCol2im(info)) {
-      return conv2dBackpropInputCol2im(backend as unknown as BackendWasm, col2im as Col2im, dy, filter, info)
-    }
-    return conv2dBackpropInputComposite(backend as KernelBackend, 'wasm', dy, filter, a)
-  })
+  return overrideKernel(
+    'Conv2DBackpropInput',
+    'wasm',
+    (original): KernelFunc =>
+      ({ inputs, backend, attrs }) => {
+        const a = attrs as unknown as Conv2DBackpropInputAttrs
+        if (a.dataFormat === 'NCHW') return original({ inputs, backend, attrs })
+        const named = inputs as NamedTensorInfoMap
+        const dy = input(named, 'dy', 'Conv2DBackpropInput')
+        const filter = input(named, 'filter', 'Conv2DBackpropInput')
+        const info = tf.backend_util.computeConv2DInfo(
+          a.inputShape,
+          filter.shape as [number, number, number, number],
+          a.strides,
+          1,
+          a.pad,
+          a.dimRoundingMode,
+        )
+        const col2im = simdKernels(backend as unknown as BackendWasm, 'col2im')?.col2im
+        if (typeof col2im === 'function' && prefersCol2im(info)) {
+          return conv2dBackpropInputCol2im(
+            backend as unknown as BackendWasm,
+            col2im as Col2im,
+            dy,
+            filter,
+            info,
+          )
+        }
+        return conv2dBackpropInputComposite(backend as KernelBackend, 'wasm', dy, filter, a)
+      },
+  )
 }

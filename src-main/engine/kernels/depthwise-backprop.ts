@@ -50,7 +50,11 @@ export function depthwiseBackpropFilter(
     filterShape: [kh, kw, c, c * m],
   })
   const flat = k.run('Reshape', { x: full }, { shape: [kh * kw, c * c, m] })
-  const diagonal = k.constant(Int32Array.from({ length: c }, (_, i) => i * c + i), [c], 'int32')
+  const diagonal = k.constant(
+    Int32Array.from({ length: c }, (_, i) => i * c + i),
+    [c],
+    'int32',
+  )
   const picked = k.run('GatherV2', { x: flat, indices: diagonal }, { axis: 1, batchDims: 0 })
   const dw = k.run('Reshape', { x: picked }, { shape: [kh, kw, c, m] })
   k.dispose(full, flat, diagonal, picked)
@@ -72,13 +76,17 @@ export function depthwiseBackpropInput(
   const eye = k.constant(eyeValues(c), [1, c, c, 1], 'float32')
   const blocks = k.run('Multiply', { a: w, b: eye })
   const full = k.run('Reshape', { x: blocks }, { shape: [kh, kw, c, c * m] })
-  const dx = k.run('Conv2DBackpropInput', { dy, filter: full }, {
-    strides: attrs.strides,
-    pad: attrs.pad,
-    dataFormat: 'NHWC',
-    inputShape: attrs.inputShape,
-    ...(attrs.dimRoundingMode ? { dimRoundingMode: attrs.dimRoundingMode } : {}),
-  })
+  const dx = k.run(
+    'Conv2DBackpropInput',
+    { dy, filter: full },
+    {
+      strides: attrs.strides,
+      pad: attrs.pad,
+      dataFormat: 'NHWC',
+      inputShape: attrs.inputShape,
+      ...(attrs.dimRoundingMode ? { dimRoundingMode: attrs.dimRoundingMode } : {}),
+    },
+  )
   k.dispose(w, eye, blocks, full)
   return dx
 }

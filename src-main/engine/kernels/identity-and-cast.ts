@@ -32,11 +32,16 @@ export function castToBool(backend: BackendWasm, x: TensorInfo): TensorInfo {
 /** Replaces the wasm Identity and Cast (same dtype: shared reference; to bool: x ≠ 0). */
 export function registerWasmIdentityAndCast(): string[] {
   const changed: string[] = []
-  const identity = overrideKernel('Identity', 'wasm', (original) => ({ inputs, backend, attrs }) => {
-    const x = input(inputs as NamedTensorInfoMap, 'x', 'Identity')
-    if (x.dtype === 'string') return original({ inputs, backend, attrs })
-    return sharedReference(backend as KernelBackend, x)
-  })
+  const identity = overrideKernel(
+    'Identity',
+    'wasm',
+    (original) =>
+      ({ inputs, backend, attrs }) => {
+        const x = input(inputs as NamedTensorInfoMap, 'x', 'Identity')
+        if (x.dtype === 'string') return original({ inputs, backend, attrs })
+        return sharedReference(backend as KernelBackend, x)
+      },
+  )
   if (identity) changed.push('Identity')
   const cast = overrideKernel('Cast', 'wasm', (original) => ({ inputs, backend, attrs }) => {
     const x = input(inputs as NamedTensorInfoMap, 'x', 'Cast')

@@ -4,7 +4,13 @@
  * intermediate is released with `disposeData` so a composite leaves nothing behind.
  */
 import * as tf from '@tensorflow/tfjs'
-import type { DataType, KernelBackend, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs'
+import type {
+  DataType,
+  KernelBackend,
+  NamedAttrMap,
+  NamedTensorInfoMap,
+  TensorInfo,
+} from '@tensorflow/tfjs'
 
 export interface KernelCalls {
   /** Runs the named kernel of this backend. */
@@ -28,7 +34,11 @@ export function input(inputs: NamedTensorInfoMap, name: string, kernel: string):
 
 /** A kernel caller bound to one backend instance (the one a kernel function was given). */
 export function kernelCalls(backend: KernelBackend, backendName: string): KernelCalls {
-  const runAll = (name: string, inputs: NamedTensorInfoMap, attrs: NamedAttrMap = {}): TensorInfo[] => {
+  const runAll = (
+    name: string,
+    inputs: NamedTensorInfoMap,
+    attrs: NamedAttrMap = {},
+  ): TensorInfo[] => {
     const kernel = tf.getKernel(name, backendName)
     if (!kernel) throw new Error(`kernel ${name} is not registered for backend ${backendName}`)
     const out = kernel.kernelFunc({ inputs, backend, attrs })
@@ -43,7 +53,8 @@ export function kernelCalls(backend: KernelBackend, backendName: string): Kernel
     run,
     runAll,
     // List kernels receive their inputs as an array where the type says a named map.
-    runList: (name, inputs, attrs = {}) => run(name, inputs as unknown as NamedTensorInfoMap, attrs),
+    runList: (name, inputs, attrs = {}) =>
+      run(name, inputs as unknown as NamedTensorInfoMap, attrs),
     constant(values, shape, dtype) {
       return { dataId: backend.write(values, shape, dtype), shape, dtype }
     },

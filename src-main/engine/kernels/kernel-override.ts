@@ -8,7 +8,11 @@ import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs'
 const wrappers = new WeakSet<KernelFunc>()
 
 /** Wraps kernel `name` of `backendName`; returns false when absent or already wrapped. */
-export function overrideKernel(name: string, backendName: string, wrap: (original: KernelFunc) => KernelFunc): boolean {
+export function overrideKernel(
+  name: string,
+  backendName: string,
+  wrap: (original: KernelFunc) => KernelFunc,
+): boolean {
   const current = tf.getKernel(name, backendName)
   if (!current || wrappers.has(current.kernelFunc)) return false
   const kernelFunc = wrap(current.kernelFunc)

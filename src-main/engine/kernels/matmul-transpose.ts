@@ -10,7 +10,13 @@
  * The wasm `_FusedMatMul` also adds the bias wrongly when the product is batched (rank > 2; checked
  * against cpu in the tests): there the bias and activation are applied by separate kernels.
  */
-import type { KernelBackend, KernelFunc, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs'
+import type {
+  KernelBackend,
+  KernelFunc,
+  NamedAttrMap,
+  NamedTensorInfoMap,
+  TensorInfo,
+} from '@tensorflow/tfjs'
 import { input, kernelCalls } from './kernel-call'
 import { overrideKernel } from './kernel-override'
 
@@ -56,7 +62,11 @@ function biasThenActivation(
   const out =
     activation === 'prelu'
       ? k.run(kernel, { x: biased, alpha: input(named, 'preluActivationWeights', '_FusedMatMul') })
-      : k.run(kernel, { x: biased }, activation === 'leakyrelu' ? { alpha: attrs.leakyreluAlpha ?? 0.2 } : {})
+      : k.run(
+          kernel,
+          { x: biased },
+          activation === 'leakyrelu' ? { alpha: attrs.leakyreluAlpha ?? 0.2 } : {},
+        )
   k.dispose(biased)
   return out
 }
@@ -64,7 +74,11 @@ function biasThenActivation(
 /** A kernel function that materialises transposed operands, then runs `original` untransposed. */
 export function untransposedMatMul(original: KernelFunc, kernelName: string): KernelFunc {
   const wrapper: KernelFunc = ({ inputs, backend, attrs }) => {
-    const a = attrs as NamedAttrMap & { transposeA?: boolean; transposeB?: boolean; activation?: string }
+    const a = attrs as NamedAttrMap & {
+      transposeA?: boolean
+      transposeB?: boolean
+      activation?: string
+    }
     const named0 = inputs as NamedTensorInfoMap
     const batched = (named0.a?.shape.length ?? 2) > 2 || (named0.b?.shape.length ?? 2) > 2
     if (kernelName === '_FusedMatMul' && batched && named0.bias) {
@@ -81,9 +95,17 @@ export function untransposedMatMul(original: KernelFunc, kernelName: string): Ke
       temps.push(out)
       return out
     }
-    const newInputs: NamedTensorInfoMap = { ...named, a: materialise('a', a.transposeA), b: materialise('b', a.transposeB) }
+    const newInputs: NamedTensorInfoMap = {
+      ...named,
+      a: materialise('a', a.transposeA),
+      b: materialise('b', a.transposeB),
+    }
     try {
-      return original({ inputs: newInputs, backend, attrs: { ...attrs, transposeA: false, transposeB: false } })
+      return original({
+        inputs: newInputs,
+        backend,
+        attrs: { ...attrs, transposeA: false, transposeB: false },
+      })
     } finally {
       k.dispose(...temps)
     }

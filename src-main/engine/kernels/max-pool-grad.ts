@@ -138,6 +138,8 @@ export function registerWasmMaxPoolGrad(): boolean {
     )
     const wasm = backend as unknown as BackendWasm
     const kernel = tiledKernel(wasm, info)
-    return kernel ? maxPoolGradTiled(wasm, kernel, dy, x, info) : maxPoolGradOnHeap(wasm, dy, x, info)
+    return kernel
+      ? maxPoolGradTiled(wasm, kernel, dy, x, info)
+      : maxPoolGradOnHeap(wasm, dy, x, info)
   })
 }

@@ -5,7 +5,10 @@
 import * as tf from '@tensorflow/tfjs'
 import type { KernelConfig } from '@tensorflow/tfjs'
 import { wasmConv2dBackpropFilterConfig } from './conv2d-backprop-filter'
-import { wasmDepthwiseBackpropFilterConfig, wasmDepthwiseBackpropInputConfig } from './depthwise-backprop'
+import {
+  wasmDepthwiseBackpropFilterConfig,
+  wasmDepthwiseBackpropInputConfig,
+} from './depthwise-backprop'
 import { registerWasmMatMulWrappers } from './matmul-transpose'
 import { registerWasmConv2dBackpropInput } from './conv2d-backprop-input'
 import { registerWasmMaxPoolGrad } from './max-pool-grad'

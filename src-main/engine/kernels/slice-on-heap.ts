@@ -13,7 +13,12 @@ import { input } from './kernel-call'
 import { overrideKernel } from './kernel-override'
 
 /** Copies the box begin…begin+size of x (any rank, row-major) into a new tensor on the heap. */
-export function sliceOnHeap(backend: BackendWasm, x: TensorInfo, begin: number[], size: number[]): TensorInfo {
+export function sliceOnHeap(
+  backend: BackendWasm,
+  x: TensorInfo,
+  begin: number[],
+  size: number[],
+): TensorInfo {
   const out = backend.makeOutput(size, x.dtype)
   const n = tf.util.sizeFromShape(size)
   if (n === 0) return out

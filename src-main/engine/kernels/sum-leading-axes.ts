@@ -25,7 +25,13 @@ export function leadingAxesCount(axes: number[]): number {
 }
 
 /** Σ over the first `lead` axes of x (float32) by average pooling, shaped as the Sum kernel's output. */
-export function sumLeadingAxes(backend: KernelBackend, backendName: string, x: TensorInfo, lead: number, keepDims: boolean): TensorInfo {
+export function sumLeadingAxes(
+  backend: KernelBackend,
+  backendName: string,
+  x: TensorInfo,
+  lead: number,
+  keepDims: boolean,
+): TensorInfo {
   const k = kernelCalls(backend, backendName)
   const a = x.shape[0]
   const n = x.shape.slice(0, lead).reduce((p, q) => p * q, 1)
@@ -40,7 +46,11 @@ export function sumLeadingAxes(backend: KernelBackend, backendName: string, x: T
   const mean = pool(column, a)
   const count = k.constant(Float32Array.of(n), [], 'float32')
   const total = k.run('Multiply', { a: mean, b: count })
-  const out = k.run('Reshape', { x: total }, { shape: keepDims ? [...x.shape.slice(0, lead).map(() => 1), ...rest] : rest })
+  const out = k.run(
+    'Reshape',
+    { x: total },
+    { shape: keepDims ? [...x.shape.slice(0, lead).map(() => 1), ...rest] : rest },
+  )
   k.dispose(grouped, groupMeans, column, mean, count, total)
   return out
 }
@@ -55,7 +65,8 @@ export function registerWasmSumLeadingAxes(): boolean {
     // All axes (a full sum) or none: the original has no transpose to save; below ~4k values
     // (a dense layer's bias gradient) its transpose costs less than two pooling calls.
     const small = tf.util.sizeFromShape(x.shape) < SMALL_SUM
-    if (x.dtype !== 'float32' || lead === 0 || lead === x.shape.length || small) return original({ inputs, backend, attrs })
+    if (x.dtype !== 'float32' || lead === 0 || lead === x.shape.length || small)
+      return original({ inputs, backend, attrs })
     return sumLeadingAxes(backend as KernelBackend, 'wasm', x, lead, a.keepDims)
   })
 }

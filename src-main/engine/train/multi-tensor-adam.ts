@@ -43,14 +43,18 @@ export class MultiTensorAdam extends tf.Optimizer {
     this.accBeta2 = tf.tidy(() => tf.scalar(beta2).variable(false))
   }
 
-  override applyGradients(variableGradients: tf.NamedTensorMap | { name: string; tensor: tf.Tensor }[]): void {
+  override applyGradients(
+    variableGradients: tf.NamedTensorMap | { name: string; tensor: tf.Tensor }[],
+  ): void {
     const named: [string, tf.Tensor][] = Array.isArray(variableGradients)
       ? variableGradients.map((g) => [g.name, g.tensor])
       : Object.entries(variableGradients)
     const slots = this.slotsFor(named.map(([name]) => name))
     const byName = new Map(named)
     tf.tidy(() => {
-      const gradient = tf.concat(slots.map((s) => tf.reshape(byName.get(s.variable.name) as tf.Tensor, [-1])))
+      const gradient = tf.concat(
+        slots.map((s) => tf.reshape(byName.get(s.variable.name) as tf.Tensor, [-1])),
+      )
       const m = this.firstMoment as tf.Variable
       const v = this.secondMoment as tf.Variable
       const oneMinusAccBeta1 = tf.sub(1, this.accBeta1)
@@ -62,8 +66,16 @@ export class MultiTensorAdam extends tf.Optimizer {
       m.assign(newM)
       v.assign(newV)
       const step = tf.mul(tf.div(mHat, tf.add(tf.sqrt(vHat), this.epsilon)), -this.learningRate)
-      const parts = slots.length === 1 ? [step] : tf.split(step, slots.map((s) => s.size))
-      slots.forEach((s, i) => s.variable.assign(tf.add(tf.reshape(parts[i], s.variable.shape), s.variable)))
+      const parts =
+        slots.length === 1
+          ? [step]
+          : tf.split(
+              step,
+              slots.map((s) => s.size),
+            )
+      slots.forEach((s, i) =>
+        s.variable.assign(tf.add(tf.reshape(parts[i], s.variable.shape), s.variable)),
+      )
       this.accBeta1.assign(tf.mul(this.accBeta1, this.beta1))
       this.accBeta2.assign(tf.mul(this.accBeta2, this.beta2))
     })
@@ -101,6 +113,11 @@ export class MultiTensorAdam extends tf.Optimizer {
   }
 
   override getConfig(): tf.serialization.ConfigDict {
-    return { learningRate: this.learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon }
+    return {
+      learningRate: this.learningRate,
+      beta1: this.beta1,
+      beta2: this.beta2,
+      epsilon: this.epsilon,
+    }
   }
 }

@@ -6,7 +6,9 @@ import { MultiTensorAdam } from './multi-tensor-adam'
  * The optimizer a training spec names, at its base learning rate. Adam is the multi-tensor
  * variant (the same arithmetic as `tf.train.adam`, one set of kernels for all variables).
  */
-export function makeOptimizer(spec: Pick<TrainingSpec, 'optimizer' | 'learningRate' | 'momentum'>): tf.Optimizer {
+export function makeOptimizer(
+  spec: Pick<TrainingSpec, 'optimizer' | 'learningRate' | 'momentum'>,
+): tf.Optimizer {
   switch (spec.optimizer) {
     case 'adam':
       return new MultiTensorAdam(spec.learningRate)

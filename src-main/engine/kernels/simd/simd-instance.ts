@@ -34,7 +34,10 @@ function backendMemory(backend: BackendWasm): WasmMemory | null {
 }
 
 /** The exports of module `name` bound to the backend's memory, or null if it cannot run here. */
-export function simdKernels(backend: BackendWasm, name: keyof typeof SIMD_MODULES): SimdExports | null {
+export function simdKernels(
+  backend: BackendWasm,
+  name: keyof typeof SIMD_MODULES,
+): SimdExports | null {
   let perBackend = instances.get(backend)
   if (!perBackend) {
     perBackend = new Map()

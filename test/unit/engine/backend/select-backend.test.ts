@@ -8,7 +8,8 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { isInstalled } from '../../../../src-main/engine/backend/backend-loaders'
 import { selectBackend } from '../../../../src-main/engine/backend/select-backend'
 
-const nativeInstalled = isInstalled('@tensorflow/tfjs-node-gpu') || isInstalled('@tensorflow/tfjs-node')
+const nativeInstalled =
+  isInstalled('@tensorflow/tfjs-node-gpu') || isInstalled('@tensorflow/tfjs-node')
 
 afterEach(() => {
   delete process.env.COMPLAB_BACKEND
@@ -16,13 +17,17 @@ afterEach(() => {
 
 describe('selectBackend', () => {
   it('picks the best available backend and registers the lab kernels on wasm', async () => {
-    const listeners = process.listeners('uncaughtException').length + process.listeners('unhandledRejection').length
+    const listeners =
+      process.listeners('uncaughtException').length + process.listeners('unhandledRejection').length
     const name = await selectBackend()
     expect(name).toBe(nativeInstalled ? 'tensorflow' : 'wasm')
     expect(tf.getBackend()).toBe(name)
     expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBeDefined()
     // Emscripten's rethrowing handlers are gone: a worker reports its own errors.
-    expect(process.listeners('uncaughtException').length + process.listeners('unhandledRejection').length).toBe(listeners)
+    expect(
+      process.listeners('uncaughtException').length +
+        process.listeners('unhandledRejection').length,
+    ).toBe(listeners)
   })
 
   it('follows the argument, then COMPLAB_BACKEND', async () => {
@@ -35,7 +40,9 @@ describe('selectBackend', () => {
   })
 
   it('rejects an unknown backend, naming the choices and where the name came from', async () => {
-    await expect(selectBackend('webgpu')).rejects.toThrow('unknown backend "webgpu" (requested); choose one of tensorflow, wasm, cpu, or auto')
+    await expect(selectBackend('webgpu')).rejects.toThrow(
+      'unknown backend "webgpu" (requested); choose one of tensorflow, wasm, cpu, or auto',
+    )
     process.env.COMPLAB_BACKEND = 'gpu'
     await expect(selectBackend()).rejects.toThrow('unknown backend "gpu" (COMPLAB_BACKEND=gpu)')
   })

@@ -12,20 +12,27 @@ export function randomValues(n: number, seed: number): Float32Array {
 /** Runs one kernel on plain arrays and returns its first output's values. */
 export function runKernel(
   name: string,
-  inputs: Record<string, { values: Float32Array | Int32Array; shape: number[]; dtype?: 'float32' | 'int32' }>,
+  inputs: Record<
+    string,
+    { values: Float32Array | Int32Array; shape: number[]; dtype?: 'float32' | 'int32' }
+  >,
   attrs: Record<string, unknown>,
 ): Float32Array {
   return tf.tidy(() => {
     const named: Record<string, tf.Tensor> = {}
-    for (const [k, v] of Object.entries(inputs)) named[k] = tf.tensor(v.values, v.shape, v.dtype ?? 'float32')
-    const out = tf.engine().runKernel(name, named, attrs as tf.NamedAttrMap) as tf.Tensor | tf.Tensor[]
+    for (const [k, v] of Object.entries(inputs))
+      named[k] = tf.tensor(v.values, v.shape, v.dtype ?? 'float32')
+    const out = tf.engine().runKernel(name, named, attrs as tf.NamedAttrMap) as
+      tf.Tensor | tf.Tensor[]
     const first = Array.isArray(out) ? out[0] : out
     return Float32Array.from(first.dataSync())
   })
 }
 
 /** The kernel's output on cpu and on wasm (the backend is wasm again afterwards). */
-export async function onBothBackends(f: () => Float32Array): Promise<{ cpu: Float32Array; wasm: Float32Array }> {
+export async function onBothBackends(
+  f: () => Float32Array,
+): Promise<{ cpu: Float32Array; wasm: Float32Array }> {
   await tf.setBackend('cpu')
   const cpu = f()
   await tf.setBackend('wasm')

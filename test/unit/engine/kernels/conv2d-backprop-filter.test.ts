@@ -10,7 +10,8 @@ import { selectBackend } from '../../../../src-main/engine/backend/select-backen
 import { createRng } from '../../../../src-main/engine/random/seeded-rng'
 import { expectClose, randomValues } from './backend-compare'
 
-type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]]
+type Pad =
+  'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]]
 
 interface Case {
   xShape: [number, number, number, number]
@@ -19,18 +20,30 @@ interface Case {
   pad: Pad
 }
 
-
-function runBackpropFilter(c: Case, x: Float32Array, dy: Float32Array, dyShape: number[]): Float32Array {
-  return tf.tidy(() => {
-    const out = tf.engine().runKernel(
-      'Conv2DBackpropFilter',
-      { x: tf.tensor4d(x, c.xShape), dy: tf.tensor(dy, dyShape) },
-      { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', filterShape: c.filterShape } as unknown as tf.NamedAttrMap,
-    ) as tf.Tensor
-    return out.dataSync() as Float32Array
-  }).slice()
+function runBackpropFilter(
+  c: Case,
+  x: Float32Array,
+  dy: Float32Array,
+  dyShape: number[],
+): Float32Array {
+  return tf
+    .tidy(() => {
+      const out = tf
+        .engine()
+        .runKernel(
+          'Conv2DBackpropFilter',
+          { x: tf.tensor4d(x, c.xShape), dy: tf.tensor(dy, dyShape) },
+          {
+            strides: c.strides,
+            pad: c.pad,
+            dataFormat: 'NHWC',
+            filterShape: c.filterShape,
+          } as unknown as tf.NamedAttrMap,
+        ) as tf.Tensor
+      return out.dataSync() as Float32Array
+    })
+    .slice()
 }
-
 
 function randomCases(count: number, seed: number): Case[] {
   const rng = createRng(seed)
@@ -42,7 +55,16 @@ function randomCases(count: number, seed: number): Case[] {
     const stride = rng.int(1, 3)
     const padKind = rng.int(0, 2)
     const pad: Pad =
-      padKind === 0 ? 'same' : padKind === 1 ? 'valid' : [[0, 0], [rng.int(0, 2), rng.int(0, 2)], [rng.int(0, 2), rng.int(0, 2)], [0, 0]]
+      padKind === 0
+        ? 'same'
+        : padKind === 1
+          ? 'valid'
+          : [
+              [0, 0],
+              [rng.int(0, 2), rng.int(0, 2)],
+              [rng.int(0, 2), rng.int(0, 2)],
+              [0, 0],
+            ]
     cases.push({
       xShape: [rng.int(1, 8), h, w, rng.int(1, 6)],
       filterShape: [k[0], k[1], 0, rng.int(1, 8)],
@@ -63,8 +85,14 @@ describe('wasm Conv2DBackpropFilter vs cpu', () => {
   it.each(cases.map((c, i) => [i, c] as const))('case %i matches cpu', async (i, c) => {
     const info = tf.backend_util.computeConv2DInfo(c.xShape, c.filterShape, c.strides, 1, c.pad)
     const dyShape = [c.xShape[0], info.outHeight, info.outWidth, c.filterShape[3]]
-    const x = randomValues(c.xShape.reduce((a, b) => a * b), 1000 + i)
-    const dy = randomValues(dyShape.reduce((a, b) => a * b), 2000 + i)
+    const x = randomValues(
+      c.xShape.reduce((a, b) => a * b),
+      1000 + i,
+    )
+    const dy = randomValues(
+      dyShape.reduce((a, b) => a * b),
+      2000 + i,
+    )
     await tf.setBackend('cpu')
     const expected = runBackpropFilter(c, x, dy, dyShape)
     await tf.setBackend('wasm')
@@ -73,8 +101,11 @@ describe('wasm Conv2DBackpropFilter vs cpu', () => {
   })
 
   it('covers every stride and padding kind', () => {
-    const kinds = new Set(cases.map((c) => `${c.strides[0]}:${typeof c.pad === 'string' ? c.pad : 'explicit'}`))
-    for (const s of [1, 2, 3]) for (const p of ['same', 'valid', 'explicit']) expect(kinds.has(`${s}:${p}`)).toBe(true)
+    const kinds = new Set(
+      cases.map((c) => `${c.strides[0]}:${typeof c.pad === 'string' ? c.pad : 'explicit'}`),
+    )
+    for (const s of [1, 2, 3])
+      for (const p of ['same', 'valid', 'explicit']) expect(kinds.has(`${s}:${p}`)).toBe(true)
   })
 
   it('is what tf.grad of a wasm conv2d uses, and leaves no tensors behind', async () => {
@@ -82,12 +113,16 @@ describe('wasm Conv2DBackpropFilter vs cpu', () => {
     const x = tf.tensor4d(randomValues(2 * 9 * 9 * 3, 7), [2, 9, 9, 3])
     const w = tf.tensor4d(randomValues(3 * 3 * 3 * 4, 8), [3, 3, 3, 4])
     const before = tf.memory().numTensors
-    const g = tf.grad((f: tf.Tensor) => tf.sum(tf.square(tf.conv2d(x, f as tf.Tensor4D, 2, 'same'))))(w)
+    const g = tf.grad((f: tf.Tensor) =>
+      tf.sum(tf.square(tf.conv2d(x, f as tf.Tensor4D, 2, 'same'))),
+    )(w)
     const wasmGrad = g.dataSync().slice()
     g.dispose()
     expect(tf.memory().numTensors).toBe(before)
     await tf.setBackend('cpu')
-    const gc = tf.grad((f: tf.Tensor) => tf.sum(tf.square(tf.conv2d(x, f as tf.Tensor4D, 2, 'same'))))(w)
+    const gc = tf.grad((f: tf.Tensor) =>
+      tf.sum(tf.square(tf.conv2d(x, f as tf.Tensor4D, 2, 'same'))),
+    )(w)
     expectClose(wasmGrad as Float32Array, gc.dataSync() as Float32Array)
     tf.dispose([gc, x, w])
     await tf.setBackend('wasm')

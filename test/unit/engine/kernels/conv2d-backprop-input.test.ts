@@ -11,7 +11,8 @@ import { prefersCol2im } from '../../../../src-main/engine/kernels/conv2d-backpr
 import { createRng } from '../../../../src-main/engine/random/seeded-rng'
 import { expectClose, onBothBackends, randomValues, runKernel } from './backend-compare'
 
-type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]]
+type Pad =
+  'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]]
 
 interface Case {
   xShape: [number, number, number, number]
@@ -26,7 +27,16 @@ function cases(count: number, seed: number): Case[] {
     const k: [number, number] = [rng.int(1, 5), rng.int(1, 5)]
     const kind = rng.int(0, 2)
     const pad: Pad =
-      kind === 0 ? 'same' : kind === 1 ? 'valid' : [[0, 0], [rng.int(0, 2), rng.int(0, 2)], [rng.int(0, 2), rng.int(0, 2)], [0, 0]]
+      kind === 0
+        ? 'same'
+        : kind === 1
+          ? 'valid'
+          : [
+              [0, 0],
+              [rng.int(0, 2), rng.int(0, 2)],
+              [rng.int(0, 2), rng.int(0, 2)],
+              [0, 0],
+            ]
     const s = rng.int(1, 3)
     const ci = rng.int(1, 6)
     return {
@@ -45,17 +55,32 @@ describe('wasm Conv2DBackpropInput vs cpu', () => {
 
   const all = cases(50, 4242)
   it('covers strides 1, 2, 3 and every padding kind', () => {
-    const kinds = new Set(all.map((c) => `${c.strides[0]}:${typeof c.pad === 'string' ? c.pad : 'explicit'}`))
-    for (const s of [1, 2, 3]) for (const p of ['same', 'valid', 'explicit']) expect(kinds.has(`${s}:${p}`)).toBe(true)
-    const forms = new Set(all.map((c) => prefersCol2im(tf.backend_util.computeConv2DInfo(c.xShape, c.filterShape, c.strides, 1, c.pad))))
+    const kinds = new Set(
+      all.map((c) => `${c.strides[0]}:${typeof c.pad === 'string' ? c.pad : 'explicit'}`),
+    )
+    for (const s of [1, 2, 3])
+      for (const p of ['same', 'valid', 'explicit']) expect(kinds.has(`${s}:${p}`)).toBe(true)
+    const forms = new Set(
+      all.map((c) =>
+        prefersCol2im(
+          tf.backend_util.computeConv2DInfo(c.xShape, c.filterShape, c.strides, 1, c.pad),
+        ),
+      ),
+    )
     expect(forms).toEqual(new Set([true, false]))
   })
 
   it.each(all.map((c, i) => [i, c] as const))('case %i matches cpu', async (i, c) => {
     const info = tf.backend_util.computeConv2DInfo(c.xShape, c.filterShape, c.strides, 1, c.pad)
     const dyShape = [c.xShape[0], info.outHeight, info.outWidth, c.filterShape[3]]
-    const dy = randomValues(dyShape.reduce((a, b) => a * b), 500 + i)
-    const w = randomValues(c.filterShape.reduce((a, b) => a * b), 900 + i)
+    const dy = randomValues(
+      dyShape.reduce((a, b) => a * b),
+      500 + i,
+    )
+    const w = randomValues(
+      c.filterShape.reduce((a, b) => a * b),
+      900 + i,
+    )
     const { cpu, wasm } = await onBothBackends(() =>
       runKernel(
         'Conv2DBackpropInput',

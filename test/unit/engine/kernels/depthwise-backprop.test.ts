@@ -16,15 +16,18 @@ interface Case {
   pad: 'same' | 'valid'
 }
 
-
-
 function cases(count: number, seed: number): Case[] {
   const rng = createRng(seed)
   return Array.from({ length: count }, () => {
     const k = rng.int(1, 4)
     const c = rng.int(1, 5)
     return {
-      xShape: [rng.int(1, 4), rng.int(k, 12), rng.int(k, 12), c] as [number, number, number, number],
+      xShape: [rng.int(1, 4), rng.int(k, 12), rng.int(k, 12), c] as [
+        number,
+        number,
+        number,
+        number,
+      ],
       filterShape: [k, k, c, rng.int(1, 3)] as [number, number, number, number],
       stride: rng.int(1, 2),
       pad: rng.next() < 0.5 ? ('same' as const) : ('valid' as const),
@@ -32,19 +35,29 @@ function cases(count: number, seed: number): Case[] {
   })
 }
 
-function gradients(c: Case, x: Float32Array, w: Float32Array, dy: Float32Array, dyShape: number[]): Float32Array[] {
+function gradients(
+  c: Case,
+  x: Float32Array,
+  w: Float32Array,
+  dy: Float32Array,
+  dyShape: number[],
+): Float32Array[] {
   return tf.tidy(() => {
     const attrs = { strides: c.stride, pad: c.pad, dilations: 1 }
-    const dw = tf.engine().runKernel(
-      'DepthwiseConv2dNativeBackpropFilter',
-      { x: tf.tensor4d(x, c.xShape), dy: tf.tensor(dy, dyShape) },
-      { ...attrs, filterShape: c.filterShape } as unknown as tf.NamedAttrMap,
-    ) as tf.Tensor
-    const dx = tf.engine().runKernel(
-      'DepthwiseConv2dNativeBackpropInput',
-      { dy: tf.tensor(dy, dyShape), filter: tf.tensor4d(w, c.filterShape) },
-      { ...attrs, inputShape: c.xShape } as unknown as tf.NamedAttrMap,
-    ) as tf.Tensor
+    const dw = tf
+      .engine()
+      .runKernel(
+        'DepthwiseConv2dNativeBackpropFilter',
+        { x: tf.tensor4d(x, c.xShape), dy: tf.tensor(dy, dyShape) },
+        { ...attrs, filterShape: c.filterShape } as unknown as tf.NamedAttrMap,
+      ) as tf.Tensor
+    const dx = tf
+      .engine()
+      .runKernel(
+        'DepthwiseConv2dNativeBackpropInput',
+        { dy: tf.tensor(dy, dyShape), filter: tf.tensor4d(w, c.filterShape) },
+        { ...attrs, inputShape: c.xShape } as unknown as tf.NamedAttrMap,
+      ) as tf.Tensor
     return [dw.dataSync().slice() as Float32Array, dx.dataSync().slice() as Float32Array]
   })
 }
@@ -54,17 +67,42 @@ describe('wasm depthwise conv gradients vs cpu', () => {
     await selectBackend('wasm')
   })
 
-  it.each(cases(30, 77).map((c, i) => [i, c] as const))('case %i: filter and input gradients match', async (i, c) => {
-    const info = tf.backend_util.computeConv2DInfo(c.xShape, c.filterShape, c.stride, 1, c.pad, undefined, true)
-    const dyShape = [c.xShape[0], info.outHeight, info.outWidth, c.filterShape[2] * c.filterShape[3]]
-    const x = randomValues(c.xShape.reduce((a, b) => a * b), 10 + i)
-    const w = randomValues(c.filterShape.reduce((a, b) => a * b), 20 + i)
-    const dy = randomValues(dyShape.reduce((a, b) => a * b), 30 + i)
-    await tf.setBackend('cpu')
-    const [dwCpu, dxCpu] = gradients(c, x, w, dy, dyShape)
-    await tf.setBackend('wasm')
-    const [dwWasm, dxWasm] = gradients(c, x, w, dy, dyShape)
-    expectClose(dwWasm, dwCpu)
-    expectClose(dxWasm, dxCpu)
-  })
+  it.each(cases(30, 77).map((c, i) => [i, c] as const))(
+    'case %i: filter and input gradients match',
+    async (i, c) => {
+      const info = tf.backend_util.computeConv2DInfo(
+        c.xShape,
+        c.filterShape,
+        c.stride,
+        1,
+        c.pad,
+        undefined,
+        true,
+      )
+      const dyShape = [
+        c.xShape[0],
+        info.outHeight,
+        info.outWidth,
+        c.filterShape[2] * c.filterShape[3],
+      ]
+      const x = randomValues(
+        c.xShape.reduce((a, b) => a * b),
+        10 + i,
+      )
+      const w = randomValues(
+        c.filterShape.reduce((a, b) => a * b),
+        20 + i,
+      )
+      const dy = randomValues(
+        dyShape.reduce((a, b) => a * b),
+        30 + i,
+      )
+      await tf.setBackend('cpu')
+      const [dwCpu, dxCpu] = gradients(c, x, w, dy, dyShape)
+      await tf.setBackend('wasm')
+      const [dwWasm, dxWasm] = gradients(c, x, w, dy, dyShape)
+      expectClose(dwWasm, dwCpu)
+      expectClose(dxWasm, dxCpu)
+    },
+  )
 })

@@ -32,9 +32,13 @@ describe('wasm Identity as a shared reference', () => {
       tf.tidy(() => {
         const x = tf.tensor([1.7, -2.2, 0, 256, NaN, -0.5])
         const i = tf.tensor([3, -7, 0, 512], undefined, 'int32')
-        return [tf.cast(x, 'int32'), tf.cast(x, 'bool'), tf.cast(i, 'bool'), tf.cast(i, 'float32'), tf.cast(tf.cast(x, 'bool'), 'float32')].map(
-          (t) => Array.from(t.dataSync()),
-        )
+        return [
+          tf.cast(x, 'int32'),
+          tf.cast(x, 'bool'),
+          tf.cast(i, 'bool'),
+          tf.cast(i, 'float32'),
+          tf.cast(tf.cast(x, 'bool'), 'float32'),
+        ].map((t) => Array.from(t.dataSync()))
       })
     await tf.setBackend('cpu')
     const cpu = casts()
@@ -46,8 +50,17 @@ describe('wasm Identity as a shared reference', () => {
   it('gives the same gradient as cpu through saved (cloned) activations', async () => {
     const grad = (): number[] =>
       tf.tidy(() => {
-        const x = tf.tensor2d([[0.5, -1, 2], [3, -0.25, 1]])
-        const w = tf.variable(tf.tensor2d([[0.1, 0.2], [-0.3, 0.4], [0.5, -0.6]]))
+        const x = tf.tensor2d([
+          [0.5, -1, 2],
+          [3, -0.25, 1],
+        ])
+        const w = tf.variable(
+          tf.tensor2d([
+            [0.1, 0.2],
+            [-0.3, 0.4],
+            [0.5, -0.6],
+          ]),
+        )
         const { grads } = tf.variableGrads(() => tf.sum(tf.square(tf.relu(tf.matMul(x, w)))), [w])
         const out = Array.from(grads[w.name].dataSync())
         w.dispose()

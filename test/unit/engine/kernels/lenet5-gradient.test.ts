@@ -24,7 +24,10 @@ describe('LeNet-5 gradient, wasm vs cpu', () => {
         const x = tf.tensor4d(data.train.x, [16, 28, 28, 1])
         const y = tf.tensor1d(data.train.y, 'int32')
         const vars = model.trainableWeights.map((w) => w.read() as tf.Variable)
-        const { grads } = tf.variableGrads(() => crossEntropy(model.apply(x, { training: true }) as tf.Tensor2D, y), vars)
+        const { grads } = tf.variableGrads(
+          () => crossEntropy(model.apply(x, { training: true }) as tf.Tensor2D, y),
+          vars,
+        )
         const out = vars.map((v) => Float32Array.from(grads[v.name].dataSync()))
         model.dispose()
         return out

@@ -15,22 +15,43 @@ describe('wasm BatchMatMul / _FusedMatMul with transposes vs cpu', () => {
   })
 
   const shapes: [number[], number[]][] = [
-    [[7, 5], [5, 3]],
-    [[4, 7, 5], [4, 5, 3]],
-    [[2, 4, 7, 5], [1, 5, 3]],
-    [[64, 33], [33, 17]],
+    [
+      [7, 5],
+      [5, 3],
+    ],
+    [
+      [4, 7, 5],
+      [4, 5, 3],
+    ],
+    [
+      [2, 4, 7, 5],
+      [1, 5, 3],
+    ],
+    [
+      [64, 33],
+      [33, 17],
+    ],
   ]
   for (const [aShape, bShape] of shapes) {
     for (const ta of [false, true]) {
       for (const tb of [false, true]) {
         it(`a ${aShape.join('×')} (transposeA ${ta}) · b ${bShape.join('×')} (transposeB ${tb})`, async () => {
-          const swap = (s: number[], t: boolean): number[] => (t ? [...s.slice(0, -2), s[s.length - 1], s[s.length - 2]] : s)
+          const swap = (s: number[], t: boolean): number[] =>
+            t ? [...s.slice(0, -2), s[s.length - 1], s[s.length - 2]] : s
           const a = swap(aShape, ta)
           const b = swap(bShape, tb)
-          const av = randomValues(a.reduce((x, y) => x * y), 1)
-          const bv = randomValues(b.reduce((x, y) => x * y), 2)
+          const av = randomValues(
+            a.reduce((x, y) => x * y),
+            1,
+          )
+          const bv = randomValues(
+            b.reduce((x, y) => x * y),
+            2,
+          )
           const { cpu, wasm } = await onBothBackends(() =>
-            tf.tidy(() => Float32Array.from(tf.matMul(tf.tensor(av, a), tf.tensor(bv, b), ta, tb).dataSync())),
+            tf.tidy(() =>
+              Float32Array.from(tf.matMul(tf.tensor(av, a), tf.tensor(bv, b), ta, tb).dataSync()),
+            ),
           )
           expectClose(wasm, cpu)
           const bias = randomValues(bShape[bShape.length - 1], 3)
@@ -38,7 +59,14 @@ describe('wasm BatchMatMul / _FusedMatMul with transposes vs cpu', () => {
             tf.tidy(() =>
               Float32Array.from(
                 tf.fused
-                  .matMul({ a: tf.tensor(av, a), b: tf.tensor(bv, b), transposeA: ta, transposeB: tb, bias: tf.tensor1d(bias), activation: 'relu' })
+                  .matMul({
+                    a: tf.tensor(av, a),
+                    b: tf.tensor(bv, b),
+                    transposeA: ta,
+                    transposeB: tb,
+                    bias: tf.tensor1d(bias),
+                    activation: 'relu',
+                  })
                   .dataSync(),
               ),
             ),

@@ -27,7 +27,9 @@ function cases(count: number, seed: number): Case[] {
     // Every fifth case overlaps (a stride below the window, e.g. 3×3 windows at stride 2).
     const overlapping = i % 5 === 4
     if (overlapping) k[0] = rng.int(2, 3)
-    const strides: [number, number] = overlapping ? [rng.int(1, k[0] - 1), rng.int(1, Math.max(1, k[1] - 1))] : k
+    const strides: [number, number] = overlapping
+      ? [rng.int(1, k[0] - 1), rng.int(1, Math.max(1, k[1] - 1))]
+      : k
     return {
       xShape: [rng.int(1, 6), rng.int(k[0], 11), rng.int(k[1], 11), rng.int(1, 7)],
       filterSize: k,
@@ -48,11 +50,13 @@ function maxPoolGrad(c: Case, x: Float32Array, dy: Float32Array, dyShape: number
     const y = tf.maxPool(xt, c.filterSize, c.strides, c.pad)
     return Float32Array.from(
       (
-        tf.engine().runKernel(
-          'MaxPoolGrad',
-          { dy: tf.tensor(dy, dyShape), input: xt, output: y },
-          { filterSize: c.filterSize, strides: c.strides, pad: c.pad },
-        ) as tf.Tensor
+        tf
+          .engine()
+          .runKernel(
+            'MaxPoolGrad',
+            { dy: tf.tensor(dy, dyShape), input: xt, output: y },
+            { filterSize: c.filterSize, strides: c.strides, pad: c.pad },
+          ) as tf.Tensor
       ).dataSync(),
     )
   })
@@ -66,7 +70,8 @@ describe('wasm MaxPoolGrad vs cpu', () => {
   const all = cases(50, 777)
   it('covers windows 1..3, both paddings, ragged sizes and overlapping windows', () => {
     const kinds = new Set(all.map((c) => `${c.filterSize[0]}:${c.pad}`))
-    for (const k of [1, 2, 3]) for (const p of ['same', 'valid']) expect(kinds.has(`${k}:${p}`)).toBe(true)
+    for (const k of [1, 2, 3])
+      for (const p of ['same', 'valid']) expect(kinds.has(`${k}:${p}`)).toBe(true)
     expect(all.some((c) => c.xShape[1] % c.filterSize[0] !== 0)).toBe(true)
     expect(all.some((c) => c.strides[0] < c.filterSize[0])).toBe(true)
   })
@@ -74,8 +79,14 @@ describe('wasm MaxPoolGrad vs cpu', () => {
   it.each(all.map((c, i) => [i, c] as const))('case %i matches cpu', async (i, c) => {
     const info = tf.backend_util.computePool2DInfo(c.xShape, c.filterSize, c.strides, 1, c.pad)
     const dyShape = [c.xShape[0], info.outHeight, info.outWidth, c.xShape[3]]
-    const x = poolInput(c.xShape.reduce((a, b) => a * b), 300 + i)
-    const dy = randomValues(dyShape.reduce((a, b) => a * b), 600 + i)
+    const x = poolInput(
+      c.xShape.reduce((a, b) => a * b),
+      300 + i,
+    )
+    const dy = randomValues(
+      dyShape.reduce((a, b) => a * b),
+      600 + i,
+    )
     const { cpu, wasm } = await onBothBackends(() => maxPoolGrad(c, x, dy, dyShape))
     expectClose(wasm, cpu, 1e-6)
   })

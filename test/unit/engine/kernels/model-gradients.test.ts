@@ -25,12 +25,21 @@ interface Case {
   loss(out: tf.Tensor, labels: tf.Tensor1D): tf.Scalar
 }
 
-const classify = (out: tf.Tensor, labels: tf.Tensor1D): tf.Scalar => crossEntropy(out as tf.Tensor2D, labels)
-const spec = (s: unknown): (() => tf.LayersModel) => () => buildModel(modelSpecSchema.parse(s), [28, 28, 1], 10, 7)
+const classify = (out: tf.Tensor, labels: tf.Tensor1D): tf.Scalar =>
+  crossEntropy(out as tf.Tensor2D, labels)
+const spec =
+  (s: unknown): (() => tf.LayersModel) =>
+  () =>
+    buildModel(modelSpecSchema.parse(s), [28, 28, 1], 10, 7)
 
 const cases: Case[] = [
   { name: 'LeNet-5', inputShape: [28, 28, 1], build: spec({ arch: 'lenet5' }), loss: classify },
-  { name: 'MLP with dropout', inputShape: [28, 28, 1], build: spec({ arch: 'mlp', hidden: [64, 32], dropout: 0.3, inputDropout: 0.2 }), loss: classify },
+  {
+    name: 'MLP with dropout',
+    inputShape: [28, 28, 1],
+    build: spec({ arch: 'mlp', hidden: [64, 32], dropout: 0.3, inputDropout: 0.2 }),
+    loss: classify,
+  },
   {
     name: 'conv / batch norm / average pool',
     inputShape: [28, 28, 1],
@@ -57,7 +66,14 @@ const cases: Case[] = [
       layers: [
         { type: 'conv2d', filters: 6, kernelSize: 5, activation: 'tanh' },
         { type: 'maxPool2d', poolSize: 3, strides: 2 },
-        { type: 'conv2d', filters: 8, kernelSize: 3, strides: 2, padding: 'same', activation: 'sigmoid' },
+        {
+          type: 'conv2d',
+          filters: 8,
+          kernelSize: 3,
+          strides: 2,
+          padding: 'same',
+          activation: 'sigmoid',
+        },
         { type: 'flatten' },
         { type: 'dense', units: 10, activation: 'linear' },
       ],
@@ -70,7 +86,14 @@ const cases: Case[] = [
     build: () =>
       buildTinyYolo({
         inputShape: [32, 32, 3],
-        head: { gridSize: 4, anchors: [[0.3, 0.3], [0.6, 0.5]], numClasses: 3 },
+        head: {
+          gridSize: 4,
+          anchors: [
+            [0.3, 0.3],
+            [0.6, 0.5],
+          ],
+          numClasses: 3,
+        },
         seed: 7,
         filters: [8, 8, 16],
         gridFilters: [16],
@@ -83,7 +106,9 @@ const cases: Case[] = [
 function recordingKernels<T>(f: () => T): { result: T; kernels: Set<string> } {
   const kernels = new Set<string>()
   // runKernelFunc is private in the engine's types: reach it through a structural view.
-  const engine = tf.engine() as unknown as { runKernelFunc: (params: { kernelName?: string }) => unknown }
+  const engine = tf.engine() as unknown as {
+    runKernelFunc: (params: { kernelName?: string }) => unknown
+  }
   const original = engine.runKernelFunc.bind(tf.engine())
   engine.runKernelFunc = (params) => {
     if (params.kernelName) kernels.add(params.kernelName)
@@ -100,10 +125,19 @@ function gradients(c: Case): Float32Array[] {
   return tf.tidy(() => {
     const model = c.build()
     const n = 8
-    const x = tf.tensor(randomValues(n * c.inputShape.reduce((a, b) => a * b), 3), [n, ...c.inputShape])
-    const y = tf.tensor1d(Array.from({ length: n }, (_, i) => (i * 3) % 10), 'int32')
+    const x = tf.tensor(randomValues(n * c.inputShape.reduce((a, b) => a * b), 3), [
+      n,
+      ...c.inputShape,
+    ])
+    const y = tf.tensor1d(
+      Array.from({ length: n }, (_, i) => (i * 3) % 10),
+      'int32',
+    )
     const vars = model.trainableWeights.map((w) => w.read() as tf.Variable)
-    const { grads } = tf.variableGrads(() => c.loss(model.apply(x, { training: true }) as tf.Tensor, y), vars)
+    const { grads } = tf.variableGrads(
+      () => c.loss(model.apply(x, { training: true }) as tf.Tensor, y),
+      vars,
+    )
     const out = vars.map((v) => Float32Array.from(grads[v.name].dataSync()))
     model.dispose()
     return out

@@ -47,18 +47,25 @@ describe('wasm Slice / SplitV on heap views vs cpu', () => {
     await selectBackend('wasm')
   })
 
-  it.each(cases(60, 99).map((c, i) => [i, c] as const))('slice case %i matches cpu', async (i, c) => {
-    const n = c.shape.reduce((a, b) => a * b)
-    const values = Int32Array.from(randomValues(n, i), (v) => Math.round(v * 100))
-    const { cpu, wasm } = await onBoth(() =>
-      tf.tidy(() => {
-        const t = tf.tensor(c.dtype === 'bool' ? values.map((v) => (v > 0 ? 1 : 0)) : values, c.shape, c.dtype)
-        const s = tf.slice(t, c.begin, c.size)
-        return { shape: s.shape, values: Array.from(s.dataSync()) }
-      }),
-    )
-    expect(wasm).toEqual(cpu)
-  })
+  it.each(cases(60, 99).map((c, i) => [i, c] as const))(
+    'slice case %i matches cpu',
+    async (i, c) => {
+      const n = c.shape.reduce((a, b) => a * b)
+      const values = Int32Array.from(randomValues(n, i), (v) => Math.round(v * 100))
+      const { cpu, wasm } = await onBoth(() =>
+        tf.tidy(() => {
+          const t = tf.tensor(
+            c.dtype === 'bool' ? values.map((v) => (v > 0 ? 1 : 0)) : values,
+            c.shape,
+            c.dtype,
+          )
+          const s = tf.slice(t, c.begin, c.size)
+          return { shape: s.shape, values: Array.from(s.dataSync()) }
+        }),
+      )
+      expect(wasm).toEqual(cpu)
+    },
+  )
 
   it('splits along every axis, equal and unequal parts', async () => {
     const shape = [4, 6, 5]
@@ -66,7 +73,11 @@ describe('wasm Slice / SplitV on heap views vs cpu', () => {
     for (const axis of [0, 1, 2]) {
       for (const parts of [shape[axis] === 5 ? [1, 3, 1] : 2, [1, -1]] as (number | number[])[]) {
         const { cpu, wasm } = await onBoth(() =>
-          tf.tidy(() => tf.split(tf.tensor(values, shape), parts, axis).map((p) => ({ shape: p.shape, values: Array.from(p.dataSync()) }))),
+          tf.tidy(() =>
+            tf
+              .split(tf.tensor(values, shape), parts, axis)
+              .map((p) => ({ shape: p.shape, values: Array.from(p.dataSync()) })),
+          ),
         )
         expect(wasm).toEqual(cpu)
       }

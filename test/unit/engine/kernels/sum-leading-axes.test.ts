@@ -39,7 +39,10 @@ describe('wasm Sum over leading axes vs cpu', () => {
 
   it.each(cases.map((c, i) => [i, c] as const))('case %i matches cpu', async (i, c) => {
     const n = c.shape.reduce((a, b) => a * b)
-    const values = c.dtype === 'int32' ? Int32Array.from(randomValues(n, 40 + i), (v) => Math.round(v * 50)) : randomValues(n, 40 + i)
+    const values =
+      c.dtype === 'int32'
+        ? Int32Array.from(randomValues(n, 40 + i), (v) => Math.round(v * 50))
+        : randomValues(n, 40 + i)
     const run = (): { shape: number[]; values: Float32Array } =>
       tf.tidy(() => {
         const s = tf.sum(tf.tensor(values, c.shape, c.dtype ?? 'float32'), c.axis, c.keepDims)
@@ -56,7 +59,9 @@ describe('wasm Sum over leading axes vs cpu', () => {
   it('keeps the tensor count flat', async () => {
     const x = tf.tensor(randomValues(600, 7), [10, 10, 6])
     const before = tf.memory().numTensors
-    const { wasm } = await onBothBackends(() => tf.tidy(() => Float32Array.from(tf.sum(x, [0, 1]).dataSync())))
+    const { wasm } = await onBothBackends(() =>
+      tf.tidy(() => Float32Array.from(tf.sum(x, [0, 1]).dataSync())),
+    )
     expect(wasm.length).toBe(6)
     expect(tf.memory().numTensors).toBe(before)
     x.dispose()

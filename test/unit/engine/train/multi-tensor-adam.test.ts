@@ -15,13 +15,23 @@ import { randomValues } from '../kernels/backend-compare'
 const shapes = [[5, 5, 1, 6], [6], [400, 120], [120], [84, 10], [10]]
 
 function trainWith(make: () => tf.Optimizer, steps: number): Float32Array[] {
-  const vars = shapes.map((s, i) => tf.tidy(() => tf.variable(tf.tensor(randomValues(tf.util.sizeFromShape(s), i), s), true, `v${i}-${Math.random()}`)))
+  const vars = shapes.map((s, i) =>
+    tf.tidy(() =>
+      tf.variable(
+        tf.tensor(randomValues(tf.util.sizeFromShape(s), i), s),
+        true,
+        `v${i}-${Math.random()}`,
+      ),
+    ),
+  )
   const optimizer = make()
   for (let step = 0; step < steps; step++) {
     setLearningRate(optimizer, 0.01 / (step + 1))
     tf.tidy(() => {
       const grads: tf.NamedTensorMap = {}
-      vars.forEach((v, i) => (grads[v.name] = tf.tensor(randomValues(v.size, 100 * step + i), v.shape)))
+      vars.forEach(
+        (v, i) => (grads[v.name] = tf.tensor(randomValues(v.size, 100 * step + i), v.shape)),
+      )
       optimizer.applyGradients(grads)
     })
   }
@@ -54,7 +64,8 @@ describe.each(['cpu', 'wasm'])('MultiTensorAdam on %s', (backend) => {
     const optimizer = makeOptimizer({ optimizer: 'adam', learningRate: 1e-3, momentum: 0.9 })
     expect(optimizer).toBeInstanceOf(MultiTensorAdam)
     const v = tf.tidy(() => tf.variable(tf.ones([3, 2])))
-    const step = (name: string): void => tf.tidy(() => optimizer.applyGradients({ [name]: tf.ones([3, 2]) }))
+    const step = (name: string): void =>
+      tf.tidy(() => optimizer.applyGradients({ [name]: tf.ones([3, 2]) }))
     step(v.name)
     const afterFirst = tf.memory().numTensors
     for (let i = 0; i < 3; i++) step(v.name)
