@@ -230,6 +230,20 @@ export function expandSpec(input: unknown): ExpansionResult {
     return { runKey: key }
   }
 
+  /** The student trained alone on the labels, shared by every distillation of that seed. */
+  const addBaseline = (s: ExperimentSpec, seed: number): void => {
+    const config = trainConfig(s, s.model, undefined, seed)
+    addShared('baseline', config, (k) => ({
+      key: k,
+      role: 'baseline',
+      label: `student alone seed ${seed}`,
+      seed,
+      config,
+      dependsOn: [],
+      sweepPoint: {},
+    }))
+  }
+
   for (const seed of spec.sweep.seeds) {
     for (const { point, spec: s } of configs) {
       const label = pointLabel(point)
@@ -245,18 +259,7 @@ export function expandSpec(input: unknown): ExpansionResult {
         method = m
       } else if (m.kind === 'detect-distill') {
         const teacher = teacherRef(s, m.teacher, seed, dependsOn)
-        if (m.baseline) {
-          const config = trainConfig(s, s.model, undefined, seed)
-          addShared('baseline', config, (k) => ({
-            key: k,
-            role: 'baseline',
-            label: `student alone seed ${seed}`,
-            seed,
-            config,
-            dependsOn: [],
-            sweepPoint: {},
-          }))
-        }
+        if (m.baseline) addBaseline(s, seed)
         const { baseline: _baseline, teacher: _teacher, ...rest } = m
         method = { ...rest, teacher }
         role = 'student'
@@ -264,18 +267,7 @@ export function expandSpec(input: unknown): ExpansionResult {
       } else if (m.kind === 'distill') {
         const members = m.teacher.source === 'ensemble' ? m.teacher.members : [m.teacher]
         const teacher = members.map((t) => teacherRef(s, t, seed, dependsOn))
-        if (m.baseline) {
-          const config = trainConfig(s, s.model, undefined, seed)
-          addShared('baseline', config, (k) => ({
-            key: k,
-            role: 'baseline',
-            label: `student alone seed ${seed}`,
-            seed,
-            config,
-            dependsOn: [],
-            sweepPoint: {},
-          }))
-        }
+        if (m.baseline) addBaseline(s, seed)
         const { baseline: _baseline, teacher: _teacher, ...rest } = m
         method = { ...rest, teacher }
         role = 'student'
