@@ -12,6 +12,15 @@ export function formatCell(v: unknown): string {
 }
 
 /** An aligned text table with a header rule. */
+/**
+ * The columns of `table` without those in `optional` that are empty in every row (a detection run
+ * has no test accuracy, a classifier no mAP).
+ */
+export function dropEmptyColumns(table: ResultTable, optional: string[]): ResultTable {
+  const empty = (key: string): boolean => table.rows.every((r) => r[key] === null || r[key] === undefined)
+  return { ...table, columns: table.columns.filter((c) => !optional.includes(c.key) || !empty(c.key)) }
+}
+
 export function textTable(table: ResultTable): string {
   const header = table.columns.map((c) => c.label)
   const rows = table.rows.map((r) => table.columns.map((c) => formatCell(r[c.key])))

@@ -108,6 +108,11 @@ export async function main(argv: string[], io: Pick<CommandContext, 'out' | 'err
 }
 
 function defaultIo(): Pick<CommandContext, 'out' | 'err'> {
+  // Output piped into `head` and the like: a closed pipe ends the command quietly, as in Unix tools.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0)
+    throw e
+  })
   return {
     out: (line: string) => process.stdout.write(line.endsWith('\n') ? line : line + '\n'),
     err: (line: string) => process.stderr.write(line.endsWith('\n') ? line : line + '\n'),

@@ -1,6 +1,6 @@
 /**
  * `executeRun`: one run, start to end, in a worker process (DESIGN §1, §4). Select the backend,
- * load the dataset, then hand over to the executor of the run's method (`methods/`), which builds
+ * load the dataset (a detection dataset goes to `executeDetectionRun`), then hand over to the executor of the run's method (`methods/`), which builds
  * or loads its models, trains, evaluates, saves the model and reports to the sink. Any failure
  * becomes an Error with a one-line message.
  */
@@ -8,7 +8,9 @@ import type { RunJob, RunSink } from '../worker/protocol'
 import { selectBackend } from './backend/select-backend'
 import { loadDataset } from './data/load-dataset'
 import type { SinkWithLayers } from './methods/context'
+import { isDetectionDataset } from '../../src-shared/spec/schema'
 import { executorFor } from './methods'
+import { executeDetectionRun } from './methods/detect'
 
 function oneLine(e: unknown): string {
   const text = e instanceof Error ? e.message || e.name : String(e)
@@ -17,6 +19,11 @@ function oneLine(e: unknown): string {
 
 async function execute(job: RunJob, sink: SinkWithLayers): Promise<void> {
   const { config } = job
+  if (isDetectionDataset(config.dataset)) {
+    sink.backend(await selectBackend(job.backend))
+    await executeDetectionRun(job, config, sink)
+    return
+  }
   const executor = executorFor(config.method.kind)
   const backend = await selectBackend(job.backend)
   sink.backend(backend)

@@ -13,6 +13,7 @@ import { resolveDataPath } from './data/data-path'
 import { mnistDigitsDir } from './data/mnist-10k'
 import { planModel } from './models/model-plan'
 import { existsSync } from 'node:fs'
+import { join } from 'node:path'
 
 interface DatasetShape {
   inputShape: number[]
@@ -36,6 +37,19 @@ function datasetShape(config: RunConfig, dataDir: string, issues: string[]): Dat
     }
     const train = 10_000 - Math.round(10_000 * d.testFraction)
     return { inputShape: [28, 28, 1], trainExamples: Math.min(train, d.trainLimit ?? train) }
+  }
+  if (d.name === 'shapes') return { inputShape: [d.imageSize, d.imageSize, 3], trainExamples: d.trainSize }
+  if (d.name === 'voc') {
+    const root = resolveDataPath(dataDir, d.root)
+    if (!existsSync(root)) {
+      issues.push(`dataset voc: the folder ${d.root} does not exist (looked in ${root})`)
+      return null
+    }
+    if (!existsSync(join(root, 'Annotations'))) {
+      issues.push(`dataset voc: ${d.root} has no Annotations folder (a PASCAL VOC folder holds JPEGImages/ and Annotations/)`)
+      return null
+    }
+    return { inputShape: [d.imageSize, d.imageSize, 3], trainExamples: null }
   }
   if (d.name === 'csv') {
     try {
@@ -64,11 +78,21 @@ export function checkRunConfig(config: RunConfig, dataDir: string): string[] {
   if (task) return [task]
   const shape = datasetShape(config, dataDir, issues)
   if (!shape) return issues
-  // The class count does not change any shape before the logits; 10 stands in for IDX labels.
-  const plan = planModel(config.model, shape.inputShape, 10)
-  for (const issue of plan.issues) issues.push(`model: ${issue}`)
+  const model = config.model
+  if (model.arch === 'tinyYolo' || model.arch === 'denseStackedStudent') {
+    const f = 2 ** model.filters.length
+    const side = shape.inputShape[0]
+    if (side % f !== 0) issues.push(`model ${model.arch}: images of ${side} px are not divisible by ${f} (one 2×2 pooling per entry of filters)`)
+    const stack = model.arch === 'denseStackedStudent' ? (model.stackFrom ?? []) : []
+    for (const i of stack) if (i >= model.filters.length) issues.push(`model.stackFrom: block ${i} does not exist (filters has ${model.filters.length} entries)`)
+  } else {
+    // The class count does not change any shape before the logits; 10 stands in for IDX labels.
+    const plan = planModel(model, shape.inputShape, 10)
+    for (const issue of plan.issues) issues.push(`model: ${issue}`)
+  }
   const m = config.method
-  if (m.kind === 'distill' && m.transfer.kind === 'unlabeled' && config.dataset.trainLimit === undefined) {
+  const dataset = config.dataset
+  if (m.kind === 'distill' && m.transfer.kind === 'unlabeled' && 'trainLimit' in dataset && dataset.trainLimit === undefined) {
     issues.push('method.transfer unlabeled uses the training examples beyond dataset.trainLimit: set dataset.trainLimit')
   }
   const n = shape.trainExamples

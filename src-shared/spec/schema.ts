@@ -11,7 +11,7 @@ const positiveInt = z.number().int().positive()
 const probability = z.number().min(0).max(1)
 
 /** Datasets shipped with the lab or brought by the user (see README "Data formats"). */
-export const datasetSpecSchema = z.discriminatedUnion('name', [
+export const classificationDatasetSpecSchema = z.discriminatedUnion('name', [
   z
     .object({
       name: z.literal('mnist-10k'),
@@ -54,12 +54,9 @@ export const datasetSpecSchema = z.discriminatedUnion('name', [
     })
     .strict(),
 ])
-export type DatasetSpec = z.infer<typeof datasetSpecSchema>
+export type ClassificationDatasetSpec = z.infer<typeof classificationDatasetSpecSchema>
 
-/**
- * Detection datasets (METHODS D5). Not yet members of `datasetSpecSchema`: wiring them in needs
- * a branch for them in the classification loaders and checks (see docs/results-detection.md).
- */
+/** Detection datasets (METHODS D5): images with boxes, loaded by the detection methods. */
 export const detectionDatasetSpecSchema = z.discriminatedUnion('name', [
   /** Detection: seeded synthetic images of shapes with their boxes (METHODS D5). */
   z
@@ -94,6 +91,10 @@ export const detectionDatasetSpecSchema = z.discriminatedUnion('name', [
     .strict(),
 ])
 export type DetectionDatasetSpec = z.infer<typeof detectionDatasetSpecSchema>
+
+/** Every dataset a spec can name: classification (mnist-10k, idx, csv) and detection (shapes, voc). */
+export const datasetSpecSchema = z.discriminatedUnion('name', [...classificationDatasetSpecSchema.options, ...detectionDatasetSpecSchema.options])
+export type DatasetSpec = z.infer<typeof datasetSpecSchema>
 
 /** One layer of a custom architecture (a small, JSON-friendly subset of Keras layers). */
 export const layerSpecSchema = z.discriminatedUnion('type', [
@@ -131,7 +132,7 @@ export const layerSpecSchema = z.discriminatedUnion('type', [
 export type LayerSpec = z.infer<typeof layerSpecSchema>
 
 /** An architecture: a named builder with its settings, or an explicit list of layers. */
-export const modelSpecSchema = z.discriminatedUnion('arch', [
+export const classifierModelSpecSchema = z.discriminatedUnion('arch', [
   z
     .object({
       arch: z.literal('mlp'),
@@ -154,9 +155,9 @@ export const modelSpecSchema = z.discriminatedUnion('arch', [
     .strict(),
   z.object({ arch: z.literal('custom'), layers: z.array(layerSpecSchema).min(1) }).strict(),
 ])
-export type ModelSpec = z.infer<typeof modelSpecSchema>
+export type ClassifierModelSpec = z.infer<typeof classifierModelSpecSchema>
 
-/** Detector architectures (METHODS D5); not yet members of `modelSpecSchema` (as the datasets above). */
+/** Detector architectures (METHODS D5). */
 export const detectionModelSpecSchema = z.discriminatedUnion('arch', [
   /** Detection: the Tiny-YOLO-style teacher (conv + 2×2 pooling blocks, grid blocks, YOLO head). */
   z
@@ -185,6 +186,10 @@ export const detectionModelSpecSchema = z.discriminatedUnion('arch', [
     .strict(),
 ])
 export type DetectionModelSpec = z.infer<typeof detectionModelSpecSchema>
+
+/** Every architecture a spec can name: classifiers and detectors. */
+export const modelSpecSchema = z.discriminatedUnion('arch', [...classifierModelSpecSchema.options, ...detectionModelSpecSchema.options])
+export type ModelSpec = z.infer<typeof modelSpecSchema>
 
 export const trainingSpecSchema = z
   .object({
@@ -473,8 +478,10 @@ export type MethodSpec = z.infer<typeof methodSpecSchema>
 /** Dataset names and model archs of the detection task; every other one is classification. */
 export const DETECTION_DATASETS = ['shapes', 'voc'] as const
 export const DETECTION_ARCHS = ['tinyYolo', 'denseStackedStudent'] as const
-export const isDetectionDataset = (d: { name: string }): boolean => (DETECTION_DATASETS as readonly string[]).includes(d.name)
-export const isDetectionModel = (m: { arch: string }): boolean => (DETECTION_ARCHS as readonly string[]).includes(m.arch)
+export const isDetectionDataset = <D extends { name: string }>(d: D): d is Extract<D, { name: (typeof DETECTION_DATASETS)[number] }> =>
+  (DETECTION_DATASETS as readonly string[]).includes(d.name)
+export const isDetectionModel = <M extends { arch: string }>(m: M): m is Extract<M, { arch: (typeof DETECTION_ARCHS)[number] }> =>
+  (DETECTION_ARCHS as readonly string[]).includes(m.arch)
 export type PruneFamilyMethod = Extract<MethodSpec, { parent: unknown }>
 
 /** A dotted path into the spec, e.g. `method.temperature` or `training.learningRate`. */

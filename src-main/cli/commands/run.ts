@@ -5,7 +5,7 @@
  */
 import { openLab, type CommandContext } from '../context'
 import { readSpecFile } from '../spec-file'
-import { bar, duration, formatCell, textTable } from '../format'
+import { bar, dropEmptyColumns, duration, formatCell, textTable } from '../format'
 import { printIssues } from './validate'
 import type { EventPayloads } from '../../../src-shared/contract'
 import type { RunProgress, RunSummary } from '../../../src-shared/types'
@@ -116,13 +116,14 @@ export async function runCommand(ctx: CommandContext): Promise<number> {
 }
 
 function summaryTable(rows: RunSummary[]): string {
-  return textTable({
+  const table = {
     columns: [
       { key: 'id', label: 'run' },
       { key: 'label', label: 'label' },
       { key: 'status', label: 'status' },
       { key: 'acc', label: 'test acc' },
       { key: 'errors', label: 'test errors' },
+      { key: 'mAP', label: 'test mAP' },
       { key: 'params', label: 'params' },
       { key: 'seconds', label: 'train s' },
     ],
@@ -132,8 +133,10 @@ function summaryTable(rows: RunSummary[]): string {
       status: r.status,
       acc: r.results['test.accuracy'] ?? null,
       errors: r.results['test.errors'] ?? null,
+      mAP: r.results['test.mAP'] ?? null,
       params: r.results['params'] ?? null,
       seconds: r.results['train.seconds'] !== undefined ? Math.round(r.results['train.seconds']) : null,
     })),
-  })
+  }
+  return textTable(dropEmptyColumns(table, ['acc', 'errors', 'mAP']))
 }

@@ -1,6 +1,6 @@
 /** `complab runs list|show`: read-only views of the database. */
 import { intOption, openLab, stringOption, UsageError, type CommandContext } from '../context'
-import { formatCell, textTable } from '../format'
+import { dropEmptyColumns, formatCell, textTable } from '../format'
 import { RUN_SORT_COLUMNS, type RunSortColumn } from '../../../src-shared/contract'
 import { RUN_STATUSES, type RunStatus } from '../../../src-shared/types'
 
@@ -38,28 +38,29 @@ async function list(ctx: CommandContext): Promise<number> {
       ctx.out(JSON.stringify({ total, rows }, null, 2))
       return 0
     }
-    ctx.out(
-      textTable({
-        columns: [
-          { key: 'id', label: 'run' },
-          { key: 'experiment', label: 'experiment' },
-          { key: 'label', label: 'label' },
-          { key: 'role', label: 'role' },
-          { key: 'status', label: 'status' },
-          { key: 'acc', label: 'test acc' },
-          { key: 'created', label: 'created' },
-        ],
-        rows: rows.map((r) => ({
-          id: r.id,
-          experiment: `#${r.experimentId} ${r.experimentName}`,
-          label: r.label,
-          role: r.role,
-          status: r.status === 'running' && r.progress ? `running ${Math.round(r.progress.fraction * 100)}%` : r.status,
-          acc: r.results['test.accuracy'] ?? null,
-          created: r.createdAt,
-        })),
-      }),
-    )
+    const table = {
+      columns: [
+        { key: 'id', label: 'run' },
+        { key: 'experiment', label: 'experiment' },
+        { key: 'label', label: 'label' },
+        { key: 'role', label: 'role' },
+        { key: 'status', label: 'status' },
+        { key: 'acc', label: 'test acc' },
+        { key: 'mAP', label: 'test mAP' },
+        { key: 'created', label: 'created' },
+      ],
+      rows: rows.map((r) => ({
+        id: r.id,
+        experiment: `#${r.experimentId} ${r.experimentName}`,
+        label: r.label,
+        role: r.role,
+        status: r.status === 'running' && r.progress ? `running ${Math.round(r.progress.fraction * 100)}%` : r.status,
+        acc: r.results['test.accuracy'] ?? null,
+        mAP: r.results['test.mAP'] ?? null,
+        created: r.createdAt,
+      })),
+    }
+    ctx.out(textTable(dropEmptyColumns(table, ['acc', 'mAP'])))
     ctx.out(`${rows.length} of ${total} run${total === 1 ? '' : 's'}`)
     return 0
   } finally {

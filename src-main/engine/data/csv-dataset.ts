@@ -16,14 +16,14 @@
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
-import type { DatasetSpec } from '../../../src-shared/spec/schema'
+import type { ClassificationDatasetSpec } from '../../../src-shared/spec/schema'
 import { resolveDataPath } from './data-path'
 import { parseCsv, numericCell, type CsvTable } from './csv-format'
 import type { DataSplit, Dataset } from './dataset'
 import { takeExamples } from './dataset'
 import { stratifiedSplit } from './stratified-split'
 
-export type CsvDatasetSpec = Extract<DatasetSpec, { name: 'csv' }>
+export type CsvDatasetSpec = Extract<ClassificationDatasetSpec, { name: 'csv' }>
 
 /**
  * The file a CSV spec names: `npm:<package>/<file>` inside an installed npm package (e.g.

@@ -2,7 +2,7 @@
  * IDX datasets (MNIST, Fashion-MNIST, KMNIST … in LeCun's format): train files, and test files or a
  * seeded stratified split of the train files. Pixels are scaled from 0..255 to [0, 1].
  */
-import type { DatasetSpec } from '../../../src-shared/spec/schema'
+import type { ClassificationDatasetSpec } from '../../../src-shared/spec/schema'
 import { createRng, shuffleInPlace } from '../random/seeded-rng'
 import { resolveDataPath } from './data-path'
 import type { DataSplit, Dataset } from './dataset'
@@ -10,7 +10,7 @@ import { takeExamples } from './dataset'
 import { type IdxHeader, readIdxFile, readIdxHeader } from './idx-format'
 import { stratifiedSplit } from './stratified-split'
 
-export type IdxDatasetSpec = Extract<DatasetSpec, { name: 'idx' }>
+export type IdxDatasetSpec = Extract<ClassificationDatasetSpec, { name: 'idx' }>
 
 interface IdxPair {
   images: string

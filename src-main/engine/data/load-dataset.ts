@@ -13,5 +13,8 @@ export function loadDataset(spec: DatasetSpec, dataDir: string): Dataset {
       return loadIdxDataset(spec, dataDir)
     case 'csv':
       return loadCsvDataset(spec, dataDir)
+    case 'shapes':
+    case 'voc':
+      throw new Error(`dataset ${spec.name} holds images with boxes: the detection methods load it`)
   }
 }

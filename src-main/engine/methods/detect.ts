@@ -1,16 +1,15 @@
 /**
  * Methods `detect` and `detect-distill` (METHODS D5): a YOLO detector trained on the boxes, or a
  * student distilled from a detector teacher with the Mehta–Ozturk loss. `runDetection` is the whole
- * run (data, models, training, evaluation, saved model, preview images); the registered executors
- * refuse until the detection datasets are members of the spec's dataset union (the classification
- * loader in `run.ts` cannot load them yet; see docs/results-detection.md).
+ * run (data, models, training, evaluation, saved model, preview images); `executeRun` sends every
+ * run on a detection dataset to `executeDetectionRun`.
  */
 import { createHash } from 'node:crypto'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type * as tf from '@tensorflow/tfjs'
 import type { DetectDistillRunMethod, DetectRunMethod, RunConfig } from '../../../src-shared/spec/expand'
-import type { DetectionDatasetSpec, DetectionModelSpec, TrainingSpec } from '../../../src-shared/spec/schema'
+import { isDetectionDataset, isDetectionModel, type DetectionDatasetSpec, type DetectionModelSpec, type TrainingSpec } from '../../../src-shared/spec/schema'
 import type { RunJob } from '../../worker/protocol'
 import { resolveDataPath } from '../data/data-path'
 import { generateShapes } from '../data/shapes'
@@ -30,7 +29,7 @@ import {
 } from '../detect'
 import { modelStats } from '../models/layer-report'
 import { loadModel, saveModel } from '../models/model-files'
-import { round, type MethodExecutor, type SinkWithLayers } from './context'
+import { round, type SinkWithLayers } from './context'
 
 /** Everything a detection run needs; `config` parts typed for detection. */
 export interface DetectionRun {
@@ -169,13 +168,18 @@ export async function runDetection(r: DetectionRun): Promise<void> {
   }
 }
 
-/** Why a detection method cannot run through `executeRun` yet (one line). */
-function notYet(config: RunConfig): Error {
-  return new Error(
-    `method ${config.method.kind}: detection datasets (shapes, voc) cannot be named in a spec yet — ` +
-      'the classification loader runs first (see docs/results-detection.md)',
-  )
+/**
+ * A run on a detection dataset (`executeRun` dispatches here before any classification data is
+ * loaded): `detect` and `detect-distill` train; other methods are refused in one line.
+ */
+export async function executeDetectionRun(job: RunJob, config: RunConfig, sink: SinkWithLayers): Promise<void> {
+  const { dataset, model, method } = config
+  if (!isDetectionDataset(dataset) || !isDetectionModel(model)) {
+    throw new Error(`method ${method.kind}: detection needs a shapes or voc dataset and a tinyYolo or denseStackedStudent model`)
+  }
+  if (method.kind === 'detect' || method.kind === 'detect-distill') {
+    await runDetection({ job, sink, dataset, model, training: config.training, method, seed: config.seed })
+    return
+  }
+  throw new Error(`method ${method.kind} does not run on detection datasets (use detect or detect-distill)`)
 }
-
-export const executeDetect: MethodExecutor<DetectRunMethod> = (ctx) => Promise.reject(notYet(ctx.config))
-export const executeDetectDistill: MethodExecutor<DetectDistillRunMethod> = (ctx) => Promise.reject(notYet(ctx.config))

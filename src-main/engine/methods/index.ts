@@ -1,7 +1,9 @@
-/** Method kind → executor. A new method is one file beside this one and one line here. */
+/**
+ * Method kind → executor of a classification run. A new method is one file beside this one and one
+ * line here. Runs on detection datasets go to `executeDetectionRun` (detect.ts) instead.
+ */
 import type { RunMethod } from '../../../src-shared/spec/expand'
 import type { MethodExecutor } from './context'
-import { executeDetect, executeDetectDistill } from './detect'
 import { executeDistill } from './distill'
 import { executeMagnitude } from './magnitude'
 import { executePrune } from './prune'
@@ -20,8 +22,6 @@ export const METHOD_EXECUTORS: Executors = {
   magnitude: executeMagnitude,
   slimming: executeSlimming,
   sensitivity: executeSensitivity,
-  detect: executeDetect,
-  'detect-distill': executeDetectDistill,
 }
 
 export function executorFor(kind: RunMethod['kind']): MethodExecutor {

@@ -54,7 +54,8 @@ export function modelText(ctx: RunContext): string {
   const m = ctx.config.model
   if (m.arch === 'lenet5') return `lenet5 (filters [${m.filters.join(', ')}], dense [${m.dense.join(', ')}])`
   if (m.arch === 'mlp') return `mlp (hidden [${m.hidden.join(', ')}])`
-  return `custom (${m.layers.map((l) => l.type).join(', ')})`
+  if (m.arch === 'custom') return `custom (${m.layers.map((l) => l.type).join(', ')})`
+  return `${m.arch} (filters [${m.filters.join(', ')}])`
 }
 
 /**

@@ -51,6 +51,9 @@ export function expandModelSpec(spec: ModelSpec): { layers: LayerSpec[]; label: 
     }
     case 'custom':
       return { layers: spec.layers, label: 'custom' }
+    case 'tinyYolo':
+    case 'denseStackedStudent':
+      throw new Error(`model ${spec.arch} is a detector: the detection methods build it (detect, detect-distill, prune, singh)`)
   }
 }
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { RunConfig } from '../../../src-shared/spec/expand'
-import { modelSpecSchema, trainingSpecSchema } from '../../../src-shared/spec/schema'
+import { datasetSpecSchema, detectMethodSchema, modelSpecSchema, trainingSpecSchema } from '../../../src-shared/spec/schema'
 import { encodeIdx } from '../../../src-main/engine/data/idx-format'
 import { checkRunConfig } from '../../../src-main/engine/validate'
 
@@ -79,5 +79,39 @@ describe('checkRunConfig', () => {
     for (const entry of ['validate.ts', 'data/catalog.ts', 'models/catalog.ts']) visit(resolve('src-main/engine', entry))
     expect(seen.size).toBeGreaterThan(5)
     expect([...packages].filter((p) => p.includes('tensorflow'))).toEqual([])
+  })
+})
+
+describe('checkRunConfig on detection runs', () => {
+  const shapes = datasetSpecSchema.parse({ name: 'shapes', imageSize: 32 })
+  const detect = (over: Partial<RunConfig>): RunConfig =>
+    base({ dataset: shapes, model: modelSpecSchema.parse({ arch: 'tinyYolo' }), method: detectMethodSchema.parse({ kind: 'detect' }), ...over })
+
+  it('accepts a detector whose poolings divide the image side', () => {
+    expect(checkRunConfig(detect({}), dir)).toEqual([])
+    expect(checkRunConfig(detect({ model: modelSpecSchema.parse({ arch: 'denseStackedStudent', filters: [8, 16, 32] }) }), dir)).toEqual([])
+  })
+
+  it('names a side the poolings do not divide and a stacked block that does not exist', () => {
+    const odd = datasetSpecSchema.parse({ name: 'shapes', imageSize: 36 })
+    expect(checkRunConfig(detect({ dataset: odd }), dir)).toEqual([
+      'model tinyYolo: images of 36 px are not divisible by 8 (one 2×2 pooling per entry of filters)',
+    ])
+    const student = modelSpecSchema.parse({ arch: 'denseStackedStudent', filters: [8, 16], stackFrom: [0, 3] })
+    expect(checkRunConfig(detect({ model: student }), dir)).toEqual(['model.stackFrom: block 3 does not exist (filters has 2 entries)'])
+  })
+
+  it('names a missing VOC folder and one without annotations', () => {
+    const voc = (root: string): RunConfig['dataset'] => datasetSpecSchema.parse({ name: 'voc', root })
+    expect(checkRunConfig(detect({ dataset: voc('no-such-voc') }), dir)[0]).toMatch(/^dataset voc: the folder no-such-voc does not exist/)
+    expect(checkRunConfig(detect({ dataset: voc('.') }), dir)).toEqual([
+      'dataset voc: . has no Annotations folder (a PASCAL VOC folder holds JPEGImages/ and Annotations/)',
+    ])
+  })
+
+  it('refuses a detector on a classification dataset in one line', () => {
+    const issues = checkRunConfig(detect({ dataset: base().dataset }), dir)
+    expect(issues).toHaveLength(1)
+    expect(issues[0]).toMatch(/^task mismatch: dataset mnist-10k is classification, model tinyYolo is detection/)
   })
 })

@@ -10,7 +10,7 @@ import { loadDataset } from '../../data/load-dataset'
 
 /** The training examples after the first `labelled` ones, or an empty split when there is no limit. */
 export function unlabelledPool(spec: DatasetSpec, dataDir: string, labelled: number): DataSplit {
-  if (spec.trainLimit === undefined) return { x: new Float32Array(0), y: new Int32Array(0), n: 0 }
+  if (!('trainLimit' in spec) || spec.trainLimit === undefined) return { x: new Float32Array(0), y: new Int32Array(0), n: 0 }
   const full = loadDataset({ ...spec, trainLimit: undefined }, dataDir)
   const d = featureSize(full.inputShape)
   const n = Math.max(0, full.train.n - labelled)
