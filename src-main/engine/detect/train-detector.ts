@@ -45,6 +45,11 @@ export interface TrainDetectorOptions {
   training: DetectorTraining
   seed: number
   loss?: YoloLossOptions
+  /**
+   * A term added to the loss at every step, read from the model's variables on the gradient tape
+   * (e.g. the L1 sparsity term of Singh et al.'s pruning); not part of the reported loss terms.
+   */
+  penalty?: () => tf.Scalar
   /** Distil from a teacher with the Mehta–Ozturk loss. */
   teacher?: { model: tf.LayersModel; options?: DetectorDistillOptions }
   /** Metric names for per-class AP (`test.ap.<name>`); class indices when left out. */
@@ -151,7 +156,7 @@ export async function trainDetector(o: TrainDetectorOptions): Promise<TrainDetec
           const { grads } = tf.variableGrads(() => {
             const loss = lossOf(model.apply(x, { training: true }) as tf.Tensor, batch, gt, teacherRaw)
             held.parts = tf.keep(tf.stack([loss.total, loss.obj, loss.cls, loss.box]) as tf.Tensor1D)
-            return loss.total
+            return o.penalty ? (tf.add(loss.total, o.penalty()) as tf.Scalar) : loss.total
           }, variables)
           optimizer.applyGradients(grads)
           const parts = held.parts as tf.Tensor1D
