@@ -128,6 +128,7 @@ export interface MethodOutputs {
   'sweeps.pareto': ParetoResult
   'export.render': { format: ExportFormat; content: string; mime: string; filename: string }
   'artifacts.read': { name: string; mime: string; base64: string; bytes: number }
+  'artifacts.preview': PreviewImage
   'models.import': { path: string; files: string[] }
 }
 
@@ -250,6 +251,8 @@ function appMethodInputs() {
       })
       .strict(),
     'artifacts.read': z.object({ id }).strict(),
+    /** A preview image of run `runId` (a detection run's test images with boxes drawn). */
+    'artifacts.preview': z.object({ runId: id, id }).strict(),
     'models.import': z
       .object({
         files: z
@@ -266,6 +269,22 @@ function appMethodInputs() {
       })
       .strict(),
   } as const
+}
+
+/** Largest preview image `artifacts.preview` sends (the PNG file, before base64). */
+export const MAX_PREVIEW_BYTES = 4 * 1024 * 1024
+
+/** One preview artifact as an image the UI can show in Electron and in a browser alike. */
+export interface PreviewImage {
+  id: number
+  runId: number
+  /** File name, e.g. `test-0.png`. */
+  name: string
+  width: number
+  height: number
+  bytes: number
+  /** `data:image/png;base64,…` (the CSP allows data: images; no file URL or route is needed). */
+  dataUrl: string
 }
 
 /** A bundled example spec (`resources/examples/*.json`). */

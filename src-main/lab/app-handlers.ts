@@ -1,7 +1,7 @@
 /**
  * Handlers of the methods the desktop app's views added to the contract (issue 5): examples and
  * schema for the launch form, run actions, parameter columns for the runs table, the compare
- * sheet, sweep pivots and Pareto fronts, table export, and model files in and out.
+ * sheet, sweep pivots and Pareto fronts, table export, model files in and out, and preview images.
  */
 import { LabError, type MethodName } from '../../src-shared/contract'
 import { specJsonSchema } from '../../src-shared/spec/schema'
@@ -13,6 +13,7 @@ import { EXPORT_EXTENSION, EXPORT_MIME, renderTable } from './export-formats'
 import type { HandlerContext, Handlers } from './handlers'
 import { importModel, readArtifact } from './model-files'
 import { paretoOf } from './pareto'
+import { readPreview } from './previews'
 import { pivotAvailable, pivotRuns, withDerived, type PivotRun } from './pivot'
 import { deleteRuns, noteRun, rerunRuns, tagRuns, type RunActionContext } from './run-actions'
 
@@ -31,6 +32,7 @@ type AppMethod =
   | 'sweeps.pareto'
   | 'export.render'
   | 'artifacts.read'
+  | 'artifacts.preview'
   | 'models.import'
 
 export type AppHandlers = Pick<Handlers, AppMethod & MethodName>
@@ -145,6 +147,7 @@ export function createAppHandlers(ctx: HandlerContext): AppHandlers {
       if (!artifact) throw new LabError('not_found', `artifact #${id} does not exist`)
       return readArtifact(dataDir, artifact)
     },
+    'artifacts.preview': ({ runId, id }) => readPreview(dataDir, runId, id, admin.artifact(id)),
     'models.import': ({ files }) => importModel(dataDir, files),
   }
 }
