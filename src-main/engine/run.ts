@@ -10,7 +10,7 @@ import { loadDataset } from './data/load-dataset'
 import type { SinkWithLayers } from './methods/context'
 import { isDetectionDataset } from '../../src-shared/spec/schema'
 import { executorFor } from './methods'
-import { executeDetectionRun } from './methods/detect'
+import { executeDetectionRun } from './methods/detection-run'
 
 function oneLine(e: unknown): string {
   const text = e instanceof Error ? e.message || e.name : String(e)

@@ -113,14 +113,20 @@ export function checkRunConfig(config: RunConfig, dataDir: string): string[] {
  * classification dataset, a detection method on a classifier, …); null when it does not.
  */
 export function detectionTaskIssue(config: RunConfig): string | null {
-  const detectionMethod = config.method.kind === 'detect' || config.method.kind === 'detect-distill'
+  const kind = config.method.kind
+  const detectionMethod = kind === 'detect' || kind === 'detect-distill'
   const data = isDetectionDataset(config.dataset)
   const model = isDetectionModel(config.model)
-  if (detectionMethod === data && data === model) return null
+  // prune and singh serve both tasks (on detectors: YOLO loss, mAP as the metric).
+  const either = kind === 'prune' || kind === 'singh'
+  if (data === model && (either ? true : detectionMethod === data)) return null
+  if (data && model) {
+    return `method ${kind} does not run on detectors: detection runs take method detect, detect-distill, prune or singh`
+  }
   const what = (d: boolean): string => (d ? 'detection' : 'classification')
   return (
     `task mismatch: dataset ${config.dataset.name} is ${what(data)}, model ${config.model.arch} is ${what(model)} and ` +
     `method ${config.method.kind} is ${what(detectionMethod)}; detection needs a shapes or voc dataset, a tinyYolo or ` +
-    'denseStackedStudent model and method detect or detect-distill'
+    'denseStackedStudent model and method detect, detect-distill, prune or singh'
   )
 }

@@ -148,9 +148,31 @@ const SHORT_NAMES: Record<string, string> = {
   'training.epochs': 'epochs',
 }
 
-function pointLabel(point: Record<string, unknown>): string {
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+
+/**
+ * The label of a grid point. An axis of whole objects (e.g. `method` swept over several method
+ * objects) is labelled by what differs between its values: a differing `kind` bare, then the fields
+ * that differ between the values of the same kind as key=value (`singh`, `prune criterion=taylor`,
+ * `fmNms=false objectnessScaling=false`).
+ */
+function pointLabel(point: Record<string, unknown>, axes: [string, unknown[]][] = []): string {
   return Object.entries(point)
-    .map(([k, v]) => `${SHORT_NAMES[k] ?? k}=${formatValue(v)}`)
+    .map(([k, v]) => {
+      const values = axes.find(([path]) => path === k)?.[1] ?? []
+      if (isPlainObject(v) && values.length > 1 && values.every(isPlainObject)) {
+        const differ = (among: Record<string, unknown>[], key: string): boolean => new Set(among.map((o) => stableStringify(o[key]))).size > 1
+        const kinds = differ(values, 'kind')
+        const peers = kinds ? values.filter((o) => o.kind === v.kind) : values
+        const keys = [...new Set(peers.flatMap((o) => Object.keys(o)))].filter((key) => key !== 'kind').sort()
+        const parts = [
+          ...(kinds ? [String(v.kind)] : []),
+          ...keys.filter((key) => differ(peers, key) && v[key] !== undefined).map((key) => `${key}=${formatValue(v[key])}`),
+        ]
+        if (parts.length > 0) return parts.join(' ')
+      }
+      return `${SHORT_NAMES[k] ?? k}=${formatValue(v)}`
+    })
     .join(' ')
 }
 
@@ -178,7 +200,7 @@ export function expandSpec(input: unknown): ExpansionResult {
     for (const [path, value] of Object.entries(point)) setPath(base, path, value)
     const again = experimentSpecSchema.safeParse(base)
     if (!again.success) {
-      const where = `sweep.grid at ${pointLabel(point)} → `
+      const where = `sweep.grid at ${pointLabel(point, axes)} → `
       for (const issue of zodIssues(again.error)) issues.push({ path: where + issue.path, message: issue.message })
       continue
     }
@@ -246,7 +268,7 @@ export function expandSpec(input: unknown): ExpansionResult {
 
   for (const seed of spec.sweep.seeds) {
     for (const { point, spec: s } of configs) {
-      const label = pointLabel(point)
+      const label = pointLabel(point, axes)
       const suffix = `${label ? label + ' ' : ''}seed ${seed}`
       const m = s.method
       const dependsOn: string[] = []
@@ -293,7 +315,9 @@ export function expandSpec(input: unknown): ExpansionResult {
         method = { ...m, parent } as PruneRunMethod
         role = 'pruned'
         // The criterion goes in the name unless the sweep already shows it.
-        name = m.kind === 'prune' && !('method.criterion' in point) ? `prune ${m.criterion} ${suffix}` : `${m.kind} ${suffix}`
+        // A label that already starts with the method (a sweep over method objects) is not repeated.
+        if (label.startsWith(`${m.kind} `) || label === m.kind) name = suffix
+        else name = m.kind === 'prune' && !('method.criterion' in point) ? `prune ${m.criterion} ${suffix}` : `${m.kind} ${suffix}`
       }
       const key = `run-${counters.run++}`
       const plan: RunPlan = {

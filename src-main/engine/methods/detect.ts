@@ -2,14 +2,14 @@
  * Methods `detect` and `detect-distill` (METHODS D5): a YOLO detector trained on the boxes, or a
  * student distilled from a detector teacher with the Mehta–Ozturk loss. `runDetection` is the whole
  * run (data, models, training, evaluation, saved model, preview images); `executeRun` sends every
- * run on a detection dataset to `executeDetectionRun`.
+ * run on a detection dataset to `executeDetectionRun` (detection-run.ts).
  */
 import { createHash } from 'node:crypto'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type * as tf from '@tensorflow/tfjs'
-import type { DetectDistillRunMethod, DetectRunMethod, RunConfig } from '../../../src-shared/spec/expand'
-import { isDetectionDataset, isDetectionModel, type DetectionDatasetSpec, type DetectionModelSpec, type TrainingSpec } from '../../../src-shared/spec/schema'
+import type { DetectDistillRunMethod, DetectRunMethod } from '../../../src-shared/spec/expand'
+import type { DetectionDatasetSpec, DetectionModelSpec, TrainingSpec } from '../../../src-shared/spec/schema'
 import type { RunJob } from '../../worker/protocol'
 import { resolveDataPath } from '../data/data-path'
 import { generateShapes } from '../data/shapes'
@@ -25,6 +25,7 @@ import {
   previewPng,
   trainDetector,
   type DetectionDataset,
+  type DetectorEvaluation,
   type YoloHead,
 } from '../detect'
 import { modelStats } from '../models/layer-report'
@@ -137,17 +138,7 @@ export async function runDetection(r: DetectionRun): Promise<void> {
     if (!evaluation) throw new Error('detector: no test evaluation (empty test split?)')
     const files = await saveModel(model, join(job.artifactDir, 'model'))
     for (const f of files) sink.artifact({ kind: 'model', ...f })
-    const previews = Math.min(method.previews, data.test.n)
-    if (previews > 0) {
-      const dir = join(job.artifactDir, 'preview')
-      mkdirSync(dir, { recursive: true })
-      for (let i = 0; i < previews; i++) {
-        const png = previewPng(imageAt(data.test, i, data.inputShape), data.inputShape, evaluation.detections[i] ?? [], { groundTruth: data.test.objects[i] })
-        const path = join(dir, `test-${i}.png`)
-        writeFileSync(path, png)
-        sink.artifact({ kind: 'preview', path, bytes: png.byteLength, sha256: createHash('sha256').update(png).digest('hex') })
-      }
-    }
+    writePreviews(job, sink, data, evaluation, method.previews)
     const last = trained.history[trained.history.length - 1] ?? {}
     sink.result({
       ...evaluationMetrics(evaluation, 'test', classNames),
@@ -168,18 +159,22 @@ export async function runDetection(r: DetectionRun): Promise<void> {
   }
 }
 
-/**
- * A run on a detection dataset (`executeRun` dispatches here before any classification data is
- * loaded): `detect` and `detect-distill` train; other methods are refused in one line.
- */
-export async function executeDetectionRun(job: RunJob, config: RunConfig, sink: SinkWithLayers): Promise<void> {
-  const { dataset, model, method } = config
-  if (!isDetectionDataset(dataset) || !isDetectionModel(model)) {
-    throw new Error(`method ${method.kind}: detection needs a shapes or voc dataset and a tinyYolo or denseStackedStudent model`)
+/** The test images with predicted (and true) boxes, as `preview` artifacts. */
+export function writePreviews(
+  job: Pick<RunJob, 'artifactDir'>,
+  sink: SinkWithLayers,
+  data: DetectionDataset,
+  evaluation: DetectorEvaluation,
+  count: number,
+): void {
+  const previews = Math.min(count, data.test.n)
+  if (previews <= 0) return
+  const dir = join(job.artifactDir, 'preview')
+  mkdirSync(dir, { recursive: true })
+  for (let i = 0; i < previews; i++) {
+    const png = previewPng(imageAt(data.test, i, data.inputShape), data.inputShape, evaluation.detections[i] ?? [], { groundTruth: data.test.objects[i] })
+    const path = join(dir, `test-${i}.png`)
+    writeFileSync(path, png)
+    sink.artifact({ kind: 'preview', path, bytes: png.byteLength, sha256: createHash('sha256').update(png).digest('hex') })
   }
-  if (method.kind === 'detect' || method.kind === 'detect-distill') {
-    await runDetection({ job, sink, dataset, model, training: config.training, method, seed: config.seed })
-    return
-  }
-  throw new Error(`method ${method.kind} does not run on detection datasets (use detect or detect-distill)`)
 }

@@ -21,7 +21,7 @@ import type { RemovalPlan } from '../prune/surgery'
 import { deriveSeed } from '../random/seeded-rng'
 import { crossEntropyLoss } from '../train/cross-entropy'
 import type { TrainLoss } from '../train/train-loss'
-import { evaluateOnTest, round, trainWithSink, type MethodExecutor } from './context'
+import { evaluateOnTest, round, trainWithSink, type MethodExecutor, type SinkWithLayers } from './context'
 import {
   checkCriterion,
   finishPruned,
@@ -47,7 +47,7 @@ type PruneMethod = Extract<RunMethod, { kind: 'prune' }>
  * A scorer whose seed changes at every call, so `random` draws new scores at each step (and any
  * seeded criterion is reproducible from the run seed).
  */
-function reseeded(scorer: ImportanceScorer, seed: number): ImportanceScorer {
+export function reseeded(scorer: ImportanceScorer, seed: number): ImportanceScorer {
   let calls = 0
   return {
     name: scorer.name,
@@ -116,6 +116,42 @@ export async function pruneSchedule(
   return iterativeCounts(counts.length > 0 ? Math.min(...counts) : removable, m.unitsPerStep)
 }
 
+/**
+ * Streams each pruning step (the metric under `metricKey`, params, MACs, removed units, latency)
+ * with progress and an ETA, and aborts the loop once `reached` says a MACs/params target is met.
+ */
+export function pruneStepReporter(o: {
+  sink: SinkWithLayers
+  steps: number
+  metricKey: string
+  reached: (r: PruneStepReport) => boolean
+  stop: AbortController
+}): (r: PruneStepReport) => void {
+  const started = performance.now()
+  return (r) => {
+    const points = [
+      { key: o.metricKey, value: r.metric },
+      { key: 'params', value: r.params },
+      { key: 'params.nonzero', value: r.nonZeroParams },
+      { key: 'macs', value: r.macs },
+      { key: 'removed', value: r.totalRemoved },
+      ...(r.latencyMs !== null ? [{ key: 'latency.ms', value: r.latencyMs }] : []),
+    ]
+    o.sink.metrics(points.map((p) => ({ ...p, step: r.step })))
+    const elapsed = (performance.now() - started) / 1000
+    o.sink.progress({
+      phase: 'prune',
+      epoch: r.step,
+      epochs: o.steps,
+      step: r.step,
+      steps: o.steps,
+      fraction: r.step / o.steps,
+      etaSeconds: r.step > 0 ? (elapsed / r.step) * (o.steps - r.step) : null,
+    })
+    if (r.step > 0 && o.reached(r)) o.stop.abort()
+  }
+}
+
 export const executePrune: MethodExecutor<PruneMethod> = async (ctx) => {
   const { config, sink } = ctx
   const m = config.method
@@ -140,32 +176,10 @@ export const executePrune: MethodExecutor<PruneMethod> = async (ctx) => {
       m.recover === 'distill' ? hintonObjective(parent, { temperature: m.temperature, alpha: m.alpha }) : crossEntropyLoss
     const fineTune = minibatchFineTuner(ctx, config.seed)
     const stop = new AbortController()
-    const started = performance.now()
     const reached = (r: PruneStepReport): boolean =>
       (m.target.macs !== undefined && r.macs <= m.target.macs * before.macs) ||
       (m.target.params !== undefined && r.params <= m.target.params * before.params)
-    const onStep = (r: PruneStepReport): void => {
-      const points = [
-        { key: 'test.accuracy', value: r.metric },
-        { key: 'params', value: r.params },
-        { key: 'params.nonzero', value: r.nonZeroParams },
-        { key: 'macs', value: r.macs },
-        { key: 'removed', value: r.totalRemoved },
-        ...(r.latencyMs !== null ? [{ key: 'latency.ms', value: r.latencyMs }] : []),
-      ]
-      sink.metrics(points.map((p) => ({ ...p, step: r.step })))
-      const elapsed = (performance.now() - started) / 1000
-      sink.progress({
-        phase: 'prune',
-        epoch: r.step,
-        epochs: steps.length,
-        step: r.step,
-        steps: steps.length,
-        fraction: r.step / steps.length,
-        etaSeconds: r.step > 0 ? (elapsed / r.step) * (steps.length - r.step) : null,
-      })
-      if (r.step > 0 && reached(r)) stop.abort()
-    }
+    const onStep = pruneStepReporter({ sink, steps: steps.length, metricKey: 'test.accuracy', reached, stop })
     const result = await iterativePruning({
       model: parent,
       scorer: reseeded(scorer, config.seed),

@@ -16,7 +16,7 @@ import type * as tf from '@tensorflow/tfjs'
 import type { RunMethod } from '../../../src-shared/spec/expand'
 import type { DataSplit } from '../data/dataset'
 import { l1Penalty, globalThreshold, selectByLayerStatistics, zeroBelowThreshold } from '../prune/sparsity'
-import { analyzeStructure, type PrunableLayer } from '../prune/structure'
+import { analyzeStructure, type PrunableLayer, type PruneStructure } from '../prune/structure'
 import { removedCount } from '../prune/select'
 import { crossEntropyLoss } from '../train/cross-entropy'
 import { evaluate } from '../train/evaluate'
@@ -62,6 +62,13 @@ function sparsityLayerSet(phase: readonly PrunableLayer[]): string[] {
   return [...set]
 }
 
+/** A phase's layers in the current model's structure, and its L1 layer set (l and the l+1 readers). */
+export function phaseLayerSet(model: tf.LayersModel, names: readonly string[]): { structure: PruneStructure; l1Set: string[] } {
+  const structure = analyzeStructure(model)
+  const layers = names.map((name) => structure.prunable.find((p) => p.name === name) as PrunableLayer)
+  return { structure, l1Set: sparsityLayerSet(layers) }
+}
+
 export const executeSingh: MethodExecutor<SinghMethod> = async (ctx) => {
   const { config, sink } = ctx
   const m = config.method
@@ -86,9 +93,7 @@ export const executeSingh: MethodExecutor<SinghMethod> = async (ctx) => {
     const trainings: TrainResult[] = []
     for (let i = 0; i < phases.length; i++) {
       const phase = i + 1
-      const s = analyzeStructure(model)
-      const phaseLayers = phases[i].map((name) => s.prunable.find((p) => p.name === name) as PrunableLayer)
-      const l1Set = sparsityLayerSet(phaseLayers)
+      const { structure: s, l1Set } = phaseLayerSet(model, phases[i])
       const current: tf.LayersModel = model
       // 1. Sparsity induction: task loss + λ·Σ|w| (Singh 2019, eq. 1) over the phase's layer set.
       if (m.sparsityEpochs > 0) {

@@ -105,6 +105,49 @@ describe('expandSpec', () => {
     expect(pruned[0].label).toBe('prune criterion=taylor ratio=0.25 seed 0')
   })
 
+  it('labels a sweep over whole method objects by what differs between them', () => {
+    const r = expandSpec({
+      ...base,
+      sweep: {
+        grid: {
+          method: [
+            { kind: 'singh', cutoff: 0.5 },
+            { kind: 'prune', criterion: 'taylor', target: { ratio: 0.3 } },
+            { kind: 'prune', criterion: 'l1', target: { ratio: 0.3 } },
+          ],
+        },
+      },
+    })
+    if (!r.ok) throw new Error(JSON.stringify(r.issues))
+    expect(r.runs.filter((x) => x.role === 'pruned').map((x) => x.label)).toEqual([
+      'singh seed 0',
+      'prune criterion=taylor seed 0',
+      'prune criterion=l1 seed 0',
+    ])
+  })
+
+  it('gives a detection distillation its detect teacher and baseline, and a detector pruning its detect parent', () => {
+    const detection = { name: 'det', dataset: { name: 'shapes', imageSize: 32 }, model: { arch: 'denseStackedStudent' } }
+    const kd = expandSpec({
+      ...detection,
+      method: { kind: 'detect-distill', teacher: { source: 'train', model: { arch: 'tinyYolo' } } },
+      sweep: { grid: { 'method.fmNms': [false, true] } },
+    })
+    if (!kd.ok) throw new Error(JSON.stringify(kd.issues))
+    expect(kd.runs.map((x) => [x.role, x.config.method.kind, x.label])).toEqual([
+      ['teacher', 'detect', 'teacher tinyYolo seed 0'],
+      ['baseline', 'detect', 'student alone seed 0'],
+      ['student', 'detect-distill', 'student method.fmNms=false seed 0'],
+      ['student', 'detect-distill', 'student method.fmNms=true seed 0'],
+    ])
+    const pruned = expandSpec({ ...detection, method: { kind: 'singh' } })
+    if (!pruned.ok) throw new Error(JSON.stringify(pruned.issues))
+    expect(pruned.runs.map((x) => [x.role, x.config.method.kind])).toEqual([
+      ['parent', 'detect'],
+      ['pruned', 'singh'],
+    ])
+  })
+
   it('refuses a pruning target with nothing set and a ratio outside (0, 1)', () => {
     const none = expandSpec({ ...base, method: { kind: 'prune', target: {} } })
     expect(none.ok).toBe(false)
