@@ -49,6 +49,10 @@ function datasetShape(config: RunConfig, dataDir: string, issues: string[]): Dat
       issues.push(`dataset voc: ${d.root} has no Annotations folder (a PASCAL VOC folder holds JPEGImages/ and Annotations/)`)
       return null
     }
+    if (d.unlabelled !== undefined && !existsSync(resolveDataPath(dataDir, d.unlabelled))) {
+      issues.push(`dataset voc: the unlabelled image folder ${d.unlabelled} does not exist`)
+      return null
+    }
     return { inputShape: [d.imageSize, d.imageSize, 3], trainExamples: null }
   }
   if (d.name === 'csv') {

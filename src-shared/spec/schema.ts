@@ -87,6 +87,8 @@ export const detectionDatasetSpecSchema = z.discriminatedUnion('name', [
       testFraction: z.number().gt(0).lt(1).default(0.2),
       /** Broken images or annotations: reported by file name and skipped, or the run refused. */
       onBroken: z.enum(['skip', 'refuse']).default('skip'),
+      /** A folder of unlabelled images (JPEG/PNG) for distillation with teacher terms only; relative to the data folder. */
+      unlabelled: z.string().min(1).max(4096).optional(),
     })
     .strict(),
 ])

@@ -13,6 +13,7 @@ import type { DetectionDatasetSpec, DetectionModelSpec, TrainingSpec } from '../
 import type { RunJob } from '../../worker/protocol'
 import { resolveDataPath } from '../data/data-path'
 import { generateShapes } from '../data/shapes'
+import { loadImageFolder } from '../data/image-folder'
 import { loadVocDataset } from '../data/voc'
 // Importing the detection library registers SpaceToDepth, so saved students load with loadModel.
 import {
@@ -49,13 +50,16 @@ export function loadDetectionDataset(spec: DetectionDatasetSpec, dataDir: string
     const { name: _name, ...options } = spec
     return generateShapes(options)
   }
-  return loadVocDataset({
+  const data = loadVocDataset({
     root: resolveDataPath(dataDir, spec.root),
     imageSize: spec.imageSize,
     classNames: spec.classNames,
     testFraction: spec.testFraction,
     onBroken: spec.onBroken,
   })
+  if (spec.unlabelled === undefined) return data
+  const folder = loadImageFolder({ dir: resolveDataPath(dataDir, spec.unlabelled), imageSize: spec.imageSize, onBroken: spec.onBroken })
+  return { ...data, unlabelled: folder.images, warnings: [...data.warnings, ...folder.warnings] }
 }
 
 /** Poolings before the grid of a detector spec (each entry of `filters` is followed by one). */
