@@ -31,6 +31,9 @@ Usage:
                                               students, cells accuracy ± std (gain over alone);
                                               --matrix seeds: each configuration, mean ± std
                                               over seeds, gain over the student alone]
+                                             [--metric KEY: the compared result (default test.accuracy,
+                                              test.mAP for detection runs); --columns K,K: more
+                                              results as mean ± std (seeds)]
   complab serve                  serve the UI in a browser  [--host H] [--port P] [--token T]
   complab doctor                 which backends are present, what is missing, how to fix it
 
@@ -61,6 +64,8 @@ const OPTIONS: ParseArgsConfig['options'] = {
   format: { type: 'string' },
   out: { type: 'string' },
   matrix: { type: 'string' },
+  metric: { type: 'string' },
+  columns: { type: 'string' },
   host: { type: 'string' },
   port: { type: 'string' },
   token: { type: 'string' },

@@ -20,8 +20,10 @@ export interface MatrixRun {
 }
 
 export interface MatrixOptions {
-  /** The result compared (default `test.accuracy`). */
+  /** The result compared (default `test.accuracy`, or `test.mAP` when only detection runs have one). */
   metric?: string
+  /** Further results shown as mean ± std over seeds (`seeds` matrix), e.g. `params`, `compression`. */
+  columns?: string[]
   /** `text`: one readable cell per (teacher, student); `numbers`: mean, std and gain columns. */
   cells?: 'text' | 'numbers'
 }
@@ -107,6 +109,15 @@ function namer(): (identity: string, name: string) => string {
 }
 
 const pct = (v: number): string => (v * 100).toFixed(2)
+/** A result as it reads: integers grouped, others with 4 significant digits. */
+const plain = (v: number): string => (Math.abs(v) >= 100 ? Math.round(v).toLocaleString('en-US') : Number(v.toPrecision(4)).toString())
+
+/** `test.accuracy`, unless no finished run has it and some have `test.mAP` (detection). */
+export function defaultMetric(runs: readonly MatrixRun[]): string {
+  const has = (k: string): boolean => runs.some((r) => r.status === 'finished' && Number.isFinite(r.results[k]))
+  return !has('test.accuracy') && has('test.mAP') ? 'test.mAP' : 'test.accuracy'
+}
+
 const signed = (v: number): string => `${v >= 0 ? '+' : '−'}${Math.abs(v * 100).toFixed(2)}`
 
 interface Cell {
@@ -129,7 +140,7 @@ function put(map: BySeed, key: string, seed: string, value: number): void {
  * selection mixes other settings, e.g. temperatures): select one configuration with `--runs`.
  */
 export function teacherStudentMatrix(runs: readonly MatrixRun[], options: MatrixOptions = {}): ResultTable {
-  const metric = options.metric ?? 'test.accuracy'
+  const metric = options.metric ?? defaultMetric(runs)
   const finished = runs.filter((r) => r.status === 'finished' && Number.isFinite(r.results[metric]))
   const seedOf = (r: MatrixRun): string => String(r.params.seed ?? '')
   const teacherName = namer()
@@ -248,7 +259,8 @@ export function teacherStudentMatrix(runs: readonly MatrixRun[], options: Matrix
  * over the student alone of the same seed and architecture (percentage points).
  */
 export function seedSummary(runs: readonly MatrixRun[], options: MatrixOptions = {}): ResultTable {
-  const metric = options.metric ?? 'test.accuracy'
+  const metric = options.metric ?? defaultMetric(runs)
+  const extra = options.columns ?? []
   const finished = runs.filter((r) => r.status === 'finished' && Number.isFinite(r.results[metric]))
   if (!finished.length) throw new Error(`no finished runs with ${metric} among the selected runs`)
   const seedOf = (r: MatrixRun): string => String(r.params.seed ?? '')
@@ -257,14 +269,17 @@ export function seedSummary(runs: readonly MatrixRun[], options: MatrixOptions =
     if (r.role === 'baseline') baselines.set(`${modelIdentity(r.params)}\u0000${seedOf(r)}`, r.results[metric])
   }
   const manyBaselines = new Set(finished.filter((r) => r.role === 'baseline').map((r) => modelIdentity(r.params))).size > 1
-  const groups = new Map<string, { role: string; name: string; values: number[]; errors: number[]; gains: number[] }>()
+  const groups = new Map<string, { role: string; name: string; values: number[]; errors: number[]; gains: number[]; extra: number[][] }>()
   for (const r of finished) {
     // Students alone of several architectures (a grid over the student) are told apart by model.
     const plain = configurationLabel(r.label ?? `run #${r.id}`)
     const name = r.role === 'baseline' && manyBaselines ? `${plain} (${modelName(r.params)})` : plain
     const key = `${r.role}\u0000${name}`
-    const g = groups.get(key) ?? { role: r.role, name, values: [], errors: [], gains: [] }
+    const g = groups.get(key) ?? { role: r.role, name, values: [], errors: [], gains: [], extra: extra.map(() => []) }
     g.values.push(r.results[metric])
+    extra.forEach((k, i) => {
+      if (Number.isFinite(r.results[k])) g.extra[i].push(r.results[k])
+    })
     if (Number.isFinite(r.results['test.errors'])) g.errors.push(r.results['test.errors'])
     const baseline = r.role === 'student' ? baselines.get(`${modelIdentity(r.params)}\u0000${seedOf(r)}`) : undefined
     if (baseline !== undefined) g.gains.push(r.results[metric] - baseline)
@@ -279,6 +294,7 @@ export function seedSummary(runs: readonly MatrixRun[], options: MatrixOptions =
         { key: 'metric', label: `${metric} % (mean ± std)` },
         { key: 'errors', label: 'test errors (mean ± std)' },
         { key: 'gain', label: 'gain over alone (points)' },
+        ...extra.map((k) => ({ key: `x.${k}`, label: `${k} (mean ± std)` })),
       ]
     : [
         { key: 'role', label: 'role' },
@@ -289,6 +305,10 @@ export function seedSummary(runs: readonly MatrixRun[], options: MatrixOptions =
         { key: 'errors.mean', label: 'test.errors mean' },
         { key: 'errors.std', label: 'test.errors std' },
         { key: 'gain', label: 'gain over alone' },
+        ...extra.flatMap((k) => [
+          { key: `x.${k}.mean`, label: `${k} mean` },
+          { key: `x.${k}.std`, label: `${k} std` },
+        ]),
       ]
   const rows = [...groups.values()].map((g) => {
     const v = meanStd(g.values)
@@ -299,11 +319,22 @@ export function seedSummary(runs: readonly MatrixRun[], options: MatrixOptions =
       row.metric = `${pct(v.mean)} ± ${pct(v.std)}`
       row.errors = e.n ? `${e.mean.toFixed(1)} ± ${e.std.toFixed(1)}` : null
       row.gain = Number.isFinite(gain) ? signed(gain) : null
+      extra.forEach((k, i) => {
+        const x = meanStd(g.extra[i])
+        row[`x.${k}`] = x.n ? `${plain(x.mean)} ± ${plain(x.std)}` : null
+      })
     } else {
       Object.assign(row, { mean: v.mean, std: v.std, 'errors.mean': e.n ? e.mean : null, 'errors.std': e.n ? e.std : null })
       row.gain = Number.isFinite(gain) ? gain : null
+      extra.forEach((k, i) => {
+        const x = meanStd(g.extra[i])
+        row[`x.${k}.mean`] = x.n ? x.mean : null
+        row[`x.${k}.std`] = x.n ? x.std : null
+      })
     }
     return row
   })
-  return { columns, rows }
+  // Detection runs have no test errors: the column goes when no row has them.
+  const withErrors = [...groups.values()].some((g) => g.errors.length > 0)
+  return { columns: withErrors ? columns : columns.filter((c) => !c.key.startsWith('errors')), rows }
 }

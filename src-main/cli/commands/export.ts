@@ -12,6 +12,7 @@ async function matrixContent(
   kind: MatrixKind,
   selection: { runIds?: number[]; experimentId?: number },
   format: ExportFormat,
+  options: { metric?: string; columns?: string[] },
 ): Promise<string> {
   const ids = selection.runIds ?? (await lab.call('runs.list', { experimentId: selection.experimentId, limit: 100_000 })).rows.map((r) => r.id)
   const runs: MatrixRun[] = []
@@ -22,7 +23,7 @@ async function matrixContent(
   try {
     // CSV and JSON are for further processing: numbers in their own columns; md/LaTeX read as text.
     const cells = format === 'csv' || format === 'json' ? 'numbers' : 'text'
-    const table = kind === 'seeds' ? seedSummary(runs, { cells }) : teacherStudentMatrix(runs, { cells })
+    const table = kind === 'seeds' ? seedSummary(runs, { cells, ...options }) : teacherStudentMatrix(runs, { cells, metric: options.metric })
     return renderTable(table, format)
   } catch (e) {
     throw new UsageError((e as Error).message)
@@ -38,12 +39,18 @@ export async function exportCommand(ctx: CommandContext): Promise<number> {
   if (matrix !== undefined && !(MATRIX_KINDS as readonly string[]).includes(matrix)) {
     throw new UsageError(`--matrix '${matrix}' is not one of ${MATRIX_KINDS.join(', ')}`)
   }
+  if (!matrix && (stringOption(ctx, 'metric') !== undefined || stringOption(ctx, 'columns') !== undefined)) {
+    throw new UsageError('--metric and --columns go with --matrix')
+  }
   const runIds = idList(ctx, 'runs')
   const experimentId = stringOption(ctx, 'experiment') !== undefined ? intOption(ctx, 'experiment', 1) : undefined
   const lab = await openLab(ctx, false)
   try {
     const content = matrix
-      ? await matrixContent(lab, matrix as MatrixKind, { runIds, experimentId }, format as ExportFormat)
+      ? await matrixContent(lab, matrix as MatrixKind, { runIds, experimentId }, format as ExportFormat, {
+          metric: stringOption(ctx, 'metric'),
+          columns: stringOption(ctx, 'columns')?.split(',').map((s) => s.trim()).filter(Boolean),
+        })
       : (await lab.call('export.table', { runIds, experimentId, format: format as ExportFormat })).content
     const out = stringOption(ctx, 'out')
     if (out) {

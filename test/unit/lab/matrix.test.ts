@@ -115,3 +115,35 @@ describe('seedSummary', () => {
     expect(grid.rows.map((r) => r.configuration)).toEqual(['teacher lenet5', 'student alone (mlp 32)', 'student T=4', 'student alone (mlp 128)'])
   })
 })
+
+describe('seedSummary of detection runs', () => {
+  const det = (role: string, label: string, seed: number, mAP: number, extra: Record<string, number> = {}): MatrixRun => ({
+    id: nextId++,
+    role,
+    label: `${label} seed ${seed}`,
+    status: 'finished',
+    params: { 'model.arch': 'denseStackedStudent', 'model.filters': [8, 16], seed },
+    results: { 'test.mAP': mAP, ...extra },
+  })
+  const runs = [
+    det('baseline', 'student alone', 0, 0.4, { params: 1000 }),
+    det('baseline', 'student alone', 1, 0.5, { params: 1000 }),
+    det('student', 'student fmNms=true', 0, 0.45, { params: 1000 }),
+    det('student', 'student fmNms=true', 1, 0.6, { params: 1000 }),
+  ]
+
+  it('compares test.mAP by default, without a test-errors column, with extra columns as mean ± std', () => {
+    const t = seedSummary(runs, { columns: ['params'] })
+    expect(t.columns.map((c) => c.label)).toEqual([
+      'role',
+      'configuration',
+      'seeds',
+      'test.mAP % (mean ± std)',
+      'gain over alone (points)',
+      'params (mean ± std)',
+    ])
+    expect(t.rows[1]).toMatchObject({ role: 'student', seeds: 2, metric: '52.50 ± 10.61', gain: '+7.50', 'x.params': '1,000 ± 0' })
+    const numbers = seedSummary(runs, { columns: ['params'], cells: 'numbers' })
+    expect(numbers.rows[1]).toMatchObject({ mean: 0.525, 'x.params.mean': 1000, 'x.params.std': 0 })
+  })
+})
