@@ -5,6 +5,12 @@ export function percent(value: number | null | undefined, digits = 2): string {
   return value === null || value === undefined || !Number.isFinite(value) ? '—' : `${(value * 100).toFixed(digits)}%`
 }
 
+/** Result keys shown as percentages: accuracies, mAP and per-class AP (`test.ap.cat`), not gains. */
+export function isPercentResult(key: string): boolean {
+  if (key.startsWith('gain.')) return false
+  return /accuracy/.test(key) || /(^|\.)mAP\d*$/.test(key) || /(^|\.)ap\../.test(key)
+}
+
 /** Seconds → "45 s", "3 min 20 s", "1 h 05 min". */
 export function duration(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return '—'

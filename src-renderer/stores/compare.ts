@@ -26,7 +26,7 @@ export const useCompareStore = defineStore('compare', () => {
     if (gen !== generation) return
     sheet.value = s
     if (!curveKeys.value.length || !curveKeys.value.every((k) => s.metricKeys.includes(k))) {
-      const preferred = ['val.accuracy', 'train.accuracy', 'train.loss'].find((k) => s.metricKeys.includes(k))
+      const preferred = ['val.accuracy', 'train.accuracy', 'test.mAP', 'train.loss'].find((k) => s.metricKeys.includes(k))
       curveKeys.value = preferred ? [preferred] : s.metricKeys.slice(0, 1)
     }
   }

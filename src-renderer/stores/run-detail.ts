@@ -1,16 +1,20 @@
 /**
  * The run shown on the run page: its detail (`runs.get`) and metric series (`runs.metrics`),
- * kept live by `run.metric`, `run.progress`, `run.status` and `run.log` for that run only.
+ * kept live by `run.metric`, `run.progress`, `run.status` and `run.log` for that run only, and
+ * the preview images a detection run saved (`artifacts.preview`, fetched once each).
  */
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
-import type { EventPayloads, LayerPhaseReport } from '../../src-shared/contract'
+import type { EventPayloads, LayerPhaseReport, PreviewImage } from '../../src-shared/contract'
 import type { MetricSeries, RunDetail } from '../../src-shared/types'
 import { lab } from '../api/client'
 import { fromBase64, saveFiles } from '../platform/files'
 import { useConnectionStore } from './connection'
 import { mergePoints, type Points } from './metric-points'
 import { isTerminal, statusAdvances } from './run-status'
+
+/** How many preview images the run page shows (a run may save more). */
+export const PREVIEWS_SHOWN = 8
 
 export const useRunDetailStore = defineStore('run-detail', () => {
   const runId = ref<number | null>(null)
@@ -21,6 +25,8 @@ export const useRunDetailStore = defineStore('run-detail', () => {
   const cancelling = ref(false)
   const layers = shallowRef<LayerPhaseReport[]>([])
   const saving = ref(false)
+  const previews = shallowRef<PreviewImage[]>([])
+  const previewError = ref<string | null>(null)
 
   let unsubscribes: (() => void)[] = []
   let pending: (() => void)[] | null = null
@@ -38,7 +44,26 @@ export const useRunDetailStore = defineStore('run-detail', () => {
 
   async function fetchDetail(id: number, gen: number): Promise<void> {
     const d = await lab.call('runs.get', { id })
-    if (gen === generation) detail.value = d
+    if (gen !== generation) return
+    detail.value = d
+    void loadPreviews(d, gen)
+  }
+
+  /** The run's first preview images (those not fetched yet); a failure is shown, not thrown. */
+  async function loadPreviews(d: RunDetail, gen: number): Promise<void> {
+    const have = new Set(previews.value.map((p) => p.id))
+    const wanted = d.artifacts.filter((a) => a.kind === 'preview').slice(0, PREVIEWS_SHOWN)
+    const missing = wanted.filter((a) => !have.has(a.id))
+    if (!missing.length) return
+    try {
+      const fetched = await Promise.all(missing.map((a) => lab.call('artifacts.preview', { runId: d.id, id: a.id })))
+      if (gen !== generation) return
+      const byId = new Map([...previews.value, ...fetched].map((p) => [p.id, p]))
+      previews.value = wanted.flatMap((a) => byId.get(a.id) ?? [])
+      previewError.value = null
+    } catch (e) {
+      if (gen === generation) previewError.value = (e as Error).message
+    }
   }
 
   async function load(): Promise<void> {
@@ -54,6 +79,7 @@ export const useRunDetailStore = defineStore('run-detail', () => {
       layers.value = l
       series.value = new Map(metrics.map((s: MetricSeries) => [s.key, s.points]))
       error.value = null
+      void loadPreviews(d, gen)
     } catch (e) {
       if (gen === generation) error.value = (e as Error).message
     } finally {
@@ -124,6 +150,8 @@ export const useRunDetailStore = defineStore('run-detail', () => {
     detail.value = null
     series.value = new Map()
     layers.value = []
+    previews.value = []
+    previewError.value = null
     error.value = null
     loading.value = false
   }
@@ -175,5 +203,5 @@ export const useRunDetailStore = defineStore('run-detail', () => {
     }
   }
 
-  return { runId, detail, series, metricKeys, layers, loading, error, cancelling, saving, open, close, load, cancel, saveNote, setTags, saveModel }
+  return { runId, detail, series, metricKeys, layers, previews, previewError, loading, error, cancelling, saving, open, close, load, cancel, saveNote, setTags, saveModel }
 })

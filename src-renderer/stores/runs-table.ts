@@ -5,9 +5,9 @@
  * 10,000 rows.
  */
 import { defineStore } from 'pinia'
-import { computed, ref, shallowRef } from 'vue'
+import { computed, ref, shallowRef, watch } from 'vue'
 import type { RunStatus } from '../../src-shared/types'
-import { DEFAULT_COLUMNS, columnOf, filterRuns, groupRuns, sortRuns, type ColumnId } from '../views/runs-model'
+import { DEFAULT_COLUMNS, columnOf, filterRuns, groupRuns, hasDetectionRuns, sortRuns, withDetectionColumn, type ColumnId } from '../views/runs-model'
 import { useRunsStore } from './runs'
 
 export const useRunsTableStore = defineStore('runs-table', () => {
@@ -25,6 +25,19 @@ export const useRunsTableStore = defineStore('runs-table', () => {
   let anchor: number | null = null
 
   const columns = computed(() => columnIds.value.map(columnOf))
+  // Detection runs bring their headline figure: the test mAP column is added once, when the first
+  // such run is listed (removing it afterwards keeps it removed).
+  const detectionPresent = computed(() => hasDetectionRuns(runs.rows))
+  let detectionColumnAdded = false
+  watch(
+    detectionPresent,
+    (present) => {
+      if (!present || detectionColumnAdded) return
+      detectionColumnAdded = true
+      columnIds.value = withDetectionColumn(columnIds.value, runs.rows)
+    },
+    { immediate: true },
+  )
   const sorted = computed(() => sortRuns(runs.rows, sortColumn.value, direction.value, runs.paramValues))
   const visible = computed(() => filterRuns(sorted.value, { text: text.value, statuses: statuses.value, experimentId: experimentId.value }))
   const items = computed(() => groupRuns(visible.value, groupBy.value, runs.paramValues, collapsed.value))

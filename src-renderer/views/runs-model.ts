@@ -30,10 +30,12 @@ export interface Column {
 
 export type ParamLookup = ReadonlyMap<string, ReadonlyMap<number, ParamValue>>
 
+const RESULT_LABELS: Readonly<Record<string, string>> = { 'test.accuracy': 'Test accuracy', 'test.mAP': 'Test mAP' }
+
 export function columnOf(id: ColumnId): Column {
   if (id.startsWith('result:')) {
     const key = id.slice(7)
-    return { id, label: key === 'test.accuracy' ? 'Test accuracy' : key, numeric: true }
+    return { id, label: RESULT_LABELS[key] ?? key, numeric: true }
   }
   if (id.startsWith('param:')) return { id, label: id.slice(6), numeric: false }
   const base = BASE_COLUMNS.find((c) => c.id === id)
@@ -41,6 +43,26 @@ export function columnOf(id: ColumnId): Column {
 }
 
 export const DEFAULT_COLUMNS: ColumnId[] = ['id', 'experiment', 'label', 'role', 'method', 'seed', 'status', 'progress', 'result:test.accuracy', 'tags']
+
+/** The column detection runs bring (added once such runs are present; classification-only tables never show it). */
+export const DETECTION_COLUMN: ColumnId = 'result:test.mAP'
+
+/** True when one of the runs recorded a test mAP (a detection run). */
+export function hasDetectionRuns(rows: readonly RunSummary[]): boolean {
+  return rows.some((r) => r.results['test.mAP'] !== undefined)
+}
+
+/**
+ * The columns once detection runs are listed: test mAP beside test accuracy, or in its place when
+ * no run has an accuracy (a lab of detectors only); unchanged when the column is there already.
+ */
+export function withDetectionColumn(ids: readonly ColumnId[], rows: readonly RunSummary[]): ColumnId[] {
+  if (ids.includes(DETECTION_COLUMN)) return [...ids]
+  const at = ids.indexOf('result:test.accuracy')
+  if (at < 0) return [...ids, DETECTION_COLUMN]
+  const keep = rows.some((r) => r.results['test.accuracy'] !== undefined) ? 1 : 0
+  return [...ids.slice(0, at + keep), DETECTION_COLUMN, ...ids.slice(at + 1)]
+}
 
 const STATUS_ORDER: RunStatus[] = ['running', 'queued', 'failed', 'interrupted', 'cancelled', 'finished']
 

@@ -1,6 +1,6 @@
 import type { ModelArchInfo } from '../../../src-shared/types'
 
-/** The architectures a ModelSpec can name (the launch form lists these). No TensorFlow here. */
+/** The architectures a ModelSpec can name, classifiers then detectors (the System page lists these). No TensorFlow here. */
 export function listModelArchs(): ModelArchInfo[] {
   return [
     {
@@ -21,6 +21,21 @@ export function listModelArchs(): ModelArchInfo[] {
         'Your own list of layers (dense, conv2d, maxPool2d, avgPool2d, flatten, dropout, batchNorm); a ' +
         'flatten is added before the first dense layer on images, and a linear output layer of numClasses ' +
         'units (logits) is appended unless the list already ends with one.',
+    },
+    {
+      arch: 'tinyYolo',
+      description:
+        'Detector (shapes, voc datasets; methods detect, detect-distill): Tiny-YOLO-style conv 3×3 + ' +
+        'max-pool 2 blocks (filters, default [16, 32, 64]), conv 3×3 grid blocks (gridFilters, default ' +
+        '[128, 128]), batch norm, and a YOLO head of `anchors` priors per cell (k-means on the training boxes).',
+    },
+    {
+      arch: 'denseStackedStudent',
+      description:
+        'Detector student, deep and narrow, with dense feature-map stacking (Mehta & Ozturk 2018): conv 3×3 + ' +
+        'max-pool blocks (filters, default [8, 16, 32]), [1×1, 3×3] conv pairs at grid resolution (gridBlocks); ' +
+        'the maps of chosen blocks (stackFrom, default the last two) go through a 1×1 bottleneck and ' +
+        'space-to-depth, are stacked with the last features and fused by a 3×3 conv (fuseFilters); YOLO head.',
     },
   ]
 }
