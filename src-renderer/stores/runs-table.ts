@@ -26,18 +26,17 @@ export const useRunsTableStore = defineStore('runs-table', () => {
 
   const columns = computed(() => columnIds.value.map(columnOf))
   // Detection runs bring their headline figure: the test mAP column is added once, when the first
-  // such run is listed (removing it afterwards keeps it removed).
-  const detectionPresent = computed(() => hasDetectionRuns(runs.rows))
+  // such run is listed (removing it afterwards keeps it removed); then the rows are no longer scanned.
   let detectionColumnAdded = false
-  watch(
-    detectionPresent,
-    (present) => {
-      if (!present || detectionColumnAdded) return
-      detectionColumnAdded = true
-      columnIds.value = withDetectionColumn(columnIds.value, runs.rows)
-    },
-    { immediate: true },
-  )
+  let stopWatching: (() => void) | null = null
+  function offerDetectionColumn(present: boolean): void {
+    if (!present || detectionColumnAdded) return
+    detectionColumnAdded = true
+    columnIds.value = withDetectionColumn(columnIds.value, runs.rows)
+    stopWatching?.()
+  }
+  stopWatching = watch(() => hasDetectionRuns(runs.rows), offerDetectionColumn)
+  offerDetectionColumn(hasDetectionRuns(runs.rows))
   const sorted = computed(() => sortRuns(runs.rows, sortColumn.value, direction.value, runs.paramValues))
   const visible = computed(() => filterRuns(sorted.value, { text: text.value, statuses: statuses.value, experimentId: experimentId.value }))
   const items = computed(() => groupRuns(visible.value, groupBy.value, runs.paramValues, collapsed.value))

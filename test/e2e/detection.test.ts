@@ -1,0 +1,156 @@
+/**
+ * A detection run in the real UI, in Chromium against the real server (with a token) and lab:
+ * the launch form offers the detection datasets, detectors and methods; a tiny `shapes` run of
+ * Tiny-YOLO is pasted as JSON and launched; the runs table shows test mAP (in place of test
+ * accuracy, as no run has one); the run page shows mAP (all-point and 11-point) and the AP of
+ * each class as the lab recorded them, and the preview images, decoded by the browser (the bytes
+ * travel through `artifacts.preview`); compare lists test mAP first, as a percentage. Screenshots go to test-results/e2e/.
+ *
+ * Run alone, this file builds the renderer in beforeAll when out/renderer is missing or stale.
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createLab } from '../../src-main/lab'
+import type { Lab } from '../../src-main/lab/types'
+import { startServer, type RunningServer } from '../../src-main/server'
+import { PROJECT_ROOT, ensureRendererBuilt } from '../../src-main/server/renderer-build'
+
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium'
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+const SHOTS = join(PROJECT_ROOT, 'test-results', 'e2e')
+const noChromium = existsSync(CHROMIUM) ? '' : `no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)`
+if (noChromium) console.warn(`[e2e detection] skipped: ${noChromium}`)
+
+/** Three classes of shapes on 16×16 images, two epochs, three preview images (scaled ×4: 64×64). */
+const SPEC = {
+  name: 'e2e-detection',
+  dataset: { name: 'shapes', imageSize: 16, numClasses: 3, trainSize: 24, testSize: 6 },
+  model: { arch: 'tinyYolo', filters: [4, 8], gridFilters: [8], anchors: 1 },
+  training: { epochs: 2, batchSize: 8 },
+  method: { kind: 'detect', previews: 3 },
+}
+
+/** 0.1234 → "12.34%", as the UI writes percentages. */
+const pct = (v: number): string => `${(v * 100).toFixed(2)}%`
+
+describe.skipIf(Boolean(noChromium))('a detection run in the UI (browser mode)', () => {
+  let dir: string
+  let lab: Lab
+  let server: RunningServer
+  let browser: Browser
+  let page: Page
+  let runId = 0
+  const problems: string[] = []
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true })
+    const staticDir = await ensureRendererBuilt((line) => console.log(`[e2e detection] ${line}`))
+    dir = mkdtempSync(join(tmpdir(), 'complab-e2e-det-'))
+    lab = await createLab({ dataDir: join(dir, 'data'), dbPath: join(dir, 'lab.db') })
+    server = await startServer({ lab, staticDir, requireToken: true })
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true, timeout: 60_000 })
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } })
+    page = await context.newPage()
+    page.on('console', (m) => {
+      if (m.type() === 'error' || /Content Security Policy/i.test(m.text())) problems.push(m.text())
+    })
+    page.on('pageerror', (e) => problems.push(e.message))
+  }, 180_000)
+
+  afterAll(async () => {
+    await browser?.close()
+    await server?.close()
+    await lab?.stop()
+    if (dir) rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('offers the detection choices in the form, and launches a pasted detection spec', async () => {
+    await page.goto(`${server.pageUrl}#/launch`)
+    const dataset = page.getByLabel('Dataset: Name')
+    await dataset.waitFor({ timeout: 30_000 })
+    const options = async (label: string): Promise<string[]> => page.getByLabel(label).locator('option').allTextContents()
+    expect(await options('Dataset: Name')).toEqual(expect.arrayContaining(['shapes', 'voc']))
+    expect(await options('Model: Arch')).toEqual(expect.arrayContaining(['tinyYolo', 'denseStackedStudent']))
+    expect(await options('Method: Kind')).toEqual(expect.arrayContaining(['detect', 'detect-distill']))
+    // Chosen field by field, the three make a valid spec of one run.
+    await dataset.selectOption('shapes')
+    await page.getByLabel('Model: Arch').selectOption('tinyYolo')
+    await page.getByLabel('Method: Kind').selectOption('detect')
+    await expect.poll(() => page.getByTestId('run-count').textContent(), { timeout: 10_000 }).toBe('1')
+
+    // The tiny version, pasted as JSON, and launched.
+    await page.getByRole('switch', { name: 'Edit as JSON' }).check()
+    await page.getByLabel('Spec (JSON)').fill(JSON.stringify(SPEC, null, 2))
+    await expect.poll(() => page.getByTestId('run-count').textContent(), { timeout: 10_000 }).toBe('1')
+    await page.getByRole('button', { name: 'Launch 1 run' }).click()
+    await page.waitForURL(/#\/runs\?experiment=\d+/, { timeout: 10_000 })
+
+    const table = page.getByRole('table', { name: 'Runs' })
+    const row = table.locator('tbody tr[data-run-id]')
+    await expect.poll(() => row.count(), { timeout: 15_000 }).toBe(1)
+    runId = Number(await row.getAttribute('data-run-id'))
+    const ended = row.locator('.status-finished, .status-failed, .status-cancelled, .status-interrupted')
+    await ended.waitFor({ timeout: 180_000 })
+    const run = await lab.call('runs.get', { id: runId })
+    expect(`${run.status}${run.error ? `: ${run.error}` : ''}`).toBe('finished')
+
+    // The runs table shows the test mAP once a detection run is listed.
+    const headers = await table.locator('thead th').allTextContents()
+    const mapColumn = headers.findIndex((h) => /Test mAP/.test(h))
+    expect(mapColumn, `headers: ${headers.join(' | ')}`).toBeGreaterThan(0)
+    // A lab of detectors only: the mAP column stands where test accuracy would.
+    expect(headers.some((h) => /Test accuracy/.test(h))).toBe(false)
+    await expect.poll(() => row.locator(`td:nth-child(${mapColumn + 1})`).textContent(), { timeout: 10_000 }).toBe(pct(run.results['test.mAP']))
+    await page.screenshot({ path: join(SHOTS, 'detection-runs.png'), fullPage: true })
+    expect(problems).toEqual([])
+  }, 240_000)
+
+  it('shows mAP, per-class AP and the preview images on the run page', async () => {
+    expect(runId).toBeGreaterThan(0)
+    const run = await lab.call('runs.get', { id: runId })
+    await page.getByRole('table', { name: 'Runs' }).locator(`tbody tr[data-run-id="${runId}"] td`).last().click()
+    await page.waitForURL(new RegExp(`#/runs/${runId}$`), { timeout: 10_000 })
+
+    await page.getByRole('heading', { name: 'Detection on the test images' }).waitFor({ timeout: 15_000 })
+    expect(await page.getByTestId('map').textContent()).toBe(pct(run.results['test.mAP']))
+    expect(await page.getByTestId('map11').textContent()).toBe(pct(run.results['test.mAP11']))
+    const apTable = page.getByRole('table', { name: 'Average precision per class' })
+    const classes = Object.keys(run.results).filter((k) => k.startsWith('test.ap.'))
+    expect(classes.length).toBe(3)
+    for (const key of classes) {
+      const name = key.slice('test.ap.'.length)
+      expect(await apTable.locator(`tr[data-class="${name}"] td`).textContent()).toBe(pct(run.results[key]))
+    }
+    const chart = page.getByRole('img', { name: 'Average precision per class' })
+    expect(await chart.evaluate((el) => (el as unknown as { width: number }).width)).toBeGreaterThan(0)
+
+    // Every preview the run saved, decoded by the browser at its real size (16 px × 4).
+    const previews = run.artifacts.filter((a) => a.kind === 'preview')
+    expect(previews.length).toBe(3)
+    const images = page.locator('img[alt^="Test image"]')
+    await expect.poll(() => images.count(), { timeout: 15_000 }).toBe(3)
+    for (const img of await images.all()) {
+      await img.evaluate((el) => (el as unknown as { decode(): Promise<void> }).decode())
+      const size = await img.evaluate((el) => {
+        const i = el as unknown as { naturalWidth: number; naturalHeight: number; src: string }
+        return { w: i.naturalWidth, h: i.naturalHeight, data: i.src.startsWith('data:image/png;base64,') }
+      })
+      expect(size).toEqual({ w: 64, h: 64, data: true })
+    }
+    await page.screenshot({ path: join(SHOTS, 'detection-run.png'), fullPage: true })
+    expect(problems).toEqual([])
+  }, 60_000)
+
+  it('lists test mAP first in compare, as a percentage', async () => {
+    const run = await lab.call('runs.get', { id: runId })
+    await page.goto(`${server.url}#/compare?ids=${runId}`)
+    const results = page.getByRole('table', { name: 'Compare runs' }).locator('tr[data-result]')
+    await results.first().waitFor({ timeout: 15_000 })
+    expect(await results.first().getAttribute('data-result')).toBe('test.mAP')
+    expect((await results.first().locator('td').textContent())?.trim()).toMatch(new RegExp(`${pct(run.results['test.mAP']).replace('.', '\\.')}$`))
+    expect(problems).toEqual([])
+  }, 60_000)
+})
