@@ -18,22 +18,19 @@
  * The built renderer is needed: `npm test` builds the app first (electron-vite build); run alone,
  * this file builds just the renderer in beforeAll when out/renderer is missing or stale.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { chromium, type Browser, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunSummary } from '../../src-shared/types'
 import { createLab } from '../../src-main/lab'
 import type { Lab } from '../../src-main/lab/types'
 import { startServer, type RunningServer } from '../../src-main/server'
-import { PROJECT_ROOT, ensureRendererBuilt } from '../../src-main/server/renderer-build'
+import { ensureRendererBuilt } from '../../src-main/server/renderer-build'
+import { SHOTS, chromiumMissing, launchChromium, watchProblems } from './chromium'
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium'
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync']
-const SHOTS = join(PROJECT_ROOT, 'test-results', 'e2e')
-const noChromium = existsSync(CHROMIUM) ? '' : `no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)`
-if (noChromium) console.warn(`[e2e browser] skipped: ${noChromium}`)
+const noChromium = chromiumMissing('e2e browser')
 
 /** The few canvas members the pixel checks use (this project's Node tsconfig has no DOM lib). */
 interface Canvas2d {
@@ -76,24 +73,18 @@ describe.skipIf(Boolean(noChromium))('UI in Chromium (browser mode)', () => {
   let pruneExperimentId = 0
   const problems: string[] = []
 
-  const watch = (p: Page, name: string): void => {
-    p.on('console', (m: ConsoleMessage) => {
-      if (m.type() === 'error' || /Content Security Policy/i.test(m.text())) problems.push(`${name}: ${m.text()}`)
-    })
-    p.on('pageerror', (e) => problems.push(`${name}: ${e.message}`))
-  }
+  const watch = (p: Page, name: string): void => watchProblems(p, name, problems)
   const shot = (name: string, p: Page = page): Promise<Buffer> => p.screenshot({ path: join(SHOTS, name), fullPage: true })
   const runs = async (): Promise<RunSummary[]> => (await lab.call('runs.list', { limit: 1000 })).rows
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true })
     staticDir = await ensureRendererBuilt((line) => console.log(`[e2e browser] ${line}`))
     dir = mkdtempSync(join(tmpdir(), 'complab-e2e-'))
     // Two at once: the baseline trains while the teacher does; the students wait for the teacher.
     lab = await createLab({ dataDir: join(dir, 'data'), dbPath: join(dir, 'lab.db'), concurrency: 2 })
     // A token, as a server off loopback would have: the page must carry it through.
     server = await startServer({ lab, staticDir, requireToken: true })
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true, timeout: 60_000 })
+    browser = await launchChromium()
     context = await browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true })
     page = await context.newPage()
     watch(page, 'page')

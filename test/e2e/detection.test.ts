@@ -8,21 +8,18 @@
  *
  * Run alone, this file builds the renderer in beforeAll when out/renderer is missing or stale.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createLab } from '../../src-main/lab'
 import type { Lab } from '../../src-main/lab/types'
 import { startServer, type RunningServer } from '../../src-main/server'
-import { PROJECT_ROOT, ensureRendererBuilt } from '../../src-main/server/renderer-build'
+import { ensureRendererBuilt } from '../../src-main/server/renderer-build'
+import { SHOTS, chromiumMissing, launchChromium, watchProblems } from './chromium'
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium'
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync']
-const SHOTS = join(PROJECT_ROOT, 'test-results', 'e2e')
-const noChromium = existsSync(CHROMIUM) ? '' : `no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)`
-if (noChromium) console.warn(`[e2e detection] skipped: ${noChromium}`)
+const noChromium = chromiumMissing('e2e detection')
 
 /** Three classes of shapes on 16×16 images, two epochs, three preview images (scaled ×4: 64×64). */
 const SPEC = {
@@ -46,18 +43,13 @@ describe.skipIf(Boolean(noChromium))('a detection run in the UI (browser mode)',
   const problems: string[] = []
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true })
     const staticDir = await ensureRendererBuilt((line) => console.log(`[e2e detection] ${line}`))
     dir = mkdtempSync(join(tmpdir(), 'complab-e2e-det-'))
     lab = await createLab({ dataDir: join(dir, 'data'), dbPath: join(dir, 'lab.db') })
     server = await startServer({ lab, staticDir, requireToken: true })
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true, timeout: 60_000 })
-    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } })
-    page = await context.newPage()
-    page.on('console', (m) => {
-      if (m.type() === 'error' || /Content Security Policy/i.test(m.text())) problems.push(m.text())
-    })
-    page.on('pageerror', (e) => problems.push(e.message))
+    browser = await launchChromium()
+    page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage()
+    watchProblems(page, 'page', problems)
   }, 180_000)
 
   afterAll(async () => {
