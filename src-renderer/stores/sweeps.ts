@@ -16,6 +16,11 @@ export type PresetName = 'pruning' | 'temperature' | 'teacher-student'
 const RATIO_KEYS = ['method.target.ratio', 'method.ratio', 'method.finalSparsity', 'method.target.params', 'method.target.macs', 'method.target.units']
 const COSTS = /^(params|macs|model\.bytes|nonzero\.params|kept\..*|.*latency.*)$/
 
+/** The quality figure a pivot starts with: test accuracy, or test mAP for detection runs. */
+function headlineOf(metrics: readonly string[]): string | undefined {
+  return ['test.accuracy', 'test.mAP'].find((m) => metrics.includes(m))
+}
+
 export const useSweepsStore = defineStore('sweeps', () => {
   const experiments = shallowRef<ExperimentSummary[]>([])
   const experimentId = ref<number | null>(null)
@@ -61,7 +66,7 @@ export const useSweepsStore = defineStore('sweeps', () => {
       }
       if (columns.value !== null && result.columnValues.length === 0) columns.value = null
       const wanted = metrics.value.filter((m) => result.available.metrics.includes(m))
-      if (!wanted.length && result.available.metrics.length) wanted.push(result.available.metrics.includes('test.accuracy') ? 'test.accuracy' : result.available.metrics[0])
+      if (!wanted.length && result.available.metrics.length) wanted.push(headlineOf(result.available.metrics) ?? result.available.metrics[0])
       const changed = rowKey !== result.rows || (columns.value ?? null) !== result.columns || wanted.join() !== result.metrics.join()
       if (changed && wanted.length) {
         result = await lab.call('sweeps.pivot', { ...selection.value, rows: rowKey, columns: columns.value ?? undefined, metrics: wanted })
@@ -69,7 +74,7 @@ export const useSweepsStore = defineStore('sweeps', () => {
       metrics.value = wanted
       pivot.value = result
       if (!result.available.metrics.includes(paretoX.value)) paretoX.value = costMetrics.value[0] ?? paretoX.value
-      if (!result.available.metrics.includes(paretoY.value)) paretoY.value = result.available.metrics.includes('test.accuracy') ? 'test.accuracy' : paretoY.value
+      if (!result.available.metrics.includes(paretoY.value)) paretoY.value = headlineOf(result.available.metrics) ?? paretoY.value
       pareto.value = await lab.call('sweeps.pareto', { ...selection.value, x: paretoX.value, y: paretoY.value })
       error.value = null
     } catch (e) {

@@ -1,10 +1,10 @@
-/** How sweep cells read: accuracies in percent, gains in percentage points, the rest to 4 digits. */
+/** How sweep cells read: accuracies and mAP / AP in percent, their gains in percentage points, the rest to 4 digits. */
 import type { PivotStat } from '../../../src-shared/contract'
-import { scalar } from '../../format'
+import { isPercentResult, scalar } from '../../format'
 
 function scale(key: string): { factor: number; unit: string; signed: boolean } {
-  if (/^gain\..*accuracy/.test(key)) return { factor: 100, unit: ' pp', signed: true }
-  if (/accuracy/.test(key)) return { factor: 100, unit: ' %', signed: false }
+  if (key.startsWith('gain.') && isPercentResult(key.slice(5))) return { factor: 100, unit: ' pp', signed: true }
+  if (isPercentResult(key)) return { factor: 100, unit: ' %', signed: false }
   return { factor: 1, unit: '', signed: key.startsWith('gain.') }
 }
 
