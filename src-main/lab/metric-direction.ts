@@ -5,10 +5,10 @@
  */
 import type { MetricDirection } from '../../src-shared/contract'
 
-const HIGHER = /(^|[._-])(accuracy|acc|map|auc|f1|precision|recall|top\d)([._-]|$)/
+const HIGHER = /(^|[._-])(accuracy|acc|map|map11|ap|auc|f1|precision|recall|top\d)([._-]|$)/
 const LOWER = /(^|[._-])(loss|errors?|params|macs|flops|latency|bytes|seconds|ms|time)([._-]|$)/
 
-/** `test.accuracy` → higher, `test.loss` / `params` / `latency.ms` → lower, `epochs` → null. */
+/** `test.accuracy`, `test.mAP`, `test.mAP11`, `test.ap.<class>` → higher, `test.loss` / `params` / `latency.ms` → lower, `epochs` → null. */
 export function metricDirection(key: string): MetricDirection {
   const k = key.toLowerCase().replace(/^(gain|kept)\./, '')
   // Settings recorded among the results (the batch size latency was timed at), not outcomes.

@@ -34,5 +34,27 @@ export function listDatasets(): DatasetInfo[] {
       numClasses: 0,
       examples: null,
     },
+    {
+      name: 'shapes',
+      description:
+        'Detection: seeded synthetic RGB images (imageSize², default 64) with 1–4 overlapping shapes ' +
+        '(circle, square, triangle, … up to numClasses) of random size, aspect and colour on a noisy ' +
+        'gradient, with their exact boxes; trainSize / testSize images and unlabelledSize extra ' +
+        'images without boxes (detect-distill with useUnlabelled).',
+      inputShape: [64, 64, 3],
+      numClasses: 3,
+      examples: null,
+    },
+    {
+      name: 'voc',
+      description:
+        'Detection: a PASCAL VOC folder (root) with Annotations/*.xml and JPEGImages/ (JPEG or PNG), ' +
+        'resized to imageSize²; ImageSets/Main/trainval.txt and test.txt when present, else a seeded ' +
+        'split by testFraction; classNames (default the 20 VOC classes); broken files reported by ' +
+        'name and skipped or refused (onBroken); unlabelled: a folder of extra images.',
+      inputShape: [64, 64, 3],
+      numClasses: 20,
+      examples: null,
+    },
   ]
 }

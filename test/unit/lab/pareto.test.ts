@@ -50,6 +50,7 @@ describe('paretoOf', () => {
 describe('metricDirection', () => {
   it('reads the direction from the name', () => {
     expect(metricDirection('test.accuracy')).toBe('higher')
+    for (const k of ['test.mAP', 'test.mAP11', 'test.ap.circle', 'parent.test.mAP', 'mAP.change']) expect(metricDirection(k)).toBe('higher')
     expect(metricDirection('gain.test.accuracy')).toBe('higher')
     expect(metricDirection('test.loss')).toBe('lower')
     expect(metricDirection('params')).toBe('lower')
