@@ -7,16 +7,26 @@
  */
 import { defineStore } from 'pinia'
 import { ref, shallowRef } from 'vue'
-import type { EventPayloads, ParamValue } from '../../src-shared/contract'
+import type { EventPayloads, MethodOutputs, ParamValue } from '../../src-shared/contract'
 import type { RunSummary } from '../../src-shared/types'
 import { lab } from '../api/client'
+import { isEnvelope, unwrap } from '../api/lab-connection'
+import { FIRST_RUNS_INPUT } from '../prefetch'
 import { useConnectionStore } from './connection'
 import { isTerminal, statusAdvances } from './run-status'
 
 /** How many runs the table loads (the newest first); the total is shown when there are more. */
 export const RUNS_SNAPSHOT_LIMIT = 10_000
 /** How many of the newest runs the first request asks for, so the table paints before the rest arrive. */
-const FIRST_PAINT_ROWS = 100
+/** The first page prefetched by `prefetch.ts` (once), or null: the caller then asks itself. */
+async function takeFirstRunsPage(): Promise<MethodOutputs['runs.list'] | null> {
+  const pending = window.__complabFirstRuns
+  if (!pending) return null
+  window.__complabFirstRuns = undefined
+  const body = await pending
+  if (!isEnvelope(body) || !body.ok) return null
+  return unwrap<MethodOutputs['runs.list']>(body)
+}
 
 export const useRunsStore = defineStore('runs', () => {
   // Rows are replaced, never mutated, so a shallow ref keeps 10,000 runs cheap to hold.
@@ -60,7 +70,7 @@ export const useRunsStore = defineStore('runs', () => {
     try {
       // The first time, the newest runs come first so the table paints at once; the rest follow.
       if (!loaded.value) {
-        const first = await lab.call('runs.list', { sort: 'id', direction: 'desc', limit: FIRST_PAINT_ROWS })
+        const first = (await takeFirstRunsPage()) ?? (await lab.call('runs.list', { ...FIRST_RUNS_INPUT }))
         setRows(first.rows)
         total.value = first.total
         partial.value = first.rows.length < first.total

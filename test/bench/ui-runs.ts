@@ -100,6 +100,8 @@ const LOAD_TIMINGS = `(() => {
     requestStart: first ? first.startTime : 0,
     request: first ? first.responseEnd - first.startTime : 0,
     scriptReady: nav ? nav.domContentLoadedEventEnd : 0,
+    documentEnd: nav ? nav.responseEnd : 0,
+    scripts: performance.getEntriesByType('resource').filter((e) => e.initiatorType === 'script' || e.name.endsWith('.js')).map((e) => [e.name.split('/').pop(), Math.round(e.startTime), Math.round(e.responseEnd)]),
     payloadKb: requests.reduce((a, e) => a + e.encodedBodySize, 0) / 1024,
   }
 })()`
@@ -145,6 +147,7 @@ async function main(): Promise<void> {
         await page.goto(`${server.url}#/runs`)
         await page.waitForFunction(FIRST_PAINT_DONE, null, { timeout: 60_000 })
         loads.push(await page.evaluate<LoadTiming>(LOAD_TIMINGS))
+        if (process.env.UI_BENCH_DEBUG) console.log(JSON.stringify(loads[loads.length - 1]))
       }
       // Every run loaded (the table may paint the newest first and fill in the rest).
       await page.waitForFunction(`document.querySelector('.summary')?.textContent?.includes('${RUNS} runs') && !document.querySelector('.summary').textContent.includes('loading')`, null, { timeout: 60_000 })

@@ -44,6 +44,17 @@ describe('sort whitelist', () => {
     )
   })
 
+  it('pages by id in the table order, without sorting every run (the Runs view first page)', () => {
+    const { runIds } = seedRuns(store, 5)
+    const order = runOrder('id', 'desc')
+    const plan = store.db
+      .prepare(`EXPLAIN QUERY PLAN SELECT r.id FROM runs r JOIN experiments e ON e.id = r.experiment_id ${order.orderBy} LIMIT 2`)
+      .all() as { detail: string }[]
+    expect(plan.map((p) => p.detail).join('; ')).not.toMatch(/TEMP B-TREE/)
+    expect(store.listRuns({ sort: 'id', direction: 'desc', limit: 2 }).rows.map((r) => r.id)).toEqual([...runIds].sort((a, b) => b - a).slice(0, 2))
+    expect(store.listRuns({ sort: 'id', direction: 'asc', limit: 2 }).rows.map((r) => r.id)).toEqual([...runIds].sort((a, b) => a - b).slice(0, 2))
+  })
+
   it('treats injection-like filter values as plain data', () => {
     const { runIds } = seedRuns(store, 3)
     const hostile = "x' OR 1=1; DROP TABLE runs; --"
