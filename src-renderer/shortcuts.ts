@@ -17,6 +17,7 @@ export const VIEW_KEYS: { key: string; route: Route; label: string }[] = [
 export const SHORTCUT_LIST: { keys: string; what: string }[] = [
   ...VIEW_KEYS.map((v) => ({ keys: `g ${v.key}`, what: `Go to ${v.label}` })),
   { keys: '/', what: 'Filter the runs' },
+  { keys: '↑ ↓ PgUp PgDn Home End', what: 'Move between runs in the table (Enter opens, Space selects)' },
   { keys: 'Ctrl/⌘ + O', what: 'Open a spec file (Launch)' },
   { keys: 'Ctrl/⌘ + S', what: 'Save the spec (Launch)' },
   { keys: 'Ctrl/⌘ + Enter', what: 'Launch the spec' },

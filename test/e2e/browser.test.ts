@@ -264,6 +264,35 @@ describe.skipIf(Boolean(noChromium))('UI in Chromium (browser mode)', () => {
     expect(problems).toEqual([])
   }, 60_000)
 
+  it('moves through the runs table with the keyboard: arrows, End/Home, Space selects, Enter opens', async () => {
+    problems.length = 0
+    await page.goto(new URL('#/runs', server.url).href)
+    const rows = page.locator('tbody tr.run-row')
+    await rows.first().waitFor({ timeout: 15_000 })
+    const ids = (await rows.evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.runId))).map(Number)
+    expect(ids.length).toBeGreaterThanOrEqual(3)
+    // One row is in the tab order; the others are reached with the arrows.
+    expect(await page.locator('tbody tr[tabindex="0"]').count()).toBe(1)
+    await rows.first().focus()
+    const focusedId = (): Promise<number> => page.evaluate(() => Number((document.activeElement as HTMLElement | null)?.dataset.runId))
+    await page.keyboard.press('ArrowDown')
+    await page.keyboard.press('ArrowDown')
+    expect(await focusedId()).toBe(ids[2])
+    await page.keyboard.press('ArrowUp')
+    expect(await focusedId()).toBe(ids[1])
+    await page.keyboard.press('End')
+    expect(await focusedId()).toBe(ids[ids.length - 1])
+    await page.keyboard.press('Home')
+    expect(await focusedId()).toBe(ids[0])
+    await page.keyboard.press(' ')
+    await expect.poll(() => rows.first().getAttribute('aria-selected')).toBe('true')
+    await page.keyboard.press(' ')
+    await expect.poll(() => rows.first().getAttribute('aria-selected')).toBe('false')
+    await page.keyboard.press('Enter')
+    await page.getByRole('heading', { level: 1, name: new RegExp(`Run ${ids[0]}`) }).waitFor({ timeout: 15_000 })
+    expect(problems).toEqual([])
+  }, 60_000)
+
   it('pivots a pruning sweep by ratio into accuracy, size and the fraction kept, with its Pareto front', async () => {
     problems.length = 0
     await lab.idle(pruneExperimentId)
