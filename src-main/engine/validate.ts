@@ -96,7 +96,7 @@ export function checkRunConfig(config: RunConfig, dataDir: string): string[] {
   }
   const m = config.method
   const dataset = config.dataset
-  if (m.kind === 'distill' && m.transfer.kind === 'unlabeled' && 'trainLimit' in dataset && dataset.trainLimit === undefined) {
+  if (m.kind === 'distill' && m.transfer.kind === 'unlabeled' && !isDetectionDataset(dataset) && dataset.trainLimit === undefined) {
     issues.push('method.transfer unlabeled uses the training examples beyond dataset.trainLimit: set dataset.trainLimit')
   }
   const n = shape.trainExamples
