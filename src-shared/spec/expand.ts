@@ -316,7 +316,9 @@ export function expandSpec(input: unknown): ExpansionResult {
         role = 'pruned'
         // The criterion goes in the name unless the sweep already shows it.
         // A label that already starts with the method (a sweep over method objects) is not repeated.
-        if (label.startsWith(`${m.kind} `) || label === m.kind) name = suffix
+        if (label.startsWith(`${m.kind} `) || label === m.kind) {
+          name = m.kind === 'prune' && !label.includes('criterion=') ? `prune ${m.criterion}${suffix.slice(m.kind.length)}` : suffix
+        }
         else name = m.kind === 'prune' && !('method.criterion' in point) ? `prune ${m.criterion} ${suffix}` : `${m.kind} ${suffix}`
       }
       const key = `run-${counters.run++}`

@@ -124,6 +124,10 @@ describe('expandSpec', () => {
       'prune criterion=taylor seed 0',
       'prune criterion=l1 seed 0',
     ])
+    // One prune object beside singh: the criterion still names the run.
+    const two = expandSpec({ ...base, sweep: { grid: { method: [{ kind: 'prune', criterion: 'taylor', target: { params: 0.3 } }, { kind: 'singh' }] } } })
+    if (!two.ok) throw new Error(JSON.stringify(two.issues))
+    expect(two.runs.filter((x) => x.role === 'pruned').map((x) => x.label)).toEqual(['prune taylor seed 0', 'singh seed 0'])
   })
 
   it('gives a detection distillation its detect teacher and baseline, and a detector pruning its detect parent', () => {
