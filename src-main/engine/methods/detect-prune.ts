@@ -46,7 +46,7 @@ import { analyzeStructure, type PruneStructure } from '../prune/structure'
 import { createRng, deriveSeed, shuffleInPlace } from '../random/seeded-rng'
 import { round, type SinkWithLayers } from './context'
 import { detectionHead, loadDetectionDataset, writePreviews } from './detect'
-import { pruneSchedule, pruneStepReporter, reseeded } from './prune'
+import { pruneSchedule, pruneStepReporter, reseeded, stopReason } from './prune'
 import {
   LATENCY_BATCH,
   freshWeights,
@@ -402,7 +402,7 @@ export function runDetectionPrune(r: DetectionPruneRun & { method: PruneMethod }
       const kept = result.reports[result.reports.length - (result.stoppedBy === 'accuracy-floor' ? 2 : 1)]
       sink.log(
         result.stoppedBy === 'accuracy-floor' || result.stoppedBy === 'nothing-left' ? 'warn' : 'info',
-        `stopped after ${kept.step} steps (${result.stoppedBy}): ${kept.totalRemoved} filters removed, test mAP before the final ` +
+        `stopped after ${kept.step} steps (${stopReason(result.stoppedBy, m.target.accuracyFloor, 'mAP')}): ${kept.totalRemoved} filters removed, test mAP before the final ` +
           `${m.recover === 'distill' ? 'distillation' : 'fine-tuning'} ${pct(kept.metric)}`,
       )
       const trainings: TrainDetectorResult[] = []

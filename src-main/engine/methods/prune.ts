@@ -152,6 +152,13 @@ export function pruneStepReporter(o: {
   }
 }
 
+/** Why the iterative loop stopped, in words (`metric`: what the floor is on). */
+export function stopReason(stoppedBy: 'schedule' | 'aborted' | 'accuracy-floor' | 'nothing-left', floor: number | undefined, metric: string): string {
+  if (stoppedBy === 'accuracy-floor') return `the next step fell below the ${metric} floor ${floor}`
+  if (stoppedBy === 'nothing-left') return 'every pruned layer is down to minUnits'
+  return 'the target was reached'
+}
+
 export const executePrune: MethodExecutor<PruneMethod> = async (ctx) => {
   const { config, sink } = ctx
   const m = config.method
@@ -205,15 +212,9 @@ export const executePrune: MethodExecutor<PruneMethod> = async (ctx) => {
     pruned = result.model
     // The accuracy-floor step was reported but not kept: the model is the one before it.
     const kept = result.reports[result.reports.length - (result.stoppedBy === 'accuracy-floor' ? 2 : 1)]
-    const why: Record<typeof result.stoppedBy, string> = {
-      schedule: 'the target was reached',
-      aborted: 'the target was reached',
-      'accuracy-floor': `the next step fell below the accuracy floor ${m.target.accuracyFloor}`,
-      'nothing-left': 'every pruned layer is down to minUnits',
-    }
     sink.log(
       result.stoppedBy === 'accuracy-floor' || result.stoppedBy === 'nothing-left' ? 'warn' : 'info',
-      `stopped after ${kept.step} steps (${why[result.stoppedBy]}): ${kept.totalRemoved} units removed, ` +
+      `stopped after ${kept.step} steps (${stopReason(result.stoppedBy, m.target.accuracyFloor, 'accuracy')}): ${kept.totalRemoved} units removed, ` +
         `test accuracy before the final fine-tuning ${(kept.metric * 100).toFixed(2)} %`,
     )
 
