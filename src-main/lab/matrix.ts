@@ -109,6 +109,9 @@ function namer(): (identity: string, name: string) => string {
 }
 
 const pct = (v: number): string => (v * 100).toFixed(2)
+/** Results read as percent (or, for a change, percentage points): accuracies, mAP, per-class AP. */
+const isPercent = (key: string): boolean => /(^|\.)(accuracy|mAP|mAP11)(\.change)?$|(^|\.)ap\./.test(key)
+
 /** A result as it reads: integers grouped, others with 4 significant digits. */
 const plain = (v: number): string => (Math.abs(v) >= 100 ? Math.round(v).toLocaleString('en-US') : Number(v.toPrecision(4)).toString())
 
@@ -294,7 +297,7 @@ export function seedSummary(runs: readonly MatrixRun[], options: MatrixOptions =
         { key: 'metric', label: `${metric} % (mean ± std)` },
         { key: 'errors', label: 'test errors (mean ± std)' },
         { key: 'gain', label: 'gain over alone (points)' },
-        ...extra.map((k) => ({ key: `x.${k}`, label: `${k} (mean ± std)` })),
+        ...extra.map((k) => ({ key: `x.${k}`, label: `${k} ${isPercent(k) ? '% ' : ''}(mean ± std)` })),
       ]
     : [
         { key: 'role', label: 'role' },
@@ -321,7 +324,7 @@ export function seedSummary(runs: readonly MatrixRun[], options: MatrixOptions =
       row.gain = Number.isFinite(gain) ? signed(gain) : null
       extra.forEach((k, i) => {
         const x = meanStd(g.extra[i])
-        row[`x.${k}`] = x.n ? `${plain(x.mean)} ± ${plain(x.std)}` : null
+        row[`x.${k}`] = !x.n ? null : isPercent(k) ? `${pct(x.mean)} ± ${pct(x.std)}` : `${plain(x.mean)} ± ${plain(x.std)}`
       })
     } else {
       Object.assign(row, { mean: v.mean, std: v.std, 'errors.mean': e.n ? e.mean : null, 'errors.std': e.n ? e.std : null })
@@ -334,7 +337,9 @@ export function seedSummary(runs: readonly MatrixRun[], options: MatrixOptions =
     }
     return row
   })
-  // Detection runs have no test errors: the column goes when no row has them.
+  // Detection runs have no test errors, pruned runs no student alone: such columns go when empty.
   const withErrors = [...groups.values()].some((g) => g.errors.length > 0)
-  return { columns: withErrors ? columns : columns.filter((c) => !c.key.startsWith('errors')), rows }
+  const withGain = [...groups.values()].some((g) => g.gains.length > 0)
+  const shown = columns.filter((c) => (withErrors || !c.key.startsWith('errors')) && (withGain || c.key !== 'gain'))
+  return { columns: shown, rows }
 }

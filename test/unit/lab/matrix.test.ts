@@ -146,4 +146,11 @@ describe('seedSummary of detection runs', () => {
     const numbers = seedSummary(runs, { columns: ['params'], cells: 'numbers' })
     expect(numbers.rows[1]).toMatchObject({ mean: 0.525, 'x.params.mean': 1000, 'x.params.std': 0 })
   })
+
+  it('shows pruned runs without a gain column, their mAP change in points', () => {
+    const pruned = [det('parent', 'unpruned tinyYolo', 0, 0.8), det('pruned', 'prune taylor', 0, 0.79, { 'mAP.change': -0.01 }), det('pruned', 'prune taylor', 1, 0.81, { 'mAP.change': 0.03 })]
+    const t = seedSummary(pruned, { columns: ['mAP.change'] })
+    expect(t.columns.map((c) => c.key)).toEqual(['role', 'configuration', 'seeds', 'metric', 'x.mAP.change'])
+    expect(t.rows[1]).toMatchObject({ configuration: 'prune taylor', metric: '80.00 ± 1.41', 'x.mAP.change': '1.00 ± 2.83' })
+  })
 })
