@@ -70,6 +70,30 @@ describe('complab run on a detection dataset', () => {
     check.close()
   }, 300_000)
 
+  it('prunes a detector (Taylor) after training its parent, printing each step', async () => {
+    const path = join(dir, 'prune.json')
+    const db = join(dir, 'prune.db')
+    writeFileSync(
+      path,
+      JSON.stringify({
+        ...spec,
+        name: 'tiny-detector-pruning',
+        method: { kind: 'prune', criterion: 'taylor', target: { ratio: 0.3 }, unitsPerStep: 3, fineTuneSteps: 1, finalEpochs: 1 },
+      }),
+    )
+    const run = await complab(['run', path, '--db', db])
+    expect(run.stderr).not.toMatch(/^error:/m)
+    expect(run.code).toBe(0)
+    expect(run.stdout).toMatch(/#2 prune taylor seed 0 {2}step 0 {2}test\.mAP /)
+    expect(run.stdout).toMatch(/#2 prune taylor seed 0 {2}step 1\/\d+ {2}test\.mAP [\d.]+ {2}params \d+/)
+    expect(run.stdout).toMatch(/stopped after \d+ steps \(the target was reached\)/)
+    const check = new Database(db, { readonly: true })
+    const r = Object.fromEntries((check.prepare('SELECT key, value FROM results WHERE run_id = 2').all() as { key: string; value: number }[]).map((x) => [x.key, x.value]))
+    check.close()
+    expect(r.params).toBeLessThan(r['parent.params'])
+    expect(r['mAP.change']).toBeCloseTo(r['test.mAP'] - r['parent.test.mAP'], 9)
+  }, 300_000)
+
   it('refuses a detector on a classification dataset before queueing anything', async () => {
     const path = join(dir, 'mismatch.json')
     writeFileSync(path, JSON.stringify({ ...spec, dataset: { name: 'mnist-10k' } }))

@@ -11,7 +11,9 @@ import type { EventPayloads } from '../../../src-shared/contract'
 import type { RunProgress, RunSummary } from '../../../src-shared/types'
 
 /** Metrics shown on the per-epoch line, in this order, when the run reports them. */
-const EPOCH_KEYS = ['train.loss', 'train.accuracy', 'val.accuracy', 'test.loss', 'test.accuracy', 'epoch.seconds']
+const EPOCH_KEYS = ['train.loss', 'train.accuracy', 'val.accuracy', 'test.loss', 'test.accuracy', 'test.mAP', 'epoch.seconds']
+/** Metrics shown on a pruning step's line (the step's metric first, then size). */
+const STEP_KEYS = ['test.accuracy', 'test.mAP', 'params', 'macs', 'removed']
 
 export async function runCommand(ctx: CommandContext): Promise<number> {
   const file = ctx.args[0]
@@ -61,11 +63,16 @@ export async function runCommand(ctx: CommandContext): Promise<number> {
     lab.subscribe('run.metric', function onMetric(e: EventPayloads['run.metric']): void {
       if (!ours(e.runId, () => onMetric(e)) || quiet) return
       const byKey = new Map(e.points.map((p) => [p.key, p]))
-      const shown = EPOCH_KEYS.filter((k) => byKey.has(k))
+      // A pruning step (or a Singh phase) reports removed units: its line counts steps or phases.
+      const pruning = byKey.has('removed')
+      const inLoop = pruning && progress.get(e.runId)?.phase === 'prune'
+      const shown = (pruning ? STEP_KEYS : EPOCH_KEYS).filter((k) => byKey.has(k))
       if (!shown.length) return
       const step = byKey.get(shown[0])!.step
-      const total = progress.get(e.runId)?.epochs
-      say(`${name(e.runId)}  epoch ${step}${total ? `/${total}` : ''}  ${shown.map((k) => `${k} ${formatCell(byKey.get(k)!.value)}`).join('  ')}`)
+      const total = !pruning || inLoop ? progress.get(e.runId)?.epochs : undefined
+      // Step 0 is the unpruned model, reported before the loop's first progress event.
+      const unit = pruning ? (inLoop || step === 0 ? 'step' : 'phase') : 'epoch'
+      say(`${name(e.runId)}  ${unit} ${step}${total ? `/${total}` : ''}  ${shown.map((k) => `${k} ${formatCell(byKey.get(k)!.value)}`).join('  ')}`)
     }),
     lab.subscribe('run.log', function onLog(e: EventPayloads['run.log']): void {
       if (ours(e.runId, () => onLog(e)) && (e.level !== 'info' || !quiet)) say(`${name(e.runId)} ${e.level}: ${e.message}`)
