@@ -81,7 +81,7 @@ export function modelName(params: Record<string, unknown>): string {
   const list = (v: unknown): string => (Array.isArray(v) ? v.join('-') : String(v))
   let name = arch
   if (arch === 'mlp' && params['model.hidden'] !== undefined) name += ` ${list(params['model.hidden'])}`
-  if (arch === 'lenet5' && params['model.filters'] !== undefined) name += ` ${list(params['model.filters'])}`
+  if ((arch === 'lenet5' || arch === 'tinyYolo' || arch === 'denseStackedStudent') && params['model.filters'] !== undefined) name += ` ${list(params['model.filters'])}`
   if (arch === 'custom' && Array.isArray(params['model.layers'])) name += ` ${params['model.layers'].length} layers`
   const dropout = Number(params['model.dropout'] ?? 0)
   return dropout > 0 ? `${name} dropout ${dropout}` : name
@@ -275,7 +275,10 @@ export function seedSummary(runs: readonly MatrixRun[], options: MatrixOptions =
   const groups = new Map<string, { role: string; name: string; values: number[]; errors: number[]; gains: number[]; extra: number[][] }>()
   for (const r of finished) {
     // Students alone of several architectures (a grid over the student) are told apart by model.
-    const plain = configurationLabel(r.label ?? `run #${r.id}`)
+    // A plain run's label is only its seed: name it by its model and training length instead.
+    const plain =
+      configurationLabel(r.label ?? `run #${r.id}`) ||
+      `${modelName(r.params)}${r.params['training.epochs'] !== undefined ? `, ${String(r.params['training.epochs'])} epochs` : ''}`
     const name = r.role === 'baseline' && manyBaselines ? `${plain} (${modelName(r.params)})` : plain
     const key = `${r.role}\u0000${name}`
     const g = groups.get(key) ?? { role: r.role, name, values: [], errors: [], gains: [], extra: extra.map(() => []) }

@@ -147,6 +147,19 @@ describe('seedSummary of detection runs', () => {
     expect(numbers.rows[1]).toMatchObject({ mean: 0.525, 'x.params.mean': 1000, 'x.params.std': 0 })
   })
 
+  it('names plain runs (labelled only by their seed) by model and training length', () => {
+    const plainRun = (seed: number, mAP: number): MatrixRun => ({
+      id: nextId++,
+      role: 'model',
+      label: `seed ${seed}`,
+      status: 'finished',
+      params: { 'model.arch': 'tinyYolo', 'model.filters': [16, 32], 'training.epochs': 12, seed },
+      results: { 'test.mAP': mAP },
+    })
+    const t = seedSummary([plainRun(0, 0.8), plainRun(1, 0.9)])
+    expect(t.rows).toEqual([expect.objectContaining({ configuration: 'tinyYolo 16-32, 12 epochs', seeds: 2, metric: '85.00 ± 7.07' })])
+  })
+
   it('shows pruned runs without a gain column, their mAP change in points', () => {
     const pruned = [det('parent', 'unpruned tinyYolo', 0, 0.8), det('pruned', 'prune taylor', 0, 0.79, { 'mAP.change': -0.01 }), det('pruned', 'prune taylor', 1, 0.81, { 'mAP.change': 0.03 })]
     const t = seedSummary(pruned, { columns: ['mAP.change'] })
