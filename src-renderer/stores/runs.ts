@@ -74,6 +74,9 @@ export const useRunsStore = defineStore('runs', () => {
         setRows(first.rows)
         total.value = first.total
         partial.value = first.rows.length < first.total
+        // Let the first rows reach the screen before the whole list is fetched and parsed (10,000
+        // runs are ~8 MB of JSON, parsed on this thread).
+        if (partial.value) await new Promise<void>((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)))
       }
       const result = await lab.call('runs.list', { sort: 'id', direction: 'desc', limit: RUNS_SNAPSHOT_LIMIT })
       setRows(result.rows)

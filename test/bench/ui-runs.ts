@@ -150,7 +150,12 @@ async function main(): Promise<void> {
         if (process.env.UI_BENCH_DEBUG) console.log(JSON.stringify(loads[loads.length - 1]))
       }
       // Every run loaded (the table may paint the newest first and fill in the rest).
-      await page.waitForFunction(`document.querySelector('.summary')?.textContent?.includes('${RUNS} runs') && !document.querySelector('.summary').textContent.includes('loading')`, null, { timeout: 60_000 })
+      // (The summary may be re-rendered between checks: read it once, never through a null.)
+      await page.waitForFunction(
+        `(() => { const t = document.querySelector('.summary')?.textContent ?? ''; return t.includes('${RUNS} runs') && !t.includes('loading') })()`,
+        null,
+        { timeout: 60_000 },
+      )
       const rows = await page.locator('tbody tr[data-run-id]').count()
 
       const filter = '#runs-filter'
