@@ -3,7 +3,8 @@
  * (DESIGN §10): training throughput (MLP 784-256-10 and LeNet-5, mnist-10k, batch 64, Adam) and
  * inference latency per backend present, against PyTorch on the same CPU when
  * `/usr/bin/python3 -c "import torch"` works; peak RSS of a training worker; tensor count across
- * epochs; and, when present, the pruned-model latency benchmark. Writes bench-results/bench.json.
+ * epochs; when present, the pruned-model latency benchmark; and the Runs view over 10,000 runs in
+ * Chromium (`ui`: first paint, filter, heap; test/bench/ui-runs.ts). Writes bench-results/bench.json.
  *
  * The machine may be shared, so its load changes while the bench runs: every configuration is
  * measured once per round, the rounds interleave all of them (in a rotated order), each ratio is
@@ -16,11 +17,11 @@
  * cores, with the scheduler's concurrency 2); the cpu backend once (on fewer LeNet-5 examples);
  * native TensorFlow when installed.
  *
- * Usage: npm run bench -- [--rounds N] [--examples N] [names…: pytorch wasm cpu tensorflow]
+ * Usage: npm run bench -- [--rounds N] [--examples N] [names…: pytorch wasm cpu tensorflow ui]
  */
 import { execFileSync, spawn } from 'node:child_process'
 import { cpus, loadavg } from 'node:os'
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ThroughputResult } from './train-throughput'
 
@@ -323,6 +324,20 @@ if (wanted('wasm') && existsSync(join(root, 'test/bench/pruned-latency.ts'))) {
   }
 }
 
+// The Runs view over 10,000 generated runs in Chromium (first paint, filter, heap): its own
+// script prints its lines; its JSON joins bench.json. Skipped (saying why) without Chromium.
+let ui: unknown = null
+if (wanted('ui') && existsSync(join(root, 'test/bench/ui-runs.ts'))) {
+  try {
+    const uiOut = join(root, 'bench-results', 'ui-runs.json')
+    const out = await run(process.execPath, ['--import', 'tsx', join(root, 'test/bench/ui-runs.ts'), '--out', uiOut])
+    for (const line of out.split('\n').filter((l) => /^ui-runs:|^ {2}\w/.test(l))) console.log(line)
+    if (existsSync(uiOut)) ui = JSON.parse(readFileSync(uiOut, 'utf8')) as unknown
+  } catch (e) {
+    errors.push(`ui runs view: ${(e as Error).message}`)
+  }
+}
+
 const fmt = (v: number | null, digits: number): string => (v === null ? '-' : v.toFixed(digits))
 console.log(
   `training throughput (mnist-10k, ${examples} examples, batch 64, Adam) and inference latency (batch 64)`,
@@ -386,6 +401,7 @@ writeFileSync(
       seconds,
       rows,
       pruned,
+      ui,
       errors,
     },
     null,
