@@ -415,6 +415,12 @@ export const singhMethodSchema = z
     sparsityEpochs: z.number().int().min(0).max(1000).default(3),
     /** Largest validation-accuracy drop accepted when choosing the global threshold. */
     tolerance: z.number().min(0).max(1).default(0.01),
+    /**
+     * What the tolerance is checked on: the model with the weights below the threshold zeroed
+     * (`zeroed`, METHODS P3 as written), or the model with the filters that threshold would remove
+     * taken out (`pruned`: safer when the cut-off removes filters that still carry the function).
+     */
+    toleranceOn: z.enum(['zeroed', 'pruned']).default('zeroed'),
     /** A filter is removed when this fraction of its weights (or of its inputs in layer l+1) is zero. */
     cutoff: probability.default(0.9),
     /** Layer groups pruned in turn, each a list of layer names; default one phase per layer from the last. */

@@ -57,7 +57,7 @@ import {
   yieldToEventLoop,
   type LatencyTimings,
 } from './prune-common'
-import { phaseLayerSet, singhPhases } from './singh'
+import { phaseLayerSet, singhPhases, thresholdMetric } from './singh'
 
 type PruneMethod = Extract<RunMethod, { kind: 'prune' }>
 type SinghMethod = Extract<RunMethod, { kind: 'singh' }>
@@ -448,7 +448,7 @@ export function runDetectionSingh(r: DetectionPruneRun & { method: SinghMethod }
     sink.log(
       'info',
       `Singh et al. 2019 on the detector: ${phases.length} phases (${phases.map((p) => p.join('+')).join(' → ')}), λ = ${m.l1}, ` +
-        `tolerance ${m.tolerance} mAP, cut-off ${m.cutoff}; ${train.n} training / ${validation.n} validation images`,
+        `tolerance ${m.tolerance} mAP (on the ${m.toleranceOn} model), cut-off ${m.cutoff}; ${train.n} training / ${validation.n} validation images`,
     )
     let model = await removeUnitsFresh(parent, {}) // a private copy: the parent stays the reference
     try {
@@ -466,7 +466,8 @@ export function runDetectionSingh(r: DetectionPruneRun & { method: SinghMethod }
           offset += m.sparsityEpochs
         }
         // 2. One global threshold for the layer set, chosen on validation mAP.
-        const chosen = await globalThreshold(current, (x) => mAPOn(t, x, validation), { layers: l1Set, tolerance: m.tolerance })
+        const judge = thresholdMetric({ toleranceOn: m.toleranceOn, layers: phases[i], cutoff: m.cutoff, structure: s, evaluate: (x) => mAPOn(t, x, validation) })
+        const chosen = await globalThreshold(current, judge, { layers: l1Set, tolerance: m.tolerance })
         const zeroed = zeroBelowThreshold(current, l1Set, chosen.threshold)
         // 3. Filters of l that are mostly zero, or whose inputs in l+1 are mostly zero.
         const { remove, stats } = selectByLayerStatistics(current, { layers: phases[i], cutoff: m.cutoff, minUnits: 1, structure: s })

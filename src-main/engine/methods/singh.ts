@@ -62,6 +62,31 @@ function sparsityLayerSet(phase: readonly PrunableLayer[]): string[] {
   return [...set]
 }
 
+/**
+ * How a threshold candidate is judged: `evaluate` of the zeroed model (METHODS P3 as written), or,
+ * with `toleranceOn: 'pruned'`, of the model without the filters that this threshold would remove
+ * (the l / l+1 selection at `cutoff`), built by surgery and released after.
+ */
+export function thresholdMetric(o: {
+  toleranceOn: 'zeroed' | 'pruned'
+  layers: readonly string[]
+  cutoff: number
+  structure: PruneStructure
+  evaluate: (model: tf.LayersModel) => Promise<number>
+}): (zeroed: tf.LayersModel) => Promise<number> {
+  if (o.toleranceOn === 'zeroed') return o.evaluate
+  return async (zeroed) => {
+    const { remove } = selectByLayerStatistics(zeroed, { layers: [...o.layers], cutoff: o.cutoff, minUnits: 1, structure: o.structure })
+    if (removedCount(remove) === 0) return o.evaluate(zeroed)
+    const pruned = await removeUnitsFresh(zeroed, remove, o.structure)
+    try {
+      return await o.evaluate(pruned)
+    } finally {
+      pruned.dispose()
+    }
+  }
+}
+
 /** A phase's layers in the current model's structure, and its L1 layer set (l and the l+1 readers). */
 export function phaseLayerSet(model: tf.LayersModel, names: readonly string[]): { structure: PruneStructure; l1Set: string[] } {
   const structure = analyzeStructure(model)
@@ -82,7 +107,7 @@ export const executeSingh: MethodExecutor<SinghMethod> = async (ctx) => {
     sink.log(
       'info',
       `Singh et al. 2019: ${phases.length} phases (${phases.map((p) => p.join('+')).join(' → ')}), λ = ${m.l1}, ` +
-        `tolerance ${m.tolerance}, cut-off ${m.cutoff}; ${train.n} training / ${validation.n} validation examples`,
+        `tolerance ${m.tolerance} (on the ${m.toleranceOn} model), cut-off ${m.cutoff}; ${train.n} training / ${validation.n} validation examples`,
     )
     const onValidation = async (x: tf.LayersModel, split: DataSplit = validation): Promise<number> =>
       (await evaluate(x, split.x, split.y, { inputShape: ctx.data.inputShape })).accuracy
@@ -110,7 +135,8 @@ export const executeSingh: MethodExecutor<SinghMethod> = async (ctx) => {
         epochOffset += m.sparsityEpochs
       }
       // 2. One global threshold for the layer set, chosen on the validation split.
-      const chosen = await globalThreshold(current, (x) => onValidation(x), { layers: l1Set, tolerance: m.tolerance })
+      const judge = thresholdMetric({ toleranceOn: m.toleranceOn, layers: phases[i], cutoff: m.cutoff, structure: s, evaluate: (x) => onValidation(x) })
+      const chosen = await globalThreshold(current, judge, { layers: l1Set, tolerance: m.tolerance })
       const zeroed = zeroBelowThreshold(current, l1Set, chosen.threshold)
       // 3. Filters of l that are mostly zero, or whose inputs in l+1 are mostly zero.
       const { remove, stats } = selectByLayerStatistics(current, { layers: phases[i], cutoff: m.cutoff, minUnits: 1, structure: s })
