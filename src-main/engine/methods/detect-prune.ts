@@ -46,7 +46,7 @@ import { analyzeStructure, type PruneStructure } from '../prune/structure'
 import { createRng, deriveSeed, shuffleInPlace } from '../random/seeded-rng'
 import { round, type SinkWithLayers } from './context'
 import { detectionHead, loadDetectionDataset, writePreviews } from './detect'
-import { pruneSchedule, pruneStepReporter, reseeded, stopReason } from './prune'
+import { loopResults, pruneSchedule, pruneStepReporter, reseeded, stopReason } from './prune'
 import {
   LATENCY_BATCH,
   freshWeights,
@@ -416,14 +416,7 @@ export function runDetectionPrune(r: DetectionPruneRun & { method: PruneMethod }
         before,
         model: pruned,
         trainings,
-        extra: {
-          'pruned.test.mAP': kept.metric,
-          removed: kept.totalRemoved,
-          'prune.steps': kept.step,
-          'units.before': units,
-          'units.after': units - kept.totalRemoved,
-          'stopped.accuracyFloor': result.stoppedBy === 'accuracy-floor' ? 1 : 0,
-        },
+        extra: loopResults('pruned.test.mAP', kept, units, result.stoppedBy),
       })
     } finally {
       x.dispose()

@@ -152,6 +152,18 @@ export function pruneStepReporter(o: {
   }
 }
 
+/** What the iterative loop adds to a run's results: the metric before the final training, units removed, steps, stop. */
+export function loopResults(metricKey: string, kept: PruneStepReport, units: number, stoppedBy: string): Record<string, number> {
+  return {
+    [metricKey]: kept.metric,
+    removed: kept.totalRemoved,
+    'prune.steps': kept.step,
+    'units.before': units,
+    'units.after': units - kept.totalRemoved,
+    'stopped.accuracyFloor': stoppedBy === 'accuracy-floor' ? 1 : 0,
+  }
+}
+
 /** Why the iterative loop stopped, in words (`metric`: what the floor is on). */
 export function stopReason(stoppedBy: 'schedule' | 'aborted' | 'accuracy-floor' | 'nothing-left', floor: number | undefined, metric: string): string {
   if (stoppedBy === 'accuracy-floor') return `the next step fell below the ${metric} floor ${floor}`
@@ -233,14 +245,7 @@ export const executePrune: MethodExecutor<PruneMethod> = async (ctx) => {
       parentReport: before,
       model: pruned,
       trained,
-      extra: {
-        'pruned.test.accuracy': kept.metric,
-        removed: kept.totalRemoved,
-        'prune.steps': kept.step,
-        'units.before': units,
-        'units.after': units - kept.totalRemoved,
-        'stopped.accuracyFloor': result.stoppedBy === 'accuracy-floor' ? 1 : 0,
-      },
+      extra: loopResults('pruned.test.accuracy', kept, units, result.stoppedBy),
     })
   } finally {
     x.dispose()
