@@ -83,7 +83,7 @@ export function checkRunConfig(config: RunConfig, dataDir: string): string[] {
   const shape = datasetShape(config, dataDir, issues)
   if (!shape) return issues
   const model = config.model
-  if (model.arch === 'tinyYolo' || model.arch === 'denseStackedStudent') {
+  if (isDetectionModel(model)) {
     const f = 2 ** model.filters.length
     const side = shape.inputShape[0]
     if (side % f !== 0) issues.push(`model ${model.arch}: images of ${side} px are not divisible by ${f} (one 2×2 pooling per entry of filters)`)
@@ -123,7 +123,7 @@ export function detectionTaskIssue(config: RunConfig): string | null {
   const model = isDetectionModel(config.model)
   // prune and singh serve both tasks (on detectors: YOLO loss, mAP as the metric).
   const either = kind === 'prune' || kind === 'singh'
-  if (data === model && (either ? true : detectionMethod === data)) return null
+  if (data === model && (either || detectionMethod === data)) return null
   if (data && model) {
     return `method ${kind} does not run on detectors: detection runs take method detect, detect-distill, prune or singh`
   }
