@@ -62,22 +62,29 @@ export async function runCommand(ctx: CommandContext): Promise<number> {
     }),
     lab.subscribe('run.metric', function onMetric(e: EventPayloads['run.metric']): void {
       if (!ours(e.runId, () => onMetric(e)) || quiet) return
-      const byKey = new Map(e.points.map((p) => [p.key, p]))
-      // A pruning step (or a Singh phase) reports removed units: its line counts steps or phases.
-      const pruning = byKey.has('removed')
-      const inLoop = pruning && progress.get(e.runId)?.phase === 'prune'
-      const shown = (pruning ? STEP_KEYS : EPOCH_KEYS).filter((k) => byKey.has(k))
-      if (!shown.length) return
-      const step = byKey.get(shown[0])!.step
-      const total = !pruning || inLoop ? progress.get(e.runId)?.epochs : undefined
-      // Step 0 is the unpruned model, reported before the loop's first progress event.
-      const unit = pruning ? (inLoop || step === 0 ? 'step' : 'phase') : 'epoch'
-      say(`${name(e.runId)}  ${unit} ${step}${total ? `/${total}` : ''}  ${shown.map((k) => `${k} ${formatCell(byKey.get(k)!.value)}`).join('  ')}`)
+      // One event may carry several epochs or steps (the worker batches points): a line for each.
+      const steps = [...new Set(e.points.map((p) => p.step))].sort((a, b) => a - b)
+      for (const s of steps) printStep(e.runId, e.points.filter((p) => p.step === s))
     }),
     lab.subscribe('run.log', function onLog(e: EventPayloads['run.log']): void {
       if (ours(e.runId, () => onLog(e)) && (e.level !== 'info' || !quiet)) say(`${name(e.runId)} ${e.level}: ${e.message}`)
     }),
   ]
+
+  /** The line of one epoch (or pruning step, or Singh phase) of a run. */
+  function printStep(runId: number, points: EventPayloads['run.metric']['points']): void {
+    const byKey = new Map(points.map((p) => [p.key, p]))
+    // A pruning step (or a Singh phase) reports removed units: its line counts steps or phases.
+    const pruning = byKey.has('removed')
+    const inLoop = pruning && progress.get(runId)?.phase === 'prune'
+    const shown = (pruning ? STEP_KEYS : EPOCH_KEYS).filter((k) => byKey.has(k))
+    if (!shown.length) return
+    const step = byKey.get(shown[0])!.step
+    const total = !pruning || inLoop ? progress.get(runId)?.epochs : undefined
+    // Step 0 is the unpruned model, reported before the loop's first progress event.
+    const unit = pruning ? (inLoop || step === 0 ? 'step' : 'phase') : 'epoch'
+    say(`${name(runId)}  ${unit} ${step}${total ? `/${total}` : ''}  ${shown.map((k) => `${k} ${formatCell(byKey.get(k)!.value)}`).join('  ')}`)
+  }
 
   let interrupted = false
   const onSignal = (): void => {
