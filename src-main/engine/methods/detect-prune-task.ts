@@ -32,11 +32,11 @@ import type { LayerStats } from '../models/layer-report'
 import { loadModel, saveModel } from '../models/model-files'
 import type { BatchProvider, LossFunction } from '../prune/importance/types'
 import { measureModel, serializedBytes } from '../prune/measure'
-import { analyzeStructure, type PruneStructure } from '../prune/structure'
+import type { PruneStructure } from '../prune/structure'
 import { createRng, deriveSeed, shuffleInPlace } from '../random/seeded-rng'
 import { round, type SinkWithLayers } from './context'
 import { detectionHead, loadDetectionDataset, writePreviews } from './detect'
-import { LATENCY_BATCH, interleavedTimings, type LatencyTimings } from './prune-common'
+import { LATENCY_BATCH, interleavedTimings, prunableStructure, type LatencyTimings } from './prune-common'
 
 export type PruneMethod = Extract<RunMethod, { kind: 'prune' }>
 export type SinghMethod = Extract<RunMethod, { kind: 'singh' }>
@@ -105,14 +105,7 @@ export async function loadDetectorParent(t: Task): Promise<tf.LayersModel> {
 
 /** The parent's pruning structure; a detector with nothing prunable is an error. */
 export function detectorStructure(t: Task, model: tf.LayersModel): PruneStructure {
-  let structure: PruneStructure
-  try {
-    structure = analyzeStructure(model)
-  } catch (e) {
-    throw new Error(`parent detector (${t.r.model.arch}): ${firstLine(e)}`)
-  }
-  if (structure.prunable.length === 0) throw new Error(`the parent detector (${t.r.model.arch}) has no Conv2D layer whose filters can be removed`)
-  return structure
+  return prunableStructure(model, `parent detector (${t.r.model.arch})`)
 }
 
 /** The images of `indices` as a split of their own. */

@@ -24,11 +24,12 @@ import { trainModel } from '../train/train-model'
 import type { TrainLoss } from '../train/train-loss'
 import type { TrainResult } from '../train/train-model'
 import { evaluateOnTest, finishRun, round, type RunContext } from './context'
+import { interleavedTimings, type LatencyTimings } from './prune-latency'
+
+export { LATENCY_ROUNDS, interleavedTimings, type LatencyTimings } from './prune-latency'
 
 /** Examples per latency batch (as `npm run bench` times inference: batch 64). */
 export const LATENCY_BATCH = 64
-/** Timed rounds for the parent/final latency (each round times every model once, interleaved). */
-export const LATENCY_ROUNDS = 60
 /** Training examples the importance criterion is computed on at each step ("a few minibatches"). */
 export const SCORING_EXAMPLES = 512
 
@@ -90,16 +91,21 @@ export async function loadParent(ctx: RunContext): Promise<tf.LayersModel> {
 
 /** The parent's pruning structure; unsupported layers and a model with nothing prunable are errors. */
 export function parentStructure(ctx: RunContext, model: tf.LayersModel): PruneStructure {
+  return prunableStructure(model, `parent model (${modelText(ctx)})`)
+}
+
+/** `model`'s pruning structure, errors naming it as `what` (e.g. `parent detector (tinyYolo)`). */
+export function prunableStructure(model: tf.LayersModel, what: string): PruneStructure {
   let structure: PruneStructure
   try {
     structure = analyzeStructure(model)
   } catch (e) {
-    throw new Error(`parent model (${modelText(ctx)}): ${firstLine(e)}`)
+    throw new Error(`${what}: ${firstLine(e)}`)
   }
   if (structure.prunable.length === 0) {
     const fixed = structure.fixed.map((f) => `'${f.name}' (${f.reason})`).join('; ')
     throw new Error(
-      `the parent model (${modelText(ctx)}) has nothing to prune: no Dense or Conv2D layer whose units feed ` +
+      `the ${what} has nothing to prune: no Dense or Conv2D layer whose units feed ` +
         `another layer${fixed ? `; kernel layers: ${fixed}` : ''}`,
     )
   }
@@ -192,57 +198,6 @@ export function latencyInput(ctx: RunContext): tf.Tensor {
   const n = Math.min(LATENCY_BATCH, split.n)
   const f = featureSize(ctx.data.inputShape)
   return tf.tensor(split.x.slice(0, n * f), [n, ...ctx.data.inputShape])
-}
-
-/** Wall and CPU (user + system) milliseconds of one `predict` of the whole batch, data awaited. */
-async function timeOnce(model: tf.LayersModel, x: tf.Tensor): Promise<{ wall: number; cpu: number }> {
-  const c0 = process.cpuUsage()
-  const t0 = performance.now()
-  // The batch as one batch (predict would otherwise split it into batches of 32 and concatenate).
-  const y = model.predict(x, { batchSize: x.shape[0] }) as tf.Tensor
-  await y.data()
-  const wall = performance.now() - t0
-  const c = process.cpuUsage(c0)
-  y.dispose()
-  return { wall, cpu: (c.user + c.system) / 1000 }
-}
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b)
-  const mid = s.length >> 1
-  return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2
-}
-
-/** Median wall-clock and CPU milliseconds per batch of each model. */
-export interface LatencyTimings {
-  wallMs: number[]
-  cpuMs: number[]
-}
-
-/**
- * Median `predict` latency of several models on the same batch, timed in one process and
- * interleaved round by round (alternating the order) so that a change in machine load affects them
- * alike; after warm-up. CPU time is reported beside wall time: on a shared machine it is the
- * steadier of the two.
- */
-export async function interleavedTimings(
-  models: readonly tf.LayersModel[],
-  x: tf.Tensor,
-  rounds = LATENCY_ROUNDS,
-  warmup = 3,
-): Promise<LatencyTimings> {
-  for (let i = 0; i < warmup; i++) for (const m of models) await timeOnce(m, x)
-  const wall = models.map(() => [] as number[])
-  const cpu = models.map(() => [] as number[])
-  for (let r = 0; r < rounds; r++) {
-    const order = r % 2 === 0 ? models.map((_, i) => i) : models.map((_, i) => models.length - 1 - i)
-    for (const i of order) {
-      const t = await timeOnce(models[i], x)
-      wall[i].push(t.wall)
-      cpu[i].push(t.cpu)
-    }
-  }
-  return { wallMs: wall.map(median), cpuMs: cpu.map(median) }
 }
 
 /** Test-split evaluation plus size and compute of a model. */
