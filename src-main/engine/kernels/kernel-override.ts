@@ -5,7 +5,15 @@
 import * as tf from '@tensorflow/tfjs'
 import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs'
 
-const wrappers = new WeakSet<KernelFunc>()
+/** Each wrapper and the kernel function it replaced. */
+const wrappers = new WeakMap<KernelFunc, KernelFunc>()
+
+/** The backend's own function for kernel `name` (under any wrapper of ours), or null if absent. */
+export function originalKernel(name: string, backendName: string): KernelFunc | null {
+  let f: KernelFunc | undefined = tf.getKernel(name, backendName)?.kernelFunc
+  while (f && wrappers.has(f)) f = wrappers.get(f)
+  return f ?? null
+}
 
 /** Wraps kernel `name` of `backendName`; returns false when absent or already wrapped. */
 export function overrideKernel(
@@ -16,7 +24,7 @@ export function overrideKernel(
   const current = tf.getKernel(name, backendName)
   if (!current || wrappers.has(current.kernelFunc)) return false
   const kernelFunc = wrap(current.kernelFunc)
-  wrappers.add(kernelFunc)
+  wrappers.set(kernelFunc, current.kernelFunc)
   const config: KernelConfig = {
     kernelName: name,
     backendName,

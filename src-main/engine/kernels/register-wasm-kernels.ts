@@ -11,6 +11,7 @@ import {
 } from './depthwise-backprop'
 import { registerWasmMatMulWrappers } from './matmul-transpose'
 import { registerWasmConv2dBackpropInput } from './conv2d-backprop-input'
+import { registerWasmDirectConv } from './conv-forward'
 import { registerWasmMaxPoolGrad } from './max-pool-grad'
 import { registerWasmIdentityAndCast } from './identity-and-cast'
 import { registerWasmSliceOnHeap } from './slice-on-heap'
@@ -32,6 +33,7 @@ export const WASM_EXTRA_KERNELS: readonly KernelConfig[] = [
 export function registerWasmKernels(): string[] {
   const added: string[] = registerWasmMatMulWrappers()
   if (registerWasmConv2dBackpropInput()) added.push('Conv2DBackpropInput')
+  added.push(...registerWasmDirectConv())
   if (registerWasmMaxPoolGrad()) added.push('MaxPoolGrad')
   if (registerWasmSumLeadingAxes()) added.push('Sum')
   added.push(...registerWasmSliceOnHeap())

@@ -3,6 +3,23 @@ import * as tf from '@tensorflow/tfjs'
 import { expect } from 'vitest'
 import { createRng } from '../../../../src-main/engine/random/seeded-rng'
 
+/** A conv's padding as the kernels take it. */
+export type Pad =
+  'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]]
+
+/** 'same', 'valid' or explicit amounts of 0–2 on each side, equally likely. */
+export function randomPad(rng: ReturnType<typeof createRng>): Pad {
+  const kind = rng.int(0, 2)
+  if (kind === 0) return 'same'
+  if (kind === 1) return 'valid'
+  return [
+    [0, 0],
+    [rng.int(0, 2), rng.int(0, 2)],
+    [rng.int(0, 2), rng.int(0, 2)],
+    [0, 0],
+  ]
+}
+
 /** Seeded uniform values in [−1, 1). */
 export function randomValues(n: number, seed: number): Float32Array {
   const rng = createRng(seed)

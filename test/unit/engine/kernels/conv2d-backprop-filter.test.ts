@@ -8,10 +8,7 @@ import * as tf from '@tensorflow/tfjs'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { selectBackend } from '../../../../src-main/engine/backend/select-backend'
 import { createRng } from '../../../../src-main/engine/random/seeded-rng'
-import { expectClose, randomValues } from './backend-compare'
-
-type Pad =
-  'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]]
+import { type Pad, expectClose, randomPad, randomValues } from './backend-compare'
 
 interface Case {
   xShape: [number, number, number, number]
@@ -53,18 +50,7 @@ function randomCases(count: number, seed: number): Case[] {
     const h = rng.int(k[0], 14)
     const w = rng.int(k[1], 14)
     const stride = rng.int(1, 3)
-    const padKind = rng.int(0, 2)
-    const pad: Pad =
-      padKind === 0
-        ? 'same'
-        : padKind === 1
-          ? 'valid'
-          : [
-              [0, 0],
-              [rng.int(0, 2), rng.int(0, 2)],
-              [rng.int(0, 2), rng.int(0, 2)],
-              [0, 0],
-            ]
+    const pad = randomPad(rng)
     cases.push({
       xShape: [rng.int(1, 8), h, w, rng.int(1, 6)],
       filterShape: [k[0], k[1], 0, rng.int(1, 8)],

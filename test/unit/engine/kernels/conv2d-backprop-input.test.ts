@@ -9,10 +9,14 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { selectBackend } from '../../../../src-main/engine/backend/select-backend'
 import { prefersCol2im } from '../../../../src-main/engine/kernels/conv2d-backprop-input'
 import { createRng } from '../../../../src-main/engine/random/seeded-rng'
-import { expectClose, onBothBackends, randomValues, runKernel } from './backend-compare'
-
-type Pad =
-  'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]]
+import {
+  type Pad,
+  expectClose,
+  onBothBackends,
+  randomPad,
+  randomValues,
+  runKernel,
+} from './backend-compare'
 
 interface Case {
   xShape: [number, number, number, number]
@@ -25,18 +29,7 @@ function cases(count: number, seed: number): Case[] {
   const rng = createRng(seed)
   return Array.from({ length: count }, () => {
     const k: [number, number] = [rng.int(1, 5), rng.int(1, 5)]
-    const kind = rng.int(0, 2)
-    const pad: Pad =
-      kind === 0
-        ? 'same'
-        : kind === 1
-          ? 'valid'
-          : [
-              [0, 0],
-              [rng.int(0, 2), rng.int(0, 2)],
-              [rng.int(0, 2), rng.int(0, 2)],
-              [0, 0],
-            ]
+    const pad = randomPad(rng)
     const s = rng.int(1, 3)
     const ci = rng.int(1, 6)
     return {
