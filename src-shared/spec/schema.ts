@@ -216,6 +216,13 @@ export const pruneMethodSchema = z
     layers: z.array(z.string().min(1)).optional(),
     /** Never leave a layer with fewer units. */
     minUnits: positiveInt.default(1),
+    /**
+     * Keep each pruned layer's width a multiple of N (one N, or one per layer name; 1 = any width),
+     * like Torch-Pruning's round_to: kernels compute channels in tiles (XNNPACK on wasm: 8), so a
+     * width between two multiples costs as much as the next one up. A step may then remove more
+     * than unitsPerStep.
+     */
+    roundTo: z.union([positiveInt.max(1024), z.record(z.string().min(1), positiveInt.max(1024))]).default(1),
     /** How the pruned model recovers: fine-tune on labels, or distil from the unpruned parent. */
     recover: z.enum(['finetune', 'distill']).default('finetune'),
     /** Hinton T and α when recover = distill. */

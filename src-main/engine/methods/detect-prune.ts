@@ -92,6 +92,7 @@ export function runDetectionPrune(r: DetectionPruneRun & { method: PruneMethod }
         context: { layers: layers.map((l) => l.name), data: detectionScoringBatches(t, r.seed), loss: detectionScoringLoss(t.head), seed: r.seed },
         steps,
         minUnits: m.minUnits,
+        roundTo: m.roundTo,
         fineTune,
         evaluate: (model) => mAPOn(t, model, t.data.test),
         minMetric: m.target.accuracyFloor,

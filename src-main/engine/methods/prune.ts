@@ -65,9 +65,18 @@ export async function pruneSchedule(
   parent: tf.LayersModel,
   structure: PruneStructure,
   layers: readonly PrunableLayer[],
-  m: Pick<PruneMethod, 'target' | 'unitsPerStep' | 'minUnits'>,
+  m: Pick<PruneMethod, 'target' | 'unitsPerStep' | 'minUnits'> & { roundTo?: PruneMethod['roundTo'] },
 ): Promise<number[]> {
   const total = layers.reduce((a, l) => a + l.units, 0)
+  if (m.roundTo !== undefined && typeof m.roundTo !== 'number') {
+    const pruned = new Set(layers.map((l) => l.name))
+    const unknown = Object.keys(m.roundTo).filter((name) => !pruned.has(name))
+    if (unknown.length > 0) {
+      throw new Error(
+        `method.roundTo names ${unknown.map((n) => `'${n}'`).join(', ')}, not among the pruned layers: ${layers.map((l) => `'${l.name}'`).join(', ')}`,
+      )
+    }
+  }
   const removable = removableUnits(layers, m.minUnits)
   const names = layers.map((l) => `'${l.name}' (${l.units})`).join(', ')
   const keep = `each of the ${layers.length} pruned layers [${names}] keeps at least minUnits = ${m.minUnits}`
@@ -167,7 +176,7 @@ export function loopResults(metricKey: string, kept: PruneStepReport, units: num
 /** Why the iterative loop stopped, in words (`metric`: what the floor is on). */
 export function stopReason(stoppedBy: 'schedule' | 'aborted' | 'accuracy-floor' | 'nothing-left', floor: number | undefined, metric: string): string {
   if (stoppedBy === 'accuracy-floor') return `the next step fell below the ${metric} floor ${floor}`
-  if (stoppedBy === 'nothing-left') return 'every pruned layer is down to minUnits'
+  if (stoppedBy === 'nothing-left') return 'every pruned layer is down to minUnits (or the least multiple of roundTo)'
   return 'the target was reached'
 }
 
@@ -188,7 +197,8 @@ export const executePrune: MethodExecutor<PruneMethod> = async (ctx) => {
     sink.log(
       'info',
       `pruning ${m.criterion}: up to ${steps.reduce((a, b) => a + b, 0)} of ${units} units of ${layers.length} layers, ` +
-        `${m.unitsPerStep} per step, ${m.fineTuneSteps} fine-tuning updates between steps`,
+        `${m.unitsPerStep} per step${m.roundTo === 1 ? '' : ` (widths rounded to multiples of ${JSON.stringify(m.roundTo)})`}, ` +
+        `${m.fineTuneSteps} fine-tuning updates between steps`,
     )
 
     const loss: TrainLoss =
@@ -210,6 +220,7 @@ export const executePrune: MethodExecutor<PruneMethod> = async (ctx) => {
       },
       steps,
       minUnits: m.minUnits,
+      roundTo: m.roundTo,
       fineTune: async (model) => {
         freshWeights(model) // the loop's surgery output (see freshWeights)
         await fineTune(model, m.fineTuneSteps, loss)

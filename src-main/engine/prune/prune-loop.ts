@@ -37,6 +37,8 @@ export interface IterativePruningOptions {
   /** Normalise scores per layer before the global ranking (default true; see select.ts). */
   normalize?: boolean
   minUnits?: number
+  /** Widths kept at multiples of N, per layer or for all (see GlobalSelection.roundTo). */
+  roundTo?: number | Record<string, number>
   /** A few updates of fine-tuning after each removal (Molchanov: 10–30 minibatches). */
   fineTune?: (model: tf.LayersModel, step: number) => Promise<void>
   evaluate: (model: tf.LayersModel) => Promise<number>
@@ -103,6 +105,7 @@ export async function iterativePruning(
       count: options.steps[i],
       minUnits: options.minUnits,
       normalize: options.normalize,
+      roundTo: options.roundTo,
     })
     if (removedCount(plan) === 0) {
       stoppedBy = 'nothing-left'

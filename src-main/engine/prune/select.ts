@@ -19,6 +19,14 @@ export interface GlobalSelection {
   minUnits?: number
   /** Normalise each layer's scores to unit L2 norm before ranking (default true). */
   normalize?: boolean
+  /**
+   * Keep the width of every layer the selection touches a multiple of N (one N for all layers or
+   * one per layer; 1 = no rounding), as Torch-Pruning's `round_to`: a layer that loses units loses
+   * its lowest-scored ones down to the next multiple of N at or below what the global ranking
+   * leaves, never below the smallest multiple of N ≥ `minUnits`; a layer that cannot go lower
+   * keeps all its units. The count is then approximate (usually exceeded).
+   */
+  roundTo?: number | Record<string, number>
 }
 
 /** Options of the per-layer selection. */
@@ -75,8 +83,15 @@ export function selectGlobal(scores: ImportanceScores, options: GlobalSelection)
     order++
   }
   candidates.sort(byScore)
+  // A layer whose width cannot go down to a lower multiple of its roundTo is not a candidate.
+  const reducible = (layer: string, units: number): boolean =>
+    options.roundTo === undefined ||
+    roundedWidth(units, 1, roundingOf(options.roundTo, layer), minUnits) < units
   const removable = new Map(
-    [...scores].map(([layer, s]) => [layer, Math.max(0, s.length - minUnits)]),
+    [...scores].map(([layer, s]) => [
+      layer,
+      reducible(layer, s.length) ? Math.max(0, s.length - minUnits) : 0,
+    ]),
   )
   const chosen: Candidate[] = []
   for (const c of candidates) {
@@ -86,7 +101,44 @@ export function selectGlobal(scores: ImportanceScores, options: GlobalSelection)
     removable.set(c.layer, left - 1)
     chosen.push(c)
   }
-  return toPlan(chosen)
+  return toPlan(
+    options.roundTo === undefined ? chosen : roundWidths(chosen, candidates, scores, options.roundTo, minUnits),
+  )
+}
+
+/** The rounding factor of one layer (1 where none is given). */
+export function roundingOf(roundTo: number | Record<string, number> | undefined, layer: string): number {
+  const n = typeof roundTo === 'number' ? roundTo : (roundTo?.[layer] ?? 1)
+  if (!Number.isInteger(n) || n < 1) throw new Error(`roundTo of layer '${layer}' must be a positive integer, got ${n}`)
+  return n
+}
+
+/** The width a layer of `units` is left with when the ranking removes `removed` of them. */
+export function roundedWidth(units: number, removed: number, n: number, minUnits: number): number {
+  if (removed === 0 || n === 1) return units - removed
+  const least = n * Math.ceil(Math.max(1, minUnits) / n)
+  const width = Math.max(least, n * Math.floor((units - removed) / n))
+  return Math.min(units, width)
+}
+
+/** Per layer, the lowest-scored units down to the rounded width (see GlobalSelection.roundTo). */
+function roundWidths(
+  chosen: Candidate[],
+  ranked: Candidate[],
+  scores: ImportanceScores,
+  roundTo: number | Record<string, number>,
+  minUnits: number,
+): Candidate[] {
+  const removed = new Map<string, number>()
+  for (const c of chosen) removed.set(c.layer, (removed.get(c.layer) ?? 0) + 1)
+  const out: Candidate[] = []
+  for (const [layer, r] of removed) {
+    const units = (scores.get(layer) as Float32Array).length
+    const k = units - roundedWidth(units, r, roundingOf(roundTo, layer), minUnits)
+    // `ranked` is sorted by score, so its first k of this layer are the layer's k lowest
+    out.push(...ranked.filter((c) => c.layer === layer).slice(0, k))
+  }
+  return out
 }
 
 /** floor(ratio·n) lowest-scoring units of each layer, keeping at least `minUnits`. */

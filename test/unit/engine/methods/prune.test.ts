@@ -102,6 +102,27 @@ describe('prune executor', () => {
     expect(r.compression).toBeGreaterThanOrEqual(2.5)
   })
 
+  it('roundTo keeps each pruned width at a multiple (per layer) and still stops at the MACs target', async () => {
+    const got = await run(6, {
+      kind: 'prune',
+      criterion: 'l1',
+      target: { macs: 0.5 },
+      layers: ['conv2d_Conv2D1', 'conv2d_Conv2D2'],
+      roundTo: { conv2d_Conv2D1: 2, conv2d_Conv2D2: 4 },
+      unitsPerStep: 1,
+      fineTuneSteps: 1,
+      finalEpochs: 0,
+    })
+    const r = got.results[0]
+    expect(r.macs).toBeLessThanOrEqual(0.5 * r['parent.macs'])
+    const after = got.layers.find((l) => l.phase === 'after')?.layers ?? []
+    const width = (name: string): number => after.find((l) => l.name === name)?.units ?? -1
+    expect(width('conv2d_Conv2D1') % 2).toBe(0)
+    expect(width('conv2d_Conv2D2') % 4).toBe(0)
+    expect(width('conv2d_Conv2D1') + width('conv2d_Conv2D2')).toBeLessThan(12)
+    expect(got.logs.some((l) => l.includes('widths rounded to multiples of'))).toBe(true)
+  })
+
   it('stops before the accuracy floor and keeps the last model above it; no tensor is left behind', async () => {
     await run(5, { kind: 'prune', criterion: 'l2', target: { units: 4 }, unitsPerStep: 4, fineTuneSteps: 1, finalEpochs: 0 }) // warm-up
     const tensors = tf.memory().numTensors
@@ -122,6 +143,7 @@ describe('prune executor', () => {
       [{ kind: 'prune', criterion: 'l1', target: { params: 0.01 } }, /^target\.params 0\.01 \(80 of 8,042 parameters\) cannot be reached without removing every unit of a layer/],
       [{ kind: 'prune', criterion: 'l1', target: { ratio: 0.5 }, layers: ['conv2d_Conv2D1', 'nope'] }, /^method\.layers: unknown layer 'nope'; prunable layers: 'conv2d_Conv2D1', 'conv2d_Conv2D2', 'dense_Dense1', 'dense_Dense2'$/],
       [{ kind: 'prune', criterion: 'l1', target: { ratio: 0.5 }, layers: ['logits'] }, "method.layers: layer 'logits' cannot be pruned: its units are (or reach) the model output; prunable layers: 'conv2d_Conv2D1', 'conv2d_Conv2D2', 'dense_Dense1', 'dense_Dense2'"],
+      [{ kind: 'prune', criterion: 'l1', target: { macs: 0.5 }, roundTo: { conv2d_Conv2D1: 2, conv: 4 } }, "method.roundTo names 'conv', not among the pruned layers: 'conv2d_Conv2D1', 'conv2d_Conv2D2', 'dense_Dense1', 'dense_Dense2'"],
       [{ kind: 'prune', criterion: 'bn-scale', target: { ratio: 0.5 } }, /^criterion 'bn-scale' needs a BatchNormalization after each pruned layer/],
     ]
     let id = 10

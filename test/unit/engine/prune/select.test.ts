@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import {
   removedCount,
+  roundedWidth,
   selectGlobal,
   selectPerLayer,
 } from '../../../../src-main/engine/prune/select'
@@ -28,6 +29,31 @@ describe('selectGlobal', () => {
     expect(plan).toEqual({ a: [0, 2], b: [1, 2, 3] })
     expect(removedCount(plan)).toBe(5)
     expect(selectGlobal(scores(), { count: 7, minUnits: 2 })).toEqual({ a: [2], b: [1, 3] })
+  })
+
+  it('roundTo keeps the widths it touches at multiples, lowest-scored units first', () => {
+    // Ranking a2 < b1 < b3 < b2 < a0 < … ; count 1 takes a2, and a (3 units) with roundTo 2
+    // goes to 2 units: only a2 goes.
+    expect(selectGlobal(scores(), { count: 1, roundTo: 2 })).toEqual({ a: [2] })
+    // count 2 takes a2 and b1; b (4 units) to 3 → rounded down to 2: b1 and b3 go.
+    expect(selectGlobal(scores(), { count: 2, roundTo: 2 })).toEqual({ a: [2], b: [1, 3] })
+    // per layer: b rounds to 4 — from 4 units it would have to go to 0, so b is not a candidate
+    // and the count goes to a (a2, then a0; a keeps minUnits = 1)
+    expect(selectGlobal(scores(), { count: 2, roundTo: { b: 4 } })).toEqual({ a: [0, 2] })
+    // nothing can go: a at 3 with roundTo 3, b at 4 with roundTo 4
+    expect(selectGlobal(scores(), { count: 3, roundTo: { a: 3, b: 4 } })).toEqual({})
+    expect(() => selectGlobal(scores(), { count: 1, roundTo: 0 })).toThrow('positive integer')
+  })
+
+  it('roundedWidth: next multiple at or below, never under the smallest multiple ≥ minUnits', () => {
+    expect(roundedWidth(16, 1, 8, 1)).toBe(8)
+    expect(roundedWidth(16, 9, 8, 1)).toBe(8)
+    expect(roundedWidth(6, 1, 4, 1)).toBe(4)
+    expect(roundedWidth(4, 1, 4, 1)).toBe(4) // cannot go lower: unchanged
+    expect(roundedWidth(12, 1, 4, 5)).toBe(8) // minUnits 5 → at least 8
+    expect(roundedWidth(8, 1, 4, 5)).toBe(8)
+    expect(roundedWidth(10, 3, 1, 1)).toBe(7)
+    expect(roundedWidth(10, 0, 4, 1)).toBe(10)
   })
 
   it('takes a ratio of all units (floor)', () => {
