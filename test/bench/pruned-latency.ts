@@ -7,9 +7,11 @@
  *  - `l1`: weight L1 norm (Li et al. 2017), one filter at a time over both conv layers, ranked
  *    globally after the layer-wise L2 normalisation (what a `prune` run with target.macs 0.5 and
  *    method.layers = the conv layers does, without the fine-tuning);
- *  - `tile`: conv2 cut to 8 filters and conv1 to the most filters that still halve the MACs. The
- *    wasm backend's convolution (XNNPACK) computes output channels in tiles of 8, so 9–16 filters
- *    cost the same as 16, and conv1 (one input channel) costs the same for 1–8 filters.
+ *  - `tile`: conv2 cut to 8 filters and conv1 to the most filters that still halve the MACs (what
+ *    `prune` with roundTo {conv1: 4, conv2: 8} reaches). The wasm backend's convolution (XNNPACK)
+ *    computes output channels in tiles of 8, so 9–16 conv2 filters cost the same as 16; conv1 (one
+ *    input channel) runs on the lab's direct kernel (engine/kernels/conv-forward.ts), whose cost
+ *    follows the filter count.
  * Prints a table and, as the last line, JSON with `latencyRatio` = pruned / unpruned median wall
  * time at batch 64 for the `l1` choice (lower is better; the issue's target is ≤ 0.65).
  *
