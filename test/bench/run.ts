@@ -324,13 +324,50 @@ if (wanted('wasm') && existsSync(join(root, 'test/bench/pruned-latency.ts'))) {
   }
 }
 
+// The lab's direct conv kernel against XNNPACK per shape (ratio direct / XNNPACK CPU time per call).
+let convForward: { name: string; ratio: number }[] | null = null
+if (wanted('wasm') && existsSync(join(root, 'test/bench/conv-forward.ts'))) {
+  try {
+    const out = await run(process.execPath, [
+      '--import',
+      'tsx',
+      join(root, 'test/bench/conv-forward.ts'),
+      '60',
+    ])
+    const parsed = JSON.parse(lastLine(out)) as {
+      rows: {
+        name: string
+        batch: number
+        size: number
+        cin: number
+        cout: number
+        k: number
+        xnnMs: number
+        directMs: number
+      }[]
+    }
+    convForward = parsed.rows.map((r) => ({
+      name: `${r.name} ${r.batch}x${r.size}x${r.size}x${r.cin}->${r.cout} k${r.k}`,
+      ratio: r.directMs / r.xnnMs,
+    }))
+  } catch (e) {
+    errors.push(`conv forward: ${(e as Error).message}`)
+  }
+}
+
 // The Runs view over 10,000 generated runs in Chromium (first paint, filter, heap): its own
 // script prints its lines; its JSON joins bench.json. Skipped (saying why) without Chromium.
 let ui: unknown = null
 if (wanted('ui') && existsSync(join(root, 'test/bench/ui-runs.ts'))) {
   try {
     const uiOut = join(root, 'bench-results', 'ui-runs.json')
-    const out = await run(process.execPath, ['--import', 'tsx', join(root, 'test/bench/ui-runs.ts'), '--out', uiOut])
+    const out = await run(process.execPath, [
+      '--import',
+      'tsx',
+      join(root, 'test/bench/ui-runs.ts'),
+      '--out',
+      uiOut,
+    ])
     for (const line of out.split('\n').filter((l) => /^ui-runs:|^ {2}\w/.test(l))) console.log(line)
     if (existsSync(uiOut)) ui = JSON.parse(readFileSync(uiOut, 'utf8')) as unknown
   } catch (e) {
@@ -374,6 +411,12 @@ for (const r of rows) {
   )
 }
 if (pruned) console.log('pruned latency:', JSON.stringify(pruned))
+if (convForward) {
+  console.log(
+    "direct conv kernel / XNNPACK, CPU time per call (< 1: the lab's kernel is faster; used for 1 input channel):",
+  )
+  for (const c of convForward) console.log(`  ${c.name.padEnd(36)} ${c.ratio.toFixed(2)}`)
+}
 for (const e of errors) console.log(`skipped: ${e}`)
 const info = torchInfo as { version: string; defaultThreads: number } | null
 if (info)
@@ -401,6 +444,7 @@ writeFileSync(
       seconds,
       rows,
       pruned,
+      convForward,
       ui,
       errors,
     },

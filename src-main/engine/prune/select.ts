@@ -102,14 +102,20 @@ export function selectGlobal(scores: ImportanceScores, options: GlobalSelection)
     chosen.push(c)
   }
   return toPlan(
-    options.roundTo === undefined ? chosen : roundWidths(chosen, candidates, scores, options.roundTo, minUnits),
+    options.roundTo === undefined
+      ? chosen
+      : roundWidths(chosen, candidates, scores, options.roundTo, minUnits),
   )
 }
 
 /** The rounding factor of one layer (1 where none is given). */
-export function roundingOf(roundTo: number | Record<string, number> | undefined, layer: string): number {
+export function roundingOf(
+  roundTo: number | Record<string, number> | undefined,
+  layer: string,
+): number {
   const n = typeof roundTo === 'number' ? roundTo : (roundTo?.[layer] ?? 1)
-  if (!Number.isInteger(n) || n < 1) throw new Error(`roundTo of layer '${layer}' must be a positive integer, got ${n}`)
+  if (!Number.isInteger(n) || n < 1)
+    throw new Error(`roundTo of layer '${layer}' must be a positive integer, got ${n}`)
   return n
 }
 
