@@ -16,7 +16,7 @@ import * as tf from '@tensorflow/tfjs'
 import { selectBackend } from '../../src-main/engine/backend/select-backend'
 import { featureSize, takeExamples } from '../../src-main/engine/data/dataset'
 import { loadMnist10k } from '../../src-main/engine/data/mnist-10k'
-import { removeUnitsFresh } from '../../src-main/engine/methods/prune-common'
+import { removeUnits } from '../../src-main/engine/prune/surgery'
 import { loadModel } from '../../src-main/engine/models/model-files'
 import { createImportanceScorer } from '../../src-main/engine/prune/importance/registry'
 import type { Batch } from '../../src-main/engine/prune/importance/types'
@@ -99,7 +99,7 @@ async function main(): Promise<void> {
     for (const layer of layers) {
       const values = new Float64Array(layer.units)
       for (let u = 0; u < layer.units; u++) {
-        const pruned = await removeUnitsFresh(model, { [layer.name]: [u] }, structure)
+        const pruned = await removeUnits(model, { [layer.name]: [u] }, structure)
         values[u] = Math.abs((await meanLoss(pruned, batches)) - base) // Molchanov eq. (3)
         pruned.dispose()
       }

@@ -20,7 +20,8 @@
 import * as tf from '@tensorflow/tfjs'
 import { selectBackend } from '../../src-main/engine/backend/select-backend'
 import { loadMnist10k } from '../../src-main/engine/data/mnist-10k'
-import { interleavedTimings, removeUnitsFresh } from '../../src-main/engine/methods/prune-common'
+import { interleavedTimings } from '../../src-main/engine/methods/prune-common'
+import { removeUnits } from '../../src-main/engine/prune/surgery'
 import { buildModel } from '../../src-main/engine/models/build-model'
 import { modelStats } from '../../src-main/engine/models/layer-report'
 import { l1NormImportance } from '../../src-main/engine/prune/importance/l1-norm'
@@ -40,7 +41,7 @@ async function pruneConvToMacs(model: tf.LayersModel, fraction: number): Promise
     const layers = structure.prunable.filter((p) => p.className === 'Conv2D').map((p) => p.name)
     const plan = selectGlobal(await scorer.score({ model: current, structure, layers }), { count: 1 })
     if (Object.keys(plan).length === 0) throw new Error('no conv filter left to remove')
-    const next = await removeUnitsFresh(current, plan, structure)
+    const next = await removeUnits(current, plan, structure)
     if (current !== model) current.dispose()
     current = next
   }
@@ -63,7 +64,7 @@ async function pruneConvToTile(model: tf.LayersModel, fraction: number): Promise
       .slice(0, k)
       .map((p) => p[1])
   for (let k1 = 0; k1 < conv1.units; k1++) {
-    const candidate = await removeUnitsFresh(
+    const candidate = await removeUnits(
       model,
       { [conv2.name]: lowest(conv2.name, Math.max(0, conv2.units - 8)), ...(k1 > 0 ? { [conv1.name]: lowest(conv1.name, k1) } : {}) },
       structure,

@@ -13,7 +13,8 @@
  *    are in mAP (0..1), the results report `test.mAP`, `parent.test.mAP` and `mAP.change`.
  */
 import * as tf from '@tensorflow/tfjs'
-import { LATENCY_BATCH, freshWeights, pruneScorer, removeUnitsFresh, resolveLayers, yieldToEventLoop } from './prune-common'
+import { LATENCY_BATCH, pruneScorer, resolveLayers, yieldToEventLoop } from './prune-common'
+import { removeUnits } from '../prune/surgery'
 import { measureModel } from '../prune/measure'
 import { iterativePruning, type PruneStepReport } from '../prune/prune-loop'
 import { removedCount } from '../prune/select'
@@ -67,7 +68,6 @@ export function runDetectionPrune(r: DetectionPruneRun & { method: PruneMethod }
     let cursor = 0
     let calls = 0
     const fineTune = async (model: tf.LayersModel): Promise<void> => {
-      freshWeights(model)
       const count = Math.min(m.fineTuneSteps * r.training.batchSize, t.data.train.n)
       if (count > 0) {
         const indices = Array.from({ length: count }, (_, i) => order[(cursor + i) % order.length])
@@ -145,7 +145,7 @@ export function runDetectionSingh(r: DetectionPruneRun & { method: SinghMethod }
       `Singh et al. 2019 on the detector: ${phases.length} phases (${phases.map((p) => p.join('+')).join(' → ')}), λ = ${m.l1}, ` +
         `tolerance ${m.tolerance} mAP (on the ${m.toleranceOn} model), cut-off ${m.cutoff}; ${train.n} training / ${validation.n} validation images`,
     )
-    let model = await removeUnitsFresh(parent, {}) // a private copy: the parent stays the reference
+    let model = await removeUnits(parent, {}) // a private copy: the parent stays the reference
     try {
       let offset = 0
       let removedTotal = 0
@@ -169,7 +169,7 @@ export function runDetectionSingh(r: DetectionPruneRun & { method: SinghMethod }
         const removed = removedCount(remove)
         // 4. Surgery: the filters and the matching inputs of l+1 (through stacking and concatenation).
         if (removed > 0) {
-          model = await removeUnitsFresh(current, remove, s)
+          model = await removeUnits(current, remove, s)
           current.dispose()
         }
         removedTotal += removed

@@ -19,7 +19,8 @@ import { sparseExport } from '../prune/sparse-export'
 import { kernelLayerNames } from '../prune/sparsity'
 import { crossEntropyLoss } from '../train/cross-entropy'
 import { trainWithSink, type MethodExecutor } from './context'
-import { combineTraining, finishPruned, loadParent, removeUnitsFresh, reportParent } from './prune-common'
+import { combineTraining, finishPruned, loadParent, reportParent } from './prune-common'
+import { removeUnits } from '../prune/surgery'
 
 type MagnitudeMethod = Extract<RunMethod, { kind: 'magnitude' }>
 
@@ -53,7 +54,7 @@ export const executeMagnitude: MethodExecutor<MagnitudeMethod> = async (ctx) => 
         `then ${m.finalEpochs} epochs with the final masks`,
     )
 
-    const current = await removeUnitsFresh(parent, {}) // a private copy of the parent
+    const current = await removeUnits(parent, {}) // a private copy of the parent
     model = current
     let t = 0
     const prune = (): void => {

@@ -17,7 +17,6 @@ import { createImportanceScorer } from '../prune/importance/registry'
 import type { BatchProvider, ImportanceScorer, LossFunction } from '../prune/importance/types'
 import { measureModel, serializedBytes } from '../prune/measure'
 import { analyzeStructure, type PrunableLayer, type PruneStructure } from '../prune/structure'
-import { removeUnits, type RemovalPlan } from '../prune/surgery'
 import { createRng, deriveSeed, shuffleInPlace } from '../random/seeded-rng'
 import { crossEntropy } from '../train/cross-entropy'
 import { trainModel } from '../train/train-model'
@@ -157,33 +156,6 @@ export function checkCriterion(ctx: RunContext, criterion: string, layers: reado
         `(${ctx.config.model.arch}) have none (add batchNorm layers in a custom model, or set method.layers)`,
     )
   }
-}
-
-/**
- * Gives every weight of the model its own fresh tensor. Works around a wasm-backend failure after
- * surgery: `tf.gather` of a rank-1 bias leaves data that the wasm backend records with a rank-4
- * shape, and the variable adopts it, so the next Conv2D inference fails in the wasm FusedConv2D
- * kernel ("only supports rank-1 bias but got rank 4") until training has replaced the values.
- */
-export function freshWeights(model: tf.LayersModel): void {
-  for (const layer of model.layers) {
-    const weights = layer.getWeights()
-    if (weights.length === 0) continue
-    const fresh = weights.map((w) => tf.tensor(w.dataSync(), w.shape, w.dtype))
-    layer.setWeights(fresh)
-    tf.dispose(fresh)
-  }
-}
-
-/** `removeUnits` (physical surgery) with fresh weight tensors (see `freshWeights`). */
-export async function removeUnitsFresh(
-  model: tf.LayersModel,
-  plan: RemovalPlan,
-  structure?: PruneStructure,
-): Promise<tf.LayersModel> {
-  const pruned = await removeUnits(model, plan, structure)
-  freshWeights(pruned)
-  return pruned
 }
 
 /** Units that may be removed from these layers when each keeps at least `minUnits`. */

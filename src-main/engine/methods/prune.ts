@@ -25,14 +25,12 @@ import { evaluateOnTest, round, trainWithSink, type MethodExecutor, type SinkWit
 import {
   checkCriterion,
   finishPruned,
-  freshWeights,
   latencyInput,
   loadParent,
   minibatchFineTuner,
   parentStructure,
   pruneScorer,
   removableUnits,
-  removeUnitsFresh,
   reportParent,
   resolveLayers,
   scoringBatches,
@@ -40,6 +38,7 @@ import {
   yieldToEventLoop,
   type ModelReport,
 } from './prune-common'
+import { removeUnits } from '../prune/surgery'
 
 type PruneMethod = Extract<RunMethod, { kind: 'prune' }>
 
@@ -106,7 +105,7 @@ export async function pruneSchedule(
     // The smallest model the pruning can reach: every pruned layer down to minUnits.
     const plan: RemovalPlan = {}
     for (const l of layers) if (l.units > m.minUnits) plan[l.name] = Array.from({ length: l.units - m.minUnits }, (_, i) => i)
-    const smallest = await removeUnitsFresh(parent, plan, structure)
+    const smallest = await removeUnits(parent, plan, structure)
     const { macs: minMacs, params: minParams } = modelStats(smallest)
     smallest.dispose()
     const { macs, params } = modelStats(parent)
@@ -222,7 +221,6 @@ export const executePrune: MethodExecutor<PruneMethod> = async (ctx) => {
       minUnits: m.minUnits,
       roundTo: m.roundTo,
       fineTune: async (model) => {
-        freshWeights(model) // the loop's surgery output (see freshWeights)
         await fineTune(model, m.fineTuneSteps, loss)
         await yieldToEventLoop()
       },

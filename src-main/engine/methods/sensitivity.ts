@@ -14,7 +14,6 @@ import { sensitivityAnalysis, type SensitivityRow } from '../prune/sensitivity'
 import { evaluateOnTest, type MethodExecutor } from './context'
 import {
   checkCriterion,
-  freshWeights,
   loadParent,
   parentStructure,
   pruneScorer,
@@ -58,7 +57,6 @@ export const executeSensitivity: MethodExecutor<SensitivityMethod> = async (ctx)
       scorer,
       context: { data: scoringBatches(ctx, config.seed), loss: scoringLoss, seed: config.seed },
       evaluate: async (model) => {
-        if (model !== parent) freshWeights(model) // the analysis' surgery output (see freshWeights)
         return (await evaluateOnTest(ctx, model)).accuracy
       },
       ratios,

@@ -28,13 +28,13 @@ import {
   finishPruned,
   loadParent,
   parentStructure,
-  removeUnitsFresh,
   reportParent,
   resolveLayers,
   validationSplit,
   withPenalty,
   yieldToEventLoop,
 } from './prune-common'
+import { removeUnits } from '../prune/surgery'
 
 type SinghMethod = Extract<RunMethod, { kind: 'singh' }>
 
@@ -78,7 +78,7 @@ export function thresholdMetric(o: {
   return async (zeroed) => {
     const { remove } = selectByLayerStatistics(zeroed, { layers: [...o.layers], cutoff: o.cutoff, minUnits: 1, structure: o.structure })
     if (removedCount(remove) === 0) return o.evaluate(zeroed)
-    const pruned = await removeUnitsFresh(zeroed, remove, o.structure)
+    const pruned = await removeUnits(zeroed, remove, o.structure)
     try {
       return await o.evaluate(pruned)
     } finally {
@@ -112,7 +112,7 @@ export const executeSingh: MethodExecutor<SinghMethod> = async (ctx) => {
     const onValidation = async (x: tf.LayersModel, split: DataSplit = validation): Promise<number> =>
       (await evaluate(x, split.x, split.y, { inputShape: ctx.data.inputShape })).accuracy
 
-    model = await removeUnitsFresh(parent, {}) // a private copy: the parent stays the reference
+    model = await removeUnits(parent, {}) // a private copy: the parent stays the reference
     let epochOffset = 0
     let removedTotal = 0
     const trainings: TrainResult[] = []
@@ -144,7 +144,7 @@ export const executeSingh: MethodExecutor<SinghMethod> = async (ctx) => {
       const byReason = (r: string): number => stats.filter((x) => x.remove && x.reason === r).length
       // 4. Surgery: the filters and the matching inputs of l+1.
       if (removed > 0) {
-        model = await removeUnitsFresh(current, remove, s)
+        model = await removeUnits(current, remove, s)
         current.dispose()
       }
       removedTotal += removed

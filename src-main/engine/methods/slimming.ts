@@ -18,10 +18,10 @@ import {
   modelText,
   parentStructure,
   removableUnits,
-  removeUnitsFresh,
   reportParent,
   withPenalty,
 } from './prune-common'
+import { removeUnits } from '../prune/surgery'
 
 type SlimmingMethod = Extract<RunMethod, { kind: 'slimming' }>
 
@@ -64,7 +64,7 @@ export const executeSlimming: MethodExecutor<SlimmingMethod> = async (ctx) => {
         `(${channels} channels) for ${m.sparsityEpochs} epochs, then remove ${count} channels (ratio ${m.ratio})`,
     )
 
-    const current = await removeUnitsFresh(parent, {}) // a private copy of the parent
+    const current = await removeUnits(parent, {}) // a private copy of the parent
     model = current
     // Liu et al. 2017, eq. (1): task loss + λ·Σ|γ| over the slimmable BN scales.
     const sparsity =
@@ -78,7 +78,7 @@ export const executeSlimming: MethodExecutor<SlimmingMethod> = async (ctx) => {
           })
         : null
     const plan = await networkSlimmingPlan(current, { ratio: m.ratio, minUnits: 1 })
-    pruned = await removeUnitsFresh(current, plan)
+    pruned = await removeUnits(current, plan)
     sink.log(
       'info',
       `removed ${removedCount(plan)} channels: ${Object.entries(plan).map(([name, idx]) => `${name} −${idx.length}`).join(', ')}`,

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { selectBackend } from '../../../../src-main/engine/backend/select-backend'
 import { parameterCount, removeUnits } from '../../../../src-main/engine/prune/surgery'
 import {
   convChain,
@@ -129,6 +130,29 @@ describe('removeUnits', () => {
     tf.dispose(x)
     pruned.dispose()
     model.dispose()
+  })
+
+  it('gives a model the wasm backend can run right away (gathered conv biases are rank 1 there)', async () => {
+    await selectBackend('wasm')
+    try {
+      const model = tf.sequential({
+        layers: [
+          tf.layers.conv2d({ inputShape: [6, 6, 3], filters: 4, kernelSize: 3, activation: 'relu', name: 'c1' }),
+          tf.layers.conv2d({ filters: 5, kernelSize: 2, activation: 'relu', name: 'c2' }),
+          tf.layers.flatten(),
+          tf.layers.dense({ units: 2, name: 'out' }),
+        ],
+      })
+      const pruned = await removeUnits(model, { c1: [1], c2: [0, 2] })
+      const x = tf.ones([2, 6, 6, 3])
+      const y = pruned.predict(x) as tf.Tensor
+      expect(y.shape).toEqual([2, 2])
+      tf.dispose([x, y])
+      pruned.dispose()
+      model.dispose()
+    } finally {
+      await tf.setBackend('cpu')
+    }
   })
 
   it('leaves the original model untouched', async () => {
