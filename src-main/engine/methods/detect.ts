@@ -4,8 +4,7 @@
  * run (data, models, training, evaluation, saved model, preview images); `executeRun` sends every
  * run on a detection dataset to `executeDetectionRun` (detection-run.ts).
  */
-import { createHash } from 'node:crypto'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type * as tf from '@tensorflow/tfjs'
 import type { DetectDistillRunMethod, DetectRunMethod } from '../../../src-shared/spec/expand'
@@ -32,6 +31,7 @@ import {
 import { modelStats } from '../models/layer-report'
 import { loadModel, saveModel } from '../models/model-files'
 import { round, type SinkWithLayers } from './context'
+import { atomicWrite } from '../models/file-io-handler'
 
 /** Everything a detection run needs; `config` parts typed for detection. */
 export interface DetectionRun {
@@ -178,7 +178,6 @@ export function writePreviews(
   for (let i = 0; i < previews; i++) {
     const png = previewPng(imageAt(data.test, i, data.inputShape), data.inputShape, evaluation.detections[i] ?? [], { groundTruth: data.test.objects[i] })
     const path = join(dir, `test-${i}.png`)
-    writeFileSync(path, png)
-    sink.artifact({ kind: 'preview', path, bytes: png.byteLength, sha256: createHash('sha256').update(png).digest('hex') })
+    sink.artifact({ kind: 'preview', ...atomicWrite(path, png) })
   }
 }

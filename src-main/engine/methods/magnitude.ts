@@ -8,8 +8,7 @@
  * what it really saves: non-zero parameters and the byte size of a sparse export (CSR where
  * smaller), which is also saved as an artifact beside the (dense, zero-filled) model.
  */
-import { createHash } from 'node:crypto'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type * as tf from '@tensorflow/tfjs'
 import type { RunMethod } from '../../../src-shared/spec/expand'
@@ -21,6 +20,7 @@ import { crossEntropyLoss } from '../train/cross-entropy'
 import { trainWithSink, type MethodExecutor } from './context'
 import { combineTraining, finishPruned, loadParent, reportParent } from './prune-common'
 import { removeUnits } from '../prune/surgery'
+import { atomicWrite } from '../models/file-io-handler'
 
 type MagnitudeMethod = Extract<RunMethod, { kind: 'magnitude' }>
 
@@ -100,13 +100,7 @@ export const executeMagnitude: MethodExecutor<MagnitudeMethod> = async (ctx) => 
     const parentSparse = sparseExport(parent)
     mkdirSync(job.artifactDir, { recursive: true })
     const path = join(job.artifactDir, 'model.sparse')
-    writeFileSync(path, sparse)
-    sink.artifact({
-      kind: 'sparse-model',
-      path,
-      bytes: sparse.byteLength,
-      sha256: createHash('sha256').update(sparse).digest('hex'),
-    })
+    sink.artifact({ kind: 'sparse-model', ...atomicWrite(path, sparse) })
     sink.log(
       'info',
       `kernel sparsity ${(kernelSparsity * 100).toFixed(1)} %: sparse export ${sparse.byteLength} bytes ` +

@@ -6,12 +6,12 @@
  * per (layer, ratio) (`sensitivity.<layer>@<ratio>`) for the comparison table and exports, and the
  * whole table as a CSV artifact (`sensitivity.csv`). No model is produced, so none is saved.
  */
-import { createHash } from 'node:crypto'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { RunMethod } from '../../../src-shared/spec/expand'
 import { sensitivityAnalysis, type SensitivityRow } from '../prune/sensitivity'
 import { evaluateOnTest, type MethodExecutor } from './context'
+import { atomicWrite } from '../models/file-io-handler'
 import {
   checkCriterion,
   loadParent,
@@ -83,8 +83,7 @@ export const executeSensitivity: MethodExecutor<SensitivityMethod> = async (ctx)
     const csv = new TextEncoder().encode(sensitivityCsv(baseline, table))
     mkdirSync(job.artifactDir, { recursive: true })
     const path = join(job.artifactDir, 'sensitivity.csv')
-    writeFileSync(path, csv)
-    sink.artifact({ kind: 'table', path, bytes: csv.byteLength, sha256: createHash('sha256').update(csv).digest('hex') })
+    sink.artifact({ kind: 'table', ...atomicWrite(path, csv) })
     const results: Record<string, number> = {
       'test.accuracy': baseline,
       'test.loss': before.loss,

@@ -19,7 +19,11 @@ export interface SavedFile {
   sha256: string
 }
 
-function atomicWrite(path: string, data: Uint8Array): SavedFile {
+/**
+ * Writes `data` to `path` under a temporary name and renames it into place, so the path never
+ * holds a half-written file (a crash leaves the old file or none); returns its size and SHA-256.
+ */
+export function atomicWrite(path: string, data: Uint8Array): SavedFile {
   const tmp = `${path}.tmp-${process.pid}-${Date.now()}`
   try {
     writeFileSync(tmp, data)
