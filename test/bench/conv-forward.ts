@@ -11,6 +11,10 @@ import type { TensorInfo } from '@tensorflow/tfjs'
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
 import { cpuUsage } from 'node:process'
 import { selectBackend } from '../../src-main/engine/backend/select-backend'
+import {
+  conv2dBackpropFilterComposite,
+  directFilterGrad,
+} from '../../src-main/engine/kernels/conv2d-backprop-filter'
 import { directConv2d } from '../../src-main/engine/kernels/conv-forward'
 import { originalKernel } from '../../src-main/engine/kernels/kernel-override'
 
@@ -51,6 +55,11 @@ async function main(): Promise<void> {
     [8, 8],
   ])
     shapes.push({ name: 'yolo 3x3', batch: 32, size: 32, cin, cout, k: 3, pad: 'same' })
+  for (const [size, cin, cout] of [
+    [16, 32, 64],
+    [8, 64, 128],
+  ])
+    shapes.push({ name: 'yolo 3x3', batch: 32, size, cin, cout, k: 3, pad: 'same' })
   console.log(
     'shape'.padEnd(34),
     'xnnpack ms'.padStart(11),
@@ -116,7 +125,69 @@ async function main(): Promise<void> {
     )
     tf.dispose([x, w, b])
   }
-  process.stdout.write(`${JSON.stringify({ rows })}\n`)
+  // The filter gradient (training): the XNNPACK composite against the direct kernel.
+  console.log(
+    'filter gradient'.padEnd(34),
+    'xnnpack ms'.padStart(11),
+    'direct ms'.padStart(10),
+    'ratio'.padStart(7),
+    'max |diff|'.padStart(11),
+  )
+  const gradRows = []
+  for (const s of shapes) {
+    const x = tf.randomNormal([s.batch, s.size, s.size, s.cin])
+    const filterShape: [number, number, number, number] = [s.k, s.k, s.cin, s.cout]
+    const conv = tf.backend_util.computeConv2DInfo(
+      x.shape as [number, number, number, number],
+      filterShape,
+      1,
+      1,
+      s.pad,
+    )
+    const dy = tf.randomNormal([s.batch, conv.outHeight, conv.outWidth, s.cout])
+    const attrs = {
+      strides: [1, 1] as [number, number],
+      pad: s.pad,
+      dataFormat: 'NHWC' as const,
+      filterShape,
+      dimRoundingMode: undefined,
+    }
+    const runXnn = (): TensorInfo =>
+      conv2dBackpropFilterComposite(backend as never, 'wasm', info(x), info(dy), attrs as never)
+    const runDirect = (): TensorInfo =>
+      directFilterGrad(backend, info(x), info(dy), conv) as TensorInfo
+    const a = runXnn()
+    const d = runDirect()
+    const av = backend.readSync(a.dataId) as Float32Array
+    const dv = backend.readSync(d.dataId) as Float32Array
+    let diff = 0
+    for (let i = 0; i < av.length; i++) diff = Math.max(diff, Math.abs(av[i] - dv[i]))
+    backend.disposeData(a.dataId)
+    backend.disposeData(d.dataId)
+    const times: number[][] = [[], []]
+    for (let r = 0; r < rounds + 10; r++) {
+      for (const [i, f] of [runXnn, runDirect].entries()) {
+        const c = cpuUsage()
+        const out = f()
+        const u = cpuUsage(c)
+        backend.disposeData(out.dataId)
+        if (r >= 10) times[i].push((u.user + u.system) / 1000)
+      }
+    }
+    const med = (t: number[]): number => t.sort((p, q) => p - q)[t.length >> 1]
+    const [tx, td] = times.map(med)
+    const name = `${s.name} ${s.batch}x${s.size}x${s.size}x${s.cin}→${s.cout} k${s.k}`
+    gradRows.push({ ...s, xnnMs: tx, directMs: td, maxDiff: diff })
+    console.log(
+      name.padEnd(34),
+      tx.toFixed(3).padStart(11),
+      td.toFixed(3).padStart(10),
+      (td / tx).toFixed(2).padStart(7),
+      diff.toExponential(1).padStart(11),
+    )
+    tf.dispose([x, dy])
+  }
+  process.stdout.write(`${JSON.stringify({ rows, gradRows })}\n`)
 }
 
 main().catch((e) => {

@@ -4,8 +4,10 @@
 ;;             (zero padding around each channel plane; 4 spare floats after the end).
 ;;  conv:      out[b, y, x, f] = act(bias[f] + Σ_{c, ky, kx} xp[b, c, y·sh + ky, x + kx] · w[ky, kx, c, f])
 ;;             with w in HWIO layout [KH, KW, C, F] and out NHWC. Four output positions of a row
-;;             are the four lanes of a vector, and blocks of up to 6 output channels are summed
-;;             together, so the work follows F exactly (no rounding of F up to a tile).
+;;             are the four lanes of a vector (eight where a row has them: two vectors × up to
+;;             4 channels), and blocks of up to 6 output channels are summed together,
+;;             so the work follows F exactly (no rounding of F up to a tile).
+;;  filterGrad: dw[ky, kx, c, f] = Σ_{b, y, x} xp[b, c, y + ky, x + kx] · dy[b, y, x, f], stride 1.
 (module
   (import "env" "memory" (memory 1))
   (func (export "padPlanar")
@@ -761,4 +763,145 @@
       (local.set $b (i32.add (local.get $b) (i32.const 1)))
       (br $bLoop)))
   )
+
+  ;; dw[ky, kx, c, f0 + j] = Σ_b Σ_q xp[b, c][q + ky·wp + kx] · dyw[b, f0 + j][q], j < 1
+  (func $grad1
+    (param $x i32) (param $d i32) (param $batch i32) (param $xStride i32) (param $dStride i32)
+    (param $planeD i32) (param $bytes i32) (param $out i32)
+    (local $acc0 v128) (local $d0 i32)
+    (local $v v128) (local $b i32) (local $o i32)
+    (local.set $b (i32.const 0))
+    (loop $bLoop
+      (local.set $d0 (i32.add (i32.add (local.get $d) (i32.mul (local.get $b) (local.get $dStride))) (i32.mul (i32.const 0) (local.get $planeD))))
+      (local.set $o (i32.const 0))
+      (loop $qLoop
+        (local.set $v (v128.load (i32.add (i32.add (local.get $x) (i32.mul (local.get $b) (local.get $xStride))) (local.get $o))))
+        (local.set $acc0 (f32x4.add (local.get $acc0) (f32x4.mul (local.get $v) (v128.load (i32.add (local.get $d0) (local.get $o))))))
+        (local.set $o (i32.add (local.get $o) (i32.const 16)))
+        (br_if $qLoop (i32.lt_s (local.get $o) (local.get $bytes))))
+      (local.set $b (i32.add (local.get $b) (i32.const 1)))
+      (br_if $bLoop (i32.lt_s (local.get $b) (local.get $batch))))
+    (f32.store offset=0 (local.get $out) (f32.add (f32.add (f32x4.extract_lane 0 (local.get $acc0)) (f32x4.extract_lane 1 (local.get $acc0))) (f32.add (f32x4.extract_lane 2 (local.get $acc0)) (f32x4.extract_lane 3 (local.get $acc0)))))
+  )
+
+  ;; dw[ky, kx, c, f0 + j] = Σ_b Σ_q xp[b, c][q + ky·wp + kx] · dyw[b, f0 + j][q], j < 2
+  (func $grad2
+    (param $x i32) (param $d i32) (param $batch i32) (param $xStride i32) (param $dStride i32)
+    (param $planeD i32) (param $bytes i32) (param $out i32)
+    (local $acc0 v128) (local $d0 i32) (local $acc1 v128) (local $d1 i32)
+    (local $v v128) (local $b i32) (local $o i32)
+    (local.set $b (i32.const 0))
+    (loop $bLoop
+      (local.set $d0 (i32.add (i32.add (local.get $d) (i32.mul (local.get $b) (local.get $dStride))) (i32.mul (i32.const 0) (local.get $planeD))))
+      (local.set $d1 (i32.add (i32.add (local.get $d) (i32.mul (local.get $b) (local.get $dStride))) (i32.mul (i32.const 1) (local.get $planeD))))
+      (local.set $o (i32.const 0))
+      (loop $qLoop
+        (local.set $v (v128.load (i32.add (i32.add (local.get $x) (i32.mul (local.get $b) (local.get $xStride))) (local.get $o))))
+        (local.set $acc0 (f32x4.add (local.get $acc0) (f32x4.mul (local.get $v) (v128.load (i32.add (local.get $d0) (local.get $o))))))
+        (local.set $acc1 (f32x4.add (local.get $acc1) (f32x4.mul (local.get $v) (v128.load (i32.add (local.get $d1) (local.get $o))))))
+        (local.set $o (i32.add (local.get $o) (i32.const 16)))
+        (br_if $qLoop (i32.lt_s (local.get $o) (local.get $bytes))))
+      (local.set $b (i32.add (local.get $b) (i32.const 1)))
+      (br_if $bLoop (i32.lt_s (local.get $b) (local.get $batch))))
+    (f32.store offset=0 (local.get $out) (f32.add (f32.add (f32x4.extract_lane 0 (local.get $acc0)) (f32x4.extract_lane 1 (local.get $acc0))) (f32.add (f32x4.extract_lane 2 (local.get $acc0)) (f32x4.extract_lane 3 (local.get $acc0)))))
+    (f32.store offset=4 (local.get $out) (f32.add (f32.add (f32x4.extract_lane 0 (local.get $acc1)) (f32x4.extract_lane 1 (local.get $acc1))) (f32.add (f32x4.extract_lane 2 (local.get $acc1)) (f32x4.extract_lane 3 (local.get $acc1)))))
+  )
+
+  ;; dw[ky, kx, c, f0 + j] = Σ_b Σ_q xp[b, c][q + ky·wp + kx] · dyw[b, f0 + j][q], j < 3
+  (func $grad3
+    (param $x i32) (param $d i32) (param $batch i32) (param $xStride i32) (param $dStride i32)
+    (param $planeD i32) (param $bytes i32) (param $out i32)
+    (local $acc0 v128) (local $d0 i32) (local $acc1 v128) (local $d1 i32) (local $acc2 v128) (local $d2 i32)
+    (local $v v128) (local $b i32) (local $o i32)
+    (local.set $b (i32.const 0))
+    (loop $bLoop
+      (local.set $d0 (i32.add (i32.add (local.get $d) (i32.mul (local.get $b) (local.get $dStride))) (i32.mul (i32.const 0) (local.get $planeD))))
+      (local.set $d1 (i32.add (i32.add (local.get $d) (i32.mul (local.get $b) (local.get $dStride))) (i32.mul (i32.const 1) (local.get $planeD))))
+      (local.set $d2 (i32.add (i32.add (local.get $d) (i32.mul (local.get $b) (local.get $dStride))) (i32.mul (i32.const 2) (local.get $planeD))))
+      (local.set $o (i32.const 0))
+      (loop $qLoop
+        (local.set $v (v128.load (i32.add (i32.add (local.get $x) (i32.mul (local.get $b) (local.get $xStride))) (local.get $o))))
+        (local.set $acc0 (f32x4.add (local.get $acc0) (f32x4.mul (local.get $v) (v128.load (i32.add (local.get $d0) (local.get $o))))))
+        (local.set $acc1 (f32x4.add (local.get $acc1) (f32x4.mul (local.get $v) (v128.load (i32.add (local.get $d1) (local.get $o))))))
+        (local.set $acc2 (f32x4.add (local.get $acc2) (f32x4.mul (local.get $v) (v128.load (i32.add (local.get $d2) (local.get $o))))))
+        (local.set $o (i32.add (local.get $o) (i32.const 16)))
+        (br_if $qLoop (i32.lt_s (local.get $o) (local.get $bytes))))
+      (local.set $b (i32.add (local.get $b) (i32.const 1)))
+      (br_if $bLoop (i32.lt_s (local.get $b) (local.get $batch))))
+    (f32.store offset=0 (local.get $out) (f32.add (f32.add (f32x4.extract_lane 0 (local.get $acc0)) (f32x4.extract_lane 1 (local.get $acc0))) (f32.add (f32x4.extract_lane 2 (local.get $acc0)) (f32x4.extract_lane 3 (local.get $acc0)))))
+    (f32.store offset=4 (local.get $out) (f32.add (f32.add (f32x4.extract_lane 0 (local.get $acc1)) (f32x4.extract_lane 1 (local.get $acc1))) (f32.add (f32x4.extract_lane 2 (local.get $acc1)) (f32x4.extract_lane 3 (local.get $acc1)))))
+    (f32.store offset=8 (local.get $out) (f32.add (f32.add (f32x4.extract_lane 0 (local.get $acc2)) (f32x4.extract_lane 1 (local.get $acc2))) (f32.add (f32x4.extract_lane 2 (local.get $acc2)) (f32x4.extract_lane 3 (local.get $acc2)))))
+  )
+
+  ;; dw[ky, kx, c, f0 + j] = Σ_b Σ_q xp[b, c][q + ky·wp + kx] · dyw[b, f0 + j][q], j < 4
+  (func $grad4
+    (param $x i32) (param $d i32) (param $batch i32) (param $xStride i32) (param $dStride i32)
+    (param $planeD i32) (param $bytes i32) (param $out i32)
+    (local $acc0 v128) (local $d0 i32) (local $acc1 v128) (local $d1 i32) (local $acc2 v128) (local $d2 i32) (local $acc3 v128) (local $d3 i32)
+    (local $v v128) (local $b i32) (local $o i32)
+    (local.set $b (i32.const 0))
+    (loop $bLoop
+      (local.set $d0 (i32.add (i32.add (local.get $d) (i32.mul (local.get $b) (local.get $dStride))) (i32.mul (i32.const 0) (local.get $planeD))))
+      (local.set $d1 (i32.add (i32.add (local.get $d) (i32.mul (local.get $b) (local.get $dStride))) (i32.mul (i32.const 1) (local.get $planeD))))
+      (local.set $d2 (i32.add (i32.add (local.get $d) (i32.mul (local.get $b) (local.get $dStride))) (i32.mul (i32.const 2) (local.get $planeD))))
+      (local.set $d3 (i32.add (i32.add (local.get $d) (i32.mul (local.get $b) (local.get $dStride))) (i32.mul (i32.const 3) (local.get $planeD))))
+      (local.set $o (i32.const 0))
+      (loop $qLoop
+        (local.set $v (v128.load (i32.add (i32.add (local.get $x) (i32.mul (local.get $b) (local.get $xStride))) (local.get $o))))
+        (local.set $acc0 (f32x4.add (local.get $acc0) (f32x4.mul (local.get $v) (v128.load (i32.add (local.get $d0) (local.get $o))))))
+        (local.set $acc1 (f32x4.add (local.get $acc1) (f32x4.mul (local.get $v) (v128.load (i32.add (local.get $d1) (local.get $o))))))
+        (local.set $acc2 (f32x4.add (local.get $acc2) (f32x4.mul (local.get $v) (v128.load (i32.add (local.get $d2) (local.get $o))))))
+        (local.set $acc3 (f32x4.add (local.get $acc3) (f32x4.mul (local.get $v) (v128.load (i32.add (local.get $d3) (local.get $o))))))
+        (local.set $o (i32.add (local.get $o) (i32.const 16)))
+        (br_if $qLoop (i32.lt_s (local.get $o) (local.get $bytes))))
+      (local.set $b (i32.add (local.get $b) (i32.const 1)))
+      (br_if $bLoop (i32.lt_s (local.get $b) (local.get $batch))))
+    (f32.store offset=0 (local.get $out) (f32.add (f32.add (f32x4.extract_lane 0 (local.get $acc0)) (f32x4.extract_lane 1 (local.get $acc0))) (f32.add (f32x4.extract_lane 2 (local.get $acc0)) (f32x4.extract_lane 3 (local.get $acc0)))))
+    (f32.store offset=4 (local.get $out) (f32.add (f32.add (f32x4.extract_lane 0 (local.get $acc1)) (f32x4.extract_lane 1 (local.get $acc1))) (f32.add (f32x4.extract_lane 2 (local.get $acc1)) (f32x4.extract_lane 3 (local.get $acc1)))))
+    (f32.store offset=8 (local.get $out) (f32.add (f32.add (f32x4.extract_lane 0 (local.get $acc2)) (f32x4.extract_lane 1 (local.get $acc2))) (f32.add (f32x4.extract_lane 2 (local.get $acc2)) (f32x4.extract_lane 3 (local.get $acc2)))))
+    (f32.store offset=12 (local.get $out) (f32.add (f32.add (f32x4.extract_lane 0 (local.get $acc3)) (f32x4.extract_lane 1 (local.get $acc3))) (f32.add (f32x4.extract_lane 2 (local.get $acc3)) (f32x4.extract_lane 3 (local.get $acc3)))))
+  )
+
+  ;; filterGrad: dw[ky, kx, c, f] = Σ_{b, y, x} xp[b, c, y + ky, x + kx] · dy[b, y, x, f] (stride 1, no
+  ;; dilation) with xp from padPlanar and dyw = dy from padPlanar with wp columns per row (zeros
+  ;; after the outW real ones) and at least one zero row after each plane: each (c, f, ky, kx) is
+  ;; one dot product over the batch's planes, `bytes` = ⌈outH·wp / 4⌉·16 per plane.
+  (func (export "filterGrad")
+    (param $xp i32) (param $dyw i32) (param $dw i32) (param $batch i32) (param $cin i32)
+    (param $hpx i32) (param $cout i32) (param $hpd i32) (param $wp i32) (param $kh i32) (param $kw i32)
+    (param $bytes i32)
+    (local $planeX i32) (local $planeD i32) (local $xStride i32) (local $dStride i32)
+    (local $c i32) (local $f i32) (local $nf i32) (local $ky i32) (local $kx i32)
+    (local $xs i32) (local $ds i32) (local $dst i32)
+    (local.set $planeX (i32.shl (i32.mul (local.get $hpx) (local.get $wp)) (i32.const 2)))
+    (local.set $planeD (i32.shl (i32.mul (local.get $hpd) (local.get $wp)) (i32.const 2)))
+    (local.set $xStride (i32.mul (local.get $cin) (local.get $planeX)))
+    (local.set $dStride (i32.mul (local.get $cout) (local.get $planeD)))
+    (local.set $ky (i32.const 0))
+    (loop $kyLoop
+      (local.set $kx (i32.const 0))
+      (loop $kxLoop
+        (local.set $c (i32.const 0))
+        (loop $cLoop
+          (local.set $xs (i32.add (i32.add (local.get $xp) (i32.mul (local.get $c) (local.get $planeX)))
+            (i32.shl (i32.add (i32.mul (local.get $ky) (local.get $wp)) (local.get $kx)) (i32.const 2))))
+          (local.set $f (i32.const 0))
+          (loop $fLoop
+            (local.set $nf (i32.sub (local.get $cout) (local.get $f)))
+            (if (i32.gt_s (local.get $nf) (i32.const 4)) (then (local.set $nf (i32.const 4))))
+            (local.set $ds (i32.add (local.get $dyw) (i32.mul (local.get $f) (local.get $planeD))))
+            (local.set $dst (i32.add (local.get $dw) (i32.shl
+              (i32.add (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $ky) (local.get $kw)) (local.get $kx)) (local.get $cin)) (local.get $c)) (local.get $cout)) (local.get $f))
+              (i32.const 2))))
+            (if (i32.eq (local.get $nf) (i32.const 1)) (then (call $grad1 (local.get $xs) (local.get $ds) (local.get $batch) (local.get $xStride) (local.get $dStride) (local.get $planeD) (local.get $bytes) (local.get $dst))) (else (if (i32.eq (local.get $nf) (i32.const 2)) (then (call $grad2 (local.get $xs) (local.get $ds) (local.get $batch) (local.get $xStride) (local.get $dStride) (local.get $planeD) (local.get $bytes) (local.get $dst))) (else (if (i32.eq (local.get $nf) (i32.const 3)) (then (call $grad3 (local.get $xs) (local.get $ds) (local.get $batch) (local.get $xStride) (local.get $dStride) (local.get $planeD) (local.get $bytes) (local.get $dst))) (else (if (i32.eq (local.get $nf) (i32.const 4)) (then (call $grad4 (local.get $xs) (local.get $ds) (local.get $batch) (local.get $xStride) (local.get $dStride) (local.get $planeD) (local.get $bytes) (local.get $dst))) (else (unreachable)))))))))
+            (local.set $f (i32.add (local.get $f) (local.get $nf)))
+            (br_if $fLoop (i32.lt_s (local.get $f) (local.get $cout))))
+          (local.set $c (i32.add (local.get $c) (i32.const 1)))
+          (br_if $cLoop (i32.lt_s (local.get $c) (local.get $cin))))
+        (local.set $kx (i32.add (local.get $kx) (i32.const 1)))
+        (br_if $kxLoop (i32.lt_s (local.get $kx) (local.get $kw))))
+      (local.set $ky (i32.add (local.get $ky) (i32.const 1)))
+      (br_if $kyLoop (i32.lt_s (local.get $ky) (local.get $kh))))
+  )
+
 )

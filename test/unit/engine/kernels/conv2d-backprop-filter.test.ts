@@ -1,12 +1,14 @@
 /**
- * The wasm `Conv2DBackpropFilter` composite against the cpu backend's reference kernel, on seeded
- * random shapes (batch 1..8, strides 1/2/3, 'same'/'valid'/explicit padding, 1..6 in / 1..8 out
- * channels). Tolerance: |wasm − cpu| ≤ 1e-4 · max|cpu| + 1e-6 element-wise (float32 sums of up to
+ * The wasm `Conv2DBackpropFilter` (the lab's direct SIMD kernel for stride 1 where it is the faster,
+ * else the XNNPACK composite) against the cpu backend's reference kernel, on seeded random shapes
+ * (batch 1..8, strides 1/2/3, 'same'/'valid'/explicit padding, 1..6 in / 1..8 out channels), plus
+ * direct-kernel shapes with 7–16 input channels and 1–13 filters. Tolerance: |wasm − cpu| ≤ 1e-4 · max|cpu| + 1e-6 element-wise (float32 sums of up to
  * ~2,000 products in a different order).
  */
 import * as tf from '@tensorflow/tfjs'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { selectBackend } from '../../../../src-main/engine/backend/select-backend'
+import { prefersDirectFilterGrad } from '../../../../src-main/engine/kernels/conv2d-backprop-filter'
 import { createRng } from '../../../../src-main/engine/random/seeded-rng'
 import { type Pad, expectClose, randomPad, randomValues } from './backend-compare'
 
@@ -67,7 +69,15 @@ describe('wasm Conv2DBackpropFilter vs cpu', () => {
     await selectBackend('wasm')
   })
 
-  const cases = randomCases(60, 20240601)
+  const rng = createRng(99)
+  const wide: Case[] = Array.from({ length: 8 }, (_, i) => ({
+    xShape: [rng.int(1, 3), rng.int(6, 12), rng.int(12, 20), rng.int(7, 16)],
+    filterShape: [3, 3, 0, (i % 13) + 1 + (i > 3 ? 8 : 0)],
+    strides: [1, 1],
+    pad: 'same',
+  }))
+  for (const c of wide) c.filterShape[2] = c.xShape[3]
+  const cases = [...randomCases(60, 20240601), ...wide]
   it.each(cases.map((c, i) => [i, c] as const))('case %i matches cpu', async (i, c) => {
     const info = tf.backend_util.computeConv2DInfo(c.xShape, c.filterShape, c.strides, 1, c.pad)
     const dyShape = [c.xShape[0], info.outHeight, info.outWidth, c.filterShape[3]]
@@ -84,6 +94,23 @@ describe('wasm Conv2DBackpropFilter vs cpu', () => {
     await tf.setBackend('wasm')
     const actual = runBackpropFilter(c, x, dy, dyShape)
     expectClose(actual, expected)
+  })
+
+  it('covers both forms (direct kernel and composite)', () => {
+    const direct = cases.map((c) =>
+      prefersDirectFilterGrad(
+        tf.backend_util.computeConv2DInfo(c.xShape, c.filterShape, c.strides, 1, c.pad),
+      ),
+    )
+    expect(direct.filter(Boolean).length).toBeGreaterThanOrEqual(20)
+    expect(direct.filter((d) => !d).length).toBeGreaterThanOrEqual(20)
+    for (const c of wide) {
+      expect(
+        prefersDirectFilterGrad(
+          tf.backend_util.computeConv2DInfo(c.xShape, c.filterShape, c.strides, 1, c.pad),
+        ),
+      ).toBe(true)
+    }
   })
 
   it('covers every stride and padding kind', () => {
