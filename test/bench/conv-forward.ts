@@ -60,15 +60,60 @@ async function main(): Promise<void> {
     [8, 64, 128],
   ])
     shapes.push({ name: 'yolo 3x3', batch: 32, size, cin, cout, k: 3, pad: 'same' })
-  console.log(
-    'shape'.padEnd(34),
-    'xnnpack ms'.padStart(11),
-    'direct ms'.padStart(10),
-    'ratio'.padStart(7),
-    'max |diff|'.padStart(11),
-  )
-  const rows = []
-  for (const s of shapes) {
+  /** Times `xnnpack()` against `direct()` (interleaved, CPU ms per call), after checking they agree. */
+  const compare = (
+    s: Shape,
+    xnnpack: () => TensorInfo,
+    direct: () => TensorInfo,
+  ): Shape & { xnnMs: number; directMs: number; maxDiff: number } => {
+    const a = xnnpack()
+    const d = direct()
+    const av = backend.readSync(a.dataId) as Float32Array
+    const dv = backend.readSync(d.dataId) as Float32Array
+    let maxDiff = 0
+    for (let i = 0; i < av.length; i++) maxDiff = Math.max(maxDiff, Math.abs(av[i] - dv[i]))
+    backend.disposeData(a.dataId)
+    backend.disposeData(d.dataId)
+    const times: number[][] = [[], []]
+    for (let r = 0; r < rounds + 10; r++) {
+      for (const [i, f] of [xnnpack, direct].entries()) {
+        const c = cpuUsage()
+        const out = f()
+        const u = cpuUsage(c)
+        backend.disposeData(out.dataId)
+        if (r >= 10) times[i].push((u.user + u.system) / 1000)
+      }
+    }
+    const med = (t: number[]): number => t.sort((p, q) => p - q)[t.length >> 1]
+    const [xnnMs, directMs] = times.map(med)
+    console.log(
+      `${s.name} ${s.batch}x${s.size}x${s.size}x${s.cin}→${s.cout} k${s.k}`.padEnd(34),
+      xnnMs.toFixed(3).padStart(11),
+      directMs.toFixed(3).padStart(10),
+      (directMs / xnnMs).toFixed(2).padStart(7),
+      maxDiff.toExponential(1).padStart(11),
+    )
+    return { ...s, xnnMs, directMs, maxDiff }
+  }
+  const header = (title: string): void =>
+    console.log(
+      title.padEnd(34),
+      'xnnpack ms'.padStart(11),
+      'direct ms'.padStart(10),
+      'ratio'.padStart(7),
+      'max |diff|'.padStart(11),
+    )
+  const conv2dInfo = (s: Shape): tf.backend_util.Conv2DInfo =>
+    tf.backend_util.computeConv2DInfo(
+      [s.batch, s.size, s.size, s.cin],
+      [s.k, s.k, s.cin, s.cout],
+      1,
+      1,
+      s.pad,
+    )
+
+  header('forward (FusedConv2D + relu)')
+  const rows = shapes.map((s) => {
     const x = tf.randomNormal([s.batch, s.size, s.size, s.cin])
     const w = tf.randomNormal([s.k, s.k, s.cin, s.cout])
     const b = tf.randomNormal([s.cout])
@@ -79,114 +124,42 @@ async function main(): Promise<void> {
       dilations: [1, 1],
       activation: 'relu',
     }
-    const conv = tf.backend_util.computeConv2DInfo(
-      x.shape as [number, number, number, number],
-      w.shape as [number, number, number, number],
-      1,
-      1,
-      s.pad,
-    )
-    const runXnn = (): TensorInfo =>
-      xnn({
-        inputs: { x: info(x), filter: info(w), bias: info(b) },
-        backend,
-        attrs: attrs as never,
-      }) as TensorInfo
-    const runDirect = (): TensorInfo =>
-      directConv2d(backend, info(x), info(w), info(b), conv, 'relu')
-    const a = runXnn()
-    const d = runDirect()
-    const av = backend.readSync(a.dataId) as Float32Array
-    const dv = backend.readSync(d.dataId) as Float32Array
-    let diff = 0
-    for (let i = 0; i < av.length; i++) diff = Math.max(diff, Math.abs(av[i] - dv[i]))
-    backend.disposeData(a.dataId)
-    backend.disposeData(d.dataId)
-    const times: number[][] = [[], []]
-    for (let r = 0; r < rounds + 10; r++) {
-      for (const [i, f] of [runXnn, runDirect].entries()) {
-        const c = cpuUsage()
-        const out = f()
-        const u = cpuUsage(c)
-        backend.disposeData(out.dataId)
-        if (r >= 10) times[i].push((u.user + u.system) / 1000)
-      }
-    }
-    const med = (t: number[]): number => t.sort((p, q) => p - q)[t.length >> 1]
-    const [tx, td] = times.map(med)
-    const name = `${s.name} ${s.batch}x${s.size}x${s.size}x${s.cin}→${s.cout} k${s.k}`
-    rows.push({ ...s, xnnMs: tx, directMs: td, maxDiff: diff })
-    console.log(
-      name.padEnd(34),
-      tx.toFixed(3).padStart(11),
-      td.toFixed(3).padStart(10),
-      (td / tx).toFixed(2).padStart(7),
-      diff.toExponential(1).padStart(11),
+    const conv = conv2dInfo(s)
+    const row = compare(
+      s,
+      () =>
+        xnn({
+          inputs: { x: info(x), filter: info(w), bias: info(b) },
+          backend,
+          attrs: attrs as never,
+        }) as TensorInfo,
+      () => directConv2d(backend, info(x), info(w), info(b), conv, 'relu'),
     )
     tf.dispose([x, w, b])
-  }
+    return row
+  })
+
   // The filter gradient (training): the XNNPACK composite against the direct kernel.
-  console.log(
-    'filter gradient'.padEnd(34),
-    'xnnpack ms'.padStart(11),
-    'direct ms'.padStart(10),
-    'ratio'.padStart(7),
-    'max |diff|'.padStart(11),
-  )
-  const gradRows = []
-  for (const s of shapes) {
+  header('filter gradient')
+  const gradRows = shapes.map((s) => {
+    const conv = conv2dInfo(s)
     const x = tf.randomNormal([s.batch, s.size, s.size, s.cin])
-    const filterShape: [number, number, number, number] = [s.k, s.k, s.cin, s.cout]
-    const conv = tf.backend_util.computeConv2DInfo(
-      x.shape as [number, number, number, number],
-      filterShape,
-      1,
-      1,
-      s.pad,
-    )
     const dy = tf.randomNormal([s.batch, conv.outHeight, conv.outWidth, s.cout])
     const attrs = {
-      strides: [1, 1] as [number, number],
+      strides: [1, 1],
       pad: s.pad,
-      dataFormat: 'NHWC' as const,
-      filterShape,
-      dimRoundingMode: undefined,
+      dataFormat: 'NHWC',
+      filterShape: [s.k, s.k, s.cin, s.cout],
     }
-    const runXnn = (): TensorInfo =>
-      conv2dBackpropFilterComposite(backend as never, 'wasm', info(x), info(dy), attrs as never)
-    const runDirect = (): TensorInfo =>
-      directFilterGrad(backend, info(x), info(dy), conv) as TensorInfo
-    const a = runXnn()
-    const d = runDirect()
-    const av = backend.readSync(a.dataId) as Float32Array
-    const dv = backend.readSync(d.dataId) as Float32Array
-    let diff = 0
-    for (let i = 0; i < av.length; i++) diff = Math.max(diff, Math.abs(av[i] - dv[i]))
-    backend.disposeData(a.dataId)
-    backend.disposeData(d.dataId)
-    const times: number[][] = [[], []]
-    for (let r = 0; r < rounds + 10; r++) {
-      for (const [i, f] of [runXnn, runDirect].entries()) {
-        const c = cpuUsage()
-        const out = f()
-        const u = cpuUsage(c)
-        backend.disposeData(out.dataId)
-        if (r >= 10) times[i].push((u.user + u.system) / 1000)
-      }
-    }
-    const med = (t: number[]): number => t.sort((p, q) => p - q)[t.length >> 1]
-    const [tx, td] = times.map(med)
-    const name = `${s.name} ${s.batch}x${s.size}x${s.size}x${s.cin}→${s.cout} k${s.k}`
-    gradRows.push({ ...s, xnnMs: tx, directMs: td, maxDiff: diff })
-    console.log(
-      name.padEnd(34),
-      tx.toFixed(3).padStart(11),
-      td.toFixed(3).padStart(10),
-      (td / tx).toFixed(2).padStart(7),
-      diff.toExponential(1).padStart(11),
+    const row = compare(
+      s,
+      () =>
+        conv2dBackpropFilterComposite(backend as never, 'wasm', info(x), info(dy), attrs as never),
+      () => directFilterGrad(backend, info(x), info(dy), conv) as TensorInfo,
     )
     tf.dispose([x, dy])
-  }
+    return row
+  })
   process.stdout.write(`${JSON.stringify({ rows, gradRows })}\n`)
 }
 

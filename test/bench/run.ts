@@ -325,7 +325,7 @@ if (wanted('wasm') && existsSync(join(root, 'test/bench/pruned-latency.ts'))) {
 }
 
 // The lab's direct conv kernel against XNNPACK per shape (ratio direct / XNNPACK CPU time per call).
-let convForward: { name: string; ratio: number }[] | null = null
+let convForward: { name: string; ratio: number; gradRatio: number | null }[] | null = null
 if (wanted('wasm') && existsSync(join(root, 'test/bench/conv-forward.ts'))) {
   try {
     const out = await run(process.execPath, [
@@ -334,22 +334,25 @@ if (wanted('wasm') && existsSync(join(root, 'test/bench/conv-forward.ts'))) {
       join(root, 'test/bench/conv-forward.ts'),
       '60',
     ])
-    const parsed = JSON.parse(lastLine(out)) as {
-      rows: {
-        name: string
-        batch: number
-        size: number
-        cin: number
-        cout: number
-        k: number
-        xnnMs: number
-        directMs: number
-      }[]
+    interface Row {
+      name: string
+      batch: number
+      size: number
+      cin: number
+      cout: number
+      k: number
+      xnnMs: number
+      directMs: number
     }
-    convForward = parsed.rows.map((r) => ({
-      name: `${r.name} ${r.batch}x${r.size}x${r.size}x${r.cin}->${r.cout} k${r.k}`,
-      ratio: r.directMs / r.xnnMs,
-    }))
+    const parsed = JSON.parse(lastLine(out)) as { rows: Row[]; gradRows?: Row[] }
+    convForward = parsed.rows.map((r, i) => {
+      const g = parsed.gradRows?.[i]
+      return {
+        name: `${r.name} ${r.batch}x${r.size}x${r.size}x${r.cin}->${r.cout} k${r.k}`,
+        ratio: r.directMs / r.xnnMs,
+        gradRatio: g ? g.directMs / g.xnnMs : null,
+      }
+    })
   } catch (e) {
     errors.push(`conv forward: ${(e as Error).message}`)
   }
@@ -413,9 +416,12 @@ for (const r of rows) {
 if (pruned) console.log('pruned latency:', JSON.stringify(pruned))
 if (convForward) {
   console.log(
-    "direct conv kernel / XNNPACK, CPU time per call (< 1: the lab's kernel is faster; used for 1 input channel):",
+    "the lab's direct conv kernels / XNNPACK, CPU time per call (< 1: the lab's is faster): forward (used for 1 input channel) and filter gradient (used where prefersDirectFilterGrad)",
   )
-  for (const c of convForward) console.log(`  ${c.name.padEnd(36)} ${c.ratio.toFixed(2)}`)
+  for (const c of convForward)
+    console.log(
+      `  ${c.name.padEnd(36)} ${c.ratio.toFixed(2)}  ${c.gradRatio === null ? '-' : c.gradRatio.toFixed(2)}`,
+    )
 }
 for (const e of errors) console.log(`skipped: ${e}`)
 const info = torchInfo as { version: string; defaultThreads: number } | null
