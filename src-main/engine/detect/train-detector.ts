@@ -14,7 +14,7 @@ import type { RunProgress } from '../../../src-shared/types'
 import { createRng, deriveSeed, shuffleInPlace } from '../random/seeded-rng'
 import { learningRateAt } from '../train/lr-schedule'
 import { makeOptimizer, setLearningRate } from '../train/optimizer'
-import { createThrottle } from '../train/progress-throttle'
+import { epochProgress, yieldToEventLoop } from '../train/progress-throttle'
 import { gatherDetectionBatch, type DetectionBatch } from './detection-batch'
 import type { DetectionSplit, ImageSplit } from './detection-dataset'
 import { evaluateDetector, type DetectorEvaluation } from './evaluate-detector'
@@ -73,7 +73,6 @@ export interface TrainDetectorResult {
   droppedObjects: number
 }
 
-const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
 
 /** Per-class AP and mAP as metrics (`test.mAP`, `test.mAP11`, `test.ap.<class>`). */
 export function evaluationMetrics(e: DetectorEvaluation, prefix: string, classNames?: string[]): Record<string, number> {
@@ -93,35 +92,18 @@ export async function trainDetector(o: TrainDetectorOptions): Promise<TrainDetec
   if (total === 0) throw new Error('the training split is empty')
   const { epochs, batchSize } = training
   const steps = Math.ceil(total / batchSize)
-  const totalSteps = epochs * steps
   const phase = o.phase ?? (o.teacher ? 'distill' : 'train')
   const order = Int32Array.from({ length: total }, (_, i) => i)
   const shuffleRng = createRng(deriveSeed(o.seed, 'shuffle'))
   const flipRng = training.flip ? createRng(deriveSeed(o.seed, 'flip')) : null
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable)
   const optimizer = makeOptimizer(training)
-  const throttle = createThrottle(o.progressIntervalMs ?? 100)
-  const started = performance.now()
   const history: Record<string, number>[] = []
   let trainSeconds = 0
   let dropped = 0
   let evaluation: DetectorEvaluation | null = null
 
-  const report = (epoch: number, step: number, force = false): boolean => {
-    if (!throttle(force)) return false
-    const done = epoch * steps + step
-    const elapsed = (performance.now() - started) / 1000
-    o.onProgress?.({
-      phase,
-      epoch: epoch + 1,
-      epochs,
-      step,
-      steps,
-      fraction: totalSteps ? done / totalSteps : 1,
-      etaSeconds: done > 0 ? (elapsed / done) * (totalSteps - done) : null,
-    })
-    return true
-  }
+  const report = epochProgress({ phase, epochs, steps, intervalMs: o.progressIntervalMs, onProgress: o.onProgress })
 
   const lossOf = (raw: tf.Tensor, batch: DetectionBatch, gt: YoloTargets, teacherRaw: tf.Tensor | null): DetectionLoss => {
     const pred = splitOutput(raw, head)

@@ -297,7 +297,7 @@ export function combineTraining(parts: readonly (TrainResult | null)[]): TrainRe
 }
 
 /** Lets heartbeats and progress out between long synchronous stretches. */
-export const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
+export { yieldToEventLoop } from '../train/progress-throttle'
 
 const pct = (x: number): string => `${(x * 100).toFixed(2)} %`
 

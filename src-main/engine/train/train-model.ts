@@ -16,7 +16,7 @@ import { gatherBatch } from './batch-gather'
 import { batchSums, evaluate } from './evaluate'
 import { learningRateAt } from './lr-schedule'
 import { makeOptimizer, setLearningRate } from './optimizer'
-import { createThrottle } from './progress-throttle'
+import { epochProgress, yieldToEventLoop } from './progress-throttle'
 import type { TrainLoss } from './train-loss'
 
 export interface TrainOptions {
@@ -47,7 +47,6 @@ export interface TrainResult {
   history: Record<string, number>[]
 }
 
-const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
 
 /** Trains `model` in place with the configured optimizer, schedule, augmentation and loss. */
 export async function trainModel(o: TrainOptions): Promise<TrainResult> {
@@ -64,7 +63,6 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
 
   const { epochs, batchSize } = training
   const steps = Math.ceil(train.n / batchSize)
-  const totalSteps = epochs * steps
   const phase = o.phase ?? 'train'
   const order = Int32Array.from({ length: train.n }, (_, i) => i)
   const shuffleRng = createRng(deriveSeed(o.seed, 'shuffle'))
@@ -72,27 +70,10 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
   // LayerVariable.read() is the tf.Variable the optimizer updates.
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable)
   const optimizer = makeOptimizer(training)
-  const throttle = createThrottle(o.progressIntervalMs ?? 100)
-  const started = performance.now()
   let trainSeconds = 0
   const history: Record<string, number>[] = []
 
-  const report = (epoch: number, step: number, force = false): boolean => {
-    if (!throttle(force)) return false
-    const done = epoch * steps + step
-    const fraction = totalSteps ? done / totalSteps : 1
-    const elapsed = (performance.now() - started) / 1000
-    o.onProgress?.({
-      phase,
-      epoch: epoch + 1,
-      epochs,
-      step,
-      steps,
-      fraction,
-      etaSeconds: done > 0 ? (elapsed / done) * (totalSteps - done) : null,
-    })
-    return true
-  }
+  const report = epochProgress({ phase, epochs, steps, intervalMs: o.progressIntervalMs, onProgress: o.onProgress })
 
   let lossSum: tf.Scalar | null = null
   let correctSum: tf.Scalar | null = null
