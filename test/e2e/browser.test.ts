@@ -18,17 +18,14 @@
  * The built renderer is needed: `npm test` builds the app first (electron-vite build); run alone,
  * this file builds just the renderer in beforeAll when out/renderer is missing or stale.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunSummary } from '../../src-shared/types'
-import { createLab } from '../../src-main/lab'
 import type { Lab } from '../../src-main/lab/types'
 import { startServer, type RunningServer } from '../../src-main/server'
-import { ensureRendererBuilt } from '../../src-main/server/renderer-build'
-import { SHOTS, chromiumMissing, launchChromium, watchProblems } from './chromium'
+import { SHOTS, chromiumMissing, startUiStack, stopUiStack, watchProblems } from './chromium'
 
 const noChromium = chromiumMissing('e2e browser')
 
@@ -78,24 +75,16 @@ describe.skipIf(Boolean(noChromium))('UI in Chromium (browser mode)', () => {
   const runs = async (): Promise<RunSummary[]> => (await lab.call('runs.list', { limit: 1000 })).rows
 
   beforeAll(async () => {
-    staticDir = await ensureRendererBuilt((line) => console.log(`[e2e browser] ${line}`))
-    dir = mkdtempSync(join(tmpdir(), 'complab-e2e-'))
-    // Two at once: the baseline trains while the teacher does; the students wait for the teacher.
-    lab = await createLab({ dataDir: join(dir, 'data'), dbPath: join(dir, 'lab.db'), concurrency: 2 })
-    // A token, as a server off loopback would have: the page must carry it through.
-    server = await startServer({ lab, staticDir, requireToken: true })
-    browser = await launchChromium()
-    context = await browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true })
-    page = await context.newPage()
-    watch(page, 'page')
+    // Two runs at once: the baseline trains while the teacher does; the students wait for the teacher.
+    ;({ dir, lab, server, staticDir, browser, context, page } = await startUiStack({
+      tag: 'e2e browser',
+      problems,
+      concurrency: 2,
+      acceptDownloads: true,
+    }))
   }, 180_000)
 
-  afterAll(async () => {
-    await browser?.close()
-    await server?.close()
-    await lab?.stop()
-    if (dir) rmSync(dir, { recursive: true, force: true })
-  })
+  afterAll(() => stopUiStack({ browser, server, lab, dir }))
 
   it('launches a tiny distillation sweep from the form and watches it to the end', async () => {
     problems.length = 0

@@ -1,12 +1,17 @@
 /**
  * What the browser-mode e2e specs share: where Chromium is (Debian's /usr/bin/chromium, never a
- * downloaded one), how it is launched, where screenshots go, and the page watcher that collects
- * console errors, CSP violations and uncaught exceptions (each spec expects none).
+ * downloaded one), how it is launched, where screenshots go, the page watcher that collects
+ * console errors, CSP violations and uncaught exceptions (each spec expects none), and the
+ * lab + server + browser stack they drive.
  */
-import { existsSync, mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core'
-import { PROJECT_ROOT } from '../../src-main/server/renderer-build'
+import { chromium, type Browser, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core'
+import { createLab } from '../../src-main/lab'
+import type { Lab } from '../../src-main/lab/types'
+import { startServer, type RunningServer } from '../../src-main/server'
+import { ensureRendererBuilt, PROJECT_ROOT } from '../../src-main/server/renderer-build'
 
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium'
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync']
@@ -32,4 +37,49 @@ export function watchProblems(page: Page, name: string, problems: string[]): voi
     if (m.type() === 'error' || /Content Security Policy/i.test(m.text())) problems.push(`${name}: ${m.text()}`)
   })
   page.on('pageerror', (e) => problems.push(`${name}: ${e.message}`))
+}
+
+/** A real lab on a temporary database, the real server (with a token) and a Chromium page on it. */
+export interface UiStack {
+  dir: string
+  lab: Lab
+  server: RunningServer
+  staticDir: string
+  browser: Browser
+  context: BrowserContext
+  page: Page
+}
+
+/**
+ * Starts the stack the browser-mode specs drive: builds the renderer when out/renderer is missing
+ * or stale, a lab (`concurrency` runs at once) in a fresh temporary folder, the server requiring a
+ * token (as one off loopback would), Chromium, and a 1400×900 page whose problems go to `problems`.
+ */
+export async function startUiStack(o: {
+  tag: string
+  problems: string[]
+  concurrency?: number
+  acceptDownloads?: boolean
+}): Promise<UiStack> {
+  const staticDir = await ensureRendererBuilt((line) => console.log(`[${o.tag}] ${line}`))
+  const dir = mkdtempSync(join(tmpdir(), 'complab-e2e-'))
+  const lab = await createLab({
+    dataDir: join(dir, 'data'),
+    dbPath: join(dir, 'lab.db'),
+    ...(o.concurrency ? { concurrency: o.concurrency } : {}),
+  })
+  const server = await startServer({ lab, staticDir, requireToken: true })
+  const browser = await launchChromium()
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: o.acceptDownloads ?? false })
+  const page = await context.newPage()
+  watchProblems(page, 'page', o.problems)
+  return { dir, lab, server, staticDir, browser, context, page }
+}
+
+/** Closes what `startUiStack` started (any part may be missing after a failed start). */
+export async function stopUiStack(s: Partial<Pick<UiStack, 'browser' | 'server' | 'lab' | 'dir'>>): Promise<void> {
+  await s.browser?.close()
+  await s.server?.close()
+  await s.lab?.stop()
+  if (s.dir) rmSync(s.dir, { recursive: true, force: true })
 }

@@ -8,16 +8,12 @@
  *
  * Run alone, this file builds the renderer in beforeAll when out/renderer is missing or stale.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createLab } from '../../src-main/lab'
 import type { Lab } from '../../src-main/lab/types'
-import { startServer, type RunningServer } from '../../src-main/server'
-import { ensureRendererBuilt } from '../../src-main/server/renderer-build'
-import { SHOTS, chromiumMissing, launchChromium, watchProblems } from './chromium'
+import type { RunningServer } from '../../src-main/server'
+import { SHOTS, chromiumMissing, startUiStack, stopUiStack } from './chromium'
 
 const noChromium = chromiumMissing('e2e detection')
 
@@ -43,21 +39,10 @@ describe.skipIf(Boolean(noChromium))('a detection run in the UI (browser mode)',
   const problems: string[] = []
 
   beforeAll(async () => {
-    const staticDir = await ensureRendererBuilt((line) => console.log(`[e2e detection] ${line}`))
-    dir = mkdtempSync(join(tmpdir(), 'complab-e2e-det-'))
-    lab = await createLab({ dataDir: join(dir, 'data'), dbPath: join(dir, 'lab.db') })
-    server = await startServer({ lab, staticDir, requireToken: true })
-    browser = await launchChromium()
-    page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage()
-    watchProblems(page, 'page', problems)
+    ;({ dir, lab, server, browser, page } = await startUiStack({ tag: 'e2e detection', problems }))
   }, 180_000)
 
-  afterAll(async () => {
-    await browser?.close()
-    await server?.close()
-    await lab?.stop()
-    if (dir) rmSync(dir, { recursive: true, force: true })
-  })
+  afterAll(() => stopUiStack({ browser, server, lab, dir }))
 
   it('offers the detection choices in the form, and launches a pasted detection spec', async () => {
     await page.goto(`${server.pageUrl}#/launch`)
