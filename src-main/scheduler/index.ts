@@ -3,18 +3,21 @@
  * per run (at most `concurrency` at once, each only when the runs it depends on have finished),
  * writes what the workers stream in batched transactions, and settles every run exactly once.
  */
-import { existsSync, readdirSync, rmSync } from 'node:fs'
-import { join, resolve } from 'node:path'
 import { LabError } from '../../src-shared/contract'
-import { modelRefs, type ModelRef } from '../../src-shared/spec/expand'
 import type { RunStatus } from '../../src-shared/types'
-import { resolveDataPath } from '../engine/data/data-path'
-import { makeDirectory, runArtifactDir } from '../lab/paths'
 import { INTERRUPTED_REASON, type RunRecord, type Store } from '../store/index'
 import { storageFailure } from '../store/storage-errors'
 import type { RunJob, WorkerMessage } from '../worker/protocol'
 import { flushBuffers, RunEventBuffer, type Emit, type Refusal } from './event-buffer'
 import type { WorkerHandle, WorkerLauncher } from './launcher'
+import {
+  discardUnrecorded,
+  exitOutcome,
+  nextRunnable,
+  runJob,
+  type EndReason,
+  type TerminalStatus,
+} from './run-queue'
 
 export type { Emit } from './event-buffer'
 
@@ -35,10 +38,6 @@ export interface SchedulerOptions {
   flushIntervalMs?: number
 }
 
-type TerminalStatus = Exclude<RunStatus, 'queued' | 'running'>
-
-/** Why the scheduler ended a worker itself; decides the status when the process exits. */
-type EndReason = 'cancel' | 'stop' | 'heartbeat' | 'start-timeout' | 'lingered' | 'storage'
 
 interface ActiveRun {
   run: RunRecord
@@ -74,31 +73,8 @@ const FLUSH_TARGET_MS = 20
 const FLUSH_POINTS_MIN = 500
 const FLUSH_POINTS_MAX = 100_000
 
-/** Statuses after which a dependent run can never start. */
-const DEAD_END: readonly RunStatus[] = ['failed', 'cancelled', 'interrupted']
-
-/** `teacher run #3 failed`, `parent run #5 failed: it was cancelled`, … */
-function dependencyFailure(what: string, id: number, status: RunStatus | undefined): string {
-  if (status === undefined) return `${what} run #${id} failed: it no longer exists`
-  if (status === 'failed') return `${what} run #${id} failed`
-  return `${what} run #${id} failed: it was ${status}`
-}
-
 function warn(what: string, err: unknown): void {
   process.emitWarning(`${what}: ${err instanceof Error ? err.message : String(err)}`)
-}
-
-/** `2.5 s`, `60 s`. */
-function seconds(ms: number): string {
-  return `${Number((ms / 1000).toFixed(1))} s`
-}
-
-function lastLine(text: string): string {
-  const lines = text
-    .split('\n')
-    .map((l) => l.trim())
-    .filter(Boolean)
-  return lines.length ? lines[lines.length - 1] : ''
 }
 
 export class Scheduler {
@@ -153,7 +129,7 @@ export class Scheduler {
     const interrupted = this.store.runs.interruptRunning(INTERRUPTED_REASON)
     for (const runId of interrupted) {
       this.emit('run.status', { runId, status: 'interrupted', error: INTERRUPTED_REASON })
-      this.discardUnrecorded(runId)
+      discardUnrecorded(this.store, this.options.dataDir, runId)
     }
     this.running = true
     this.flushTimer = setInterval(() => this.flush(), this.options.flushIntervalMs ?? 200)
@@ -247,7 +223,7 @@ export class Scheduler {
       // A run that had reported its end keeps it; the rest of its points are written now.
       if (a.ending) this.finish(a, a.ending.status, a.ending.error)
       else this.finish(a, 'interrupted', INTERRUPTED_REASON)
-      if (a.endStatus !== 'finished') this.discardUnrecorded(a.run.id)
+      if (a.endStatus !== 'finished') discardUnrecorded(this.store, this.options.dataDir, a.run.id)
       a.markExited()
     }
     this.active.clear()
@@ -423,64 +399,12 @@ export class Scheduler {
     }
   }
 
-  /**
-   * The oldest queued run whose dependencies have all finished. Queued runs whose dependency can
-   * never finish fail on the way (which in turn fails their own dependents on the next look).
-   */
   private nextRunnable(): RunRecord | undefined {
-    for (;;) {
-      let failedOne = false
-      const queued = this.store.runs.queuedDependencies()
-      const deps = this.store.runs.statuses([...new Set(queued.flatMap((q) => q.dependsOn))])
-      for (const run of queued) {
-        if (this.active.has(run.id)) continue
-        const blocker = run.dependsOn.find((id) => {
-          const status = deps.get(id)
-          return status === undefined || DEAD_END.includes(status)
-        })
-        if (blocker !== undefined) {
-          // A pruning run depends on its parent; every other dependency is a teacher.
-          const what = this.store.runs.get(run.id)?.parentRunId === blocker ? 'parent' : 'teacher'
-          const error = dependencyFailure(what, blocker, deps.get(blocker))
-          if (this.store.runs.settle(run.id, 'failed', error))
-            this.emit('run.status', { runId: run.id, status: 'failed', error })
-          failedOne = true
-          continue
-        }
-        if (run.dependsOn.every((id) => deps.get(id) === 'finished')) {
-          const record = this.store.runs.get(run.id)
-          if (record?.status === 'queued') return record
-        }
-      }
-      // A run that failed may have been the teacher of a later one: look again.
-      if (!failedOne) return undefined
-    }
+    return nextRunnable(this.store, (id) => this.active.has(id), this.emit)
   }
 
   private job(run: RunRecord): RunJob {
-    const artifactDir = runArtifactDir(this.options.dataDir, run.id)
-    makeDirectory(artifactDir)
-    const job: RunJob = {
-      runId: run.id,
-      config: run.config,
-      artifactDir,
-      dataDir: this.options.dataDir,
-    }
-    if (this.options.backend) job.backend = this.options.backend
-    const { teachers, parent } = modelRefs(run.config.method)
-    if (teachers.length)
-      job.teacherModelPaths = teachers.map((ref) => this.modelPath(ref, 'teacher'))
-    if (parent) job.parentModelPath = this.modelPath(parent, 'parent')
-    return job
-  }
-
-  /** The model.json a reference names: an earlier run's saved model, or an imported file. */
-  private modelPath(ref: ModelRef, what: string): string {
-    if ('path' in ref) return resolveDataPath(this.options.dataDir, ref.path)
-    if ('runKey' in ref) throw new Error(`${what} ${ref.runKey} was never resolved to a run id`)
-    const model = this.store.outputs.modelArtifact(ref.runId)
-    if (!model) throw new Error(`${what} run #${ref.runId} has no saved model (model.json)`)
-    return model.path
+    return runJob(this.store, run, this.options)
   }
 
   private launch(run: RunRecord): void {
@@ -589,7 +513,10 @@ export class Scheduler {
     // It reported its end; its last points are still being written (see `settleWhenWritten`).
     if (!active.settled && active.ending) return
     if (!active.settled) {
-      const [status, error] = this.exitOutcome(active, code, signal)
+      const [status, error] = exitOutcome(active, code, signal, {
+        heartbeatTimeoutMs: this.heartbeatTimeoutMs,
+        startTimeoutMs: this.startTimeoutMs,
+      })
       this.finish(active, status, error)
     }
     this.afterExit(active)
@@ -599,43 +526,10 @@ export class Scheduler {
   private afterExit(active: ActiveRun): void {
     if (!this.active.has(active.run.id)) return
     // Nothing writes in its folder any more.
-    if (active.endStatus !== 'finished') this.discardUnrecorded(active.run.id)
+    if (active.endStatus !== 'finished') discardUnrecorded(this.store, this.options.dataDir, active.run.id)
     this.active.delete(active.run.id)
     active.markExited()
     this.afterChange()
-  }
-
-  /** Any exit before `done` is a failure, unless the lab itself ended the worker. */
-  private exitOutcome(
-    active: ActiveRun,
-    code: number | null,
-    signal: string | null,
-  ): [TerminalStatus, string | null] {
-    switch (active.endReason) {
-      case 'cancel':
-        return ['cancelled', null]
-      case 'stop':
-        return ['interrupted', INTERRUPTED_REASON]
-      case 'heartbeat':
-        return [
-          'failed',
-          `worker stopped responding (no heartbeat for ${seconds(this.heartbeatTimeoutMs)})`,
-        ]
-      case 'start-timeout':
-        return ['failed', `worker did not start within ${seconds(this.startTimeoutMs)}`]
-      case 'storage':
-        return ['failed', `${active.storageError ?? 'cannot write the database'}; the run was stopped`]
-      default: {
-        const tail =
-          'stderrTail' in active.handle
-            ? lastLine((active.handle as { stderrTail(): string }).stderrTail())
-            : ''
-        const why = signal
-          ? `worker killed by ${signal}`
-          : `worker exited with code ${code ?? 'unknown'} before finishing`
-        return ['failed', tail ? `${why}: ${tail}` : why]
-      }
-    }
   }
 
   /**
@@ -682,31 +576,6 @@ export class Scheduler {
         this.unwrittenEnds.set(runId, { experimentId: active.run.experimentId, ...end })
         this.emit('run.status', { runId, status: end.status, error: end.error })
       }
-    }
-  }
-
-  /**
-   * Removes what a run that did not finish left in its artifact folder without recording it: a
-   * temporary file of a save it was killed in, a file it was writing. Recorded artifacts stay.
-   */
-  private discardUnrecorded(runId: number): void {
-    const dir = runArtifactDir(this.options.dataDir, runId)
-    if (!existsSync(dir)) return
-    try {
-      const recorded = new Set(this.store.outputs.artifacts(runId).map((a) => resolve(a.path)))
-      const sweep = (folder: string): boolean => {
-        let empty = true
-        for (const entry of readdirSync(folder, { withFileTypes: true })) {
-          const path = join(folder, entry.name)
-          if (entry.isDirectory() && sweep(path)) rmSync(path, { recursive: true, force: true })
-          else if (!entry.isDirectory() && !recorded.has(resolve(path))) rmSync(path, { force: true })
-          else empty = false
-        }
-        return empty
-      }
-      if (sweep(dir)) rmSync(dir, { recursive: true, force: true })
-    } catch (err) {
-      warn(`could not tidy the artifact folder of run #${runId}`, err)
     }
   }
 
