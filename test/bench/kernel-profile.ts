@@ -1,0 +1,100 @@
+/**
+ * Where the CPU time of a LeNet-5 training step goes on the wasm backend: every registered wasm
+ * kernel is wrapped to add up the CPU time (user + system) of its top-level calls (a composite's
+ * inner kernel calls count toward the composite), over 40 steps of batch 64 with the lab's Adam after 10 of
+ * warm-up; the rest of the step is the TF.js engine itself (tape, tidy, bookkeeping) and the JS
+ * of the lab's loop.
+ *
+ * Usage: node --import tsx test/bench/kernel-profile.ts [lenet5|mlp] [steps=40]
+ */
+import * as tf from '@tensorflow/tfjs'
+import { cpuUsage } from 'node:process'
+import { selectBackend } from '../../src-main/engine/backend/select-backend'
+import { buildModel } from '../../src-main/engine/models/build-model'
+import { makeOptimizer } from '../../src-main/engine/train/optimizer'
+import { modelSpecSchema } from '../../src-shared/spec/schema'
+
+const [arch = 'lenet5', stepsArg = '40'] = process.argv.slice(2)
+
+async function main(): Promise<void> {
+  await selectBackend('wasm')
+  const spent = new Map<string, number>()
+  const calls = new Map<string, number>()
+  let depth = 0
+  for (const config of tf.getKernelsForBackend('wasm')) {
+    const inner = config.kernelFunc
+    tf.unregisterKernel(config.kernelName, 'wasm')
+    tf.registerKernel({
+      ...config,
+      kernelFunc: (args) => {
+        if (depth > 0) return inner(args)
+        depth++
+        const c = cpuUsage()
+        try {
+          return inner(args)
+        } finally {
+          const u = cpuUsage(c)
+          depth--
+          spent.set(
+            config.kernelName,
+            (spent.get(config.kernelName) ?? 0) + (u.user + u.system) / 1000,
+          )
+          calls.set(config.kernelName, (calls.get(config.kernelName) ?? 0) + 1)
+        }
+      },
+    })
+  }
+  const spec = arch === 'mlp' ? { arch: 'mlp', hidden: [256] } : { arch: 'lenet5' }
+  const model = buildModel(modelSpecSchema.parse(spec), [28, 28, 1], 10, 0)
+  const optimizer = makeOptimizer({ optimizer: 'adam', learningRate: 1e-3, momentum: 0.9 }) // the lab's multi-tensor Adam
+  const x = tf.randomNormal([64, 28, 28, 1])
+  const y = tf.oneHot(tf.randomUniform([64], 0, 10, 'int32') as tf.Tensor1D, 10)
+  const step = (): void => {
+    const loss = optimizer.minimize(
+      () =>
+        tf.losses.softmaxCrossEntropy(
+          y,
+          model.apply(x, { training: true }) as tf.Tensor,
+        ) as tf.Scalar,
+      true,
+    )
+    loss?.dataSync()
+    loss?.dispose()
+  }
+  for (let i = 0; i < 10; i++) step()
+  spent.clear()
+  calls.clear()
+  const steps = Number(stepsArg)
+  const c = cpuUsage()
+  for (let i = 0; i < steps; i++) step()
+  const u = cpuUsage(c)
+  const total = (u.user + u.system) / 1000 / steps
+  const rows = [...spent].map(([name, ms]) => ({
+    name,
+    ms: ms / steps,
+    calls: (calls.get(name) ?? 0) / steps,
+  }))
+  rows.sort((a, b) => b.ms - a.ms)
+  const inKernels = rows.reduce((a, r) => a + r.ms, 0)
+  console.log(
+    `${arch} training step on wasm, batch 64, Adam: ${total.toFixed(2)} ms CPU per step (mean of ${steps})`,
+  )
+  for (const r of rows.filter((r) => r.ms >= 0.05))
+    console.log(
+      `  ${r.name.padEnd(26)} ${r.ms.toFixed(2).padStart(6)} ms  ${r.calls.toFixed(1).padStart(5)} calls`,
+    )
+  console.log(
+    `  ${'other kernels'.padEnd(26)} ${rows
+      .filter((r) => r.ms < 0.05)
+      .reduce((a, r) => a + r.ms, 0)
+      .toFixed(2)
+      .padStart(6)} ms`,
+  )
+  console.log(`  ${'outside kernels'.padEnd(26)} ${(total - inKernels).toFixed(2).padStart(6)} ms`)
+  process.stdout.write(`${JSON.stringify({ arch, steps, totalMs: total, kernels: rows })}\n`)
+}
+
+main().catch((e) => {
+  console.error(e)
+  process.exit(1)
+})
