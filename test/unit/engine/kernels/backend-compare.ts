@@ -7,6 +7,14 @@ import { createRng } from '../../../../src-main/engine/random/seeded-rng'
 export type Pad =
   'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]]
 
+/** A 2-D convolution case of the kernel tests (NHWC input, HWIO filter). */
+export interface ConvCase {
+  xShape: [number, number, number, number]
+  filterShape: [number, number, number, number]
+  strides: [number, number]
+  pad: Pad
+}
+
 /** 'same', 'valid' or explicit amounts of 0–2 on each side, equally likely. */
 export function randomPad(rng: ReturnType<typeof createRng>): Pad {
   const kind = rng.int(0, 2)

@@ -15,7 +15,7 @@ import { directConv2d, prefersDirectConv } from '../../../../src-main/engine/ker
 import { originalKernel } from '../../../../src-main/engine/kernels/kernel-override'
 import { createRng } from '../../../../src-main/engine/random/seeded-rng'
 import {
-  type Pad,
+  type ConvCase,
   expectClose,
   onBothBackends,
   randomPad,
@@ -23,12 +23,8 @@ import {
   runKernel,
 } from './backend-compare'
 
-interface Case {
-  xShape: [number, number, number, number]
-  filterShape: [number, number, number, number]
-  strides: [number, number]
+interface Case extends ConvCase {
   dilations: [number, number]
-  pad: Pad
   activation: string
   bias: boolean
 }

@@ -10,14 +10,9 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { selectBackend } from '../../../../src-main/engine/backend/select-backend'
 import { prefersDirectFilterGrad } from '../../../../src-main/engine/kernels/conv2d-backprop-filter'
 import { createRng } from '../../../../src-main/engine/random/seeded-rng'
-import { type Pad, expectClose, randomPad, randomValues } from './backend-compare'
+import { type ConvCase, expectClose, randomPad, randomValues } from './backend-compare'
 
-interface Case {
-  xShape: [number, number, number, number]
-  filterShape: [number, number, number, number]
-  strides: [number, number]
-  pad: Pad
-}
+type Case = ConvCase
 
 function runBackpropFilter(
   c: Case,

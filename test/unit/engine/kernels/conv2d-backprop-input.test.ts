@@ -10,7 +10,7 @@ import { selectBackend } from '../../../../src-main/engine/backend/select-backen
 import { prefersCol2im } from '../../../../src-main/engine/kernels/conv2d-backprop-input'
 import { createRng } from '../../../../src-main/engine/random/seeded-rng'
 import {
-  type Pad,
+  type ConvCase,
   expectClose,
   onBothBackends,
   randomPad,
@@ -18,12 +18,7 @@ import {
   runKernel,
 } from './backend-compare'
 
-interface Case {
-  xShape: [number, number, number, number]
-  filterShape: [number, number, number, number]
-  strides: [number, number]
-  pad: Pad
-}
+type Case = ConvCase
 
 function cases(count: number, seed: number): Case[] {
   const rng = createRng(seed)
