@@ -99,6 +99,18 @@ export function directFilterGrad(
   return dw
 }
 
+/** The forward conv's geometry, from the filter gradient's input and attributes. */
+function filterGradInfo(x: TensorInfo, attrs: Conv2DBackpropFilterAttrs): tf.backend_util.Conv2DInfo {
+  return tf.backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    attrs.filterShape,
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+  )
+}
+
 /** The filter gradient as a composite of the backend's Pad, Transpose, Conv2D and Slice kernels. */
 export function conv2dBackpropFilterComposite(
   backend: KernelBackend,
@@ -111,14 +123,7 @@ export function conv2dBackpropFilterComposite(
     throw new Error('Conv2DBackpropFilter: only NHWC (channels last) is supported')
   const k = kernelCalls(backend, backendName)
   const [kh, kw, ci, co] = attrs.filterShape
-  const info = tf.backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number],
-    attrs.filterShape,
-    attrs.strides,
-    1,
-    attrs.pad,
-    attrs.dimRoundingMode,
-  )
+  const info = filterGradInfo(x, attrs)
   const { top, bottom, left, right } = info.padInfo
   const temps: TensorInfo[] = []
   const xt = k.run('Transpose', { x }, { perm: [3, 1, 2, 0] })
@@ -158,14 +163,7 @@ export const wasmConv2dBackpropFilterConfig: KernelConfig = {
     const dy = input(named, 'dy', 'Conv2DBackpropFilter')
     const a = attrs as unknown as Conv2DBackpropFilterAttrs
     if (a.dataFormat !== 'NCHW' && x.dtype === 'float32' && dy.dtype === 'float32') {
-      const info = tf.backend_util.computeConv2DInfo(
-        x.shape as [number, number, number, number],
-        a.filterShape,
-        a.strides,
-        1,
-        a.pad,
-        a.dimRoundingMode,
-      )
+      const info = filterGradInfo(x, a)
       if (prefersDirectFilterGrad(info)) {
         const dw = directFilterGrad(backend as unknown as BackendWasm, x, dy, info)
         if (dw) return dw

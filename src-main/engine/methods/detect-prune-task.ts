@@ -36,7 +36,7 @@ import type { PruneStructure } from '../prune/structure'
 import { createRng, deriveSeed, shuffleInPlace } from '../random/seeded-rng'
 import { round, type SinkWithLayers } from './context'
 import { detectionHead, loadDetectionDataset, writePreviews } from './detect'
-import { LATENCY_BATCH, interleavedTimings, prunableStructure, type LatencyTimings } from './prune-common'
+import { LATENCY_BATCH, interleavedTimings, prunableStructure, sizeAndLatencyResults, type LatencyTimings } from './prune-common'
 
 export type PruneMethod = Extract<RunMethod, { kind: 'prune' }>
 export type SinghMethod = Extract<RunMethod, { kind: 'singh' }>
@@ -258,34 +258,18 @@ export async function finishDetector(
   for (const f of files) r.sink.artifact({ kind: 'model', ...f })
   writePreviews(r.job, r.sink, data, after.evaluation, PREVIEWS)
   const [parentMs, prunedMs] = timings.wallMs
-  const [parentCpuMs, prunedCpuMs] = timings.cpuMs
   const seconds = o.trainings.reduce((a, x) => a + x.seconds, 0)
   const epochs = o.trainings.reduce((a, x) => a + x.epochs, 0)
   const results: Record<string, number> = {
     ...o.extra,
     ...evaluationMetrics(p.evaluation, 'parent.test'),
-    'parent.params': p.params,
-    'parent.params.nonzero': p.nonZeroParams,
-    'parent.macs': p.macs,
-    'parent.serialized.bytes': p.serializedBytes,
-    'parent.latency.ms': parentMs,
-    'parent.latency.cpu.ms': parentCpuMs,
     ...evaluationMetrics(after.evaluation, 'test', data.classNames),
     'test.examples': data.test.n,
     'train.examples': data.train.n,
     params: after.params,
-    'params.nonzero': after.nonZeroParams,
     macs: after.macs,
-    'serialized.bytes': after.serializedBytes,
     'model.bytes': files.reduce((a, f) => a + f.bytes, 0),
-    'latency.ms': prunedMs,
-    'latency.cpu.ms': prunedCpuMs,
-    'latency.batch': n,
-    compression: p.params / after.params,
-    'compression.nonzero': p.nonZeroParams / after.nonZeroParams,
-    'macs.reduction': p.macs > 0 ? 1 - after.macs / p.macs : 0,
-    speedup: parentMs / prunedMs,
-    'speedup.cpu': parentCpuMs / prunedCpuMs,
+    ...sizeAndLatencyResults(p, after, timings, n),
     'mAP.change': after.evaluation.mAP - p.evaluation.mAP,
     ...(epochs > 0 ? { 'train.seconds': seconds, epochs } : {}),
   }

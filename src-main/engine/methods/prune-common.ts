@@ -301,6 +301,43 @@ export { yieldToEventLoop } from '../train/progress-throttle'
 
 const pct = (x: number): string => `${(x * 100).toFixed(2)} %`
 
+
+/** The size of a model: what a parent and its pruned model are compared on. */
+export interface ModelSize {
+  params: number
+  nonZeroParams: number
+  macs: number
+  serializedBytes: number
+}
+
+/**
+ * The results every pruning run reports besides accuracy: the parent's size and latency
+ * (`parent.*`), the pruned model's non-zero params, bytes and latency (`latency.*`, timed
+ * interleaved with the parent on a batch of `batch`), and the ratios between them.
+ */
+export function sizeAndLatencyResults(p: ModelSize, r: ModelSize, timings: LatencyTimings, batch: number): Record<string, number> {
+  const [parentMs, prunedMs] = timings.wallMs
+  const [parentCpuMs, prunedCpuMs] = timings.cpuMs
+  return {
+    'parent.params': p.params,
+    'parent.params.nonzero': p.nonZeroParams,
+    'parent.macs': p.macs,
+    'parent.serialized.bytes': p.serializedBytes,
+    'parent.latency.ms': parentMs,
+    'parent.latency.cpu.ms': parentCpuMs,
+    'params.nonzero': r.nonZeroParams,
+    'serialized.bytes': r.serializedBytes,
+    'latency.ms': prunedMs,
+    'latency.cpu.ms': prunedCpuMs,
+    'latency.batch': batch,
+    compression: p.params / r.params,
+    'compression.nonzero': p.nonZeroParams / r.nonZeroParams,
+    'macs.reduction': p.macs > 0 ? 1 - r.macs / p.macs : 0,
+    speedup: parentMs / prunedMs,
+    'speedup.cpu': parentCpuMs / prunedCpuMs,
+  }
+}
+
 /**
  * The shared end of a pruning run: measure the pruned model, time it against the parent in the same
  * process (interleaved), report its layers ('after'), then `finishRun` (evaluation, the model
@@ -335,22 +372,7 @@ export async function finishPruned(
     'parent.test.accuracy': p.accuracy,
     'parent.test.loss': p.loss,
     'parent.test.errors': p.errors,
-    'parent.params': p.params,
-    'parent.params.nonzero': p.nonZeroParams,
-    'parent.macs': p.macs,
-    'parent.serialized.bytes': p.serializedBytes,
-    'parent.latency.ms': parentMs,
-    'parent.latency.cpu.ms': parentCpuMs,
-    'params.nonzero': r.nonZeroParams,
-    'serialized.bytes': r.serializedBytes,
-    'latency.ms': prunedMs,
-    'latency.cpu.ms': prunedCpuMs,
-    'latency.batch': Math.min(LATENCY_BATCH, ctx.data.test.n || ctx.data.train.n),
-    compression: p.params / r.params,
-    'compression.nonzero': p.nonZeroParams / r.nonZeroParams,
-    'macs.reduction': p.macs > 0 ? 1 - r.macs / p.macs : 0,
-    speedup: parentMs / prunedMs,
-    'speedup.cpu': parentCpuMs / prunedCpuMs,
+    ...sizeAndLatencyResults(p, r, timings, Math.min(LATENCY_BATCH, ctx.data.test.n || ctx.data.train.n)),
     'accuracy.change': r.accuracy - p.accuracy,
     ...o.extra,
   }
