@@ -18,13 +18,35 @@ import { forkLauncher } from '../scheduler/fork-launcher'
 import { Scheduler } from '../scheduler/index'
 import { acquireLabLock } from '../scheduler/lab-lock'
 import { openStore, type Store } from '../store/index'
-import { storageFailure } from '../store/storage-errors'
+import { isLocked, LOCKED_BY_ANOTHER_PROGRAM, storageFailure } from '../store/storage-errors'
 import { createEventBus } from './events'
 import { createHandlers, type Handlers } from './handlers'
 import { defaultDataDir, defaultDbPath, makeDirectory } from './paths'
 import type { Lab, LabOptions } from './types'
 
 export type { Lab, LabOptions } from './types'
+
+/**
+ * How long one statement of the lab waits for a lock another program holds. Short, because it
+ * waits on the event loop: writes refused by a lock are tried again asynchronously (the run
+ * events by the scheduler, a request by `whileLocked`), and reads in WAL mode need no lock.
+ */
+const LAB_BUSY_TIMEOUT_MS = 50
+/** How long a request that writes waits for another program's lock before it is refused. */
+const REQUEST_LOCK_WAIT_MS = 30_000
+
+/** Runs `fn`, and again with growing pauses while the database is locked, for up to `waitMs`. */
+async function whileLocked<T>(fn: () => T | Promise<T>, waitMs: number): Promise<T> {
+  const until = Date.now() + waitMs
+  for (let pause = 50; ; pause = Math.min(1000, pause * 2)) {
+    try {
+      return await fn()
+    } catch (err) {
+      if (!isLocked(err) || Date.now() + pause > until) throw err
+      await new Promise((r) => setTimeout(r, pause))
+    }
+  }
+}
 
 /** Turns anything thrown by a handler into the envelope's error body. */
 export function errorBody(err: unknown): ErrorBody {
@@ -36,6 +58,8 @@ export function errorBody(err: unknown): ErrorBody {
   // The disk is full or the file read-only: say so, and that reading still works.
   const storage = storageFailure(err)
   if (storage) return { code: 'unavailable', message: `${storage}; the lab can still show what is stored` }
+  if (isLocked(err))
+    return { code: 'unavailable', message: `${LOCKED_BY_ANOTHER_PROGRAM}; try again once it is released` }
   return { code: 'internal', message: err instanceof Error ? err.message : String(err) }
 }
 
@@ -114,6 +138,7 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
       concurrency,
       backend: options.backend,
       heartbeatTimeoutMs: options.heartbeatTimeoutMs,
+      lockWaitMs: options.lockWaitMs,
     })
     // Recovery happens only in a lab that schedules, and only one lab process schedules a
     // database: a read-only CLI command must not mark another lab's running runs interrupted.
@@ -121,6 +146,9 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
       if (dbPath !== ':memory:') releaseLock = acquireLabLock(dbPath)
       scheduler.start()
     }
+    // Start-up (migrations, recovery) waited for locks as long as SQLite's default; from now on
+    // a lock held by another program is waited for asynchronously.
+    store.setBusyTimeout(LAB_BUSY_TIMEOUT_MS)
   } catch (err) {
     releaseLock()
     store.close()
@@ -143,7 +171,7 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
       const handler = handlers[method] as ((input: unknown) => unknown) | undefined
       if (!handler) throw new LabError('not_found', `method "${method}" is not served by this lab`)
       const parsed = parseInput(method, input)
-      const data = await handler(parsed)
+      const data = await whileLocked(() => handler(parsed), REQUEST_LOCK_WAIT_MS)
       // An accepted launch proves the database takes writes again: queued runs that waited
       // after a full disk may start.
       if (method === 'experiments.launch' || method === 'runs.rerun') scheduler.resumeQueue()

@@ -33,6 +33,11 @@ export interface LabOptions {
   confinePaths?: boolean
   /** Milliseconds without a heartbeat after which a running worker is presumed hung (default 60 000). */
   heartbeatTimeoutMs?: number
+  /**
+   * How long a run's events may wait for a database whose write lock another program holds
+   * before the run fails saying so (default 120 000); what it sent is written when the lock goes.
+   */
+  lockWaitMs?: number
 }
 
 export interface Lab {

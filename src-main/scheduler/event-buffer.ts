@@ -7,7 +7,7 @@
 import type { EventName, EventPayloads } from '../../src-shared/contract'
 import type { MetricPoint, RunProgress } from '../../src-shared/types'
 import type { Store } from '../store/index'
-import { storageFailure } from '../store/storage-errors'
+import { isLocked, storageFailure } from '../store/storage-errors'
 import type { LayerReport, WorkerMessage } from '../worker/protocol'
 
 export type Emit = <E extends EventName>(event: E, payload: EventPayloads[E]) => void
@@ -81,35 +81,49 @@ export class RunEventBuffer {
   }
 
   /**
-   * Writes the buffer (inside the caller's transaction) and returns the events to emit after
-   * commit. At most `maxMetrics` points are written; the rest stay for the next write.
+   * Writes the buffer (inside the caller's transaction). Returns the events to emit and what to
+   * forget once the caller's transaction has COMMITTED: nothing is forgotten before, so a commit
+   * that fails (a full disk, a lock) leaves every event buffered. At most `maxMetrics` points are
+   * written; the rest stay for the next write.
    */
-  write(store: Store, emit: Emit, maxMetrics = Infinity): (() => void)[] {
+  write(store: Store, emit: Emit, maxMetrics = Infinity): { events: (() => void)[]; committed: () => void } {
     const runId = this.runId
     const events: (() => void)[] = []
-    const rest = this.metrics.length > maxMetrics ? this.metrics.slice(maxMetrics) : []
-    if (this.backend !== null) store.runs.setBackend(runId, this.backend)
-    if (this.heartbeatAt !== null) store.runs.setHeartbeat(runId, this.heartbeatAt)
-    if (this.metrics.length) {
-      const points = rest.length ? this.metrics.slice(0, maxMetrics) : this.metrics
+    const written = Math.min(this.metrics.length, maxMetrics)
+    // What this write covers: anything buffered later (after the commit) stays.
+    const logs = this.logs.length
+    const artifacts = this.artifacts.length
+    const layers = this.layers.length
+    const { results, progress, heartbeatAt, backend } = this
+    if (backend !== null) store.runs.setBackend(runId, backend)
+    if (heartbeatAt !== null) store.runs.setHeartbeat(runId, heartbeatAt)
+    if (written) {
+      const points = written < this.metrics.length ? this.metrics.slice(0, written) : this.metrics
       store.metrics.add(runId, points)
       events.push(() => emit('run.metric', { runId, points }))
     }
     for (const a of this.artifacts) store.outputs.addArtifact(runId, a, a.at)
-    if (this.results) store.outputs.setResults(runId, this.results)
+    if (results) store.outputs.setResults(runId, results)
     for (const l of this.layers) store.outputs.setLayers(runId, l.phase, l.layers)
     for (const line of this.logs) {
       store.outputs.addLog(runId, line)
       events.push(() => emit('run.log', { runId, level: line.level, message: line.message }))
     }
-    if (this.progress) {
-      store.runs.setProgress(runId, this.progress)
-      const progress = this.progress
+    if (progress) {
+      store.runs.setProgress(runId, progress)
       events.push(() => emit('run.progress', { runId, ...progress }))
     }
-    this.clear()
-    this.metrics = rest
-    return events
+    const committed = (): void => {
+      this.metrics = this.metrics.slice(written)
+      this.logs = this.logs.slice(logs)
+      this.artifacts = this.artifacts.slice(artifacts)
+      this.layers = this.layers.slice(layers)
+      if (this.results === results) this.results = null
+      if (this.progress === progress) this.progress = null
+      if (this.heartbeatAt === heartbeatAt) this.heartbeatAt = null
+      if (this.backend === backend) this.backend = null
+    }
+    return { events, committed }
   }
 
   /** Forgets everything buffered (after it was written, or refused). */
@@ -134,10 +148,13 @@ export interface Refusal {
 
 /**
  * Writes every non-empty buffer, plus `also` (e.g. a status change, told which batches were
- * refused), in one transaction, then emits the contract events in order. Each run's batch is a
- * savepoint of its own: a batch SQLite refuses is dropped and noted in that run's log, and never
- * blocks the other runs' batches. With `maxMetricsPerRun`, a run's surplus points stay buffered
- * (so one flush never holds the event loop for long). Returns the refused batches.
+ * refused), in one IMMEDIATE transaction, then forgets what was written and emits the contract
+ * events in order. Each run's batch is a savepoint of its own: a batch SQLite refuses for its
+ * data is dropped and noted in that run's log, and never blocks the other runs' batches. A
+ * database another connection has locked refuses the whole flush (`isLocked`): then nothing is
+ * forgotten and the caller tries again later; so does a COMMIT that fails (a full disk). With
+ * `maxMetricsPerRun`, a run's surplus points stay buffered (so one flush never holds the event
+ * loop for long). Returns the refused batches.
  */
 export function flushBuffers(
   store: Store,
@@ -147,14 +164,19 @@ export function flushBuffers(
   maxMetricsPerRun = Infinity,
 ): Refusal[] {
   const pending: (() => void)[] = []
+  const committed: (() => void)[] = []
   const refused: Refusal[] = []
-  store.transaction(() => {
+  store.writeTransaction(() => {
     for (const b of buffers) {
       if (b.empty) continue
       try {
-        pending.push(...store.transaction(() => b.write(store, emit, maxMetricsPerRun)))
+        const written = store.transaction(() => b.write(store, emit, maxMetricsPerRun))
+        pending.push(...written.events)
+        committed.push(written.committed)
       } catch (err) {
-        b.clear()
+        // Locked: nothing of this flush can be written now; keep every batch for the next try.
+        if (isLocked(err)) throw err
+        committed.push(() => b.clear())
         refused.push({
           runId: b.runId,
           reason: err instanceof Error ? err.message : String(err),
@@ -168,13 +190,15 @@ export function flushBuffers(
         store.transaction(() =>
           store.outputs.addLog(r.runId, { at: new Date().toISOString(), level: 'error', message }),
         )
-      } catch {
+      } catch (err) {
+        if (isLocked(err)) throw err
         // Not even a log line fits (the run is gone, the disk is full): the event is all that is left.
       }
       pending.push(() => emit('run.log', { runId: r.runId, level: 'error', message }))
     }
     if (also) pending.push(...also(refused))
   })
+  for (const forget of committed) forget()
   for (const fire of pending) fire()
   return refused
 }

@@ -6,9 +6,10 @@
 import { LabError } from '../../src-shared/contract'
 import type { RunStatus } from '../../src-shared/types'
 import { INTERRUPTED_REASON, type RunRecord, type Store } from '../store/index'
-import { storageFailure } from '../store/storage-errors'
+import { isLocked, storageFailure } from '../store/storage-errors'
 import type { RunJob, WorkerMessage } from '../worker/protocol'
 import { flushBuffers, RunEventBuffer, type Emit, type Refusal } from './event-buffer'
+import { RunEnds } from './run-ends'
 import type { WorkerHandle, WorkerLauncher } from './launcher'
 import {
   discardUnrecorded,
@@ -36,6 +37,11 @@ export interface SchedulerOptions {
   startTimeoutMs?: number
   /** How often buffered worker events are written (default 200 ms). */
   flushIntervalMs?: number
+  /**
+   * How long runs' events may wait for a database another program has locked before the runs
+   * fail saying so (default 120 s); what they sent is written when the lock goes.
+   */
+  lockWaitMs?: number
 }
 
 
@@ -86,15 +92,8 @@ export class Scheduler {
   private readonly startTimeoutMs: number
   private readonly active = new Map<number, ActiveRun>()
   private readonly idleWaiters = new Set<{ experimentId?: number; resolve: () => void }>()
-  /**
-   * Runs that ended but whose end could not be written (the database refused every write): their
-   * status event went out; the write is tried again at every flush, and at the next start-up
-   * recovery marks them interrupted if it never succeeded.
-   */
-  private readonly unwrittenEnds = new Map<
-    number,
-    { experimentId: number; status: TerminalStatus; error: string | null }
-  >()
+  /** Ends of runs that wait to be stored (a locked or full database). */
+  private readonly ends: RunEnds
   private pumpRetry: NodeJS.Timeout | null = null
   private catchUp: NodeJS.Immediate | null = null
   /** Metric points the next flush writes (all runs together), adapted to FLUSH_TARGET_MS. */
@@ -117,6 +116,12 @@ export class Scheduler {
     this.concurrency = Math.max(1, Math.floor(options.concurrency ?? 1))
     this.heartbeatTimeoutMs = options.heartbeatTimeoutMs ?? 60_000
     this.startTimeoutMs = options.startTimeoutMs ?? Math.max(this.heartbeatTimeoutMs, 120_000)
+    this.ends = new RunEnds(this.store, this.emit, options.lockWaitMs ?? 120_000, (end) => {
+      // Its folder is tidied once its end is stored (the artifacts it names are recorded then).
+      if (end.status !== 'finished' && !this.active.has(end.runId))
+        discardUnrecorded(this.store, this.options.dataDir, end.runId)
+      this.afterChange()
+    })
   }
 
   /**
@@ -179,7 +184,7 @@ export class Scheduler {
         active.handle.kill()
       }
       await active.exited
-      return this.store.runs.get(runId)?.status ?? 'cancelled'
+      return this.ends.status(runId) ?? this.store.runs.get(runId)?.status ?? 'cancelled'
     }
     if (run.status === 'queued') {
       if (this.store.runs.settle(runId, 'cancelled', null)) {
@@ -223,11 +228,13 @@ export class Scheduler {
       // A run that had reported its end keeps it; the rest of its points are written now.
       if (a.ending) this.finish(a, a.ending.status, a.ending.error)
       else this.finish(a, 'interrupted', INTERRUPTED_REASON)
-      if (a.endStatus !== 'finished') discardUnrecorded(this.store, this.options.dataDir, a.run.id)
+      if (a.endStatus !== 'finished' && !this.ends.has(a.run.id))
+        discardUnrecorded(this.store, this.options.dataDir, a.run.id)
       a.markExited()
     }
     this.active.clear()
-    this.writeUnwrittenEnds()
+    // Ends that wait for another program's lock: give it a few seconds to let go.
+    await this.ends.drain(5000)
     if (this.flushTimer) clearInterval(this.flushTimer)
     this.flushTimer = null
     if (this.pumpRetry) clearTimeout(this.pumpRetry)
@@ -240,8 +247,15 @@ export class Scheduler {
   }
 
   private flush(): void {
-    this.writeUnwrittenEnds()
-    if (!this.writeBuffers()) return
+    if (this.ends.waiting()) {
+      this.checkLockDeadline()
+      return
+    }
+    this.ends.retry()
+    if (!this.writeBuffers()) {
+      this.checkLockDeadline()
+      return
+    }
     // Runs that reported their end settle once what is left fits one flush.
     for (const a of [...this.active.values()]) {
       if (!a.ending || a.settled || a.buffer.metrics.length > this.flushPoints) continue
@@ -269,10 +283,14 @@ export class Scheduler {
         budget,
       )
     } catch (err) {
+      // Another program holds the write lock: every buffer stays and is written when it goes.
+      if (isLocked(err)) {
+        this.ends.locked()
+        return false
+      }
       const storage = storageFailure(err)
       if (!storage) {
-        // Locked past the busy timeout, or another passing refusal: keep the lab up; the buffers
-        // stay and are written with the next flush.
+        // Another passing refusal: keep the lab up; the buffers stay for the next flush.
         warn('could not write run events', err)
         return false
       }
@@ -281,6 +299,7 @@ export class Scheduler {
       for (const a of active) this.failForStorage(a, storage)
       return false
     }
+    this.ends.written()
     for (const r of refused) {
       const a = this.active.get(r.runId)
       if (a && r.storage) this.failForStorage(a, r.storage)
@@ -330,26 +349,25 @@ export class Scheduler {
     warn('queued runs wait until a launch is accepted or the lab restarts', new Error(reason))
   }
 
-  /** Tries again to record the end of runs whose end could not be written. */
-  private writeUnwrittenEnds(): void {
-    for (const [runId, end] of this.unwrittenEnds) {
-      try {
-        this.withRoom(() => this.store.runs.settle(runId, end.status, end.error))
-        this.unwrittenEnds.delete(runId)
-      } catch {
-        return
+  /**
+   * The database has been locked by another program for `lockWaitMs`: runs still training are
+   * stopped and fail saying so; runs that ended are announced as failed. What they sent stays
+   * buffered and is written when the lock goes.
+   */
+  private checkLockDeadline(): void {
+    if (!this.ends.overdue()) return
+    const reason = this.ends.lockFailure()
+    for (const a of [...this.active.values()]) {
+      if (a.settled) continue
+      a.storageError ??= reason
+      if (!a.ending) {
+        this.end(a, 'storage')
+        continue
       }
+      this.finish(a, 'failed', a.ending.status === 'finished' ? reason : a.ending.error)
+      if (a.processGone) this.afterExit(a)
     }
-  }
-
-  /** Runs a small write; if the database is out of room, frees what the WAL holds and tries once more. */
-  private withRoom<T>(write: () => T): T {
-    try {
-      return write()
-    } catch (err) {
-      if (!storageFailure(err) || !this.store.reclaimSpace()) throw err
-      return write()
-    }
+    this.ends.announceOverdue()
   }
 
   /** Queued or running runs (of one experiment), not counting those that ended but are unwritten. */
@@ -360,10 +378,8 @@ export class Scheduler {
         (a) => !a.settled && (experimentId === undefined || a.run.experimentId === experimentId),
       ).length
     }
-    let unwritten = 0
-    for (const end of this.unwrittenEnds.values())
-      if (experimentId === undefined || end.experimentId === experimentId) unwritten++
-    return this.store.runs.activeCount(experimentId) - unwritten
+    // Ends the database refuses outright are not coming; those waiting for a lock are.
+    return this.store.runs.activeCount(experimentId) - this.ends.unwritable(experimentId)
   }
 
   private pump(): void {
@@ -525,58 +541,30 @@ export class Scheduler {
   /** The run has settled and its process is gone. */
   private afterExit(active: ActiveRun): void {
     if (!this.active.has(active.run.id)) return
-    // Nothing writes in its folder any more.
-    if (active.endStatus !== 'finished') discardUnrecorded(this.store, this.options.dataDir, active.run.id)
+    // Nothing writes in its folder any more (an end still waiting to be stored tidies it then).
+    if (active.endStatus !== 'finished' && !this.ends.has(active.run.id))
+      discardUnrecorded(this.store, this.options.dataDir, active.run.id)
     this.active.delete(active.run.id)
     active.markExited()
     this.afterChange()
   }
 
   /**
-   * Writes the run's buffered events and its final status in one transaction, once. A run whose
-   * last events (its results) cannot be stored does not settle as finished: it fails, saying why.
+   * Writes the run's buffered events and its final status in one transaction, once; a run whose
+   * last events (its results) cannot be stored does not settle as finished (see `RunEnds`).
    */
   private finish(active: ActiveRun, status: TerminalStatus, error: string | null): void {
     if (active.settled) return
     active.settled = true
-    const runId = active.run.id
-    let end: { status: TerminalStatus; error: string | null } = { status, error }
-    const unstored = (reason: string): void => {
-      if (end.status === 'finished')
-        end = { status: 'failed', error: `${reason}; the run's last results were not stored` }
-    }
-    active.endStatus = status
-    const settle = (refused: readonly Refusal[] = []): (() => void)[] => {
-      const storage = refused.find((r) => r.runId === runId && r.storage)?.storage
-      if (storage) unstored(storage)
-      active.endStatus = end.status
-      return this.store.runs.settle(runId, end.status, end.error)
-        ? [() => this.emit('run.status', { runId, status: end.status, error: end.error })]
-        : []
-    }
-    try {
-      flushBuffers(this.store, this.emit, [active.buffer], settle)
-    } catch (err) {
-      // The last events could not be written; the run's status must still be.
-      warn(`could not write the last events of run #${runId}`, err)
-      const storage = storageFailure(err)
-      if (storage && !active.buffer.empty) unstored(storage)
-      active.endStatus = end.status
-      active.buffer.clear()
-      try {
-        const fired = this.withRoom(settle)
-        // SQLite may have rolled the whole transaction back and written the status on its own.
-        const now = this.store.runs.get(runId)?.status
-        if (!fired.length && now === end.status)
-          fired.push(() => this.emit('run.status', { runId, status: end.status, error: end.error }))
-        for (const fire of fired) fire()
-      } catch (again) {
-        // Not even the status can be written: say it to the clients, and keep trying.
-        warn(`could not record the end of run #${runId}`, again)
-        this.unwrittenEnds.set(runId, { experimentId: active.run.experimentId, ...end })
-        this.emit('run.status', { runId, status: end.status, error: end.error })
-      }
-    }
+    active.endStatus = this.ends.settle({
+      runId: active.run.id,
+      experimentId: active.run.experimentId,
+      buffer: active.buffer,
+      status,
+      error,
+      announced: false,
+      cause: null,
+    })
   }
 
   private afterChange(): void {

@@ -31,6 +31,13 @@ export interface Store {
   readonly annotations: AnnotationsRepo
   /** Runs `fn` in one transaction (nested calls become savepoints). */
   transaction<T>(fn: () => T): T
+  /**
+   * Runs `fn` in one transaction that takes the write lock first (BEGIN IMMEDIATE), so a lock
+   * held by another connection refuses it at once, before any of `fn` ran.
+   */
+  writeTransaction<T>(fn: () => T): T
+  /** How long a statement waits for a lock another connection holds (SQLite's busy timeout). */
+  setBusyTimeout(ms: number): void
   /** Summaries with results and tags joined, filtered and sorted through the whitelist. */
   listRuns(filter: RunFilter): { rows: RunSummary[]; total: number }
   selectRuns(selection: { runIds?: number[]; experimentId?: number }): RunSummary[]
@@ -74,6 +81,13 @@ export function openStore(path: string, options: OpenOptions = {}): Store {
     annotations,
     transaction<T>(fn: () => T): T {
       return db.transaction(fn)()
+    },
+    writeTransaction<T>(fn: () => T): T {
+      // Nested in another transaction, IMMEDIATE means nothing: a savepoint, as `transaction`.
+      return db.inTransaction ? db.transaction(fn)() : db.transaction(fn).immediate()
+    },
+    setBusyTimeout(ms) {
+      db.pragma(`busy_timeout = ${Math.max(0, Math.floor(ms))}`)
     },
     listRuns(filter) {
       const { rows, total } = runs.list(filter)

@@ -32,3 +32,17 @@ export function storageFailure(err: unknown): string | null {
   const match = STORAGE_CODES.find((c) => code === c.prefix || code.startsWith(`${c.prefix}_`))
   return match ? `cannot write the database: ${match.what} (${code})` : null
 }
+
+/**
+ * True for an error meaning "another connection holds the lock": SQLITE_BUSY (another process's
+ * write lock, e.g. an `sqlite3` shell inside a transaction) or SQLITE_LOCKED. Unlike a storage
+ * failure this passes: what was refused is kept and written again later.
+ */
+export function isLocked(err: unknown): boolean {
+  const code = sqliteCode(err)
+  return code !== null && /^SQLITE_(BUSY|LOCKED)(_|$)/.test(code)
+}
+
+/** What a user is told when a write waited too long for another program's lock. */
+export const LOCKED_BY_ANOTHER_PROGRAM =
+  'the database is locked by another program (an sqlite3 shell or a DB browser inside a transaction, a backup)'

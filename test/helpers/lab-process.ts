@@ -16,6 +16,8 @@ export interface LabProcessConfig {
   concurrency?: number
   /** Workers that stream metrics from inside this process; the real fork launcher when absent. */
   stream?: StreamOptions
+  /** How long a run's events may wait for a database another program has locked (LabOptions). */
+  lockWaitMs?: number
   /** A spec to launch once open. */
   launch?: Record<string, unknown>
 }
@@ -46,6 +48,7 @@ async function main(): Promise<void> {
     dbPath: config.dbPath,
     schedule: config.schedule,
     concurrency: config.concurrency,
+    lockWaitMs: config.lockWaitMs,
   }
   if (config.stream) options.launcher = streamLauncher(config.stream)
   let lab

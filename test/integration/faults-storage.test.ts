@@ -94,6 +94,31 @@ describe('a full disk', () => {
   }, 120_000)
 })
 
+describe('a full disk at the COMMIT of a run\'s last events', () => {
+  it('fails the run (never `finished` without its results), in the event and in the database', async () => {
+    const t = tempDir()
+    cleanups.push(t.cleanup)
+    // One message of 4,000 points, then the results and `done`, all in one tick: the run's end is
+    // one transaction of several hundred kB, which fails at COMMIT (the WAL is written then).
+    const lastBurst: StreamOptions = { pointsPerMessage: 4000, keys: 4, messagesPerTick: 2, intervalMs: 5, messages: 1 }
+    const lab = spawnLab({ dataDir: t.dir, stream: lastBurst, launch: { name: 'full at commit', ...TINY } }, { fileSizeLimitKb: 256 })
+    cleanups.push(() => lab.kill())
+    const { runIds } = (await lab.waitFor((m) => m.type === 'launched')) as { runIds: number[] }
+    const end = await lab.waitFor((m) => m.type === 'status' && m.runId === runIds[0] && m.status !== 'running', 60_000)
+    expect(end).toMatchObject({ status: 'failed' })
+    expect((end as { error: string }).error).toMatch(CANNOT_WRITE)
+    expect((end as { error: string }).error).toMatch(/; the run's last results were not stored$/)
+    expect(await lab.stop()).toBe(0)
+
+    expect(integrityCheck(join(t.dir, 'lab.db'))).toBe('ok')
+    const again = await createLab({ dataDir: t.dir, schedule: false })
+    cleanups.push(() => again.stop())
+    const run = await again.call('runs.get', { id: runIds[0] })
+    expect(run.status).toBe('failed')
+    expect(run.error).toMatch(/the run's last results were not stored$/)
+  }, 90_000)
+})
+
 /** Who can be made to lack write permission: `nobody` when we are root, else ourselves. */
 function otherUser(): { uid: number; gid: number } | { skip: string } | null {
   if (typeof process.getuid !== 'function') return { skip: 'no POSIX users on this platform' }
