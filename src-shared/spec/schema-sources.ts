@@ -1,0 +1,47 @@
+/** Where the models a run reads come from: a distillation's teachers and a pruning run's parent. */
+import { z } from 'zod'
+import { modelSpecSchema } from './schema-models'
+import { trainingOverridesSchema } from './schema-training'
+import { positiveInt } from './zod-common'
+
+/** A model of an earlier run, by id. */
+const runModelSchema = z.object({ source: z.literal('run'), runId: positiveInt }).strict()
+/** A TF.js layers-format `model.json` (weights beside it); relative paths resolve in the data folder. */
+const importedModelSchema = z.object({ source: z.literal('import'), path: z.string().min(1).max(4096) }).strict()
+const trainedTeacherSchema = z
+  .object({
+    source: z.literal('train'),
+    model: modelSpecSchema,
+    /** Teacher training settings; fields left out fall back to the experiment's `training`. */
+    training: trainingOverridesSchema.optional(),
+  })
+  .strict()
+export const singleTeacherSchema = z.discriminatedUnion('source', [trainedTeacherSchema, runModelSchema, importedModelSchema])
+
+/** Where the teacher of a distillation comes from; an ensemble averages its members' logits. */
+export const teacherSpecSchema = z.discriminatedUnion('source', [
+  trainedTeacherSchema,
+  runModelSchema,
+  importedModelSchema,
+  z.object({ source: z.literal('ensemble'), members: z.array(singleTeacherSchema).min(2).max(16) }).strict(),
+])
+export type TeacherSpec = z.infer<typeof teacherSpecSchema>
+export type SingleTeacherSpec = z.infer<typeof singleTeacherSchema>
+
+/** The unpruned model a pruning run starts from: trained in the same launch, or an earlier run. */
+export const parentSpecSchema = z.discriminatedUnion('source', [
+  z
+    .object({
+      source: z.literal('train'),
+      /** Training of the parent; fields left out fall back to the experiment's `training`. */
+      training: trainingOverridesSchema.optional(),
+    })
+    .strict(),
+  runModelSchema,
+  importedModelSchema,
+])
+export type ParentSpec = z.infer<typeof parentSpecSchema>
+
+
+/** The `parent` field of every pruning-family method (default: trained in the same launch). */
+export const parentField = parentSpecSchema.default({ source: 'train' })
