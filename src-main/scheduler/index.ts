@@ -6,82 +6,23 @@
 import { LabError } from '../../src-shared/contract'
 import type { RunStatus } from '../../src-shared/types'
 import { INTERRUPTED_REASON, type RunRecord, type Store } from '../store/index'
-import { isLocked, storageFailure } from '../store/storage-errors'
+import { storageFailure } from '../store/storage-errors'
 import type { RunJob, WorkerMessage } from '../worker/protocol'
-import { flushBuffers, RunEventBuffer, type Emit, type Refusal } from './event-buffer'
-import { RunEnds } from './run-ends'
+import { ActiveRun } from './active-run'
+import type { Emit } from './event-buffer'
+import { EventWriter, type WriterHost } from './event-writer'
 import type { WorkerHandle, WorkerLauncher } from './launcher'
+import { warn, type SchedulerOptions } from './options'
 import {
   discardUnrecorded,
   exitOutcome,
   nextRunnable,
   runJob,
-  type EndReason,
   type TerminalStatus,
 } from './run-queue'
 
 export type { Emit } from './event-buffer'
-
-export interface SchedulerOptions {
-  store: Store
-  launcher: WorkerLauncher
-  dataDir: string
-  emit: Emit
-  /** Runs executing at once (default 1). */
-  concurrency?: number
-  /** Backend override passed to every worker. */
-  backend?: string
-  /** No message from a started worker for this long → it is killed and the run fails (default 60 s). */
-  heartbeatTimeoutMs?: number
-  /** A worker that has not said `ready` after this long is killed (default: max(heartbeat timeout, 120 s)). */
-  startTimeoutMs?: number
-  /** How often buffered worker events are written (default 200 ms). */
-  flushIntervalMs?: number
-  /**
-   * How long runs' events may wait for a database another program has locked before the runs
-   * fail saying so (default 120 s); what they sent is written when the lock goes.
-   */
-  lockWaitMs?: number
-}
-
-
-interface ActiveRun {
-  run: RunRecord
-  handle: WorkerHandle
-  buffer: RunEventBuffer
-  ready: boolean
-  settled: boolean
-  endReason: EndReason | null
-  /** Why the run's events could not be stored (disk full, read-only database), once they could not. */
-  storageError: string | null
-  /** The status the run settled with (null until it settles). */
-  endStatus: TerminalStatus | null
-  /**
-   * How the run ended by its own account (`done`, `error`) while many of its points still wait to
-   * be written: it settles once they are, in slices, so the lab never stalls on one huge write.
-   */
-  ending: { status: TerminalStatus; error: string | null } | null
-  /** The worker process has exited. */
-  processGone: boolean
-  lastSeen: number
-  timers: NodeJS.Timeout[]
-  exited: Promise<void>
-  markExited: () => void
-}
-
-/**
- * How long one flush may hold the event loop. A flush is one synchronous transaction; the number
- * of metric points it writes adapts so that it takes about this long on this machine, keeping the
- * lab answering while workers stream faster than the disk takes them. The surplus is written by
- * the next flush, right after pending I/O.
- */
-const FLUSH_TARGET_MS = 20
-const FLUSH_POINTS_MIN = 500
-const FLUSH_POINTS_MAX = 100_000
-
-function warn(what: string, err: unknown): void {
-  process.emitWarning(`${what}: ${err instanceof Error ? err.message : String(err)}`)
-}
+export type { SchedulerOptions } from './options'
 
 export class Scheduler {
   private readonly store: Store
@@ -92,19 +33,14 @@ export class Scheduler {
   private readonly startTimeoutMs: number
   private readonly active = new Map<number, ActiveRun>()
   private readonly idleWaiters = new Set<{ experimentId?: number; resolve: () => void }>()
-  /** Ends of runs that wait to be stored (a locked or full database). */
-  private readonly ends: RunEnds
+  private readonly writer: EventWriter
   private pumpRetry: NodeJS.Timeout | null = null
-  private catchUp: NodeJS.Immediate | null = null
-  /** Metric points the next flush writes (all runs together), adapted to FLUSH_TARGET_MS. */
-  private flushPoints = 5000
   /**
    * Set when the database refused to store a run (disk full, read-only): queued runs then wait
    * instead of each failing the same way, until `resumeQueue()` (a launch was accepted, so the
    * database takes writes again) or the next start.
    */
   private queuePausedBy: string | null = null
-  private flushTimer: NodeJS.Timeout | null = null
   private pumpScheduled = false
   private running = false
   private stopping = false
@@ -116,12 +52,7 @@ export class Scheduler {
     this.concurrency = Math.max(1, Math.floor(options.concurrency ?? 1))
     this.heartbeatTimeoutMs = options.heartbeatTimeoutMs ?? 60_000
     this.startTimeoutMs = options.startTimeoutMs ?? Math.max(this.heartbeatTimeoutMs, 120_000)
-    this.ends = new RunEnds(this.store, this.emit, options.lockWaitMs ?? 120_000, (end) => {
-      // Its folder is tidied once its end is stored (the artifacts it names are recorded then).
-      if (end.status !== 'finished' && !this.active.has(end.runId))
-        discardUnrecorded(this.store, this.options.dataDir, end.runId)
-      this.afterChange()
-    })
+    this.writer = new EventWriter(this.store, this.emit, this.writerHost(), options.lockWaitMs ?? 120_000)
   }
 
   /**
@@ -137,8 +68,7 @@ export class Scheduler {
       discardUnrecorded(this.store, this.options.dataDir, runId)
     }
     this.running = true
-    this.flushTimer = setInterval(() => this.flush(), this.options.flushIntervalMs ?? 200)
-    this.flushTimer.unref()
+    this.writer.start(this.options.flushIntervalMs ?? 200)
     this.wake()
     return interrupted
   }
@@ -179,12 +109,9 @@ export class Scheduler {
     if (!run) throw new LabError('not_found', `run #${runId} does not exist`)
     const active = this.active.get(runId)
     if (active) {
-      if (!active.settled) {
-        active.endReason ??= 'cancel'
-        active.handle.kill()
-      }
+      if (!active.settled) active.stop('cancel')
       await active.exited
-      return this.ends.status(runId) ?? this.store.runs.get(runId)?.status ?? 'cancelled'
+      return this.writer.ends.status(runId) ?? this.store.runs.get(runId)?.status ?? 'cancelled'
     }
     if (run.status === 'queued') {
       if (this.store.runs.settle(runId, 'cancelled', null)) {
@@ -217,157 +144,79 @@ export class Scheduler {
     this.stopping = true
     const exits: Promise<void>[] = []
     for (const a of this.active.values()) {
-      if (!a.settled) a.endReason ??= 'stop'
-      a.handle.kill()
+      if (a.settled) a.handle.kill()
+      else a.stop('stop')
       exits.push(a.exited)
     }
     // A handle that never reports its exit must not hold the lab open.
     await Promise.race([Promise.all(exits), new Promise((r) => setTimeout(r, 10_000).unref())])
     for (const a of this.active.values()) {
-      for (const t of a.timers) clearTimeout(t)
       // A run that had reported its end keeps it; the rest of its points are written now.
       if (a.ending) this.finish(a, a.ending.status, a.ending.error)
       else this.finish(a, 'interrupted', INTERRUPTED_REASON)
-      if (a.endStatus !== 'finished' && !this.ends.has(a.run.id))
+      if (a.endStatus !== 'finished' && !this.writer.ends.has(a.run.id))
         discardUnrecorded(this.store, this.options.dataDir, a.run.id)
-      a.markExited()
+      a.release()
     }
     this.active.clear()
     // Ends that wait for another program's lock: give it a few seconds to let go.
-    await this.ends.drain(5000)
-    if (this.flushTimer) clearInterval(this.flushTimer)
-    this.flushTimer = null
+    await this.writer.ends.drain(5000)
+    this.writer.stop()
     if (this.pumpRetry) clearTimeout(this.pumpRetry)
     this.pumpRetry = null
-    if (this.catchUp) clearImmediate(this.catchUp)
-    this.catchUp = null
     this.running = false
     for (const w of this.idleWaiters) w.resolve()
     this.idleWaiters.clear()
   }
 
-  private flush(): void {
-    if (this.ends.waiting()) {
-      this.checkLockDeadline()
-      return
+  /** What the event writer may ask of the scheduler. */
+  private writerHost(): WriterHost {
+    return {
+      active: this.active,
+      settleEnded: (a) => {
+        if (a.ending) this.finish(a, a.ending.status, a.ending.error)
+        if (a.processGone) this.afterExit(a)
+      },
+      failForStorage: (a, reason) => this.failForStorage(a, reason),
+      failLocked: (a, reason) => this.failUnrecordable(a, reason, false),
+      endStored: (end) => {
+        // Its folder is tidied once its end is stored (the artifacts it names are recorded then).
+        if (end.status !== 'finished' && !this.active.has(end.runId))
+          discardUnrecorded(this.store, this.options.dataDir, end.runId)
+        this.afterChange()
+      },
     }
-    this.ends.retry()
-    if (!this.writeBuffers()) {
-      this.checkLockDeadline()
-      return
-    }
-    // Runs that reported their end settle once what is left fits one flush.
-    for (const a of [...this.active.values()]) {
-      if (!a.ending || a.settled || a.buffer.metrics.length > this.flushPoints) continue
-      this.finish(a, a.ending.status, a.ending.error)
-      if (a.processGone) this.afterExit(a)
-    }
-    // Points left over (a fast stream): write the next slice as soon as pending I/O has run.
-    if ([...this.active.values()].some((a) => a.buffer.metrics.length > 0)) this.flushSoon()
-  }
-
-  /** Writes one budget of what the workers sent; false when the database refused the write. */
-  private writeBuffers(): boolean {
-    const active = [...this.active.values()].filter((a) => !a.buffer.empty)
-    if (!active.length) return true
-    let refused: Refusal[]
-    const budget = Math.max(1, Math.floor(this.flushPoints / active.length))
-    const waiting = active.reduce((n, a) => n + Math.min(budget, a.buffer.metrics.length), 0)
-    const began = performance.now()
-    try {
-      refused = flushBuffers(
-        this.store,
-        this.emit,
-        active.map((a) => a.buffer),
-        undefined,
-        budget,
-      )
-    } catch (err) {
-      // Another program holds the write lock: every buffer stays and is written when it goes.
-      if (isLocked(err)) {
-        this.ends.locked()
-        return false
-      }
-      const storage = storageFailure(err)
-      if (!storage) {
-        // Another passing refusal: keep the lab up; the buffers stay for the next flush.
-        warn('could not write run events', err)
-        return false
-      }
-      // Nothing can be written (disk full, read-only file): the runs cannot be recorded, so they
-      // end now, failed with that reason, instead of training on with their results dropped.
-      for (const a of active) this.failForStorage(a, storage)
-      return false
-    }
-    this.ends.written()
-    for (const r of refused) {
-      const a = this.active.get(r.runId)
-      if (a && r.storage) this.failForStorage(a, r.storage)
-    }
-    // A full-budget flush tells how fast this machine writes now: aim the next one at the target.
-    const took = performance.now() - began
-    if (waiting >= this.flushPoints / 2 && took > 0) {
-      const aimed = (this.flushPoints * FLUSH_TARGET_MS) / took
-      this.flushPoints = Math.round(
-        Math.min(FLUSH_POINTS_MAX, Math.max(FLUSH_POINTS_MIN, (this.flushPoints + aimed) / 2)),
-      )
-    }
-    return true
-  }
-
-  private flushSoon(): void {
-    if (this.catchUp) return
-    this.catchUp = setImmediate(() => {
-      this.catchUp = null
-      if (this.running) this.flush()
-    })
   }
 
   /** Ends a run whose events the database refuses to store. */
   private failForStorage(active: ActiveRun, reason: string): void {
     if (active.settled) return
-    active.storageError ??= reason
     warn(`run #${active.run.id} fails`, new Error(reason))
     this.pauseQueue(reason)
-    if (active.ending) {
-      // It had ended by itself; what it sent last cannot be stored.
-      active.buffer.clear()
-      const error =
-        active.ending.status === 'finished'
-          ? `${reason}; the run's last results were not stored`
-          : active.ending.error
-      this.finish(active, 'failed', error)
-      if (active.processGone) this.afterExit(active)
+    this.failUnrecordable(active, reason, true)
+  }
+
+  /**
+   * Fails a run the lab cannot record: a worker still training is stopped (its status follows
+   * from `reason` when it exits); a run that had ended fails now, keeping its own failure.
+   * With `dropLast`, what it sent last is dropped (it cannot be stored: a full disk).
+   */
+  private failUnrecordable(active: ActiveRun, reason: string, dropLast: boolean): void {
+    const ending = active.ending
+    if (!ending) {
+      active.stop('storage', reason)
       return
     }
-    this.end(active, 'storage')
+    if (dropLast) active.buffer.clear()
+    const lost = dropLast ? `${reason}; the run's last results were not stored` : reason
+    this.finish(active, 'failed', ending.status === 'finished' ? lost : ending.error)
+    if (active.processGone) this.afterExit(active)
   }
 
   private pauseQueue(reason: string): void {
     if (this.queuePausedBy) return
     this.queuePausedBy = reason
     warn('queued runs wait until a launch is accepted or the lab restarts', new Error(reason))
-  }
-
-  /**
-   * The database has been locked by another program for `lockWaitMs`: runs still training are
-   * stopped and fail saying so; runs that ended are announced as failed. What they sent stays
-   * buffered and is written when the lock goes.
-   */
-  private checkLockDeadline(): void {
-    if (!this.ends.overdue()) return
-    const reason = this.ends.lockFailure()
-    for (const a of [...this.active.values()]) {
-      if (a.settled) continue
-      a.storageError ??= reason
-      if (!a.ending) {
-        this.end(a, 'storage')
-        continue
-      }
-      this.finish(a, 'failed', a.ending.status === 'finished' ? reason : a.ending.error)
-      if (a.processGone) this.afterExit(a)
-    }
-    this.ends.announceOverdue()
   }
 
   /** Queued or running runs (of one experiment), not counting those that ended but are unwritten. */
@@ -379,7 +228,7 @@ export class Scheduler {
       ).length
     }
     // Ends the database refuses outright are not coming; those waiting for a lock are.
-    return this.store.runs.activeCount(experimentId) - this.ends.unwritable(experimentId)
+    return this.store.runs.activeCount(experimentId) - this.writer.ends.unwritable(experimentId)
   }
 
   private pump(): void {
@@ -445,69 +294,36 @@ export class Scheduler {
         this.emit('run.status', { runId: run.id, status: 'failed', error })
       return
     }
-    let markExited!: () => void
-    const active: ActiveRun = {
-      run,
-      handle,
-      buffer: new RunEventBuffer(run.id),
-      ready: false,
-      settled: false,
-      endReason: null,
-      storageError: null,
-      endStatus: null,
-      ending: null,
-      processGone: false,
-      lastSeen: Date.now(),
-      timers: [],
-      exited: new Promise<void>((resolve) => (markExited = resolve)),
-      markExited: () => markExited(),
-    }
+    const active = new ActiveRun(run, handle)
     this.active.set(run.id, active)
-
     handle.onMessage((message) => this.onMessage(active, job, message))
     handle.onExit((code, signal) => this.onExit(active, code, signal))
-    active.timers.push(
-      setTimeout(() => {
-        if (!active.ready && !active.settled) this.end(active, 'start-timeout')
-      }, this.startTimeoutMs),
-    )
-    const every = Math.max(50, Math.min(1000, Math.floor(this.heartbeatTimeoutMs / 4)))
-    active.timers.push(
-      setInterval(() => {
-        if (
-          active.ready &&
-          !active.settled &&
-          Date.now() - active.lastSeen > this.heartbeatTimeoutMs
-        )
-          this.end(active, 'heartbeat')
-      }, every),
-    )
-  }
-
-  private end(active: ActiveRun, reason: EndReason): void {
-    active.endReason ??= reason
-    active.handle.kill()
+    active.watch({
+      heartbeatTimeoutMs: this.heartbeatTimeoutMs,
+      startTimeoutMs: this.startTimeoutMs,
+      onTimeout: (reason) => active.stop(reason),
+    })
   }
 
   private onMessage(active: ActiveRun, job: RunJob, message: WorkerMessage): void {
-    active.lastSeen = Date.now()
+    active.seen()
     if (active.settled) return
     if (active.buffer.add(message)) return
     switch (message.type) {
       case 'ready':
         if (!active.ready) {
-          active.ready = true
+          active.phase = { name: 'running' }
           active.handle.send({ type: 'start', job })
         }
         return
       case 'done':
         this.settleWhenWritten(active, 'finished', null)
         // The worker exits by itself right after `done`; make sure it does.
-        active.timers.push(setTimeout(() => this.end(active, 'lingered'), 5000))
+        active.after(5000, () => active.stop('lingered'))
         return
       case 'error':
         this.settleWhenWritten(active, 'failed', message.message || 'the run failed')
-        active.timers.push(setTimeout(() => this.end(active, 'lingered'), 5000))
+        active.after(5000, () => active.stop('lingered'))
         return
     }
   }
@@ -515,17 +331,16 @@ export class Scheduler {
   /** Settles now if what is buffered fits one flush; else once the flushes have written it. */
   private settleWhenWritten(active: ActiveRun, status: TerminalStatus, error: string | null): void {
     if (active.ending) return
-    if (active.buffer.metrics.length <= this.flushPoints) {
+    if (this.writer.fits(active.buffer.metrics.length)) {
       this.finish(active, status, error)
       return
     }
-    active.ending = { status, error }
-    this.flushSoon()
+    active.phase = { name: 'ending', status, error }
+    this.writer.flushSoon()
   }
 
   private onExit(active: ActiveRun, code: number | null, signal: string | null): void {
-    for (const t of active.timers) clearTimeout(t)
-    active.processGone = true
+    active.processExited()
     // It reported its end; its last points are still being written (see `settleWhenWritten`).
     if (!active.settled && active.ending) return
     if (!active.settled) {
@@ -542,10 +357,10 @@ export class Scheduler {
   private afterExit(active: ActiveRun): void {
     if (!this.active.has(active.run.id)) return
     // Nothing writes in its folder any more (an end still waiting to be stored tidies it then).
-    if (active.endStatus !== 'finished' && !this.ends.has(active.run.id))
+    if (active.endStatus !== 'finished' && !this.writer.ends.has(active.run.id))
       discardUnrecorded(this.store, this.options.dataDir, active.run.id)
     this.active.delete(active.run.id)
-    active.markExited()
+    active.release()
     this.afterChange()
   }
 
@@ -555,8 +370,9 @@ export class Scheduler {
    */
   private finish(active: ActiveRun, status: TerminalStatus, error: string | null): void {
     if (active.settled) return
-    active.settled = true
-    active.endStatus = this.ends.settle({
+    // Settled before anything is written: an event listener that reacts must see it so.
+    active.phase = { name: 'settled', status }
+    active.phase.status = this.writer.ends.settle({
       runId: active.run.id,
       experimentId: active.run.experimentId,
       buffer: active.buffer,

@@ -13,6 +13,7 @@ import type { Store } from '../store/index'
 import { isLocked, storageFailure } from '../store/storage-errors'
 import { flushBuffers, type Emit, type Refusal, type RunEventBuffer } from './event-buffer'
 import type { TerminalStatus } from './run-queue'
+import { warn } from './options'
 
 /** A run whose end is decided; kept until it is stored. */
 export interface RunEnd {
@@ -28,10 +29,6 @@ export interface RunEnd {
 }
 
 type Outcome = 'stored' | 'locked' | 'unwritable'
-
-function warn(what: string, err: unknown): void {
-  process.emitWarning(`${what}: ${err instanceof Error ? err.message : String(err)}`)
-}
 
 /** `2 s`, `120 s`. */
 function seconds(ms: number): string {

@@ -14,6 +14,7 @@ import { INTERRUPTED_REASON, type RunRecord, type Store } from '../store/index'
 import type { RunJob } from '../worker/protocol'
 import type { Emit } from './event-buffer'
 import type { WorkerHandle } from './launcher'
+import { warn } from './options'
 
 export type TerminalStatus = Exclude<RunStatus, 'queued' | 'running'>
 
@@ -28,10 +29,6 @@ function dependencyFailure(what: string, id: number, status: RunStatus | undefin
   if (status === undefined) return `${what} run #${id} failed: it no longer exists`
   if (status === 'failed') return `${what} run #${id} failed`
   return `${what} run #${id} failed: it was ${status}`
-}
-
-function warn(what: string, err: unknown): void {
-  process.emitWarning(`${what}: ${err instanceof Error ? err.message : String(err)}`)
 }
 
 /**
@@ -117,12 +114,12 @@ function lastLine(text: string): string {
  * worker's last stderr line), unless the lab itself ended the worker (`endReason`).
  */
 export function exitOutcome(
-  active: { endReason: EndReason | null; storageError: string | null; handle: WorkerHandle },
+  active: { stopped: { reason: EndReason; detail: string | null } | null; handle: WorkerHandle },
   code: number | null,
   signal: string | null,
   timeouts: { heartbeatTimeoutMs: number; startTimeoutMs: number },
 ): [TerminalStatus, string | null] {
-  switch (active.endReason) {
+  switch (active.stopped?.reason) {
     case 'cancel':
       return ['cancelled', null]
     case 'stop':
@@ -137,7 +134,7 @@ export function exitOutcome(
     case 'storage':
       return [
         'failed',
-        `${active.storageError ?? 'cannot write the database'}; the run was stopped`,
+        `${active.stopped?.detail ?? 'cannot write the database'}; the run was stopped`,
       ]
     default: {
       const tail =
