@@ -51,16 +51,16 @@ export function resolveCsvPath(path: string, dataDir: string): string {
 
 function readTable(spec: CsvDatasetSpec, dataDir: string): CsvTable {
   const file = resolveCsvPath(spec.path, dataDir)
-  let text: string
+  let bytes: Buffer
   try {
-    text = readFileSync(file, 'utf8')
+    bytes = readFileSync(file)
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code
     if (code === 'ENOENT') throw new Error(`${spec.path}: file not found (${file})`)
     if (code === 'EISDIR') throw new Error(`${spec.path}: is a folder, not a CSV file (${file})`)
     throw new Error(`${spec.path}: cannot read ${file} (${code ?? (e as Error).message})`)
   }
-  return parseCsv(text, spec.path)
+  return parseCsv(bytes, spec.path)
 }
 
 /** Column indices of the label and the features, checked against the header. */

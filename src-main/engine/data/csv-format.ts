@@ -1,9 +1,13 @@
 /**
- * Reading CSV text (RFC 4180): a header row, then one record per line; fields separated by commas;
- * a field in double quotes may hold commas, line breaks and doubled quotes (`""`). LF or CRLF line
- * ends, an optional UTF-8 byte-order mark, blank lines skipped. Every error is one line that names
- * the file and the line. No TensorFlow here: `validate.ts` reads CSV files through this file.
+ * Reading CSV text (RFC 4180) with csv-parse: a header row, then one record per line; fields
+ * separated by commas; a field in double quotes may hold commas, line breaks and doubled quotes
+ * (`""`). LF, CRLF or CR line ends (mixed too), an optional UTF-8 byte-order mark, blank lines
+ * skipped. Every error is one line that names the file, the line where the record starts and,
+ * for a quoting error, the column (the field's number). No TensorFlow here: `validate.ts` reads
+ * CSV files through this file.
  */
+import { CsvError } from 'csv-parse'
+import { parse } from 'csv-parse/sync'
 
 export interface CsvTable {
   /** Column names of the header row (trimmed). */
@@ -14,59 +18,68 @@ export interface CsvTable {
   lines: number[]
 }
 
+/** The 1-based line of each byte offset in `bytes`: a line ends at LF, CRLF or a lone CR. */
+function lineOfOffset(bytes: Uint8Array): (offset: number) => number {
+  const starts = [0]
+  for (let i = 0; i < bytes.length; i++) {
+    if (bytes[i] === 0x0a || (bytes[i] === 0x0d && bytes[i + 1] !== 0x0a)) starts.push(i + 1)
+  }
+  return (offset) => {
+    let lo = 0
+    let hi = starts.length - 1
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1
+      if (starts[mid] <= offset) lo = mid
+      else hi = mid - 1
+    }
+    return lo + 1
+  }
+}
+
+/** What went wrong, in the lab's words, for csv-parse's quoting errors (others as it says). */
+function quotingProblem(e: CsvError): string {
+  const column = `column ${(typeof e.column === 'number' ? e.column : 0) + 1}`
+  if (e.code === 'CSV_QUOTE_NOT_CLOSED') {
+    return `a quoted field is not closed before the end of the file (it opens in ${column})`
+  }
+  if (e.code === 'INVALID_OPENING_QUOTE') {
+    return `a quote inside an unquoted field in ${column} (quote the whole field and double inner quotes)`
+  }
+  if (e.code === 'CSV_INVALID_CLOSING_QUOTE') {
+    return `text after the closing quote of the field in ${column} (quote the whole field and double inner quotes)`
+  }
+  return `${column}: ${e.message}`
+}
+
 /** Parses CSV text; `name` (the file as the user wrote it) goes into every error message. */
-export function parseCsv(text: string, name: string): CsvTable {
+export function parseCsv(source: string | Uint8Array, name: string): CsvTable {
+  const bytes = typeof source === 'string' ? Buffer.from(source, 'utf8') : source
+  const lineOf = lineOfOffset(bytes)
+  // csv-parse counts a line break inside a quoted field its own way, so lines come from offsets:
+  // a record starts where the previous one ended, after the blank lines it skipped.
+  let end = 0
+  const startLine = (): number => {
+    let at = end
+    while (bytes[at] === 0x0a || bytes[at] === 0x0d) at++
+    return lineOf(at)
+  }
   const records: { fields: string[]; line: number }[] = []
-  let fields: string[] = []
-  let field = ''
-  let quoted = false
-  let fieldStarted = false
-  let line = 1
-  let recordLine = 1
-  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0
-  const endRecord = (): void => {
-    fields.push(field)
-    // A line with nothing on it is skipped, not read as a record with one empty field.
-    if (!(fields.length === 1 && fields[0] === '' && !fieldStarted)) records.push({ fields, line: recordLine })
-    fields = []
-    field = ''
-    fieldStarted = false
+  try {
+    parse(bytes, {
+      bom: true,
+      skip_empty_lines: true,
+      relax_column_count: true,
+      record_delimiter: ['\r\n', '\n', '\r'],
+      on_record: (fields: string[], info) => {
+        records.push({ fields, line: startLine() })
+        end = info.bytes
+        return null
+      },
+    })
+  } catch (e) {
+    if (!(e instanceof CsvError)) throw e
+    throw new Error(`${name}, line ${startLine()}: ${quotingProblem(e)}`)
   }
-  for (; i < text.length; i++) {
-    const c = text[i]
-    if (quoted) {
-      if (c === '"') {
-        if (text[i + 1] === '"') {
-          field += '"'
-          i++
-        } else quoted = false
-      } else {
-        if (c === '\n') line++
-        field += c
-      }
-      continue
-    }
-    if (c === '"') {
-      if (field.trim() !== '') throw new Error(`${name}, line ${line}: a quote inside an unquoted field (quote the whole field and double inner quotes)`)
-      field = ''
-      quoted = true
-      fieldStarted = true
-    } else if (c === ',') {
-      fields.push(field)
-      field = ''
-      fieldStarted = true
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++
-      endRecord()
-      line++
-      recordLine = line
-    } else {
-      field += c
-      fieldStarted = true
-    }
-  }
-  if (quoted) throw new Error(`${name}, line ${recordLine}: a quoted field is not closed before the end of the file`)
-  if (field !== '' || fields.length > 0 || fieldStarted) endRecord()
   if (records.length === 0) throw new Error(`${name}: the file is empty (a header row is needed)`)
   const header = records[0].fields.map((h) => h.trim())
   const seen = new Set<string>()

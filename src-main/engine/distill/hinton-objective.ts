@@ -27,6 +27,23 @@ export function preparedTeacherLogits(prepared: Record<string, tf.Tensor>, objec
   return t as tf.Tensor2D
 }
 
+/**
+ * What a Hinton run's `train.loss` is, for its log: the KL form of `losses/hinton.ts` (0 when the
+ * student matches the teacher at any T), not the paper's cross-entropy form, which adds the
+ * constant α·T²·H(teacher) and has the same gradients.
+ */
+export function hintonLossNote(args: HintonArgs): string {
+  const { temperature: T, alpha } = args
+  // 1 − 0.7 is 0.30000000000000004 in floating point: say 0.3.
+  const soft = `${alpha}·${T}²`
+  const hard = String(Number((1 - alpha).toFixed(6)))
+  return (
+    `train.loss is the KL form of the Hinton loss, ${soft}·KL(teacher ‖ student) + ` +
+    `${hard}·CE(labels): 0 when the student matches the teacher, at any temperature ` +
+    `(the cross-entropy form adds ${soft}·H(teacher), a constant; the gradients are the same)`
+  )
+}
+
 /** Distillation from `teacher` with the Hinton loss as a training objective. */
 export function hintonObjective(teacher: TeacherSource, args: HintonArgs): TrainLoss {
   const logits = logitsFunction(teacher)

@@ -20,7 +20,7 @@ import type {
   TensorInfo,
 } from '@tensorflow/tfjs'
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
-import { input, kernelCalls } from './kernel-call'
+import { input, kernelCalls, type KernelCalls } from './kernel-call'
 import { overrideKernel } from './kernel-override'
 import { padOrCrop } from './pad-or-crop'
 import { simdKernels } from './simd/simd-instance'
@@ -159,6 +159,31 @@ export function conv2dBackpropInputComposite(
   return dx
 }
 
+/**
+ * dy cut to the forward conv's output [B, OH, OW, C]. `conv2dTranspose` does not check dy's
+ * batch, height and width against the geometry of its output shape; the cpu kernel reads only the
+ * examples, rows and columns that geometry has, so a larger dy is sliced to match it (both forms
+ * here would otherwise take dy's own size: a wrong shape, or values off by orders of magnitude).
+ * A smaller dy is refused (cpu reads past its end). Returns dy itself when it fits.
+ */
+export function dyForGeometry(
+  k: KernelCalls,
+  dy: TensorInfo,
+  info: tf.backend_util.Conv2DInfo,
+): TensorInfo {
+  const size = [info.batchSize, info.outHeight, info.outWidth, info.outChannels]
+  if (dy.shape.some((d, i) => d < size[i])) {
+    throw new Error(
+      `Conv2DBackpropInput: dy has shape [${dy.shape.join(',')}], smaller than the ` +
+        `[${size.join(',')}] of the forward conv (input [${info.inShape.join(',')}], ` +
+        `filter ${info.filterHeight}×${info.filterWidth}, strides ` +
+        `${info.strideHeight}×${info.strideWidth}, padding ${info.padInfo.type})`,
+    )
+  }
+  if (dy.shape.every((d, i) => d === size[i])) return dy
+  return k.run('Slice', { x: dy }, { begin: [0, 0, 0, 0], size })
+}
+
 /** Replaces the wasm Conv2DBackpropInput by the composite (NCHW still goes to the original). */
 export function registerWasmConv2dBackpropInput(): boolean {
   return overrideKernel(
@@ -179,17 +204,21 @@ export function registerWasmConv2dBackpropInput(): boolean {
           a.pad,
           a.dimRoundingMode,
         )
+        const k = kernelCalls(backend as KernelBackend, 'wasm')
+        const fitted = dyForGeometry(k, dy, info)
         const col2im = simdKernels(backend as unknown as BackendWasm, 'col2im')?.col2im
-        if (typeof col2im === 'function' && prefersCol2im(info)) {
-          return conv2dBackpropInputCol2im(
-            backend as unknown as BackendWasm,
-            col2im as Col2im,
-            dy,
-            filter,
-            info,
-          )
-        }
-        return conv2dBackpropInputComposite(backend as KernelBackend, 'wasm', dy, filter, a)
+        const dx =
+          typeof col2im === 'function' && prefersCol2im(info)
+            ? conv2dBackpropInputCol2im(
+                backend as unknown as BackendWasm,
+                col2im as Col2im,
+                fitted,
+                filter,
+                info,
+              )
+            : conv2dBackpropInputComposite(backend as KernelBackend, 'wasm', fitted, filter, a)
+        if (fitted !== dy) k.dispose(fitted)
+        return dx
       },
   )
 }

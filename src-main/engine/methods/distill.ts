@@ -10,6 +10,7 @@ import type { DataSplit } from '../data/dataset'
 import { featureSize, takeExamples } from '../data/dataset'
 import { stratifiedSplit } from '../data/stratified-split'
 import { accuracyWithBias, addOutputBias, chooseClassBiases, predictLogits } from '../distill/bias-correction'
+import { hintonLossNote } from '../distill/hinton-objective'
 import { distillObjective } from '../distill/objective'
 import { evaluateLogits, loadTeachers, modelLogits, type Teacher } from '../distill/teacher'
 import { buildTransferSet } from '../distill/transfer/transfer-set'
@@ -87,6 +88,7 @@ export const executeDistill: MethodExecutor<DistillRunMethod> = async (ctx) => {
 
     const loss = distillObjective(teacher, m, config.seed)
     sink.log('info', `objective: ${loss.name}`)
+    if (m.loss === 'hinton') sink.log('info', hintonLossNote({ temperature: m.temperature, alpha: m.alpha }))
     const trained = await trainWithSink(ctx, { model, loss, train: transfer.split, phase: 'distill' })
 
     if (m.omitClasses.length > 0) {

@@ -47,6 +47,20 @@ describe('parseCsv', () => {
     expect(() => parseCsv('', 'f.csv')).toThrow('f.csv: the file is empty')
   })
 
+  it('counts lines across CRLF, CR and line breaks inside quotes; names the column of a quoting error', () => {
+    const t = parseCsv('a,b\r\n"x\r\n\r\ny",1\r\n\n2,3\r4,5\n', 'f.csv')
+    expect(t.rows).toEqual([
+      ['x\r\n\r\ny', '1'],
+      ['2', '3'],
+      ['4', '5'],
+    ])
+    expect(t.lines).toEqual([2, 6, 7])
+    expect(() => parseCsv('a,b\n"x\ny",1\n2,3,4\n', 'f.csv')).toThrow('f.csv, line 4: 3 fields, but the header has 2')
+    expect(() => parseCsv('a,b\n1,"2\n3,4\n', 'f.csv')).toThrow('f.csv, line 2: a quoted field is not closed before the end of the file (it opens in column 2)')
+    expect(() => parseCsv('a,b\n1,2\n3,4"\n', 'f.csv')).toThrow('f.csv, line 3: a quote inside an unquoted field in column 2')
+    expect(() => parseCsv('a,b\n\n"1\n"x,2\n', 'f.csv')).toThrow('f.csv, line 3: text after the closing quote of the field in column 1')
+  })
+
   it('numeric cells', () => {
     expect(numericCell(' 1.5 ')).toBe(1.5)
     expect(numericCell('-2e3')).toBe(-2000)

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { loadVocDataset, VOC_CLASSES } from '../../../../src-main/engine/data/voc'
-import { parseVocAnnotation, parseXml } from '../../../../src-main/engine/data/voc-xml'
+import { child, children, parseVocAnnotation, parseXml, text } from '../../../../src-main/engine/data/voc-xml'
 import { jpegBytes, pngBytes } from '../detect/image-fixtures'
 
 const base = mkdtempSync(join(tmpdir(), 'complab-voc-'))
@@ -64,15 +64,18 @@ function vocFolder(name: string, broken: boolean, imageSets = false): string {
 
 describe('VOC XML', () => {
   it('reads elements, text, entities, CDATA and comments', () => {
-    const root = parseXml('<?xml version="1.0"?><!DOCTYPE a><a x="1"><b>R&amp;D &#65;</b><!-- c --><c/><d><![CDATA[<raw>]]></d></a>')
-    expect(root.name).toBe('a')
-    expect(root.children.map((c) => [c.name, c.text])).toEqual([
-      ['b', 'R&D A'],
-      ['c', ''],
-      ['d', '<raw>'],
-    ])
-    expect(() => parseXml('<a><b></a>')).toThrow(/<\/a> does not close <b>/)
-    expect(() => parseXml('<a>')).toThrow(/<a> is not closed/)
+    const { name, root } = parseXml('<?xml version="1.0"?><!DOCTYPE a><a x="1"><b>R&amp;D &#65;</b><!-- c --><c/><d><![CDATA[<raw>]]></d><b>2</b></a>')
+    expect(name).toBe('a')
+    expect([text(child(root, 'b')), text(child(root, 'c')), text(child(root, 'd'))]).toEqual(['R&D A', '', '<raw>'])
+    expect(children(root, 'b').map(text)).toEqual(['R&D A', '2'])
+    expect(child(root, 'e')).toBeUndefined()
+  })
+
+  it('names the line and column of malformed XML', () => {
+    expect(() => parseXml('<a>\n  <b></a>')).toThrow("malformed XML at line 2, column 6: Expected closing tag 'b' (opened in line 2, col 3) instead of closing tag 'a'.")
+    expect(() => parseXml('<a>\n<b>')).toThrow('malformed XML at line 1, column 1: <a>, <b> are not closed')
+    expect(() => parseXml('<a>t</a>junk')).toThrow('malformed XML at line 1, column 9: Extra text at the end')
+    expect(() => parseXml('<a/><b/>')).toThrow('malformed XML: more than one root element (<a>, <b>)')
   })
 
   it('reads a VOC annotation and names what is missing', () => {

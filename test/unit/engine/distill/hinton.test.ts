@@ -6,9 +6,11 @@
  *   q = softmax(s/T) = [[0.29175596, 0.48102426, 0.22721977], [0.1784436, 0.09793192, 0.72362448]]
  *   softmax(s)       = [[0.2312239, 0.62853172, 0.14024438], [0.05635123, 0.01697266, 0.9266761]]
  *   soft CE −Σ p log q per example = [1.12482055, 1.01066623], mean 1.067743391
+ *   teacher entropy −Σ p log p     = [1.02019134, 0.94226915], mean 0.981230246
+ *   soft KL = CE − H               = [0.10462922, 0.06839707], mean 0.086513145
  *   hard CE −log softmax(s)[y]     = [0.46436878, 0.07615118], mean 0.270259981
- *   L(α) = α·T²·1.067743391 + (1 − α)·0.270259981:
- *     α = 0 → 0.270259981, α = 0.5 → 2.270616772, α = 1 → 4.270973564
+ *   L(α) = α·T²·0.086513145 + (1 − α)·0.270259981 (the KL form; the CE form adds α·T²·0.981230246):
+ *     α = 0 → 0.270259981, α = 0.5 → 0.308156281, α = 1 → 0.346052581
  *   ∂L/∂s at α = 0.5 = (α·T·(q − p) + (1 − α)(softmax(s) − onehot(y))) / N
  *     = [[−0.04955624, −0.00595288, 0.05550912], [0.01672005, −0.05797406, 0.04125401]]
  * Float32 tolerance: 1e-5 absolute.
@@ -16,6 +18,7 @@
 import * as tf from '@tensorflow/tfjs'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { selectBackend } from '../../../../src-main/engine/backend/select-backend'
+import { maskedCrossEntropy } from '../../../../src-main/engine/distill/label-mask'
 import { hintonLoss } from '../../../../src-main/engine/distill/losses/hinton'
 import { crossEntropy } from '../../../../src-main/engine/train/cross-entropy'
 
@@ -36,8 +39,8 @@ describe('hintonLoss', () => {
 
   it('matches the hand-computed values for α = 0, 0.5, 1', () => {
     expect(loss(0)).toBeCloseTo(0.270259981, 5)
-    expect(loss(0.5)).toBeCloseTo(2.270616772, 5)
-    expect(loss(1)).toBeCloseTo(4.270973564, 5)
+    expect(loss(0.5)).toBeCloseTo(0.308156281, 5)
+    expect(loss(1)).toBeCloseTo(0.346052581, 5)
   })
 
   it('α = 0 is plain cross-entropy on the labels, whatever T', () => {
@@ -46,11 +49,11 @@ describe('hintonLoss', () => {
     for (const T of [1, 3, 20]) expect(loss(0, T)).toBeCloseTo(ce, 5)
   })
 
-  it('α = 1 is the T²-scaled soft term alone (labels do not matter)', () => {
+  it('α = 1 is the T²-scaled soft KL term alone (labels do not matter)', () => {
     const other = tf.tidy(() =>
       hintonLoss(tf.tensor2d(S), tf.tensor2d(Tl), tf.tensor1d([0, 0], 'int32'), { temperature: 2, alpha: 1 }).dataSync()[0],
     )
-    expect(other).toBeCloseTo(4 * 1.067743391, 5)
+    expect(other).toBeCloseTo(4 * 0.086513145, 5)
     expect(loss(1)).toBeCloseTo(other, 6)
   })
 
@@ -85,6 +88,38 @@ describe('hintonLoss', () => {
     for (const T of [50, 100]) {
       grad(T).forEach((v, i) => expect(Math.abs(v - limit[i])).toBeLessThan(0.015 * Math.abs(limit[i]) + 1e-4))
     }
+  })
+
+  it('is the KL form: ~0 at T = 20 for a student equal to the teacher, where the CE form reads T²·H', () => {
+    // Ten classes with teacher logits of a trained-looking spread; at T = 20 the soft targets are
+    // nearly uniform, so the CE form would read α·T²·H ≈ 0.5 · 400 · ln 10 ≈ 460.
+    const t = [[4, -1, 0.5, 2, -3, 1, 0, -2, 3, 0.2], [-2, 5, 1, 0, -1, 2, -3, 0.5, 1, 0]]
+    const value = (alpha: number): number =>
+      tf.tidy(() => hintonLoss(tf.tensor2d(t), tf.tensor2d(t), tf.tensor1d([-1, -1], 'int32'), { temperature: 20, alpha }).dataSync()[0])
+    expect(Math.abs(value(0.5))).toBeLessThan(1e-3)
+    expect(Math.abs(value(1))).toBeLessThan(1e-3)
+    const ceForm = tf.tidy(() => {
+      const p = tf.softmax(tf.div(tf.tensor2d(t), 20))
+      return 0.5 * 400 * tf.losses.softmaxCrossEntropy(p, tf.div(tf.tensor2d(t), 20)).dataSync()[0]
+    })
+    expect(ceForm).toBeGreaterThan(400)
+  })
+
+  it('has the gradients of the CE form (KL = CE − H(teacher), H independent of the student)', () => {
+    const s = [[0.3, -0.2, 0.5, 2], [-0.4, 0.1, 0.2, -1]]
+    const t = [[1, 0.4, -0.3, 0], [0.2, -0.5, 0.6, 3]]
+    const y = tf.tensor1d([2, -1], 'int32')
+    for (const [T, alpha] of [[20, 0.5], [2, 1], [4, 0.3]]) {
+      const kl = tf.grad((z: tf.Tensor) => hintonLoss(z as tf.Tensor2D, tf.tensor2d(t), y, { temperature: T, alpha }))
+      const ce = tf.grad((z: tf.Tensor) => {
+        const soft = tf.losses.softmaxCrossEntropy(tf.softmax(tf.div(tf.tensor2d(t), T)), tf.div(z, T))
+        return tf.add(tf.mul(soft, alpha * T * T), tf.mul(maskedCrossEntropy(z as tf.Tensor2D, y), 1 - alpha))
+      })
+      const a = tf.tidy(() => Array.from(kl(tf.tensor2d(s)).dataSync()))
+      const b = tf.tidy(() => Array.from(ce(tf.tensor2d(s)).dataSync()))
+      expect(a).toEqual(b)
+    }
+    y.dispose()
   })
 
   it('rejects a non-positive temperature and α outside [0, 1]', () => {

@@ -3,8 +3,8 @@
  * against hand-computed values (numpy, float64), and Hinton's high-temperature limit.
  *
  * Hinton with y = [1, −1] (second example unlabelled), the numbers of hinton.test.ts, T = 2, α = 0.5:
- *   soft mean 1.067743391 → α·T²·soft = 2.135486782; hard: only example 1, 0.46436878 / N = 0.23218439,
- *   (1 − α)·hard = 0.116092195; L = 2.251578977.
+ *   soft KL mean 0.086513145 → α·T²·soft = 0.17302629; hard: only example 1, 0.46436878 / N =
+ *   0.23218439, (1 − α)·hard = 0.116092195; L = 0.289118485.
  *   ∂L/∂s row 1 unchanged [−0.04955624, −0.00595288, 0.05550912]; row 2 soft only, α·T·(q − p)/N =
  *   0.5·(q − p) = [0.002632245, −0.06221723, 0.05958499].
  * Logit regression + w·CE, s = [[2, 0, 1.5], [1, 4, 0]], t = [[1, 2, 1], [1, 1, 1]], y = [0, −1], w = 2:
@@ -23,7 +23,10 @@ import { logitRegressionLoss } from '../../../../src-main/engine/distill/losses/
 import { noiseSeed, noisyTeacherObjective } from '../../../../src-main/engine/distill/noisy-teacher-objective'
 import { distillObjective } from '../../../../src-main/engine/distill/objective'
 import { teacherFromModels } from '../../../../src-main/engine/distill/teacher'
+import { buildModel } from '../../../../src-main/engine/models/build-model'
 import type { TrainLoss } from '../../../../src-main/engine/train/train-loss'
+import { trainModel } from '../../../../src-main/engine/train/train-model'
+import { modelSpecSchema, trainingSpecSchema } from '../../../../src-shared/spec/schema'
 
 beforeAll(async () => {
   await selectBackend('cpu')
@@ -77,7 +80,7 @@ describe('masked hard labels (label −1 = unlabelled)', () => {
 
   it('Hinton: unlabelled examples contribute the soft term only (hand values)', () => {
     const loss = tf.tidy(() => hintonLoss(tf.tensor2d(S), tf.tensor2d(Tl), tf.tensor1d([1, -1], 'int32'), { temperature: 2, alpha: 0.5 }).dataSync()[0])
-    expect(loss).toBeCloseTo(2.251578977, 5)
+    expect(loss).toBeCloseTo(0.289118485, 5)
     const g = tf.tidy(() =>
       Array.from(
         tf.grad((z: tf.Tensor) => hintonLoss(z as tf.Tensor2D, tf.tensor2d(Tl), tf.tensor1d([1, -1], 'int32'), { temperature: 2, alpha: 0.5 }))(
@@ -93,7 +96,7 @@ describe('masked hard labels (label −1 = unlabelled)', () => {
     const teacher = identityModel(3)
     withStudent(S)
     const got = run(hintonObjective(teacher, { temperature: 2, alpha: 0.5 }), S, Tl, [1, -1])
-    expect(got.value).toBeCloseTo(2.251578977, 5)
+    expect(got.value).toBeCloseTo(0.289118485, 5)
     close(got.grad, [-0.04955624, -0.00595288, 0.05550912, 0.002632245, -0.06221723, 0.05958499])
     teacher.dispose()
   })
@@ -107,6 +110,28 @@ describe('masked hard labels (label −1 = unlabelled)', () => {
     const plain = run(logitRegressionObjective(teacher, { hardLabelWeight: 0 }), [[2, 0, 1.5], [1, 4, 0]], [[1, 2, 1], [1, 1, 1]], [0, -1])
     expect(plain.value).toBeCloseTo(3.8125, 6)
     teacher.dispose()
+  })
+})
+
+describe('the Hinton loss a run logs', () => {
+  it('train.loss is the KL form: ~0 at T = 20 for a student equal to the teacher', async () => {
+    // Two copies of one seeded MLP on 64 unlabelled examples (soft term only, α = 0.5): the soft
+    // gradient q − p is 0, so the student stays the teacher; the CE form would log α·T²·H(p) ≈ 460.
+    const spec = modelSpecSchema.parse({ arch: 'mlp', hidden: [16] })
+    const [teacher, student] = [buildModel(spec, [8], 10, 3), buildModel(spec, [8], 10, 3)]
+    const x = Float32Array.from({ length: 64 * 8 }, (_, i) => Math.sin(i * 1.7) * 3)
+    const train = { x, y: new Int32Array(64).fill(UNLABELLED), n: 64 }
+    const result = await trainModel({
+      model: student,
+      train,
+      inputShape: [8],
+      training: trainingSpecSchema.parse({ epochs: 2, batchSize: 16 }),
+      seed: 0,
+      loss: hintonObjective(teacher, { temperature: 20, alpha: 0.5 }),
+    })
+    for (const epoch of result.history) expect(Math.abs(epoch['train.loss'])).toBeLessThan(1e-3)
+    teacher.dispose()
+    student.dispose()
   })
 })
 

@@ -100,6 +100,11 @@ describe('distill executor', () => {
     expect(r['omitted.test.accuracy.uncorrected']).toBeGreaterThanOrEqual(0)
     expect(s.logs.some((l) => l.includes('ensemble of 2 (mean logits)'))).toBe(true)
     expect(s.logs.some((l) => l.includes('bias correction: +'))).toBe(true)
+    expect(s.logs).toContain(
+      'info: train.loss is the KL form of the Hinton loss, 0.5·4²·KL(teacher ‖ student) + 0.5·CE(labels): ' +
+        '0 when the student matches the teacher, at any temperature (the cross-entropy form adds ' +
+        '0.5·4²·H(teacher), a constant; the gradients are the same)',
+    )
   }, 120_000)
 
   it('logit-l2 on a RANDOM set and the noisy teacher on unlabelled digits beyond trainLimit', async () => {
@@ -107,6 +112,7 @@ describe('distill executor', () => {
     await executeRun(job(11, config(distill({ loss: 'logit-l2', hardLabelWeight: 1, transfer: { kind: 'random', multiplier: 1 } }, 1)), teacherPaths.slice(0, 1)), a.sink)
     expect(a.results[0]).toMatchObject({ 'transfer.labelled': 300, 'transfer.synthetic': 300, 'transfer.examples': 600, 'teacher.members': 1 })
     expect(a.logs).toContain('info: objective: logit-l2 + 1·CE')
+    expect(a.logs.some((l) => l.includes('KL form'))).toBe(false)
     const b = sink()
     await executeRun(job(12, config(distill({ loss: 'noisy-teacher', transfer: { kind: 'unlabeled', count: 200 } }, 1)), teacherPaths.slice(0, 1)), b.sink)
     expect(b.results[0]).toMatchObject({ 'transfer.labelled': 300, 'transfer.unlabelled': 200, 'transfer.examples': 500 })
