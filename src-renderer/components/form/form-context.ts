@@ -1,5 +1,5 @@
 /** What the launch form's fields read from the form around them (provided by LaunchView). */
-import type { ComputedRef, InjectionKey } from 'vue'
+import type { Component, ComputedRef, InjectionKey } from 'vue'
 
 export interface FormContext {
   /** Validation problems by field path (`training.epochs`, `model.hidden[0]`). */
@@ -11,6 +11,12 @@ export interface FormContext {
 }
 
 export const FORM_CONTEXT: InjectionKey<FormContext> = Symbol('launch-form')
+
+/**
+ * The field component (`SchemaField`), provided by the form: objects and lists render their
+ * members with it, and injecting it keeps the recursive form free of an import cycle.
+ */
+export const SCHEMA_FIELD: InjectionKey<Component> = Symbol('schema-field')
 
 /** Problems of one field: at its path, or inside it for list inputs (`hidden[1]`). */
 export function issuesAt(issues: ReadonlyMap<string, string[]>, path: string, nested: boolean): string[] {
