@@ -117,3 +117,12 @@ export function acquireLabLock(dbPath: string): () => void {
     ? conflict(owner, dbPath)
     : new LabError('conflict', `cannot take the scheduling lock ${lockPath}; is another lab starting?`)
 }
+
+/**
+ * The pid of the live lab process that schedules `dbPath`, or null when none does (no lock, or
+ * the lock of a lab that died): then runs the database holds as `running` have no one running them.
+ */
+export function labLockHolder(dbPath: string): number | null {
+  const owner = ownerOf(`${dbPath}.lock`)
+  return owner !== null && processAlive(owner) ? owner : null
+}

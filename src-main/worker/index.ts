@@ -13,7 +13,7 @@ import type { ParentMessage, RunJob, RunSink, WorkerMessage } from './protocol'
 
 /** How often the worker proves it is alive; the scheduler's timeout is much longer. */
 const HEARTBEAT_MS = 2000
-/** How often the worker looks whether its lab is still there (for the cases without a channel event). */
+/** How often the worker looks whether its lab is still there (where no channel event says so). */
 const PARENT_CHECK_MS = 1000
 
 /**
