@@ -28,7 +28,7 @@ export interface RunQueries {
   get(id: number): RunRecord | undefined
   /** Queued runs in queue order (oldest first). */
   queued(): RunRecord[]
-  /** Ids, experiments and same-launch dependencies of the queued runs, in queue order (the scheduler's look). */
+  /** Id, experiment and same-launch dependencies of each queued run, in queue order. */
   queuedDependencies(): { id: number; experimentId: number; dependsOn: number[] }[]
   running(): RunRecord[]
   /** Status of several runs at once. */
