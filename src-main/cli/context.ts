@@ -2,7 +2,7 @@
 import { basename, dirname, extname, join, resolve } from 'node:path'
 import { createLab } from '../lab'
 import { defaultDataDir } from '../lab/paths'
-import type { Lab } from '../lab/types'
+import type { Lab, LabOptions } from '../lab/types'
 
 export interface CommandContext {
   out(line: string): void
@@ -52,13 +52,16 @@ export function labPaths(ctx: CommandContext): { dbPath: string; dataDir: string
   return { dbPath: join(dataDir, 'lab.db'), dataDir }
 }
 
-export async function openLab(ctx: CommandContext, schedule: boolean): Promise<Lab> {
-  const { dbPath, dataDir } = labPaths(ctx)
-  return createLab({
-    dbPath,
-    dataDir,
-    schedule,
-    concurrency: intOption(ctx, 'concurrency', 1) ?? 1,
-    backend: stringOption(ctx, 'backend'),
-  })
+/** Opens the lab of `--db`/`--data-dir` with `--concurrency` and `--backend`. */
+export async function openLab(
+  ctx: CommandContext,
+  schedule: boolean,
+  more: Pick<LabOptions, 'runOnlyLaunched'> = {},
+): Promise<Lab> {
+  return createLab({ ...labPaths(ctx), schedule, ...labRunOptions(ctx), ...more })
+}
+
+/** What `--concurrency` and `--backend` ask of the lab's workers (run, resume, serve). */
+export function labRunOptions(ctx: CommandContext): Pick<LabOptions, 'concurrency' | 'backend'> {
+  return { concurrency: intOption(ctx, 'concurrency', 1) ?? 1, backend: stringOption(ctx, 'backend') }
 }

@@ -10,6 +10,7 @@ import { UsageError, type CommandContext } from './context'
 /** Each command's module is loaded only when it runs, so `complab runs list` starts fast. */
 const COMMANDS: Record<string, () => Promise<(ctx: CommandContext) => Promise<number>>> = {
   run: async () => (await import('./commands/run')).runCommand,
+  resume: async () => (await import('./commands/resume')).resumeCommand,
   validate: async () => (await import('./commands/validate')).validateCommand,
   runs: async () => (await import('./commands/runs')).runsCommand,
   export: async () => (await import('./commands/export')).exportCommand,
@@ -20,7 +21,9 @@ const COMMANDS: Record<string, () => Promise<(ctx: CommandContext) => Promise<nu
 export const USAGE = `complab — Compression Lab on the command line
 
 Usage:
-  complab run <spec.json>        launch an experiment and follow it to the end
+  complab run <spec.json>        launch an experiment and follow its runs to the end (only
+                                 its own: runs queued before wait for resume or serve)
+  complab resume                 run the queued runs until the queue is empty, then exit
   complab validate <spec.json>   check a spec and list the runs it would launch
   complab runs list              list runs   [--status S,S] [--experiment ID] [--role R]
                                              [--search TEXT] [--sort COL] [--desc] [--limit N] [--json]
@@ -41,7 +44,7 @@ Common options:
   --db PATH          the SQLite database (default: <data dir>/lab.db)
   --data-dir DIR     the lab's data folder (default: $XDG_DATA_HOME/compression-lab,
                      or <db name>-data beside --db)
-  --concurrency N    runs at once for run/serve (default 1)
+  --concurrency N    runs at once for run/resume/serve (default 1)
   --backend NAME     tensorflow | wasm | cpu (default: the best available)
   -h, --help         this text
   -v, --version      the version

@@ -14,7 +14,8 @@ export function utilityProcessLauncher(workerEntry: string, env: NodeJS.ProcessE
       const child = utilityProcess.fork(workerEntry, [], {
         serviceName: 'Compression Lab run',
         stdio: 'inherit',
-        env,
+        // The worker exits when this process is gone (see src-main/worker/index.ts).
+        env: { ...env, COMPLAB_LAB_PID: String(process.pid) },
       })
       let exited = false
       child.once('exit', () => {

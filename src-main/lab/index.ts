@@ -16,7 +16,7 @@ import {
 import { zodIssues } from '../../src-shared/spec/expand'
 import { forkLauncher } from '../scheduler/fork-launcher'
 import { Scheduler } from '../scheduler/index'
-import { acquireLabLock } from '../scheduler/lab-lock'
+import { acquireLabLock, labLockHolder } from '../scheduler/lab-lock'
 import { openStore, type Store } from '../store/index'
 import { isLocked, LOCKED_BY_ANOTHER_PROGRAM, storageFailure } from '../store/storage-errors'
 import { createEventBus } from './events'
@@ -119,6 +119,8 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
     )
   })
   let releaseLock = (): void => {}
+  // Experiments launched here, when this lab runs only those (`complab run`).
+  const launchedHere = options.runOnlyLaunched ? new Set<number>() : undefined
   let scheduler: Scheduler
   try {
     scheduler = new Scheduler({
@@ -137,6 +139,7 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
       emit: (event, payload) => events.emit(event, payload),
       concurrency,
       backend: options.backend,
+      experiments: launchedHere,
       heartbeatTimeoutMs: options.heartbeatTimeoutMs,
       lockWaitMs: options.lockWaitMs,
     })
@@ -175,6 +178,10 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
       // An accepted launch proves the database takes writes again: queued runs that waited
       // after a full disk may start.
       if (method === 'experiments.launch' || method === 'runs.rerun') scheduler.resumeQueue()
+      if (method === 'experiments.launch' && launchedHere) {
+        launchedHere.add((data as MethodOutputs['experiments.launch']).experimentId)
+        scheduler.wake()
+      }
       return { ok: true, data }
     } catch (err) {
       return { ok: false, error: errorBody(err) }
@@ -197,6 +204,10 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
       // Not scheduling here: another lab process may be running the queue; watch the database.
       while (!stopped && store.runs.activeCount(experimentId) > 0)
         await new Promise((r) => setTimeout(r, 500))
+    },
+    schedulingPid(): number | null {
+      if (schedule) return process.pid
+      return dbPath === ':memory:' ? null : labLockHolder(dbPath)
     },
     stop(): Promise<void> {
       stopped ??= (async () => {

@@ -24,6 +24,11 @@ export interface LabOptions {
   launcher?: WorkerLauncher
   /** Start the scheduler (default true). A read-only CLI command (`runs list`) passes false. */
   schedule?: boolean
+  /**
+   * Start only the runs of experiments launched through this lab object (`complab run`); runs
+   * queued before stay queued for `complab resume` or `complab serve`. Default false: all of them.
+   */
+  runOnlyLaunched?: boolean
   /** Path of better-sqlite3's native addon built for the current runtime (Electron). */
   nativeBinding?: string
   /**
@@ -50,5 +55,10 @@ export interface Lab {
   subscribe<E extends EventName>(event: E, handler: (payload: EventPayloads[E]) => void): () => void
   /** Resolves when no run is queued or running (optionally only those of one experiment). */
   idle(experimentId?: number): Promise<void>
+  /**
+   * The pid of the process that runs this database's queue: this one when it schedules, another
+   * live lab's, or null when none does (runs marked `running` then have no one running them).
+   */
+  schedulingPid(): number | null
   stop(): Promise<void>
 }

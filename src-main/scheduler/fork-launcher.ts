@@ -91,7 +91,8 @@ export function forkLauncher(entry: string = resolveWorkerEntry()): WorkerLaunch
         execArgv,
         stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
         serialization: 'advanced',
-        env: { ...process.env },
+        // The worker exits when this process is gone (see src-main/worker/index.ts).
+        env: { ...process.env, COMPLAB_LAB_PID: String(process.pid) },
       })
       return forkedHandle(child)
     },

@@ -265,17 +265,14 @@ export class Scheduler {
   }
 
   private nextRunnable(): RunRecord | undefined {
-    return nextRunnable(this.store, (id) => this.active.has(id), this.emit)
-  }
-
-  private job(run: RunRecord): RunJob {
-    return runJob(this.store, run, this.options)
+    const { experiments } = this.options
+    return nextRunnable(this.store, (id) => this.active.has(id), this.emit, experiments)
   }
 
   private launch(run: RunRecord): void {
     let job: RunJob
     try {
-      job = this.job(run)
+      job = runJob(this.store, run, this.options)
     } catch (err) {
       const error = err instanceof Error ? err.message : String(err)
       if (this.store.runs.settle(run.id, 'failed', error))

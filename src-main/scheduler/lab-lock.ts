@@ -7,16 +7,7 @@
  */
 import { linkSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { LabError } from '../../src-shared/contract'
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (err) {
-    // EPERM: it exists but belongs to someone else.
-    return (err as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}
+import { processAlive } from '../worker/process-alive'
 
 function ownerOf(lockPath: string): number | null {
   try {
@@ -125,4 +116,13 @@ export function acquireLabLock(dbPath: string): () => void {
   throw owner !== null
     ? conflict(owner, dbPath)
     : new LabError('conflict', `cannot take the scheduling lock ${lockPath}; is another lab starting?`)
+}
+
+/**
+ * The pid of the live lab process that schedules `dbPath`, or null when none does (no lock, or
+ * the lock of a lab that died): then runs the database holds as `running` have no one running them.
+ */
+export function labLockHolder(dbPath: string): number | null {
+  const owner = ownerOf(`${dbPath}.lock`)
+  return owner !== null && processAlive(owner) ? owner : null
 }

@@ -12,6 +12,11 @@ export interface SchedulerOptions {
   concurrency?: number
   /** Backend override passed to every worker. */
   backend?: string
+  /**
+   * Start only the queued runs of these experiments (a live set: the owner adds to it, then
+   * calls `wake()`); the others stay queued. Default: every queued run.
+   */
+  experiments?: ReadonlySet<number>
   /** No message from a started worker for this long → it is killed and the run fails (default 60 s). */
   heartbeatTimeoutMs?: number
   /** A worker that has not said `ready` after this long is killed (default: max(heartbeat timeout, 120 s)). */

@@ -34,16 +34,21 @@ function dependencyFailure(what: string, id: number, status: RunStatus | undefin
 /**
  * The oldest queued run (not already in a worker) whose dependencies have all finished. Queued
  * runs whose dependency can never finish fail on the way (which in turn fails their own
- * dependents on the next look).
+ * dependents on the next look). With `experiments`, only the runs of those experiments are
+ * looked at: the others are left queued, untouched, for another lab (`complab run` runs only the
+ * experiment it launched).
  */
 export function nextRunnable(
   store: Store,
   isActive: (runId: number) => boolean,
   emit: Emit,
+  experiments?: ReadonlySet<number>,
 ): RunRecord | undefined {
   for (;;) {
     let failedOne = false
-    const queued = store.runs.queuedDependencies()
+    const queued = store.runs
+      .queuedDependencies()
+      .filter((q) => !experiments || experiments.has(q.experimentId))
     const deps = store.runs.statuses([...new Set(queued.flatMap((q) => q.dependsOn))])
     for (const run of queued) {
       if (isActive(run.id)) continue

@@ -28,8 +28,8 @@ export interface RunQueries {
   get(id: number): RunRecord | undefined
   /** Queued runs in queue order (oldest first). */
   queued(): RunRecord[]
-  /** Ids and same-launch dependencies of the queued runs, in queue order (the scheduler's look). */
-  queuedDependencies(): { id: number; dependsOn: number[] }[]
+  /** Id, experiment and same-launch dependencies of each queued run, in queue order. */
+  queuedDependencies(): { id: number; experimentId: number; dependsOn: number[] }[]
   running(): RunRecord[]
   /** Status of several runs at once. */
   statuses(ids: number[]): Map<number, RunStatus>
@@ -61,7 +61,7 @@ export function runQueries(db: Database.Database): RunQueries {
   const get = db.prepare('SELECT * FROM runs WHERE id = ?')
   const byStatus = db.prepare('SELECT * FROM runs WHERE status = ? ORDER BY id')
   const queuedDeps = db.prepare(
-    "SELECT id, depends_on FROM runs WHERE status = 'queued' ORDER BY id",
+    "SELECT id, experiment_id, depends_on FROM runs WHERE status = 'queued' ORDER BY id",
   )
   const statuses = db.prepare(
     'SELECT id, status FROM runs WHERE id IN (SELECT value FROM json_each(?))',
@@ -95,8 +95,10 @@ export function runQueries(db: Database.Database): RunQueries {
       return (byStatus.all('queued') as RunRow[]).map(toRecord)
     },
     queuedDependencies() {
-      return (queuedDeps.all() as { id: number; depends_on: string }[]).map((r) => ({
+      const rows = queuedDeps.all() as { id: number; experiment_id: number; depends_on: string }[]
+      return rows.map((r) => ({
         id: r.id,
+        experimentId: r.experiment_id,
         dependsOn: JSON.parse(r.depends_on) as number[],
       }))
     },

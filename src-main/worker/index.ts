@@ -4,12 +4,35 @@
  *
  * Headless it is started with `child_process.fork` (`process.send`); in Electron as a
  * `utilityProcess` (`process.parentPort`). The file is the same.
+ *
+ * The engine (TF.js) takes seconds to load, so it is imported only after this process watches
+ * its lab: a lab that dies meanwhile must not leave an orphan training or idling for ever.
  */
-import { executeRun } from '../engine/index'
+import { processAlive } from './process-alive'
 import type { ParentMessage, RunJob, RunSink, WorkerMessage } from './protocol'
 
 /** How often the worker proves it is alive; the scheduler's timeout is much longer. */
 const HEARTBEAT_MS = 2000
+/** How often the worker looks whether its lab is still there (where no channel event says so). */
+const PARENT_CHECK_MS = 1000
+
+/**
+ * Ends this process as soon as its lab is gone, before anything heavy loads. Forked: the IPC
+ * channel closes (`disconnect`), or had closed before this code ran, or the process was adopted
+ * by another parent. In Electron (no channel event): the lab's pid (`COMPLAB_LAB_PID`, set by the
+ * launchers) is no longer alive. The check's timer is unref'd: it never keeps a process alive.
+ */
+function exitWithLab(): void {
+  const forked = typeof process.send === 'function'
+  const labPid = Number(process.env.COMPLAB_LAB_PID) || process.ppid
+  const gone = (): boolean =>
+    forked ? !process.connected || process.ppid !== labPid : !processAlive(labPid)
+  if (forked) process.on('disconnect', () => process.exit(1))
+  if (gone()) process.exit(1)
+  setInterval(() => {
+    if (gone()) process.exit(1)
+  }, PARENT_CHECK_MS).unref()
+}
 
 interface ParentPort {
   postMessage(message: unknown): void
@@ -33,8 +56,9 @@ function channel(): {
   }
   return {
     send: (m) => {
-      // A closed channel means the lab is gone; the 'disconnect' handler ends this process.
+      // A closed channel means the lab is gone: nobody to report to, so no reason to live on.
       if (process.connected) process.send?.(m)
+      else process.exit(1)
     },
     onMessage: (h) => process.on('message', (m) => h(m as ParentMessage)),
   }
@@ -56,11 +80,10 @@ function flushAndExit(code: number): void {
   }
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const ipc = channel()
+  const { executeRun } = await import('../engine/index')
   const heartbeat = setInterval(() => ipc.send({ type: 'heartbeat' }), HEARTBEAT_MS)
-  // Orphaned (the lab died or killed the channel): stop training at once.
-  process.on('disconnect', () => process.exit(1))
 
   const sink: RunSink = {
     backend: (name) => ipc.send({ type: 'backend', name }),
@@ -100,4 +123,8 @@ function main(): void {
   ipc.send({ type: 'ready' })
 }
 
-main()
+exitWithLab()
+main().catch((err: unknown) => {
+  process.stderr.write(`the run worker could not start: ${describe(err)}\n`)
+  process.exit(1)
+})

@@ -3,25 +3,15 @@
  * a Tiny-YOLO teacher trained in the launch, the student alone and a distilled student using the
  * unlabelled images; real processes, a real database, the real engine on a few 16×16 images.
  */
-import { execFile } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, describe, expect, it } from 'vitest'
+import { complab } from '../helpers/complab'
 
-const root = join(__dirname, '..', '..')
-const bin = join(root, 'bin', 'complab.mjs')
 const dir = mkdtempSync(join(tmpdir(), 'complab-cli-det-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
-
-function complab(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', timeout: 240_000, env: { ...process.env, COMPLAB_BACKEND: 'wasm' } }, (error, stdout, stderr) =>
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
-    )
-  })
-}
 
 const spec = {
   name: 'tiny-detection',

@@ -2,33 +2,15 @@
  * The CLI end to end: real processes, a real temporary database, the real engine on a few
  * hundred MNIST digits.
  */
-import { execFile } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { complab } from '../helpers/complab'
 
 // Each CLI call is a fresh process: a few seconds each on a loaded 2-core machine.
 const SLOW = 300_000
-
-const root = join(__dirname, '..', '..')
-const bin = join(root, 'bin', 'complab.mjs')
-
-/** Runs the CLI as a user would, without blocking the test worker's event loop. */
-function complab(args: string[], cwd = root): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [bin, ...args],
-      { cwd, encoding: 'utf8', timeout: 240_000, env: { ...process.env, COMPLAB_BACKEND: 'wasm' } },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0
-        resolve({ code, stdout, stderr })
-      },
-    )
-  })
-}
 
 const tinyKd = {
   name: 'tiny-kd',

@@ -3,7 +3,7 @@
  * killed while a run was running (the database is then reopened by a new lab).
  */
 import { fork } from 'node:child_process'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -11,6 +11,7 @@ import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { EventPayloads } from '../../src-shared/contract'
 import { createLab, type Lab } from '../../src-main/lab/index'
+import { alive, waitFor } from '../helpers/process-watch'
 import { tempDir } from '../unit/store/helpers'
 import { nextEvent, recordingLauncher, statusHistory, trainSpec } from '../unit/scheduler/helpers'
 
@@ -26,30 +27,6 @@ function integrity(dbPath: string): string {
   } finally {
     db.close()
   }
-}
-
-/** A process that exists and is not a zombie (an orphan's zombie lingers where PID 1 does not reap). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-  } catch {
-    return false
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z'
-  } catch {
-    return true
-  }
-}
-
-async function waitFor(test: () => boolean, timeoutMs: number): Promise<boolean> {
-  const end = Date.now() + timeoutMs
-  while (Date.now() < end) {
-    if (test()) return true
-    await new Promise((r) => setTimeout(r, 50))
-  }
-  return test()
 }
 
 describe('crash recovery', () => {

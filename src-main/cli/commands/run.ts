@@ -1,156 +1,42 @@
 /**
- * `complab run <spec.json>`: validate, launch, follow every run (a line per epoch; a live
- * progress bar on a terminal), then print the results. Ctrl-C stops the lab: running runs are
- * marked interrupted, nothing written is lost.
+ * `complab run <spec.json>`: validate, launch, follow every run of this experiment (a line per
+ * epoch; a live progress bar on a terminal), then print the results. Only this experiment's runs
+ * start: runs queued earlier stay queued for `complab resume` or `complab serve`, and the command
+ * says so. Ctrl-C stops the lab: running runs are marked interrupted, nothing written is lost.
  */
 import { openLab, type CommandContext } from '../context'
+import { followRuns, othersQueuedNote, printOutcome } from '../follow'
 import { readSpecFile } from '../spec-file'
-import { bar, dropEmptyColumns, duration, formatCell, textTable } from '../format'
 import { printIssues } from './validate'
-import type { EventPayloads } from '../../../src-shared/contract'
-import type { RunProgress, RunSummary } from '../../../src-shared/types'
-
-/** Metrics shown on the per-epoch line, in this order, when the run reports them. */
-const EPOCH_KEYS = ['train.loss', 'train.accuracy', 'val.accuracy', 'test.loss', 'test.accuracy', 'test.mAP', 'epoch.seconds']
-/** Metrics shown on a pruning step's line (the step's metric first, then size). */
-const STEP_KEYS = ['test.accuracy', 'test.mAP', 'params', 'macs', 'removed']
 
 export async function runCommand(ctx: CommandContext): Promise<number> {
   const file = ctx.args[0]
   const spec = await readSpecFile(file)
-  const quiet = ctx.options.quiet === true
-  const lab = await openLab(ctx, true)
-  const tty = process.stderr.isTTY === true && !quiet
-  const labels = new Map<number, string>()
-  // Events can arrive before experiments.launch returns: hold them until the run ids are known.
-  let pending: (() => void)[] | null = []
-  const ours = (runId: number, replay: () => void): boolean => {
-    if (pending) {
-      pending.push(replay)
-      return false
-    }
-    return labels.has(runId)
-  }
-  const progress = new Map<number, RunProgress>()
-  let barShown = false
-  let lastBar = 0
-
-  const clearBar = (): void => {
-    if (barShown) process.stderr.write('\r\x1b[2K')
-    barShown = false
-  }
-  const say = (line: string): void => {
-    clearBar()
-    ctx.out(line)
-  }
-  const name = (runId: number): string => `#${runId} ${labels.get(runId) ?? ''}`.trimEnd()
-
-  const unsubscribe = [
-    lab.subscribe('run.status', function onStatus(e: EventPayloads['run.status']): void {
-      if (!ours(e.runId, () => onStatus(e))) return
-      say(`${name(e.runId)}: ${e.status}${e.error ? ` (${e.error})` : ''}`)
-    }),
-    lab.subscribe('run.progress', function onProgress(e: EventPayloads['run.progress']): void {
-      if (!ours(e.runId, () => onProgress(e))) return
-      progress.set(e.runId, e)
-      if (!tty || Date.now() - lastBar < 100) return
-      lastBar = Date.now()
-      process.stderr.write(
-        `\r\x1b[2K${bar(e.fraction)} ${name(e.runId)} ${e.phase} epoch ${e.epoch}/${e.epochs} ETA ${duration(e.etaSeconds)}`,
-      )
-      barShown = true
-    }),
-    lab.subscribe('run.metric', function onMetric(e: EventPayloads['run.metric']): void {
-      if (!ours(e.runId, () => onMetric(e)) || quiet) return
-      // One event may carry several epochs or steps (the worker batches points): a line for each.
-      const steps = [...new Set(e.points.map((p) => p.step))].sort((a, b) => a - b)
-      for (const s of steps) printStep(e.runId, e.points.filter((p) => p.step === s))
-    }),
-    lab.subscribe('run.log', function onLog(e: EventPayloads['run.log']): void {
-      if (ours(e.runId, () => onLog(e)) && (e.level !== 'info' || !quiet)) say(`${name(e.runId)} ${e.level}: ${e.message}`)
-    }),
-  ]
-
-  /** The line of one epoch (or pruning step, or Singh phase) of a run. */
-  function printStep(runId: number, points: EventPayloads['run.metric']['points']): void {
-    const byKey = new Map(points.map((p) => [p.key, p]))
-    // A pruning step (or a Singh phase) reports removed units: its line counts steps or phases.
-    const pruning = byKey.has('removed')
-    const inLoop = pruning && progress.get(runId)?.phase === 'prune'
-    const shown = (pruning ? STEP_KEYS : EPOCH_KEYS).filter((k) => byKey.has(k))
-    if (!shown.length) return
-    const step = byKey.get(shown[0])!.step
-    const total = !pruning || inLoop ? progress.get(runId)?.epochs : undefined
-    // Step 0 is the unpruned model, reported before the loop's first progress event.
-    const unit = pruning ? (inLoop || step === 0 ? 'step' : 'phase') : 'epoch'
-    say(`${name(runId)}  ${unit} ${step}${total ? `/${total}` : ''}  ${shown.map((k) => `${k} ${formatCell(byKey.get(k)!.value)}`).join('  ')}`)
-  }
-
-  let interrupted = false
-  const onSignal = (): void => {
-    interrupted = true
-    say('stopping: running runs will be marked interrupted')
-    void lab.stop()
-  }
-  process.once('SIGINT', onSignal)
-  process.once('SIGTERM', onSignal)
-
+  const lab = await openLab(ctx, true, { runOnlyLaunched: true })
+  const follower = followRuns(ctx, lab)
   try {
     const check = await lab.call('experiments.validate', { spec })
     if (!check.valid) {
       printIssues(ctx, file, check)
       return 2
     }
+    // Counted before the launch: nothing else starts or joins the queue while this lab holds it.
+    const others = (await lab.call('runs.list', { status: ['queued'], limit: 1 })).total
     const launched = await lab.call('experiments.launch', { spec })
     const listed = await lab.call('runs.list', { experimentId: launched.experimentId, limit: 100_000 })
-    for (const r of listed.rows) labels.set(r.id, r.label)
-    say(`experiment #${launched.experimentId}: ${launched.runIds.length} run${launched.runIds.length === 1 ? '' : 's'} queued`)
-    const replay = pending ?? []
-    pending = null
-    for (const event of replay) event()
+    const count = launched.runIds.length
+    follower.say(`experiment #${launched.experimentId}: ${count} run${count === 1 ? '' : 's'} queued`)
+    if (others) follower.say(othersQueuedNote(others))
+    follower.follow(listed.rows)
     await lab.idle(launched.experimentId)
-    if (interrupted) return 130
-    clearBar()
+    if (follower.interrupted) return 130
+    follower.close()
     const { rows } = await lab.call('runs.list', { experimentId: launched.experimentId, limit: 100_000 })
-    ctx.out('')
-    ctx.out(summaryTable(rows))
-    const bad = rows.filter((r) => r.status !== 'finished')
-    if (bad.length) {
-      ctx.err(`error: ${bad.length} of ${rows.length} runs did not finish (${bad.map((r) => `#${r.id} ${r.status}`).join(', ')})`)
-      return 1
-    }
-    return 0
+    const code = printOutcome(ctx, rows)
+    if (others) ctx.out(othersQueuedNote(others))
+    return code
   } finally {
-    process.off('SIGINT', onSignal)
-    process.off('SIGTERM', onSignal)
-    for (const u of unsubscribe) u()
-    clearBar()
-    if (!interrupted) await lab.stop()
+    follower.close()
+    if (!follower.interrupted) await lab.stop()
   }
-}
-
-function summaryTable(rows: RunSummary[]): string {
-  const table = {
-    columns: [
-      { key: 'id', label: 'run' },
-      { key: 'label', label: 'label' },
-      { key: 'status', label: 'status' },
-      { key: 'acc', label: 'test acc' },
-      { key: 'errors', label: 'test errors' },
-      { key: 'mAP', label: 'test mAP' },
-      { key: 'params', label: 'params' },
-      { key: 'seconds', label: 'train s' },
-    ],
-    rows: rows.map((r) => ({
-      id: r.id,
-      label: r.label,
-      status: r.status,
-      acc: r.results['test.accuracy'] ?? null,
-      errors: r.results['test.errors'] ?? null,
-      mAP: r.results['test.mAP'] ?? null,
-      params: r.results['params'] ?? null,
-      seconds: r.results['train.seconds'] !== undefined ? Math.round(r.results['train.seconds']) : null,
-    })),
-  }
-  return textTable(dropEmptyColumns(table, ['acc', 'errors', 'mAP']))
 }

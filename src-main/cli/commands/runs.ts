@@ -2,7 +2,8 @@
 import { intOption, openLab, stringOption, UsageError, type CommandContext } from '../context'
 import { dropEmptyColumns, formatCell, textTable } from '../format'
 import { RUN_SORT_COLUMNS, type RunSortColumn } from '../../../src-shared/contract'
-import { RUN_STATUSES, type RunStatus } from '../../../src-shared/types'
+import { RUN_STATUSES, type RunStatus, type RunSummary } from '../../../src-shared/types'
+import type { Lab } from '../../lab/types'
 
 export async function runsCommand(ctx: CommandContext): Promise<number> {
   const [sub, ...rest] = ctx.args
@@ -34,8 +35,9 @@ async function list(ctx: CommandContext): Promise<number> {
       direction: ctx.options.desc ? 'desc' : 'asc',
       limit: intOption(ctx, 'limit', 1) ?? 1000,
     })
+    const stale = await staleRunning(lab)
     if (ctx.options.json) {
-      ctx.out(JSON.stringify({ total, rows }, null, 2))
+      ctx.out(JSON.stringify({ total, rows, staleRunning: [...stale] }, null, 2))
       return 0
     }
     const table = {
@@ -54,7 +56,7 @@ async function list(ctx: CommandContext): Promise<number> {
         experiment: `#${r.experimentId} ${r.experimentName}`,
         label: r.label,
         role: r.role,
-        status: r.status === 'running' && r.progress ? `running ${Math.round(r.progress.fraction * 100)}%` : r.status,
+        status: runningStatus(r, stale.has(r.id)),
         acc: r.results['test.accuracy'] ?? null,
         mAP: r.results['test.mAP'] ?? null,
         created: r.createdAt,
@@ -62,10 +64,35 @@ async function list(ctx: CommandContext): Promise<number> {
     }
     ctx.out(textTable(dropEmptyColumns(table, ['acc', 'mAP'])))
     ctx.out(`${rows.length} of ${total} run${total === 1 ? '' : 's'}`)
+    if (stale.size) ctx.out(staleNote(stale.size, lab.dbPath))
     return 0
   } finally {
     await lab.stop()
   }
+}
+
+/**
+ * The runs marked `running` while no lab holds the database: the lab that ran them stopped
+ * without recording their end (it was killed, or its machine went down).
+ */
+async function staleRunning(lab: Lab): Promise<Set<number>> {
+  if (lab.schedulingPid() !== null) return new Set()
+  const { rows } = await lab.call('runs.list', { status: ['running'], limit: 100_000 })
+  return new Set(rows.map((r) => r.id))
+}
+
+function runningStatus(r: RunSummary, stale: boolean): string {
+  if (stale) return 'running (stale)'
+  return r.status === 'running' && r.progress ? `running ${Math.round(r.progress.fraction * 100)}%` : r.status
+}
+
+function staleNote(count: number, dbPath: string): string {
+  const runs = count === 1 ? '1 run is' : `${count} runs are`
+  return (
+    `note: ${runs} marked running but no lab holds ${dbPath}: the lab that ran ${count === 1 ? 'it' : 'them'} stopped ` +
+    'without recording the end; the next `complab resume`, `complab run` or `complab serve` marks ' +
+    `${count === 1 ? 'it' : 'them'} interrupted`
+  )
 }
 
 async function show(ctx: CommandContext): Promise<number> {
@@ -80,6 +107,7 @@ async function show(ctx: CommandContext): Promise<number> {
       return 0
     }
     ctx.out(`run #${run.id}  ${run.label}  [${run.status}]${run.error ? `  ${run.error}` : ''}`)
+    if (run.status === 'running' && lab.schedulingPid() === null) ctx.out(staleNote(1, lab.dbPath))
     ctx.out(`experiment #${run.experimentId} ${run.experimentName}   role ${run.role}   seed ${run.seed}   backend ${run.backend ?? '-'}`)
     ctx.out(`created ${run.createdAt}   started ${run.startedAt ?? '-'}   finished ${run.finishedAt ?? '-'}`)
     if (run.teacherRunId) ctx.out(`teacher: run #${run.teacherRunId}`)

@@ -1,5 +1,5 @@
 /** `complab serve`: the lab's UI and API over HTTP + WebSocket, until Ctrl-C. */
-import { intOption, labPaths, stringOption, type CommandContext } from '../context'
+import { intOption, labPaths, labRunOptions, stringOption, type CommandContext } from '../context'
 import { serveLab } from '../../server/serve'
 
 export async function serveCommand(ctx: CommandContext): Promise<number> {
@@ -10,7 +10,7 @@ export async function serveCommand(ctx: CommandContext): Promise<number> {
     host: stringOption(ctx, 'host') ?? '127.0.0.1',
     port: intOption(ctx, 'port', 0) ?? 5178,
     token: stringOption(ctx, 'token'),
-    concurrency: intOption(ctx, 'concurrency', 1) ?? 1,
+    ...labRunOptions(ctx),
   })
   ctx.out(`Compression Lab is serving ${dbPath}`)
   ctx.out(`open ${server.url}`)

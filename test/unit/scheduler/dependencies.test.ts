@@ -114,3 +114,28 @@ it('a run whose worker cannot be started fails with the reason', async () => {
     error: 'could not start a worker: no worker should start in this test',
   })
 })
+
+it('a scheduler restricted to some experiments neither starts nor fails the runs of others', async () => {
+  const other = store.experiments.insert({ name: 'other', spec: {} })
+  const waiting = run(other, 'waiting')
+  const deadEnd = run(other, 'dead-end')
+  const teacher = run(other, 'teacher')
+  store.runs.link(deadEnd, [teacher], teacher)
+  store.runs.settle(teacher, 'cancelled', null)
+  const mine = store.experiments.insert({ name: 'mine', spec: {} })
+  const id = run(mine, 'run-0')
+  const scheduler = new Scheduler({
+    store,
+    launcher: noWorkers,
+    dataDir: dir,
+    emit: () => {},
+    experiments: new Set([mine]),
+  })
+  scheduler.start()
+  await scheduler.idle(mine)
+  await scheduler.stop()
+  // Its own run was tried (and failed: this test starts no worker); the others were not touched.
+  expect(store.runs.get(id)?.status).toBe('failed')
+  expect(store.runs.get(waiting)?.status).toBe('queued')
+  expect(store.runs.get(deadEnd)?.status).toBe('queued')
+})
