@@ -1,5 +1,10 @@
-/** Small models and helpers shared by the pruning tests (not a test file itself). */
+/**
+ * Small models and helpers shared by the pruning tests (not a test file itself). Importing it
+ * selects the cpu backend, the reference every pruning test computes on.
+ */
 import * as tf from '@tensorflow/tfjs'
+
+await tf.setBackend('cpu')
 
 /** Sets a layer's weights from nested arrays (shapes taken from the layer's current weights). */
 export function setWeights(model: tf.LayersModel, layer: string, values: tf.TensorLike[]): void {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { apozImportance } from '../../../../src-main/engine/prune/importance/apoz'
 import { bnScaleImportance } from '../../../../src-main/engine/prune/importance/bn-scale'
 import { l1NormImportance } from '../../../../src-main/engine/prune/importance/l1-norm'
@@ -11,10 +11,6 @@ import {
   importanceCriteria,
 } from '../../../../src-main/engine/prune/importance/registry'
 import { convChain, mlp, setWeights } from './fixtures'
-
-beforeAll(async () => {
-  await tf.setBackend('cpu')
-})
 
 const values = (a: Float32Array | undefined): number[] => Array.from(a ?? [])
 const close = (actual: number[], expected: number[], digits = 5): void => {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import {
   applyMasks,
   disposeMasks,
@@ -14,10 +14,6 @@ import {
 } from '../../../../src-main/engine/prune/sparse-export'
 import { removeUnits } from '../../../../src-main/engine/prune/surgery'
 import { convChain, mlp, setWeights, weightValues } from './fixtures'
-
-beforeAll(async () => {
-  await tf.setBackend('cpu')
-})
 
 describe('magnitude masks', () => {
   it('per layer: masks exactly round(s·n) smallest |w| of each kernel, ties by position', () => {

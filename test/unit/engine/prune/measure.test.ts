@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import {
   inferenceLatency,
   measureModel,
@@ -8,10 +8,6 @@ import {
 } from '../../../../src-main/engine/prune/measure'
 import { removeUnits } from '../../../../src-main/engine/prune/surgery'
 import { convChain, fixedInput, patchWeight } from './fixtures'
-
-beforeAll(async () => {
-  await tf.setBackend('cpu')
-})
 
 describe('measure', () => {
   it('counts params, non-zero params and MACs per layer by hand', async () => {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import {
   createImportanceScorer,
   importanceCriteria,
@@ -16,10 +16,6 @@ import {
 import { analyzeStructure } from '../../../../src-main/engine/prune/structure'
 import { removeUnits } from '../../../../src-main/engine/prune/surgery'
 import { convChain, fixedInput } from './fixtures'
-
-beforeAll(async () => {
-  await tf.setBackend('cpu')
-})
 
 const cce = (y: tf.Tensor, p: tf.Tensor): tf.Scalar =>
   tf.losses.softmaxCrossEntropy(y, p) as tf.Scalar

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { l1NormImportance } from '../../../../src-main/engine/prune/importance/l1-norm'
 import {
   bnScalePenalty,
@@ -8,10 +8,6 @@ import {
 import { iterativePruning } from '../../../../src-main/engine/prune/prune-loop'
 import { iterativeCounts } from '../../../../src-main/engine/prune/schedules'
 import { convChain, fixedInput, mlp, weightValues } from './fixtures'
-
-beforeAll(async () => {
-  await tf.setBackend('cpu')
-})
 
 describe('iterative pruning loop (METHODS P1)', () => {
   it('scores, removes, fine-tunes and reports after every step', async () => {

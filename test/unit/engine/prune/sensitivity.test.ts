@@ -1,12 +1,8 @@
 import * as tf from '@tensorflow/tfjs'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { l1NormImportance } from '../../../../src-main/engine/prune/importance/l1-norm'
 import { sensitivityAnalysis } from '../../../../src-main/engine/prune/sensitivity'
 import { fixedInput, mlp } from './fixtures'
-
-beforeAll(async () => {
-  await tf.setBackend('cpu')
-})
 
 describe('sensitivity analysis', () => {
   it('prunes each layer alone at each ratio, in layer then ratio order', async () => {

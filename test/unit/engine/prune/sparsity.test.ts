@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import {
   globalThreshold,
   l1Penalty,
@@ -7,10 +7,6 @@ import {
   zeroBelowThreshold,
 } from '../../../../src-main/engine/prune/sparsity'
 import { fixedInput, mlp, setWeights, weightValues } from './fixtures'
-
-beforeAll(async () => {
-  await tf.setBackend('cpu')
-})
 
 describe('global threshold (Singh et al. 2019, step 1)', () => {
   it('picks the largest quantile threshold that keeps agreement with the unpruned model within tolerance', async () => {

@@ -1,11 +1,7 @@
 import * as tf from '@tensorflow/tfjs'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { analyzeStructure, consumerIndices } from '../../../../src-main/engine/prune/structure'
 import { convChain, mlp } from './fixtures'
-
-beforeAll(async () => {
-  await tf.setBackend('cpu')
-})
 
 describe('analyzeStructure', () => {
   it('finds conv → BN → pool → flatten → dense consumers, channels-last', () => {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { selectBackend } from '../../../../src-main/engine/backend/select-backend'
 import { parameterCount, removeUnits } from '../../../../src-main/engine/prune/surgery'
 import {
@@ -10,10 +10,6 @@ import {
   patchWeight,
   weightValues,
 } from './fixtures'
-
-beforeAll(async () => {
-  await tf.setBackend('cpu')
-})
 
 /** Zeroes kernel column `unit` (the last axis) of a Dense/Conv2D layer, and its bias. */
 function killUnit(model: tf.LayersModel, layer: string, unit: number): void {

@@ -1,13 +1,9 @@
 import * as tf from '@tensorflow/tfjs'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { taylorImportance, unitMegaMacs } from '../../../../src-main/engine/prune/importance/taylor'
 import type { Batch } from '../../../../src-main/engine/prune/importance/types'
 import { analyzeStructure } from '../../../../src-main/engine/prune/structure'
 import { setWeights } from './fixtures'
-
-beforeAll(async () => {
-  await tf.setBackend('cpu')
-})
 
 const mse = (y: tf.Tensor, p: tf.Tensor): tf.Scalar => tf.losses.meanSquaredError(y, p) as tf.Scalar
 
