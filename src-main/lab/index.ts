@@ -17,8 +17,14 @@ import { zodIssues } from '../../src-shared/spec/expand'
 import { forkLauncher } from '../scheduler/fork-launcher'
 import { Scheduler } from '../scheduler/index'
 import { acquireLabLock, labLockHolder } from '../scheduler/lab-lock'
-import { openStore, type Store } from '../store/index'
-import { isLocked, LOCKED_BY_ANOTHER_PROGRAM, storageFailure } from '../store/storage-errors'
+import { DatabaseOpenError, openStore, type Store } from '../store/index'
+import {
+  damagedBy,
+  isDamaged,
+  isLocked,
+  LOCKED_BY_ANOTHER_PROGRAM,
+  storageFailure,
+} from '../store/storage-errors'
 import { createEventBus } from './events'
 import { createHandlers, type Handlers } from './handlers'
 import { defaultDataDir, defaultDbPath, makeDirectory } from './paths'
@@ -48,16 +54,20 @@ async function whileLocked<T>(fn: () => T | Promise<T>, waitMs: number): Promise
   }
 }
 
-/** Turns anything thrown by a handler into the envelope's error body. */
-export function errorBody(err: unknown): ErrorBody {
+/** Turns anything thrown by a handler into the envelope's error body (`dbPath`: the lab's file). */
+export function errorBody(err: unknown, dbPath?: string): ErrorBody {
   if (err instanceof LabError) {
     return err.details === undefined
       ? { code: err.code, message: err.message }
       : { code: err.code, message: err.message, details: err.details }
   }
-  // The disk is full or the file read-only: say so, and that reading still works.
-  const storage = storageFailure(err)
-  if (storage) return { code: 'unavailable', message: `${storage}; the lab can still show what is stored` }
+  // The disk is full or the file read-only: say so, and that reading still works. A damaged
+  // file: neither works; the sentence names the file and how to recover it.
+  const storage = storageFailure(err, dbPath)
+  if (storage) {
+    const message = isDamaged(err) ? storage : `${storage}; the lab can still show what is stored`
+    return { code: 'unavailable', message }
+  }
   if (isLocked(err))
     return { code: 'unavailable', message: `${LOCKED_BY_ANOTHER_PROGRAM}; try again once it is released` }
   return { code: 'internal', message: err instanceof Error ? err.message : String(err) }
@@ -92,7 +102,11 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
   const schedule = options.schedule !== false
   // A lab that only reads (runs list, export) can still open a database it may not write.
   const open = (): Store =>
-    openStore(dbPath, { nativeBinding: options.nativeBinding, allowReadOnly: !schedule })
+    openStore(dbPath, {
+      nativeBinding: options.nativeBinding,
+      allowReadOnly: !schedule,
+      quickCheckMaxBytes: options.quickCheckMaxBytes,
+    })
   // A database inside the data folder needs the folder first; one elsewhere is opened first, so
   // a bad --db path is reported as such rather than as a data-folder problem.
   const inside = dbPath !== ':memory:' && !relative(dataDir, dirname(dbPath)).startsWith('..')
@@ -155,6 +169,9 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
   } catch (err) {
     releaseLock()
     store.close()
+    // Recovery reads every unfinished run: the first place a damaged file too big to check shows.
+    if (isDamaged(err))
+      throw new DatabaseOpenError(dbPath, damagedBy(dbPath, err))
     throw err
   }
   const handlers: Handlers = createHandlers({
@@ -184,7 +201,7 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
       }
       return { ok: true, data }
     } catch (err) {
-      return { ok: false, error: errorBody(err) }
+      return { ok: false, error: errorBody(err, dbPath) }
     }
   }
 

@@ -36,6 +36,8 @@ export interface LabOptions {
    * sets it: requests from a browser may not make the lab read arbitrary files (DESIGN §8).
    */
   confinePaths?: boolean
+  /** Check the database with `PRAGMA quick_check` at open when it is at most this big (64 MiB). */
+  quickCheckMaxBytes?: number
   /** Milliseconds without a heartbeat after which a running worker is presumed hung (default 60 000). */
   heartbeatTimeoutMs?: number
   /**
