@@ -7,6 +7,7 @@
  */
 import { linkSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { LabError } from '../../src-shared/contract'
+import { fileErrorReason } from '../lab/file-errors'
 import { processAlive } from '../worker/process-alive'
 
 function ownerOf(lockPath: string): number | null {
@@ -32,8 +33,8 @@ function conflict(owner: number, dbPath: string): LabError {
  */
 function tryCreate(lockPath: string): boolean {
   const mine = `${lockPath}.${process.pid}`
-  writeFileSync(mine, `${process.pid}\n`)
   try {
+    writeFileSync(mine, `${process.pid}\n`)
     linkSync(mine, lockPath)
     return true
   } catch (err) {
@@ -91,10 +92,22 @@ function pause(ms: number): void {
 
 /**
  * Takes the scheduling lock of `dbPath` for this process; returns its release. Throws a
- * `conflict` LabError naming the other process when a live one holds it.
+ * `conflict` LabError naming the other process when a live one holds it, and a one-line error
+ * naming the lock file and the reason when the file system refuses it (a full disk).
  */
 export function acquireLabLock(dbPath: string): () => void {
   const lockPath = `${dbPath}.lock`
+  try {
+    return takeLock(dbPath, lockPath)
+  } catch (err) {
+    if (err instanceof LabError) throw err
+    throw new Error(
+      `cannot create the lab's lock file ${lockPath} (it marks the lab that runs this database's queue): ${fileErrorReason(err)}`,
+    )
+  }
+}
+
+function takeLock(dbPath: string, lockPath: string): () => void {
   const release = (): void => {
     if (ownerOf(lockPath) === process.pid) rmSync(lockPath, { force: true })
   }

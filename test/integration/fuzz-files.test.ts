@@ -8,6 +8,7 @@
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { encodeIdx } from '../../src-main/engine/data/idx-format'
 import { loadVocDataset } from '../../src-main/engine/data/voc'
@@ -23,6 +24,8 @@ let dir: string
 let cleanup: () => void
 let before: Record<string, string>
 
+/** The first half of a file, as an interrupted download leaves it. */
+const cut = (bytes: Buffer): Buffer => bytes.subarray(0, bytes.length >> 1)
 const images = (n: number): Buffer => encodeIdx('images', [n, 28, 28], Uint8Array.from({ length: n * 784 }, (_, i) => (i * 7) % 256))
 const labels = (n: number): Buffer => encodeIdx('labels', [n], Uint8Array.from({ length: n }, (_, i) => i % 10))
 const CSV = ['a,b,class', ...Array.from({ length: 30 }, (_, i) => `${i},${(i * 3) % 7},${i % 2 ? 'yes' : 'no'}`)].join('\n') + '\n'
@@ -99,6 +102,7 @@ describe(`corrupt files (seed ${SEED})`, () => {
       { file: 'swapped.idx', bytes: labels(20), role: 'images', says: /bad magic number/ },
       { file: 'empty.idx', bytes: Buffer.alloc(0), role: 'labels', says: /the file is empty/ },
       { file: 'tiny.idx', bytes: Buffer.from([0, 0, 8]), role: 'images', says: /too short/ },
+      { file: 'cut-images.idx.gz', bytes: cut(gzipSync(images(20))), role: 'images', says: /cannot decompress gzip data: the file is truncated/ },
       { file: 'few-labels.idx', bytes: labels(7), role: 'labels', says: /20 images but 7 labels|7 labels|labels/ },
     ]
     for (const c of cases) {

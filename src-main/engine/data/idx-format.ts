@@ -66,11 +66,20 @@ function checkLength(h: IdxHeader, actual: number, name: string): void {
 
 const isGzip = (b: Uint8Array): boolean => b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b
 
+/** zlib's refusals in words: a stream that stops early is a cut file, any other a damaged one. */
+function gunzipFailure(e: unknown, name: string): Error {
+  const cut = (e as NodeJS.ErrnoException).code === 'Z_BUF_ERROR'
+  const what = cut
+    ? 'the file is truncated (it ends before its compressed data does)'
+    : `the file is damaged (${(e as Error).message})`
+  return new Error(`${name}: cannot decompress gzip data: ${what}; fetch or copy it again`)
+}
+
 function gunzip(bytes: Uint8Array, name: string, partial: boolean): Buffer {
   try {
     return gunzipSync(bytes, partial ? { finishFlush: zlibConstants.Z_SYNC_FLUSH } : {})
   } catch (e) {
-    throw new Error(`${name}: cannot decompress gzip data (${(e as Error).message})`)
+    throw gunzipFailure(e, name)
   }
 }
 
@@ -105,8 +114,10 @@ export function readIdxHeader(path: string, name: string, kind: IdxKind): IdxHea
     const h = parseIdxHeader(gunzip(head, name, true), name, kind)
     const trailer = Buffer.alloc(4)
     readSync(fd, trailer, 0, 4, size - 4)
-    const isize = trailer.readUInt32LE(0)
-    if (isize !== h.declaredBytes % 2 ** 32) checkLength(h, isize, name)
+    // The trailer agrees in the common case; when it does not, the last four bytes may be a cut
+    // file's compressed data rather than a length: decompress it all to tell which.
+    if (trailer.readUInt32LE(0) !== h.declaredBytes % 2 ** 32)
+      checkLength(h, gunzip(readFileSync(path), name, false).length, name)
     return h
   } finally {
     closeSync(fd)

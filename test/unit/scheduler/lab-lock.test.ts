@@ -1,8 +1,9 @@
 /** One scheduling lab per database: a live owner blocks a second one, a dead owner's lock is taken over. */
-import { spawn } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, expect, it } from 'vitest'
+import { fileErrorReason } from '../../../src-main/lab/file-errors'
 import { createLab } from '../../../src-main/lab/index'
 import { tempDir } from '../store/helpers'
 
@@ -39,4 +40,26 @@ it('takes over the lock of a lab that died, and releases it when it stops', asyn
   expect(readFileSync(lockPath, 'utf8').trim()).toBe(String(process.pid))
   await lab.stop()
   expect(existsSync(lockPath)).toBe(false)
+})
+
+it('says what could not be written, and why, when the lock file cannot be created', () => {
+  // `ulimit -f 0` refuses every byte written to a file, as a full disk does, without root.
+  const script = [
+    `import { acquireLabLock } from ${JSON.stringify(join(process.cwd(), 'src-main/scheduler/lab-lock.ts'))}`,
+    `try { acquireLabLock(${JSON.stringify(join(dir, 'lab.db'))}) } catch (e) { console.log(e.message) }`,
+  ].join('\n')
+  const out = execFileSync(
+    '/bin/sh',
+    ['-c', 'ulimit -f 0 && exec "$0" "$@"', process.execPath, '--import', 'tsx', '--input-type=module', '-e', script],
+    { encoding: 'utf8' },
+  )
+  expect(out.trim()).toBe(
+    `cannot create the lab's lock file ${join(dir, 'lab.db.lock')} (it marks the lab that runs this database's queue): the file-size limit (ulimit -f) was reached (EFBIG)`,
+  )
+  expect(existsSync(join(dir, 'lab.db.lock'))).toBe(false)
+})
+
+it('names a full disk in words', () => {
+  const full = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' })
+  expect(fileErrorReason(full)).toBe('the disk is full (ENOSPC)')
 })

@@ -99,6 +99,23 @@ describe('IDX datasets', () => {
     expect(() => loadIdxDataset(spec({ trainImages: 'short.idx.gz' }), dir)).toThrow('(truncated?)')
   })
 
+  it('says a gzip file cut short is truncated, not "trailing data" with a size read from the cut', () => {
+    // Big enough that the header read (the first 4 KiB) does not hold the whole file.
+    const pixels = Uint8Array.from({ length: 300 * 28 * 28 }, (_, i) => (i * 2654435761) % 251)
+    const gz = gzipSync(encodeIdx('images', [300, 28, 28], pixels))
+    write('cut.idx.gz', gz.subarray(0, Math.floor(gz.length * 0.6)))
+    const truncated =
+      /^cut\.idx\.gz: cannot decompress gzip data: the file is truncated \(it ends before its compressed data does\); fetch or copy it again$/
+    expect(() => checkIdxDataset(spec({ trainImages: 'cut.idx.gz' }), dir)).toThrow(truncated)
+    expect(() => loadIdxDataset(spec({ trainImages: 'cut.idx.gz' }), dir)).toThrow(truncated)
+    const flipped = Buffer.from(gz)
+    flipped[gz.length - 6] ^= 0xff
+    write('flipped.idx.gz', flipped)
+    const damaged = /^flipped\.idx\.gz: cannot decompress gzip data: the file is damaged \(incorrect data check\); fetch or copy it again$/
+    expect(() => checkIdxDataset(spec({ trainImages: 'flipped.idx.gz' }), dir)).toThrow(damaged)
+    expect(() => loadIdxDataset(spec({ trainImages: 'flipped.idx.gz' }), dir)).toThrow(damaged)
+  })
+
   it('requires as many labels as images', () => {
     write('eleven-labels.idx', encodeIdx('labels', [11], trainLabels.subarray(0, 11)))
     const message = 'train-images.idx3-ubyte has 12 images but eleven-labels.idx has 11 labels; they must match'
