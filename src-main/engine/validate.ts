@@ -7,16 +7,19 @@
 import type { RunConfig } from '../../src-shared/spec/expand'
 import { isDetectionDataset, isDetectionModel } from '../../src-shared/spec/schema'
 import { checkCsvDataset } from './data/csv-dataset'
-import { checkIdxDataset } from './data/idx-dataset'
+import { checkIdxDataset, idxClassCount } from './data/idx-dataset'
 import { readIdxHeader } from './data/idx-format'
 import { resolveDataPath } from './data/data-path'
 import { mnistDigitsDir } from './data/mnist-10k'
+import { importedModelFitIssues } from './models/imported-fit'
 import { planModel } from './models/model-plan'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 
 interface DatasetShape {
   inputShape: number[]
+  /** Classes a classifier must score (read only when asked: IDX reads its label files). */
+  numClasses: () => number | null
   /** Examples in the training split (after trainLimit), when it can be known cheaply. */
   trainExamples: number | null
 }
@@ -36,9 +39,10 @@ function datasetShape(config: RunConfig, dataDir: string, issues: string[]): Dat
       return null
     }
     const train = 10_000 - Math.round(10_000 * d.testFraction)
-    return { inputShape: [28, 28, 1], trainExamples: Math.min(train, d.trainLimit ?? train) }
+    return { inputShape: [28, 28, 1], numClasses: () => 10, trainExamples: Math.min(train, d.trainLimit ?? train) }
   }
-  if (d.name === 'shapes') return { inputShape: [d.imageSize, d.imageSize, 3], trainExamples: d.trainSize }
+  const detection = (): null => null
+  if (d.name === 'shapes') return { inputShape: [d.imageSize, d.imageSize, 3], numClasses: detection, trainExamples: d.trainSize }
   if (d.name === 'voc') {
     const root = resolveDataPath(dataDir, d.root)
     if (!existsSync(root)) {
@@ -53,12 +57,12 @@ function datasetShape(config: RunConfig, dataDir: string, issues: string[]): Dat
       issues.push(`dataset voc: the unlabelled image folder ${d.unlabelled} does not exist`)
       return null
     }
-    return { inputShape: [d.imageSize, d.imageSize, 3], trainExamples: null }
+    return { inputShape: [d.imageSize, d.imageSize, 3], numClasses: detection, trainExamples: null }
   }
   if (d.name === 'csv') {
     try {
       const csv = checkCsvDataset(d, dataDir)
-      return { inputShape: csv.inputShape, trainExamples: csv.trainExamples }
+      return { inputShape: csv.inputShape, numClasses: () => csv.numClasses, trainExamples: csv.trainExamples }
     } catch (e) {
       issues.push(`dataset csv: ${(e as Error).message}`)
       return null
@@ -68,7 +72,7 @@ function datasetShape(config: RunConfig, dataDir: string, issues: string[]): Dat
     const inputShape = checkIdxDataset(d, dataDir)
     const count = readIdxHeader(resolveDataPath(dataDir, d.trainLabels), d.trainLabels, 'labels').count
     const train = d.testImages ? count : count - Math.round(count * d.testFraction)
-    return { inputShape, trainExamples: Math.min(train, d.trainLimit ?? train) }
+    return { inputShape, numClasses: () => idxClassCount(d, dataDir), trainExamples: Math.min(train, d.trainLimit ?? train) }
   } catch (e) {
     issues.push(`dataset idx: ${(e as Error).message}`)
     return null
@@ -93,6 +97,7 @@ export function checkRunConfig(config: RunConfig, dataDir: string): string[] {
     // The class count does not change any shape before the logits; 10 stands in for IDX labels.
     const plan = planModel(model, shape.inputShape, 10)
     for (const issue of plan.issues) issues.push(`model: ${issue}`)
+    issues.push(...importedModelFitIssues(config, dataDir, shape))
   }
   const m = config.method
   const dataset = config.dataset

@@ -2,13 +2,16 @@
  * Cheap checks of the TF.js `model.json` files a launch imports (teachers, pruning parents),
  * before anything is queued: the file is JSON with a topology and a weights manifest, every weight
  * file it names lies beside it and exists, and their sizes add up to what the manifest declares.
- * A corrupt model is refused at launch with a message naming the file, instead of failing later in
- * a worker with TensorFlow's words.
+ * its layers are all classes TensorFlow.js can build, and its float weights are finite. A corrupt
+ * model is refused at launch with a message naming the file, instead of failing later in a worker
+ * with TensorFlow's words (or, for NaN weights, as a student that "diverged"). Whether it fits the
+ * run's dataset is checked with the dataset (`engine/validate.ts`).
  */
 import { readFileSync, statSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { modelRefs, type ExpansionIssue, type RunPlan } from '../../src-shared/spec/expand'
 import { resolveDataPath } from '../engine/data/data-path'
+import { nonFiniteWeights, readTopology, unknownLayer } from '../engine/models/model-topology'
 
 /** Bytes per value of the dtypes a weights manifest may name. */
 const DTYPE_BYTES: Record<string, number> = {
@@ -24,9 +27,39 @@ const DTYPE_BYTES: Record<string, number> = {
 const PLAIN_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,200}$/
 
 interface ManifestEntry {
+  name?: unknown
   shape?: unknown
   dtype?: unknown
   quantization?: { dtype?: unknown }
+}
+
+interface WeightGroup {
+  files: string[]
+  weights: ManifestEntry[]
+}
+
+const count = (shape: unknown[]): number => shape.reduce<number>((a, d) => a * (d as number), 1)
+
+/**
+ * The first float32 weight holding NaN or ±Infinity, said in a line; null when all are finite.
+ * Called once the sizes add up, so each group's files hold exactly its weights, in order.
+ */
+function nonFiniteWeight(groups: readonly WeightGroup[]): string | null {
+  for (const group of groups) {
+    const bytes = Buffer.concat(group.files.map((f) => readFileSync(f)))
+    let offset = 0
+    for (const w of group.weights) {
+      const n = count(w.shape as unknown[])
+      const dtype = (w.quantization?.dtype ?? w.dtype) as string
+      if (dtype === 'float32') {
+        let bad = 0
+        for (let i = 0; i < n; i++) if (!Number.isFinite(bytes.readFloatLE(offset + 4 * i))) bad++
+        if (bad) return nonFiniteWeights(String(w.name), bad, n)
+      }
+      offset += n * DTYPE_BYTES[dtype]
+    }
+  }
+  return null
 }
 
 /** Bytes a manifest's weights take, or null when it cannot be told (strings, odd shapes). */
@@ -69,12 +102,14 @@ export function modelFileProblem(path: string, shown: string): string | null {
   if (!Array.isArray(model.weightsManifest))
     return `${shown}: not a TF.js layers model (it has no weightsManifest)`
   const weights: ManifestEntry[] = []
+  const groups: WeightGroup[] = []
   let bytes = 0
   const names: string[] = []
   for (const group of model.weightsManifest as { paths?: unknown; weights?: unknown }[]) {
     if (!group || typeof group !== 'object' || !Array.isArray(group.paths) || !Array.isArray(group.weights))
       return `${shown}: its weightsManifest is malformed (each group needs paths and weights)`
     weights.push(...(group.weights as ManifestEntry[]))
+    groups.push({ files: [], weights: group.weights as ManifestEntry[] })
     for (const p of group.paths) {
       const name = String(p).replace(/^\.\//, '')
       if (!PLAIN_NAME.test(name)) return `${shown}: names a weight file outside its folder (${String(p)})`
@@ -84,6 +119,7 @@ export function modelFileProblem(path: string, shown: string): string | null {
         return `${shown}: its weight file ${name} is missing`
       }
       names.push(name)
+      groups[groups.length - 1].files.push(join(dirname(path), name))
     }
   }
   const needed = declaredBytes(weights)
@@ -91,7 +127,12 @@ export function modelFileProblem(path: string, shown: string): string | null {
     const files = names.length ? names.join(' + ') : 'no weight file'
     return `${shown}: ${files} ${names.length === 1 ? 'has' : 'have'} ${bytes.toLocaleString('en-US')} bytes; its manifest needs ${needed.toLocaleString('en-US')} (truncated or not this model's weights?)`
   }
-  return null
+  const topology = readTopology(model.modelTopology)
+  if (typeof topology === 'string') return `${shown}: ${topology}`
+  const unknown = unknownLayer(topology)
+  if (unknown) return `${shown}: ${unknown}`
+  const nonFinite = needed === null ? null : nonFiniteWeight(groups)
+  return nonFinite ? `${shown}: ${nonFinite}` : null
 }
 
 /** Problems of every imported model a launch names, each file once. */

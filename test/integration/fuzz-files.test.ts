@@ -30,8 +30,17 @@ const images = (n: number): Buffer => encodeIdx('images', [n, 28, 28], Uint8Arra
 const labels = (n: number): Buffer => encodeIdx('labels', [n], Uint8Array.from({ length: n }, (_, i) => i % 10))
 const CSV = ['a,b,class', ...Array.from({ length: 30 }, (_, i) => `${i},${(i * 3) % 7},${i % 2 ? 'yes' : 'no'}`)].join('\n') + '\n'
 
-/** A float32 dense model.json of `units`×`inputs` + bias and its weights. */
-function modelFiles(folder: string, inputs: number, units: number, bytes = (inputs * units + units) * 4): void {
+interface ModelFileOptions {
+  /** The input shape the model declares (no batch dimension); default [inputs]. */
+  inputShape?: number[]
+  /** The class of its one layer (Dense unless an unknown class is wanted). */
+  layerClass?: string
+  /** The value every weight holds (NaN for a teacher saved from a run that diverged). */
+  fill?: number
+}
+
+/** A float32 dense model.json of `units`×`inputs` + bias, as TF.js saves it, and its weights. */
+function modelFiles(folder: string, inputs: number, units: number, bytes = (inputs * units + units) * 4, options: ModelFileOptions = {}): void {
   mkdirSync(join(dir, folder), { recursive: true })
   const manifest = [
     {
@@ -42,8 +51,15 @@ function modelFiles(folder: string, inputs: number, units: number, bytes = (inpu
       ],
     },
   ]
-  writeFileSync(join(dir, folder, 'model.json'), JSON.stringify({ modelTopology: { class_name: 'Sequential', config: {} }, format: 'layers-model', weightsManifest: manifest }))
-  writeFileSync(join(dir, folder, 'weights.bin'), Buffer.alloc(bytes))
+  const layer = {
+    class_name: options.layerClass ?? 'Dense',
+    config: { name: 'dense', units, activation: 'linear', use_bias: true, batch_input_shape: [null, ...(options.inputShape ?? [inputs])] },
+  }
+  const modelTopology = { class_name: 'Sequential', config: { name: folder, layers: [layer] } }
+  writeFileSync(join(dir, folder, 'model.json'), JSON.stringify({ modelTopology, format: 'layers-model', weightsManifest: manifest }))
+  const weights = Buffer.alloc(bytes)
+  if (options.fill !== undefined) for (let at = 0; at + 4 <= bytes; at += 4) weights.writeFloatLE(options.fill, at)
+  writeFileSync(join(dir, folder, 'weights.bin'), weights)
 }
 
 beforeAll(async () => {
@@ -144,7 +160,17 @@ describe(`corrupt files (seed ${SEED})`, () => {
     writeFileSync(join(dir, 'bad', 'nottopo.json'), JSON.stringify({ weightsManifest: [] }))
     writeFileSync(join(dir, 'bad', 'outside.json'), JSON.stringify({ modelTopology: {}, weightsManifest: [{ paths: ['../../../etc/passwd'], weights: [] }] }))
     writeFileSync(join(dir, 'bad', 'noweights.json'), JSON.stringify({ modelTopology: {}, weightsManifest: [{ paths: ['gone.bin'], weights: [] }] }))
+    modelFiles('custom-layer', 784, 10, undefined, { layerClass: 'FancyDense' })
+    modelFiles('wrong-input', 100, 10)
+    modelFiles('wrong-image', 784, 10, undefined, { inputShape: [28, 28, 3] })
+    modelFiles('five-outputs', 784, 5)
+    modelFiles('diverged', 784, 10, undefined, { fill: Number.NaN })
     const cases: { path: string; says: RegExp }[] = [
+      { path: 'custom-layer/model.json', says: /custom-layer\/model\.json: layer 1 \(dense\) is of class FancyDense, which TensorFlow\.js does not know/ },
+      { path: 'wrong-input/model.json', says: /teacher model wrong-input\/model\.json does not fit the dataset: it takes inputs of shape \[100\] but the dataset's examples are \[28, 28, 1\]/ },
+      { path: 'wrong-image/model.json', says: /wrong-image\/model\.json does not fit the dataset: it takes inputs of shape \[28, 28, 3\]/ },
+      { path: 'five-outputs/model.json', says: /five-outputs\/model\.json does not fit the dataset: it outputs shape \[5\] but the dataset has 10 classes/ },
+      { path: 'diverged/model.json', says: /diverged\/model\.json: its weights hold NaN or infinite values \(7,840 of 7,840 in dense\/kernel\)/ },
       { path: 'short/model.json', says: /short\/model\.json: weights\.bin has 1,000 bytes; its manifest needs 31,400/ },
       { path: 'bad/notjson.json', says: /bad\/notjson\.json: not valid JSON/ },
       { path: 'bad/nottopo.json', says: /bad\/nottopo\.json: not a TF\.js layers model/ },

@@ -64,6 +64,20 @@ export function checkIdxDataset(spec: IdxDatasetSpec, dataDir: string): number[]
   return [ti.dims[1], ti.dims[2], 1]
 }
 
+/**
+ * The class count a loaded dataset will have (largest label + 1, train and test labels), reading
+ * only the label files; for the launch check of an imported model's output width.
+ */
+export function idxClassCount(spec: IdxDatasetSpec, dataDir: string): number {
+  const { train, test } = pairs(spec)
+  let maxLabel = 0
+  for (const labels of test ? [train.labels, test.labels] : [train.labels]) {
+    const { values } = readIdxFile(resolveDataPath(dataDir, labels), labels, 'labels')
+    for (const v of values) maxLabel = Math.max(maxLabel, v)
+  }
+  return maxLabel + 1
+}
+
 function readSplit(pair: IdxPair, dataDir: string): { split: DataSplit; header: IdxHeader } {
   const images = readIdxFile(resolveDataPath(dataDir, pair.images), pair.images, 'images')
   const labels = readIdxFile(resolveDataPath(dataDir, pair.labels), pair.labels, 'labels')

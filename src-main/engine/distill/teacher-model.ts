@@ -6,23 +6,64 @@
  */
 import * as tf from '@tensorflow/tfjs'
 import { loadModel } from '../models/model-files'
+import { modelFit, nonFiniteWeights } from '../models/model-topology'
 
-const dims = (s: (number | null)[]): string => `[${s.map((d) => d ?? '?').join(', ')}]`
-
-/** Why a teacher does not fit the dataset, or null when it does. */
-export function teacherMismatch(teacher: tf.LayersModel, inputShape: number[], numClasses: number): string | null {
-  if (teacher.inputs.length !== 1 || teacher.outputs.length !== 1) {
-    return `it has ${teacher.inputs.length} inputs and ${teacher.outputs.length} outputs; one of each is needed`
+/**
+ * Why a teacher does not fit the dataset, or null when it does (`exact`: it must take the
+ * examples' shape, not the same values flat). The launch check applies `modelFit` to model.json.
+ */
+export function teacherMismatch(
+  teacher: tf.LayersModel,
+  inputShape: number[],
+  numClasses: number,
+  exact = false,
+): string | null {
+  const shapes = {
+    inputs: teacher.inputs.map((t) => t.shape.slice(1)),
+    outputs: teacher.outputs.map((t) => t.shape.slice(1)),
   }
-  const input = teacher.inputs[0].shape.slice(1)
-  const same = input.join() === inputShape.join()
-  const flat = input.length === 1 && input[0] === inputShape.reduce((a, b) => a * b, 1)
-  if (!same && !flat) return `it takes inputs of shape ${dims(input)} but the dataset's examples are ${dims(inputShape)}`
-  const output = teacher.outputs[0].shape.slice(1)
-  if (output.length !== 1 || output[0] !== numClasses) {
-    return `it outputs shape ${dims(output)} but the dataset has ${numClasses} classes`
+  return modelFit(shapes, inputShape, numClasses, exact)
+}
+
+/** The first weight holding NaN or ±Infinity, said in a line; null when all are finite. */
+export function nonFiniteWeight(model: tf.LayersModel): string | null {
+  for (const w of model.weights) {
+    if (w.dtype !== 'float32') continue
+    const values = w.read().dataSync()
+    let bad = 0
+    for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) bad++
+    if (bad) return nonFiniteWeights(w.originalName, bad, values.length)
   }
   return null
+}
+
+/**
+ * Loads the model a run builds on (`role`: teacher, parent) and checks it fits the dataset and
+ * holds finite weights; every error names the file. Returns it as saved (softmax and all).
+ */
+export async function loadFittingModel(
+  modelJsonPath: string,
+  role: string,
+  dataset: { inputShape: number[]; numClasses: number },
+  exact = false,
+): Promise<tf.LayersModel> {
+  let loaded: tf.LayersModel
+  try {
+    loaded = await loadModel(modelJsonPath)
+  } catch (e) {
+    throw new Error(`${role} model ${modelJsonPath}: ${(e as Error).message.split('\n')[0]}`)
+  }
+  const mismatch = teacherMismatch(loaded, dataset.inputShape, dataset.numClasses, exact)
+  const nonFinite = mismatch ? null : nonFiniteWeight(loaded)
+  if (mismatch || nonFinite) {
+    loaded.dispose()
+    throw new Error(
+      mismatch
+        ? `${role} model ${modelJsonPath} does not fit the dataset: ${mismatch}`
+        : `${role} model ${modelJsonPath}: ${nonFinite}`,
+    )
+  }
+  return loaded
 }
 
 /** The same model without a final softmax (the logits), or the model itself when it has none. */
@@ -52,17 +93,7 @@ export async function loadTeacher(
   inputShape: number[],
   numClasses: number,
 ): Promise<{ model: tf.LayersModel; note: string | null }> {
-  let loaded: tf.LayersModel
-  try {
-    loaded = await loadModel(modelJsonPath)
-  } catch (e) {
-    throw new Error(`teacher: ${(e as Error).message.split('\n')[0]}`)
-  }
-  const mismatch = teacherMismatch(loaded, inputShape, numClasses)
-  if (mismatch) {
-    loaded.dispose()
-    throw new Error(`teacher model ${modelJsonPath} does not fit the dataset: ${mismatch}`)
-  }
+  const loaded = await loadFittingModel(modelJsonPath, 'teacher', { inputShape, numClasses })
   const { model, changed } = await withLogitsOutput(loaded)
   return { model, note: changed ? 'the teacher ends in softmax; distilling from its pre-softmax logits' : null }
 }

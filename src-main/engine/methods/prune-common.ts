@@ -10,9 +10,8 @@ import * as tf from '@tensorflow/tfjs'
 import type { TrainingSpec } from '../../../src-shared/spec/schema'
 import { featureSize, takeExamples, type DataSplit } from '../data/dataset'
 import { stratifiedSplit } from '../data/stratified-split'
-import { teacherMismatch, withLogitsOutput } from '../distill/teacher-model'
+import { loadFittingModel, withLogitsOutput } from '../distill/teacher-model'
 import type { LayerStats } from '../models/layer-report'
-import { loadModel } from '../models/model-files'
 import { createImportanceScorer } from '../prune/importance/registry'
 import type { BatchProvider, ImportanceScorer, LossFunction } from '../prune/importance/types'
 import { measureModel, serializedBytes } from '../prune/measure'
@@ -47,8 +46,6 @@ export interface ModelReport {
 const firstLine = (e: unknown): string =>
   (e instanceof Error ? e.message : String(e)).split('\n')[0]
 
-const shapeText = (s: readonly (number | null)[]): string => `[${s.map((d) => d ?? '?').join(', ')}]`
-
 /** One line saying what model a run's spec describes (for messages about the parent). */
 export function modelText(ctx: RunContext): string {
   const m = ctx.config.model
@@ -67,22 +64,7 @@ export async function loadParent(ctx: RunContext): Promise<tf.LayersModel> {
   if (path === undefined || path === '') {
     throw new Error(`a ${ctx.config.method.kind} run needs the model of its unpruned parent, and none was given`)
   }
-  let loaded: tf.LayersModel
-  try {
-    loaded = await loadModel(path)
-  } catch (e) {
-    throw new Error(`parent model ${path}: ${firstLine(e)}`)
-  }
-  const { inputShape, numClasses } = ctx.data
-  let mismatch = teacherMismatch(loaded, inputShape, numClasses)
-  const input = loaded.inputs[0].shape.slice(1)
-  if (mismatch === null && input.join() !== inputShape.join()) {
-    mismatch = `it takes inputs of shape ${shapeText(input)}; pruning needs the dataset's examples as they are, ${shapeText(inputShape)}`
-  }
-  if (mismatch !== null) {
-    loaded.dispose()
-    throw new Error(`parent model ${path} does not fit the dataset: ${mismatch}`)
-  }
+  const loaded = await loadFittingModel(path, 'parent', ctx.data, true)
   const { model, changed } = await withLogitsOutput(loaded)
   if (changed) ctx.sink.log('info', 'the parent ends in softmax; pruning its pre-softmax logits model')
   return model

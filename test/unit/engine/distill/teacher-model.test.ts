@@ -1,10 +1,16 @@
 /** Teacher checks and the softmax → logits conversion for imported teachers. */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import * as tf from '@tensorflow/tfjs'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { selectBackend } from '../../../../src-main/engine/backend/select-backend'
-import { teacherMismatch, withLogitsOutput } from '../../../../src-main/engine/distill/teacher-model'
+import { loadTeacher, teacherMismatch, withLogitsOutput } from '../../../../src-main/engine/distill/teacher-model'
+import { saveModel } from '../../../../src-main/engine/models/model-files'
 import { teacherLogits } from '../../../../src-main/engine/distill/hinton-objective'
 
+const dir = mkdtempSync(join(tmpdir(), 'complab-teacher-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
 beforeAll(async () => {
   await selectBackend('cpu')
 })
@@ -51,5 +57,25 @@ describe('teacher models', () => {
     const z = teacherLogits(flat, tf.ones([2, 2, 3, 1]))
     expect(z.shape).toEqual([2, 4])
     flat.dispose()
+  })
+
+  it('refuses a teacher whose weights hold NaN, and one TF.js cannot build, naming the file', async () => {
+    const model = softmaxDense()
+    await saveModel(model, join(dir, 'nan'))
+    model.dispose()
+    const path = join(dir, 'nan', 'model.json')
+    const weights = readFileSync(join(dir, 'nan', 'weights.bin'))
+    // The second layer's kernel (after 6×5 + 5 floats of the first) goes bad in three places.
+    for (const i of [35, 36, 40]) weights.writeFloatLE(i === 40 ? Infinity : NaN, 4 * i)
+    writeFileSync(join(dir, 'nan', 'weights.bin'), weights)
+    const before = tf.memory().numTensors
+    await expect(loadTeacher(path, [6], 4)).rejects.toThrow(
+      new RegExp(`^teacher model ${path}: its weights hold NaN or infinite values \\(3 of 20 in dense_Dense\\d+/kernel\\)`),
+    )
+    expect(tf.memory().numTensors).toBe(before)
+    const json = JSON.parse(readFileSync(path, 'utf8')) as { modelTopology: { config: { layers: { class_name: string }[] } } }
+    json.modelTopology.config.layers[1].class_name = 'FancyDense'
+    writeFileSync(path, JSON.stringify(json))
+    await expect(loadTeacher(path, [6], 4)).rejects.toThrow(`teacher model ${path}: Unknown layer: FancyDense`)
   })
 })
