@@ -173,6 +173,14 @@ describe('server', () => {
     const notJson = await raw(open.url, '/api/runs.list', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{oops' })
     expect(notJson.status).toBe(400)
     expect(JSON.parse(notJson.body)).toMatchObject({ ok: false, error: { code: 'invalid_input' } })
+
+    // A grid value nested 10,000 deep: refused by the schema, not a stack overflow (500).
+    const deep = `${'['.repeat(10_000)}1${']'.repeat(10_000)}`
+    const body = JSON.stringify({ spec: { ...tinySpec, sweep: { grid: { 'training.epochs': ['DEEP'] } } } }).replace('"DEEP"', deep)
+    const launch = await raw(open.url, '/api/experiments.launch', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body })
+    expect(launch.status).toBe(400)
+    expect(JSON.parse(launch.body)).toMatchObject({ ok: false, error: { code: 'invalid_input' } })
+    expect(launch.body).toMatch(/sweep\.grid\.training\.epochs\[0\]: nested more than 32 levels deep/)
   })
 
   it('maps a missing run to 404 and an unknown method to a 404 envelope', async () => {
