@@ -110,7 +110,7 @@ export function checkSpec(
   if (!expanded.ok)
     return { result: { valid: false, issues: expanded.issues, runCount: 0, runs: [] } }
   // A refused path is reported before the engine's checks read anything.
-  const pathIssues = rules.confinePaths ? confinedPathIssues(dataDir, expanded.runs) : []
+  const pathIssues = rules.confinePaths ? confinedPathIssues(dataDir, expanded.paths) : []
   const issues = pathIssues.length
     ? pathIssues
     : [

@@ -1,32 +1,17 @@
 /**
  * Which files a launch may name (DESIGN §8: "file paths in requests are confined to the lab's
- * data folder"). A lab serving requests from a browser confines them: every dataset file and
- * imported model must be a relative path that stays inside the data folder, symbolic links
- * included, and `npm:` paths may not climb out of their package. This is checked before anything
- * reads a file, so a refused path tells the caller nothing about what exists outside.
+ * data folder"). A lab serving requests from a browser confines them: every path field of the spec
+ * (those declared with `pathField`, found by walking the schema: dataset files and folders,
+ * imported models, in every grid point) must be a relative path that stays inside the data folder,
+ * symbolic links included, and `npm:` paths may not climb out of their package. This is checked
+ * before anything reads a file, and a refusal's words depend only on the path as written and on
+ * what lies inside the folder, so a caller learns nothing about what exists outside.
  *
  * The CLI and the desktop window act for the local user, who may name any file they can read.
  */
 import { existsSync, realpathSync } from 'node:fs'
 import { isAbsolute, relative, resolve, sep } from 'node:path'
-import { modelRefs, type ExpansionIssue, type RunPlan } from '../../src-shared/spec/expand'
-
-/** Every file path field of a run's config, with the spec path that names it. */
-function pathFields(plan: RunPlan): { path: string; value: string }[] {
-  const fields: { path: string; value: string }[] = []
-  const d = plan.config.dataset
-  if (d.name === 'idx') {
-    fields.push({ path: 'dataset.trainImages', value: d.trainImages })
-    fields.push({ path: 'dataset.trainLabels', value: d.trainLabels })
-    if (d.testImages !== undefined) fields.push({ path: 'dataset.testImages', value: d.testImages })
-    if (d.testLabels !== undefined) fields.push({ path: 'dataset.testLabels', value: d.testLabels })
-  }
-  if (d.name === 'csv') fields.push({ path: 'dataset.path', value: d.path })
-  const { teachers, parent } = modelRefs(plan.config.method)
-  for (const t of teachers) if ('path' in t) fields.push({ path: 'method.teacher.path', value: t.path })
-  if (parent && 'path' in parent) fields.push({ path: 'method.parent.path', value: parent.path })
-  return fields
-}
+import type { ExpansionIssue, PathValue } from '../../src-shared/spec/expand'
 
 function inside(root: string, path: string): boolean {
   const rel = relative(root, path)
@@ -71,16 +56,12 @@ export function confinedPathProblem(dataDir: string, value: string): string | nu
   return null
 }
 
-/** The path problems of every run of a launch, each field once. */
-export function confinedPathIssues(dataDir: string, runs: readonly RunPlan[]): ExpansionIssue[] {
-  const issues = new Map<string, ExpansionIssue>()
-  for (const plan of runs) {
-    for (const field of pathFields(plan)) {
-      const problem = confinedPathProblem(dataDir, field.value)
-      if (!problem) continue
-      const message = `${JSON.stringify(field.value)} ${problem}`
-      issues.set(`${field.path}\0${message}`, { path: field.path, message })
-    }
+/** The problems of every path a launch names (`expandSpec`'s `paths`), each field and value once. */
+export function confinedPathIssues(dataDir: string, paths: readonly PathValue[]): ExpansionIssue[] {
+  const issues: ExpansionIssue[] = []
+  for (const field of paths) {
+    const problem = confinedPathProblem(dataDir, field.value)
+    if (problem) issues.push({ path: field.path, message: `${JSON.stringify(field.value)} ${problem}` })
   }
-  return [...issues.values()]
+  return issues
 }

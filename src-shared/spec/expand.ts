@@ -9,13 +9,15 @@
  */
 import { gridConfigs } from './expand-grid'
 import { methodRun } from './method-runs'
+import { pathValues, type PathValue } from './path-field'
 import type { ExpansionResult, RunPlan, RunRole } from './run-plan'
 import { pointLabel } from './run-labels'
-import { experimentSpecSchema } from './schema'
+import { experimentSpecSchema, type ExperimentSpec } from './schema'
 import { sharedRuns } from './shared-runs'
 import { zodIssues } from './spec-text'
 
 export * from './run-plan'
+export type { PathValue } from './path-field'
 export { flattenParams, stableStringify, zodIssues } from './spec-text'
 export { mapModelRefs, modelRefs, modelRefText, runParams } from './model-refs'
 
@@ -53,5 +55,13 @@ export function expandSpec(input: unknown): ExpansionResult {
   // Teachers first, then baselines, then the rest: the queue order a user expects.
   const order: Record<RunRole, number> = { teacher: 0, parent: 0, baseline: 1, model: 2, student: 2, pruned: 2 }
   runs.sort((a, b) => order[a.role] - order[b.role])
-  return { ok: true, spec, runs }
+  return { ok: true, spec, runs, paths: gridPaths(configs.map((c) => c.spec)) }
+}
+
+/** The path fields of every grid point's spec, each (field, value) once. */
+function gridPaths(specs: readonly ExperimentSpec[]): PathValue[] {
+  const seen = new Map<string, PathValue>()
+  for (const s of specs)
+    for (const p of pathValues(experimentSpecSchema, s)) seen.set(`${p.path}\0${p.value}`, p)
+  return [...seen.values()]
 }

@@ -1,4 +1,5 @@
 /** What expansion produces: the runs of a launch, each with its config and dependencies. */
+import type { PathValue } from './path-field'
 import type { DatasetSpec, ExperimentSpec, MethodSpec, ModelSpec, TrainingSpec } from './schema'
 
 export type RunRole = 'model' | 'teacher' | 'baseline' | 'student' | 'parent' | 'pruned'
@@ -53,5 +54,11 @@ export interface ExpansionIssue {
 }
 
 export type ExpansionResult =
-  | { ok: true; spec: ExperimentSpec; runs: RunPlan[] }
+  | {
+      ok: true
+      spec: ExperimentSpec
+      runs: RunPlan[]
+      /** Every file and folder the runs name (each path field of every grid point, once). */
+      paths: PathValue[]
+    }
   | { ok: false; issues: ExpansionIssue[] }

@@ -3,6 +3,7 @@
  * IDX, CSV) and detection (shapes, PASCAL VOC). Part of the experiment spec (schema.ts).
  */
 import { z } from 'zod'
+import { pathField } from './path-field'
 import { positiveInt } from './zod-common'
 
 /** Datasets shipped with the lab or brought by the user (see README "Data formats"). */
@@ -21,10 +22,10 @@ export const classificationDatasetSpecSchema = z.discriminatedUnion('name', [
   z
     .object({
       name: z.literal('idx'),
-      trainImages: z.string().min(1),
-      trainLabels: z.string().min(1),
-      testImages: z.string().min(1).optional(),
-      testLabels: z.string().min(1).optional(),
+      trainImages: pathField('file'),
+      trainLabels: pathField('file'),
+      testImages: pathField('file').optional(),
+      testLabels: pathField('file').optional(),
       /** Used when no test files are given: fraction of the training files held out. */
       testFraction: z.number().gt(0).lt(1).default(0.2),
       trainLimit: positiveInt.optional(),
@@ -36,7 +37,7 @@ export const classificationDatasetSpecSchema = z.discriminatedUnion('name', [
     .object({
       name: z.literal('csv'),
       /** The file; relative paths resolve in the data folder, `npm:<package>/<file>` in an installed package. */
-      path: z.string().min(1).max(4096),
+      path: pathField('file'),
       /** The column holding the class (any text; classes are numbered in sorted order). */
       label: z.string().min(1),
       /** Feature columns (default: every column but the label); each cell must be a number. */
@@ -74,7 +75,7 @@ export const detectionDatasetSpecSchema = z.discriminatedUnion('name', [
     .object({
       name: z.literal('voc'),
       /** The VOC folder; relative paths resolve in the data folder. */
-      root: z.string().min(1).max(4096),
+      root: pathField('folder'),
       /** Images are resized to this square side. */
       imageSize: z.number().int().min(16).max(1024).default(64),
       /** Classes to detect (default the 20 VOC classes). */
@@ -83,7 +84,7 @@ export const detectionDatasetSpecSchema = z.discriminatedUnion('name', [
       /** Broken images or annotations: reported by file name and skipped, or the run refused. */
       onBroken: z.enum(['skip', 'refuse']).default('skip'),
       /** A folder of unlabelled images (JPEG/PNG) for distillation with teacher terms only; relative to the data folder. */
-      unlabelled: z.string().min(1).max(4096).optional(),
+      unlabelled: pathField('folder').optional(),
     })
     .strict(),
 ])

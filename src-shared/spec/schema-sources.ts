@@ -1,5 +1,6 @@
 /** Where the models a run reads come from: a distillation's teachers and a pruning run's parent. */
 import { z } from 'zod'
+import { pathField } from './path-field'
 import { modelSpecSchema } from './schema-models'
 import { trainingOverridesSchema } from './schema-training'
 import { positiveInt } from './zod-common'
@@ -7,7 +8,7 @@ import { positiveInt } from './zod-common'
 /** A model of an earlier run, by id. */
 const runModelSchema = z.object({ source: z.literal('run'), runId: positiveInt }).strict()
 /** A TF.js layers-format `model.json` (weights beside it); relative paths resolve in the data folder. */
-const importedModelSchema = z.object({ source: z.literal('import'), path: z.string().min(1).max(4096) }).strict()
+const importedModelSchema = z.object({ source: z.literal('import'), path: pathField('file') }).strict()
 const trainedTeacherSchema = z
   .object({
     source: z.literal('train'),
