@@ -9,8 +9,8 @@
  *
  * The CLI and the desktop window act for the local user, who may name any file they can read.
  */
-import { existsSync, realpathSync } from 'node:fs'
-import { isAbsolute, relative, resolve, sep } from 'node:path'
+import { existsSync, lstatSync, readlinkSync, realpathSync } from 'node:fs'
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path'
 import type { ExpansionIssue, PathValue } from '../../src-shared/spec/expand'
 
 function inside(root: string, path: string): boolean {
@@ -18,11 +18,26 @@ function inside(root: string, path: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel))
 }
 
-/** The real location of `path`, following links, for the part of it that exists. */
-function realLocation(path: string): string {
+/** The target of `path` when it is a symbolic link (one that leads nowhere included), else null. */
+function linkTarget(path: string): string | null {
+  try {
+    return lstatSync(path).isSymbolicLink() ? resolve(dirname(path), readlinkSync(path)) : null
+  } catch {
+    return null
+  }
+}
+
+/**
+ * The real location of `path`, following links, for the part of it that exists; a link whose
+ * target does not exist (yet) is followed too. Null for a loop of links.
+ */
+function realLocation(path: string, hops = 0): string | null {
+  if (hops > 40) return null
   let existing = path
   const rest: string[] = []
   while (!existsSync(existing)) {
+    const target = linkTarget(existing)
+    if (target !== null) return realLocation(resolve(target, ...rest), hops + 1)
     const up = resolve(existing, '..')
     if (up === existing) return path
     rest.unshift(existing.slice(up.length + (up.endsWith(sep) ? 0 : 1)))
@@ -52,7 +67,8 @@ export function confinedPathProblem(dataDir: string, value: string): string | nu
   } catch {
     // No data folder yet: nothing in it can be a link.
   }
-  if (!inside(realRoot, realLocation(target))) return "leads out of the lab's data folder (a link)"
+  const real = realLocation(target)
+  if (real === null || !inside(realRoot, real)) return "leads out of the lab's data folder (a link)"
   return null
 }
 

@@ -7,6 +7,7 @@
  * target that exists and to one that does not. Every one is refused naming the field, the words
  * do not tell whether the outside target exists, and nothing is stored.
  */
+import { symlinkSync } from 'node:fs'
 import { request } from 'node:http'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -69,6 +70,8 @@ let server: RunningServer
 
 beforeAll(async () => {
   fx = await fuzzFixture()
+  // A link whose outside target does not exist (yet): still a link out.
+  symlinkSync(join(fx.root, 'outside', 'later'), join(fx.dataDir, 'dangling-out'))
   server = await startServer({ lab: fx.lab })
 })
 afterAll(async () => {
@@ -103,6 +106,8 @@ function traversals(): [string, string][] {
     ['images.idx/../../outside', 'images.idx/../../nowhere'],
     ['link-out', 'link-out/absent'],
     ['link-out/secret.txt', 'link-out/absent/deeper.txt'],
+    ['link-out', 'dangling-out'],
+    ['link-out/secret.txt', 'dangling-out/deeper.txt'],
   ]
 }
 
