@@ -5,8 +5,8 @@
  * the Hinton loss needs the pre-softmax logits.
  */
 import * as tf from '@tensorflow/tfjs'
-import { loadModel } from '../models/model-files'
-import { modelFit, nonFiniteWeights } from '../models/model-topology'
+import { loadCheckedModel } from '../models/model-files'
+import { modelFit } from '../models/model-topology'
 
 /**
  * Why a teacher does not fit the dataset, or null when it does (`exact`: it must take the
@@ -25,18 +25,6 @@ export function teacherMismatch(
   return modelFit(shapes, inputShape, numClasses, exact)
 }
 
-/** The first weight holding NaN or ±Infinity, said in a line; null when all are finite. */
-export function nonFiniteWeight(model: tf.LayersModel): string | null {
-  for (const w of model.weights) {
-    if (w.dtype !== 'float32') continue
-    const values = w.read().dataSync()
-    let bad = 0
-    for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) bad++
-    if (bad) return nonFiniteWeights(w.originalName, bad, values.length)
-  }
-  return null
-}
-
 /**
  * Loads the model a run builds on (`role`: teacher, parent) and checks it fits the dataset and
  * holds finite weights; every error names the file. Returns it as saved (softmax and all).
@@ -47,21 +35,11 @@ export async function loadFittingModel(
   dataset: { inputShape: number[]; numClasses: number },
   exact = false,
 ): Promise<tf.LayersModel> {
-  let loaded: tf.LayersModel
-  try {
-    loaded = await loadModel(modelJsonPath)
-  } catch (e) {
-    throw new Error(`${role} model ${modelJsonPath}: ${(e as Error).message.split('\n')[0]}`)
-  }
+  const loaded = await loadCheckedModel(modelJsonPath, role)
   const mismatch = teacherMismatch(loaded, dataset.inputShape, dataset.numClasses, exact)
-  const nonFinite = mismatch ? null : nonFiniteWeight(loaded)
-  if (mismatch || nonFinite) {
+  if (mismatch) {
     loaded.dispose()
-    throw new Error(
-      mismatch
-        ? `${role} model ${modelJsonPath} does not fit the dataset: ${mismatch}`
-        : `${role} model ${modelJsonPath}: ${nonFinite}`,
-    )
+    throw new Error(`${role} model ${modelJsonPath} does not fit the dataset: ${mismatch}`)
   }
   return loaded
 }

@@ -29,7 +29,7 @@ import {
 } from '../detect'
 import { gatherDetectionBatch } from '../detect/detection-batch'
 import type { LayerStats } from '../models/layer-report'
-import { loadModel, saveModel } from '../models/model-files'
+import { loadCheckedModel, saveModel } from '../models/model-files'
 import type { BatchProvider, LossFunction } from '../prune/importance/types'
 import { measureModel, serializedBytes } from '../prune/measure'
 import type { PruneStructure } from '../prune/structure'
@@ -74,7 +74,6 @@ const SCORING_IMAGES = 256
 /** Test images drawn with their boxes at the end of the run. */
 const PREVIEWS = 3
 
-const firstLine = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split('\n')[0]
 const shapeText = (s: readonly (number | null)[]): string => `[${s.map((d) => d ?? '?').join(', ')}]`
 export const pct = (x: number): string => `${(x * 100).toFixed(2)}`
 
@@ -82,12 +81,7 @@ export const pct = (x: number): string => `${(x * 100).toFixed(2)}`
 export async function loadDetectorParent(t: Task): Promise<tf.LayersModel> {
   const path = t.r.job.parentModelPath
   if (path === undefined || path === '') throw new Error(`a ${t.r.method.kind} run needs the model of its unpruned parent, and none was given`)
-  let model: tf.LayersModel
-  try {
-    model = await loadModel(path)
-  } catch (e) {
-    throw new Error(`parent model ${path}: ${firstLine(e)}`)
-  }
+  const model = await loadCheckedModel(path, 'parent')
   const input = model.inputs[0].shape.slice(1)
   const output = model.outputs[0].shape
   const want = [null, t.head.gridSize, t.head.gridSize, headChannels(t.head)]

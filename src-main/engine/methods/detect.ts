@@ -29,7 +29,7 @@ import {
   type YoloHead,
 } from '../detect'
 import { modelStats } from '../models/layer-report'
-import { loadModel, saveModel } from '../models/model-files'
+import { loadCheckedModel, saveModel } from '../models/model-files'
 import { round, type SinkWithLayers } from './context'
 import { atomicWrite } from '../models/file-io-handler'
 
@@ -111,7 +111,7 @@ export async function runDetection(r: DetectionRun): Promise<void> {
       distill = method
       const path = job.teacherModelPaths?.[0]
       if (!path) throw new Error('detect-distill: the run has no teacher model')
-      teacher = await loadModel(path)
+      teacher = await loadCheckedModel(path, 'teacher')
       const channels = teacher.outputs[0].shape[3]
       if (channels !== headChannels(head)) {
         throw new Error(`detect-distill: the teacher outputs ${channels} channels per cell, the student's head ${headChannels(head)} (same classes and anchors needed)`)

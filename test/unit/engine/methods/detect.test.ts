@@ -3,7 +3,7 @@
  * run saves its model and previews and reports mAP; a `detect-distill` run loads that model as
  * its teacher (SpaceToDepth registered by the import) and uses unlabelled images.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -80,5 +80,22 @@ describe('runDetection', () => {
     expect(b.got.results[0]['test.mAP']).toBeGreaterThanOrEqual(0)
     expect(b.got.artifacts.filter((x) => x.kind === 'preview')).toHaveLength(0)
     expect(b.got.logs.join('\n')).toMatch(/detector denseStackedStudent/)
+
+    // The same teacher saved from a run that diverged: refused naming the file, before training.
+    const weights = join(teacherDir, 'model', 'weights.bin')
+    const bytes = readFileSync(weights)
+    bytes.writeFloatLE(Number.NaN, 0)
+    writeFileSync(weights, bytes)
+    await expect(
+      runDetection({
+        job: { artifactDir: join(root, 'student-2'), dataDir: root, teacherModelPaths: [modelJson] },
+        sink: sink().sink,
+        dataset,
+        model: detectionModelSpecSchema.parse({ arch: 'denseStackedStudent', filters: [4, 4], gridBlocks: [[4, 4]], bottleneck: 2, fuseFilters: 4 }),
+        training,
+        method: { ...method, teacher: { runId: 1 } },
+        seed: 0,
+      }),
+    ).rejects.toThrow(new RegExp(`^teacher model ${modelJson}: its weights hold NaN or infinite values \\(1 of \\d+ in `))
   }, 120_000)
 })
