@@ -14,9 +14,9 @@ import type { Store } from '../store/index'
 import { createAppHandlers } from './app-handlers'
 import { doctorReport, listDatasets, listModelArchs } from './engine-api'
 import type { EventBus } from './events'
-import { EXPORT_EXTENSION, EXPORT_MIME, renderTable } from './export-formats'
+import { EXPORT_EXTENSION, EXPORT_MIME, renderTable } from './analysis/export-formats'
 import { checkSpec, launchSpec } from './launch'
-import { compareTable, type CompareTable } from './tables'
+import { compareTable, type CompareTable } from './analysis/tables'
 import { labVersion } from './version'
 
 export interface HandlerContext {

@@ -2,8 +2,8 @@
 import { writeFile } from 'node:fs/promises'
 import { idList, intOption, openLab, stringOption, UsageError, type CommandContext } from '../context'
 import { EXPORT_FORMATS, type ExportFormat } from '../../../src-shared/contract'
-import { renderTable } from '../../lab/export-formats'
-import { MATRIX_KINDS, seedSummary, teacherStudentMatrix, type MatrixKind, type MatrixRun } from '../../lab/matrix'
+import { renderTable } from '../../lab/analysis/export-formats'
+import { MATRIX_KINDS, seedSummary, teacherStudentMatrix, type MatrixKind, type MatrixRun } from '../../lab/analysis/matrix'
 import type { Lab } from '../../lab/types'
 
 /** A matrix table of the selected runs (each run's full params through `runs.get`). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { compareTable, differingParams, type TableRun } from '../../../src-main/lab/tables'
+import { compareTable, differingParams, type TableRun } from '../../../../src-main/lab/analysis/tables'
 import {
   latexEscape,
   readableNumber,
@@ -8,8 +8,8 @@ import {
   toJson,
   toLatex,
   toMarkdown,
-} from '../../../src-main/lab/export-formats'
-import type { ResultTable } from '../../../src-shared/types'
+} from '../../../../src-main/lab/analysis/export-formats'
+import type { ResultTable } from '../../../../src-shared/types'
 
 const base = { 'dataset.name': 'mnist-10k', 'model.arch': 'mlp', 'training.epochs': 3 }
 

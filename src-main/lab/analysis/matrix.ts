@@ -5,8 +5,8 @@
  * student − baseline of the same seed, in percentage points). A pure function of the runs, like
  * `tables.ts`, so the CLI, the UI and the tests build exactly the same table.
  */
-import { stableStringify } from '../../src-shared/spec/expand'
-import type { ResultTable } from '../../src-shared/types'
+import { stableStringify } from '../../../src-shared/spec/expand'
+import type { ResultTable } from '../../../src-shared/types'
 
 /** A run as the matrix reads it: every parameter (flattened, as stored) and its results. */
 export interface MatrixRun {

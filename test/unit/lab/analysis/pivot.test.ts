@@ -1,6 +1,6 @@
 /** Sweep pivots: mean ± sample std per cell, ordering, matrices, derived gains, mixed parameters. */
 import { describe, expect, it } from 'vitest'
-import { compareValues, meanStd, pivotAvailable, pivotRuns, withDerived, type PivotRun } from '../../../src-main/lab/pivot'
+import { compareValues, meanStd, pivotAvailable, pivotRuns, withDerived, type PivotRun } from '../../../../src-main/lab/analysis/pivot'
 
 function run(id: number, role: string, params: Record<string, unknown>, results: Record<string, number>, extra: Partial<PivotRun> = {}): PivotRun {
   return { id, experimentId: 1, experimentName: 'exp', label: `run ${id}`, role, params: { role, ...params }, results, teacherRunId: null, parentRunId: null, ...extra }

@@ -3,7 +3,7 @@
  * `gain.x` and `kept.x` (derived by the sweeps) follow `x`. Unknown names have no direction, and
  * nothing is marked best for them.
  */
-import type { MetricDirection } from '../../src-shared/contract'
+import type { MetricDirection } from '../../../src-shared/contract'
 
 const HIGHER = /(^|[._-])(accuracy|acc|map|map11|ap|auc|f1|precision|recall|top\d)([._-]|$)/
 const LOWER = /(^|[._-])(loss|errors?|params|macs|flops|latency|bytes|seconds|ms|time)([._-]|$)/

@@ -1,6 +1,6 @@
 /** The compare sheet: every parameter with the differing ones flagged ("only what differs"), best results marked. */
 import { describe, expect, it } from 'vitest'
-import { bestRuns, compareSheet, type SheetRun } from '../../../src-main/lab/compare-sheet'
+import { bestRuns, compareSheet, type SheetRun } from '../../../../src-main/lab/analysis/compare-sheet'
 
 const base = { experimentName: 'kd', method: 'distill', status: 'finished' as const }
 const runs: SheetRun[] = [

@@ -3,9 +3,9 @@
  * "only what differs" switch filters on that flag), and every result with the best run marked.
  * Pure, so the view, its exports and the tests see the same sheet.
  */
-import type { CompareSheet, ParamValue } from '../../src-shared/contract'
-import { stableStringify } from '../../src-shared/spec/expand'
-import type { RunStatus } from '../../src-shared/types'
+import type { CompareSheet, ParamValue } from '../../../src-shared/contract'
+import { stableStringify } from '../../../src-shared/spec/expand'
+import type { RunStatus } from '../../../src-shared/types'
 import { metricDirection } from './metric-direction'
 import { RESULT_COLUMNS } from './tables'
 

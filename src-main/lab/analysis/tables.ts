@@ -3,8 +3,8 @@
  * exactly the same table. Only the parameters that differ across the selected runs get a column,
  * which is what makes a sweep readable (`method.temperature`, `seed`, …).
  */
-import { stableStringify } from '../../src-shared/spec/expand'
-import type { ResultTable } from '../../src-shared/types'
+import { stableStringify } from '../../../src-shared/spec/expand'
+import type { ResultTable } from '../../../src-shared/types'
 
 export interface TableRun {
   id: number

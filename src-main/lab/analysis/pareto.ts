@@ -2,7 +2,7 @@
  * The Pareto front of runs on two results, e.g. accuracy against parameters, MACs or latency:
  * the runs that no other run beats on one axis without losing on the other.
  */
-import type { ParetoPoint, ParetoResult } from '../../src-shared/contract'
+import type { ParetoPoint, ParetoResult } from '../../../src-shared/contract'
 import { metricDirection } from './metric-direction'
 
 /**

@@ -1,7 +1,7 @@
 /** The teacher × student matrix: rows teachers, columns students, mean ± std over seeds and paired gains. */
 import { describe, expect, it } from 'vitest'
-import { configurationLabel, meanStd, modelName, seedSummary, teacherStudentMatrix, type MatrixRun } from '../../../src-main/lab/matrix'
-import { toMarkdown } from '../../../src-main/lab/export-formats'
+import { configurationLabel, meanStd, modelName, seedSummary, teacherStudentMatrix, type MatrixRun } from '../../../../src-main/lab/analysis/matrix'
+import { toMarkdown } from '../../../../src-main/lab/analysis/export-formats'
 
 const mlp = (hidden: number[]): Record<string, unknown> => ({ 'model.arch': 'mlp', 'model.hidden': hidden, 'model.dropout': 0, 'training.epochs': 5 })
 const lenet = { 'model.arch': 'lenet5', 'model.filters': [6, 16], 'model.dropout': 0.25, 'training.epochs': 5 }

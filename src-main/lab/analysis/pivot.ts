@@ -12,9 +12,9 @@
  *   `kept.params` = params / parent params).
  * Pure functions only.
  */
-import type { ParamValue, PivotResult, PivotStat } from '../../src-shared/contract'
-import { stableStringify } from '../../src-shared/spec/expand'
-import type { ResultTable } from '../../src-shared/types'
+import type { ParamValue, PivotResult, PivotStat } from '../../../src-shared/contract'
+import { stableStringify } from '../../../src-shared/spec/expand'
+import type { ResultTable } from '../../../src-shared/types'
 import { paramValue } from './compare-sheet'
 import { metricDirection } from './metric-direction'
 

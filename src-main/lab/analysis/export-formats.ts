@@ -3,8 +3,8 @@
  * Pure functions. CSV and JSON keep every digit (they are for further processing); Markdown and
  * LaTeX are for reading, so non-integers are shown with 4 significant digits.
  */
-import type { ExportFormat } from '../../src-shared/contract'
-import type { ResultTable } from '../../src-shared/types'
+import type { ExportFormat } from '../../../src-shared/contract'
+import type { ResultTable } from '../../../src-shared/types'
 
 type Cell = string | number | null
 

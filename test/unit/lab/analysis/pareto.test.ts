@@ -1,7 +1,7 @@
 /** Pareto front of accuracy against a cost: dominance, ties, directions taken from the names. */
 import { describe, expect, it } from 'vitest'
-import { metricDirection } from '../../../src-main/lab/metric-direction'
-import { paretoFront, paretoOf } from '../../../src-main/lab/pareto'
+import { metricDirection } from '../../../../src-main/lab/analysis/metric-direction'
+import { paretoFront, paretoOf } from '../../../../src-main/lab/analysis/pareto'
 
 describe('paretoFront', () => {
   it('keeps the points no other point beats on one axis without losing on the other', () => {
