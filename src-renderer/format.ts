@@ -1,14 +1,9 @@
 /** Display formatting shared by the views (pure functions). */
+import { readableNumber } from '../src-shared/metrics'
 
 /** 0.9312 → "93.12%". */
 export function percent(value: number | null | undefined, digits = 2): string {
   return value === null || value === undefined || !Number.isFinite(value) ? '—' : `${(value * 100).toFixed(digits)}%`
-}
-
-/** Result keys shown as percentages: accuracies, mAP and per-class AP (`test.ap.cat`), not gains. */
-export function isPercentResult(key: string): boolean {
-  if (key.startsWith('gain.')) return false
-  return /accuracy/.test(key) || /(^|\.)mAP\d*$/.test(key) || /(^|\.)ap\../.test(key)
 }
 
 /** Seconds → "45 s", "3 min 20 s", "1 h 05 min". */
@@ -37,9 +32,8 @@ export function bytes(n: number | null | undefined): string {
 /** A number for a table cell: integers as they are, others with 4 significant digits. */
 export function scalar(value: unknown): string {
   if (typeof value === 'number') {
-    if (!Number.isFinite(value)) return String(value)
     // Four significant digits without trailing zeros: 0.003, 0.5485, 1.707.
-    return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(4)))
+    return readableNumber(value)
   }
   if (value === null || value === undefined) return '—'
   if (typeof value === 'string') return value

@@ -26,7 +26,7 @@ import {
   storageFailure,
 } from '../store/storage-errors'
 import { createEventBus } from './events'
-import { createHandlers, type Handlers } from './handlers'
+import { createHandlers, type Handlers } from './handlers/index'
 import { defaultDataDir, defaultDbPath, makeDirectory } from './paths'
 import type { Lab, LabOptions } from './types'
 

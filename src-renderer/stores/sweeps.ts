@@ -8,13 +8,13 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
 import type { ParetoResult, PivotResult } from '../../src-shared/contract'
+import { isCostMetric } from '../../src-shared/metrics'
 import type { ExperimentSummary } from '../../src-shared/types'
 import { lab } from '../api/client'
 
 export type PresetName = 'pruning' | 'temperature' | 'teacher-student'
 
 const RATIO_KEYS = ['method.target.ratio', 'method.ratio', 'method.finalSparsity', 'method.target.params', 'method.target.macs', 'method.target.units']
-const COSTS = /^(params|macs|model\.bytes|nonzero\.params|kept\..*|.*latency.*)$/
 
 /** The quality figure a pivot starts with: test accuracy, or test mAP for detection runs. */
 function headlineOf(metrics: readonly string[]): string | undefined {
@@ -41,7 +41,7 @@ export const useSweepsStore = defineStore('sweeps', () => {
     ...(roles.value.length ? { roles: roles.value } : {}),
   }))
   const available = computed(() => pivot.value?.available ?? { params: [], metrics: [] })
-  const costMetrics = computed(() => available.value.metrics.filter((m) => COSTS.test(m)))
+  const costMetrics = computed(() => available.value.metrics.filter(isCostMetric))
 
   async function loadExperiments(): Promise<void> {
     try {

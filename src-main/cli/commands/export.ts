@@ -18,7 +18,7 @@ async function matrixContent(
   const runs: MatrixRun[] = []
   for (const id of ids) {
     const r = await lab.call('runs.get', { id })
-    runs.push({ id: r.id, label: r.label, role: r.role, status: r.status, params: { ...r.params, seed: r.seed }, results: r.results })
+    runs.push({ id: r.id, experimentId: r.experimentId, label: r.label, role: r.role, status: r.status, seed: r.seed, params: r.params, results: r.results })
   }
   try {
     // CSV and JSON are for further processing: numbers in their own columns; md/LaTeX read as text.

@@ -5,21 +5,14 @@
  */
 import type { CompareSheet, ParamValue } from '../../../src-shared/contract'
 import { stableStringify } from '../../../src-shared/spec/expand'
-import type { RunStatus } from '../../../src-shared/types'
-import { metricDirection } from './metric-direction'
+import { metricDirection } from '../../../src-shared/metrics'
+import type { AnalysisRun } from './run'
 import { RESULT_COLUMNS } from './tables'
 
-export interface SheetRun {
-  id: number
-  label: string
-  experimentName: string
-  role: string
-  method: string
-  seed: number
-  status: RunStatus
-  params: Record<string, unknown>
-  results: Record<string, number>
-}
+export type SheetRun = Pick<
+  AnalysisRun,
+  'id' | 'label' | 'experimentName' | 'role' | 'method' | 'seed' | 'status' | 'params' | 'results'
+>
 
 const MISSING = '\u0000missing'
 

@@ -4,6 +4,7 @@
  * LaTeX are for reading, so non-integers are shown with 4 significant digits.
  */
 import type { ExportFormat } from '../../../src-shared/contract'
+import { readableNumber } from '../../../src-shared/metrics'
 import type { ResultTable } from '../../../src-shared/types'
 
 type Cell = string | number | null
@@ -20,13 +21,6 @@ export const EXPORT_EXTENSION: Readonly<Record<ExportFormat, string>> = {
   md: 'md',
   latex: 'tex',
   json: 'json',
-}
-
-/** Integers as they are, other numbers to 4 significant digits (`0.98765` → `0.9877`). */
-export function readableNumber(n: number): string {
-  if (!Number.isFinite(n)) return String(n)
-  if (Number.isInteger(n)) return String(n)
-  return String(Number(n.toPrecision(4)))
 }
 
 function cells(table: ResultTable, row: Record<string, Cell>): Cell[] {

@@ -2,22 +2,24 @@
  * The teacher × student matrix of a distillation grid (issue 4, "teacher × student grid"): rows
  * are teachers, columns students, each cell the student's test accuracy (mean ± std over seeds)
  * and its gain over the same student trained alone (mean over seeds of the paired difference,
- * student − baseline of the same seed, in percentage points). A pure function of the runs, like
- * `tables.ts`, so the CLI, the UI and the tests build exactly the same table.
+ * student − baseline of the same seed, in percentage points, `gains.ts`). A pure function of the
+ * runs, served as the contract method `compare.matrix`, so the CLI, the server and the window build
+ * exactly the same table.
  */
+import { isPercentMetric } from '../../../src-shared/metrics'
 import { stableStringify } from '../../../src-shared/spec/expand'
+import type { PivotStat } from '../../../src-shared/contract'
 import type { ResultTable } from '../../../src-shared/types'
+import { baselineFinder, gainOver } from './gains'
+import type { AnalysisRun } from './run'
+import { meanStd } from './statistics'
 
-/** A run as the matrix reads it: every parameter (flattened, as stored) and its results. */
-export interface MatrixRun {
-  id: number
-  /** The run's name, e.g. `student T=4 seed 0` (the seeds summary groups by it). */
-  label?: string
-  role: string
-  status: string
-  params: Record<string, unknown>
-  results: Record<string, number>
-}
+/**
+ * A run as the matrix reads it: every parameter (flattened, as stored), its seed and its results;
+ * the label (`student T=4 seed 0`) names a configuration in the seeds summary.
+ */
+export type MatrixRun = Pick<AnalysisRun, 'id' | 'experimentId' | 'role' | 'status' | 'seed' | 'params' | 'results'> &
+  Partial<Pick<AnalysisRun, 'label'>>
 
 export interface MatrixOptions {
   /** The result compared (default `test.accuracy`, or `test.mAP` when only detection runs have one). */
@@ -66,15 +68,6 @@ export function configurationLabel(label: string): string {
     .replace(/,$/, '')
 }
 
-/** Mean and sample standard deviation (n − 1; 0 for one value). */
-export function meanStd(values: readonly number[]): { mean: number; std: number; n: number } {
-  const n = values.length
-  if (n === 0) return { mean: NaN, std: NaN, n: 0 }
-  const mean = values.reduce((a, b) => a + b, 0) / n
-  const std = n > 1 ? Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1)) : 0
-  return { mean, std, n }
-}
-
 /** A model's name from its flattened params: `mlp 800-800`, `lenet5 6-16`, `custom 5 layers`. */
 export function modelName(params: Record<string, unknown>): string {
   const arch = String(params['model.arch'] ?? 'model')
@@ -109,8 +102,12 @@ function namer(): (identity: string, name: string) => string {
 }
 
 const pct = (v: number): string => (v * 100).toFixed(2)
-/** Results read as percent (or, for a change, percentage points): accuracies, mAP, per-class AP. */
-const isPercent = (key: string): boolean => /(^|\.)(accuracy|mAP|mAP11)(\.change)?$|(^|\.)ap\./.test(key)
+
+/** `93.00 ± 1.41` (one seed: `93.00`, no spread to show); null without values. */
+function statText(s: PivotStat, format: (v: number) => string): string | null {
+  if (s.mean === null) return null
+  return s.std === null ? format(s.mean) : `${format(s.mean)} ± ${format(s.std)}`
+}
 
 /** A result as it reads: integers grouped, others with 4 significant digits. */
 const plain = (v: number): string => (Math.abs(v) >= 100 ? Math.round(v).toLocaleString('en-US') : Number(v.toPrecision(4)).toString())
@@ -127,6 +124,8 @@ interface Cell {
   values: number[]
   gains: number[]
 }
+
+const seedOf = (r: MatrixRun): string => String(r.seed)
 
 /** Values by seed (a teacher or a baseline counts once per seed, however many students use it). */
 type BySeed = Map<string, Map<string, number>>
@@ -145,7 +144,6 @@ function put(map: BySeed, key: string, seed: string, value: number): void {
 export function teacherStudentMatrix(runs: readonly MatrixRun[], options: MatrixOptions = {}): ResultTable {
   const metric = options.metric ?? defaultMetric(runs)
   const finished = runs.filter((r) => r.status === 'finished' && Number.isFinite(r.results[metric]))
-  const seedOf = (r: MatrixRun): string => String(r.params.seed ?? '')
   const teacherName = namer()
   const studentName = namer()
   const teacherRuns = new Map<number, string>()
@@ -161,10 +159,7 @@ export function teacherStudentMatrix(runs: readonly MatrixRun[], options: Matrix
         return m ? (teacherRuns.get(Number(m[1])) ?? part.trim()) : part.trim()
       })
       .join(' + ')
-  const baselines = new Map<string, number>()
-  for (const r of finished) {
-    if (r.role === 'baseline') baselines.set(`${modelIdentity(r.params)}\u0000${seedOf(r)}`, r.results[metric])
-  }
+  const baselineOf = baselineFinder(finished)
   const rows: string[] = []
   const columns: string[] = []
   const cells = new Map<string, Cell>()
@@ -195,10 +190,11 @@ export function teacherStudentMatrix(runs: readonly MatrixRun[], options: Matrix
     // Every distillation run reports its teacher's score (`teacher.test.accuracy`).
     const teacherValue = r.results[`teacher.${metric}`]
     if (Number.isFinite(teacherValue)) put(teacherValues, teacher, seedOf(r), teacherValue)
-    const baseline = baselines.get(`${identity}\u0000${seedOf(r)}`)
-    if (baseline !== undefined) {
-      cell.gains.push(r.results[metric] - baseline)
-      put(alone, student, seedOf(r), baseline)
+    const baseline = baselineOf(r)
+    const gain = baseline && gainOver(r, baseline, metric)
+    if (baseline && gain !== undefined) {
+      cell.gains.push(gain)
+      put(alone, student, seedOf(r), baseline.results[metric])
     }
     cells.set(key, cell)
   }
@@ -216,23 +212,22 @@ export function teacherStudentMatrix(runs: readonly MatrixRun[], options: Matrix
       tableColumns.push({ key: `s${i}.gain`, label: `${s} gain` }, { key: `s${i}.seeds`, label: `${s} seeds` })
     }
   }
-  const statsOf = (map: BySeed, key: string): { mean: number; std: number; n: number } =>
-    meanStd([...(map.get(key)?.values() ?? [])])
+  const statsOf = (map: BySeed, key: string): PivotStat => meanStd([...(map.get(key)?.values() ?? [])])
   const tableRows: ResultTable['rows'] = rows.map((t) => {
     const row: ResultTable['rows'][number] = { teacher: t }
     const ts = statsOf(teacherValues, t)
-    row['teacher.metric'] = ts.n ? (text ? `${pct(ts.mean)} ± ${pct(ts.std)}` : ts.mean) : null
+    row['teacher.metric'] = text ? statText(ts, pct) : ts.mean
     for (const [i, s] of columns.entries()) {
       const cell = cells.get(`${t}\u0000${s}`)
       if (!cell) continue
       const v = meanStd(cell.values)
-      const g = cell.gains.length ? meanStd(cell.gains).mean : NaN
+      const g = meanStd(cell.gains).mean
       if (text) {
-        row[`s${i}`] = `${pct(v.mean)} ± ${pct(v.std)}${Number.isFinite(g) ? ` (${signed(g)})` : ''}`
+        row[`s${i}`] = `${statText(v, pct)}${g !== null ? ` (${signed(g)})` : ''}`
       } else {
         row[`s${i}.mean`] = v.mean
         row[`s${i}.std`] = v.std
-        row[`s${i}.gain`] = Number.isFinite(g) ? g : null
+        row[`s${i}.gain`] = g
         row[`s${i}.seeds`] = v.n
       }
     }
@@ -243,7 +238,7 @@ export function teacherStudentMatrix(runs: readonly MatrixRun[], options: Matrix
     for (const [i, s] of columns.entries()) {
       if (!alone.has(s)) continue
       const v = statsOf(alone, s)
-      if (text) row[`s${i}`] = `${pct(v.mean)} ± ${pct(v.std)}`
+      if (text) row[`s${i}`] = statText(v, pct)
       else {
         row[`s${i}.mean`] = v.mean
         row[`s${i}.std`] = v.std
@@ -266,11 +261,7 @@ export function seedSummary(runs: readonly MatrixRun[], options: MatrixOptions =
   const extra = options.columns ?? []
   const finished = runs.filter((r) => r.status === 'finished' && Number.isFinite(r.results[metric]))
   if (!finished.length) throw new Error(`no finished runs with ${metric} among the selected runs`)
-  const seedOf = (r: MatrixRun): string => String(r.params.seed ?? '')
-  const baselines = new Map<string, number>()
-  for (const r of finished) {
-    if (r.role === 'baseline') baselines.set(`${modelIdentity(r.params)}\u0000${seedOf(r)}`, r.results[metric])
-  }
+  const baselineOf = baselineFinder(finished)
   const manyBaselines = new Set(finished.filter((r) => r.role === 'baseline').map((r) => modelIdentity(r.params))).size > 1
   const groups = new Map<string, { role: string; name: string; values: number[]; errors: number[]; gains: number[]; extra: number[][] }>()
   for (const r of finished) {
@@ -287,8 +278,9 @@ export function seedSummary(runs: readonly MatrixRun[], options: MatrixOptions =
       if (Number.isFinite(r.results[k])) g.extra[i].push(r.results[k])
     })
     if (Number.isFinite(r.results['test.errors'])) g.errors.push(r.results['test.errors'])
-    const baseline = r.role === 'student' ? baselines.get(`${modelIdentity(r.params)}\u0000${seedOf(r)}`) : undefined
-    if (baseline !== undefined) g.gains.push(r.results[metric] - baseline)
+    const baseline = r.role === 'student' ? baselineOf(r) : undefined
+    const gain = baseline && gainOver(r, baseline, metric)
+    if (gain !== undefined) g.gains.push(gain)
     groups.set(key, g)
   }
   const text = (options.cells ?? 'text') === 'text'
@@ -300,7 +292,7 @@ export function seedSummary(runs: readonly MatrixRun[], options: MatrixOptions =
         { key: 'metric', label: `${metric} % (mean ± std)` },
         { key: 'errors', label: 'test errors (mean ± std)' },
         { key: 'gain', label: 'gain over alone (points)' },
-        ...extra.map((k) => ({ key: `x.${k}`, label: `${k} ${isPercent(k) ? '% ' : ''}(mean ± std)` })),
+        ...extra.map((k) => ({ key: `x.${k}`, label: `${k} ${isPercentMetric(k) ? '% ' : ''}(mean ± std)` })),
       ]
     : [
         { key: 'role', label: 'role' },
@@ -319,23 +311,22 @@ export function seedSummary(runs: readonly MatrixRun[], options: MatrixOptions =
   const rows = [...groups.values()].map((g) => {
     const v = meanStd(g.values)
     const e = meanStd(g.errors)
-    const gain = g.gains.length ? meanStd(g.gains).mean : NaN
+    const gain = meanStd(g.gains).mean
     const row: ResultTable['rows'][number] = { role: g.role, configuration: g.name, seeds: v.n }
     if (text) {
-      row.metric = `${pct(v.mean)} ± ${pct(v.std)}`
-      row.errors = e.n ? `${e.mean.toFixed(1)} ± ${e.std.toFixed(1)}` : null
-      row.gain = Number.isFinite(gain) ? signed(gain) : null
+      row.metric = statText(v, pct)
+      row.errors = statText(e, (x) => x.toFixed(1))
+      row.gain = gain !== null ? signed(gain) : null
       extra.forEach((k, i) => {
-        const x = meanStd(g.extra[i])
-        row[`x.${k}`] = !x.n ? null : isPercent(k) ? `${pct(x.mean)} ± ${pct(x.std)}` : `${plain(x.mean)} ± ${plain(x.std)}`
+        row[`x.${k}`] = statText(meanStd(g.extra[i]), isPercentMetric(k) ? pct : plain)
       })
     } else {
-      Object.assign(row, { mean: v.mean, std: v.std, 'errors.mean': e.n ? e.mean : null, 'errors.std': e.n ? e.std : null })
-      row.gain = Number.isFinite(gain) ? gain : null
+      Object.assign(row, { mean: v.mean, std: v.std, 'errors.mean': e.mean, 'errors.std': e.std })
+      row.gain = gain
       extra.forEach((k, i) => {
         const x = meanStd(g.extra[i])
-        row[`x.${k}.mean`] = x.n ? x.mean : null
-        row[`x.${k}.std`] = x.n ? x.std : null
+        row[`x.${k}.mean`] = x.mean
+        row[`x.${k}.std`] = x.std
       })
     }
     return row

@@ -3,7 +3,8 @@
  * the runs that no other run beats on one axis without losing on the other.
  */
 import type { ParetoPoint, ParetoResult } from '../../../src-shared/contract'
-import { metricDirection } from './metric-direction'
+import { metricDirection } from '../../../src-shared/metrics'
+import type { AnalysisRun } from './run'
 
 /**
  * For each point, whether it is on the front. A point is dominated when another is at least as
@@ -33,12 +34,7 @@ export function paretoFront(
   return front
 }
 
-export interface ParetoRun {
-  id: number
-  label: string
-  role: string
-  results: Record<string, number>
-}
+export type ParetoRun = Pick<AnalysisRun, 'id' | 'label' | 'role' | 'results'>
 
 /** Points of the runs that have both results (sorted by x), each marked on or off the front. */
 export function paretoOf(runs: readonly ParetoRun[], x: string, y: string): ParetoResult {

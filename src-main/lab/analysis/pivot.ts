@@ -6,29 +6,25 @@
  * Before pivoting, runs get what their relatives tell about them (`withDerived`):
  * - a distilled student gets `teacher.model.*` / `teacher.training.*` (its teacher's settings, so
  *   a teacher × student matrix groups by architecture, not by teacher run id) and `gain.<result>`:
- *   its result minus that of the student trained alone (the `baseline` run of its launch with the
- *   same student, data, training and seed);
+ *   its result minus that of the student trained alone (`gains.ts`: the `baseline` run with the
+ *   same student, data, training and seed, from its launch when there is one);
  * - a pruned run gets `gain.<result>` against its unpruned parent and `kept.<size>` (e.g.
  *   `kept.params` = params / parent params).
  * Pure functions only.
  */
-import type { ParamValue, PivotResult, PivotStat } from '../../../src-shared/contract'
+import type { ParamValue, PivotResult } from '../../../src-shared/contract'
+import { isSizeMetric } from '../../../src-shared/metrics'
 import { stableStringify } from '../../../src-shared/spec/expand'
 import type { ResultTable } from '../../../src-shared/types'
 import { paramValue } from './compare-sheet'
-import { metricDirection } from './metric-direction'
+import { baselineFinder, pairedGains } from './gains'
+import type { AnalysisRun } from './run'
+import { meanStd } from './statistics'
 
-export interface PivotRun {
-  id: number
-  experimentId: number
-  experimentName: string
-  label: string
-  role: string
-  params: Record<string, unknown>
-  results: Record<string, number>
-  teacherRunId: number | null
-  parentRunId: number | null
-}
+export type PivotRun = Pick<
+  AnalysisRun,
+  'id' | 'experimentId' | 'experimentName' | 'label' | 'role' | 'seed' | 'params' | 'results' | 'teacherRunId' | 'parentRunId'
+>
 
 export interface PivotQuery {
   rows: string
@@ -36,22 +32,8 @@ export interface PivotQuery {
   metrics: string[]
 }
 
-/** Results that measure a model's size or cost, whose kept fraction after pruning means something. */
-const SIZES = /^(params|params\.nonzero|macs|flops|model\.bytes|serialized\.bytes|latency(\.cpu)?\.ms)$/
-
 /** Keys that name other runs or the seed: they vary within a cell by design. */
 const EXPECTED_TO_VARY = new Set(['seed', 'method.teacher', 'method.parent', 'experiment'])
-
-/** Mean and sample standard deviation (n − 1) of the finite values; std is null below 2 values. */
-export function meanStd(values: readonly (number | null | undefined)[]): PivotStat {
-  const xs = values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v))
-  const n = xs.length
-  if (n === 0) return { mean: null, std: null, n: 0 }
-  const mean = xs.reduce((a, b) => a + b, 0) / n
-  if (n < 2) return { mean, std: null, n }
-  const variance = xs.reduce((a, x) => a + (x - mean) ** 2, 0) / (n - 1)
-  return { mean, std: Math.sqrt(variance), n }
-}
 
 const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' })
 
@@ -82,23 +64,6 @@ function numberList(text: string): number[] | null {
   }
 }
 
-function sameStudent(a: PivotRun, b: PivotRun): boolean {
-  const keys = new Set([...Object.keys(a.params), ...Object.keys(b.params)])
-  for (const k of keys) {
-    if (!/^(model|dataset|training)\./.test(k) && k !== 'seed') continue
-    if (stableStringify(a.params[k]) !== stableStringify(b.params[k])) return false
-  }
-  return true
-}
-
-function gains(run: PivotRun, reference: PivotRun, out: Record<string, number>): void {
-  for (const [k, v] of Object.entries(run.results)) {
-    const r = reference.results[k]
-    if (!metricDirection(k) || !Number.isFinite(v) || r === undefined || !Number.isFinite(r)) continue
-    out[`gain.${k}`] = v - r
-  }
-}
-
 /**
  * The runs with their derived parameters and results (see the file comment). `context` holds
  * runs they may refer to that are not themselves pivoted (teachers, parents, baselines).
@@ -106,25 +71,23 @@ function gains(run: PivotRun, reference: PivotRun, out: Record<string, number>):
 export function withDerived(runs: readonly PivotRun[], context: readonly PivotRun[] = []): PivotRun[] {
   const byId = new Map<number, PivotRun>()
   for (const r of [...context, ...runs]) byId.set(r.id, r)
-  const baselines = [...byId.values()].filter((r) => r.role === 'baseline')
+  const baselineOf = baselineFinder(byId.values())
   return runs.map((run) => {
     const params: Record<string, unknown> = { ...run.params, experiment: run.experimentName }
-    const results: Record<string, number> = { ...run.results }
+    let results: Record<string, number> = { ...run.results }
     const teacher = run.teacherRunId !== null ? byId.get(run.teacherRunId) : undefined
     if (teacher) {
       for (const [k, v] of Object.entries(teacher.params))
         if (/^(model|training)\./.test(k)) params[`teacher.${k}`] = v
     }
-    if (run.role === 'student') {
-      const baseline = baselines.find((b) => b.experimentId === run.experimentId && sameStudent(run, b))
-      if (baseline) gains(run, baseline, results)
-    }
+    const baseline = run.role === 'student' ? baselineOf(run) : undefined
+    if (baseline) results = { ...results, ...pairedGains(run, baseline) }
     const parent = run.parentRunId !== null ? byId.get(run.parentRunId) : undefined
     if (parent) {
-      gains(run, parent, results)
+      results = { ...results, ...pairedGains(run, parent) }
       for (const [k, v] of Object.entries(run.results)) {
         const p = parent.results[k]
-        if (SIZES.test(k) && Number.isFinite(v) && p !== undefined && p > 0) results[`kept.${k}`] = v / p
+        if (isSizeMetric(k) && Number.isFinite(v) && p !== undefined && p > 0) results[`kept.${k}`] = v / p
       }
     }
     return { ...run, params, results }

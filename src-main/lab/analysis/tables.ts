@@ -5,16 +5,9 @@
  */
 import { stableStringify } from '../../../src-shared/spec/expand'
 import type { ResultTable } from '../../../src-shared/types'
+import type { AnalysisRun } from './run'
 
-export interface TableRun {
-  id: number
-  experimentName: string
-  label: string
-  role: string
-  status: string
-  params: Record<string, unknown>
-  results: Record<string, number>
-}
+export type TableRun = Pick<AnalysisRun, 'id' | 'experimentName' | 'label' | 'role' | 'status' | 'params' | 'results'>
 
 export type CompareTable = ResultTable & { differing: string[] }
 

@@ -1,10 +1,11 @@
 /** How sweep cells read: accuracies and mAP / AP in percent, their gains in percentage points, the rest to 4 digits. */
 import type { PivotStat } from '../../../src-shared/contract'
-import { isPercentResult, scalar } from '../../format'
+import { isPercentMetric } from '../../../src-shared/metrics'
+import { scalar } from '../../format'
 
 function scale(key: string): { factor: number; unit: string; signed: boolean } {
-  if (key.startsWith('gain.') && isPercentResult(key.slice(5))) return { factor: 100, unit: ' pp', signed: true }
-  if (isPercentResult(key)) return { factor: 100, unit: ' %', signed: false }
+  if (key.startsWith('gain.') && isPercentMetric(key.slice(5))) return { factor: 100, unit: ' pp', signed: true }
+  if (isPercentMetric(key)) return { factor: 100, unit: ' %', signed: false }
   return { factor: 1, unit: '', signed: key.startsWith('gain.') }
 }
 

@@ -1,6 +1,5 @@
 /** Pareto front of accuracy against a cost: dominance, ties, directions taken from the names. */
 import { describe, expect, it } from 'vitest'
-import { metricDirection } from '../../../../src-main/lab/analysis/metric-direction'
 import { paretoFront, paretoOf } from '../../../../src-main/lab/analysis/pareto'
 
 describe('paretoFront', () => {
@@ -44,21 +43,5 @@ describe('paretoOf', () => {
       [3, false],
       [1, true],
     ])
-  })
-})
-
-describe('metricDirection', () => {
-  it('reads the direction from the name', () => {
-    expect(metricDirection('test.accuracy')).toBe('higher')
-    for (const k of ['test.mAP', 'test.mAP11', 'test.ap.circle', 'parent.test.mAP', 'mAP.change']) expect(metricDirection(k)).toBe('higher')
-    expect(metricDirection('gain.test.accuracy')).toBe('higher')
-    expect(metricDirection('test.loss')).toBe('lower')
-    expect(metricDirection('params')).toBe('lower')
-    expect(metricDirection('kept.macs')).toBe('lower')
-    expect(metricDirection('latency.ms')).toBe('lower')
-    expect(metricDirection('model.bytes')).toBe('lower')
-    expect(metricDirection('epochs')).toBeNull()
-    expect(metricDirection('latency.batch')).toBeNull()
-    expect(metricDirection('test.examples')).toBeNull()
   })
 })

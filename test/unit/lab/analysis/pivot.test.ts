@@ -1,22 +1,10 @@
-/** Sweep pivots: mean ± sample std per cell, ordering, matrices, derived gains, mixed parameters. */
+/** Sweep pivots: mean ± sample std per cell (statistics.ts), ordering, matrices, derived gains, mixed parameters. */
 import { describe, expect, it } from 'vitest'
-import { compareValues, meanStd, pivotAvailable, pivotRuns, withDerived, type PivotRun } from '../../../../src-main/lab/analysis/pivot'
+import { compareValues, pivotAvailable, pivotRuns, withDerived, type PivotRun } from '../../../../src-main/lab/analysis/pivot'
 
 function run(id: number, role: string, params: Record<string, unknown>, results: Record<string, number>, extra: Partial<PivotRun> = {}): PivotRun {
-  return { id, experimentId: 1, experimentName: 'exp', label: `run ${id}`, role, params: { role, ...params }, results, teacherRunId: null, parentRunId: null, ...extra }
+  return { id, experimentId: 1, experimentName: 'exp', label: `run ${id}`, role, seed: Number(params.seed ?? 0), params: { role, ...params }, results, teacherRunId: null, parentRunId: null, ...extra }
 }
-
-describe('meanStd', () => {
-  it('is the mean and the sample (n − 1) standard deviation of the finite values', () => {
-    // 2, 4, 4, 4, 5, 5, 7, 9: mean 5, sum of squares 32, sample variance 32/7.
-    const s = meanStd([2, 4, 4, 4, 5, 5, 7, 9])
-    expect(s.mean).toBe(5)
-    expect(s.std).toBeCloseTo(Math.sqrt(32 / 7), 12)
-    expect(s.n).toBe(8)
-    expect(meanStd([0.9, Number.NaN, null, undefined])).toEqual({ mean: 0.9, std: null, n: 1 })
-    expect(meanStd([])).toEqual({ mean: null, std: null, n: 0 })
-  })
-})
 
 describe('compareValues', () => {
   it('orders numbers numerically, text naturally, null last', () => {

@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest'
 import { compareTable, differingParams, type TableRun } from '../../../../src-main/lab/analysis/tables'
 import {
   latexEscape,
-  readableNumber,
   renderTable,
   toCsv,
   toJson,
   toLatex,
   toMarkdown,
 } from '../../../../src-main/lab/analysis/export-formats'
+import { readableNumber } from '../../../../src-shared/metrics'
 import type { ResultTable } from '../../../../src-shared/types'
 
 const base = { 'dataset.name': 'mnist-10k', 'model.arch': 'mlp', 'training.epochs': 3 }
