@@ -80,6 +80,17 @@ export interface MetricSeries {
   points: { step: number; value: number }[]
 }
 
+/** One row of a per-layer report (params and MACs before/after pruning): sent by a run, stored, shown. */
+export interface LayerReport {
+  name: string
+  /** Layer class, e.g. `dense`, `conv2d`. */
+  kind: string
+  /** Units or filters; null for layers without them (flatten, pooling). */
+  units: number | null
+  params: number
+  macs: number
+}
+
 /** A table as the lab exports it: named columns and rows of cells. */
 export interface ResultTable {
   columns: { key: string; label: string }[]

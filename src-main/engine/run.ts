@@ -4,7 +4,7 @@
  * or loads its models, trains, evaluates, saves the model and reports to the sink. Any failure
  * becomes an Error with a one-line message.
  */
-import type { RunJob, RunSink } from '../worker/protocol'
+import type { RunJob, RunSink } from './run-job'
 import { selectBackend } from './backend/select-backend'
 import { loadDataset } from './data/load-dataset'
 import type { SinkWithLayers } from './methods/context'

@@ -27,7 +27,8 @@ import {
 } from '../store/storage-errors'
 import { createEventBus } from './events'
 import { createHandlers, type Handlers } from './handlers/index'
-import { defaultDataDir, defaultDbPath, makeDirectory } from './paths'
+import { makeDirectory } from '../store/data-folder'
+import { defaultDataDir, defaultDbPath } from './paths'
 import type { Lab, LabOptions } from './types'
 
 export type { Lab, LabOptions } from './types'

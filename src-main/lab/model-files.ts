@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { basename, extname, isAbsolute, join, relative, resolve } from 'node:path'
 import { LabError, MAX_IMPORT_FILE_BYTES } from '../../src-shared/contract'
 import type { Artifact } from '../../src-shared/types'
-import { makeDirectory } from './paths'
+import { makeDirectory } from '../store/data-folder'
 
 const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,200}$/
 

@@ -8,7 +8,7 @@ import { mapModelRefs, modelRefs, runParams, type ModelRef, type RunRole } from 
 import type { RunRecord, Store } from '../store/index'
 import type { RunAdminRepo } from '../store/run-admin'
 import type { EventBus } from './events'
-import { runArtifactDir } from './paths'
+import { runArtifactDir } from '../store/data-folder'
 
 export interface RunActionContext {
   store: Store

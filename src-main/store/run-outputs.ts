@@ -1,7 +1,7 @@
 /** What a run produces besides metrics: final results, artifacts, per-layer reports and logs. */
 import type Database from 'better-sqlite3'
 import type { Artifact } from '../../src-shared/types'
-import type { LayerReport } from '../worker/protocol'
+import type { LayerReport } from '../../src-shared/types'
 
 export type { LayerReport }
 

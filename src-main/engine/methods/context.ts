@@ -6,7 +6,7 @@
 import { join } from 'node:path'
 import type * as tf from '@tensorflow/tfjs'
 import type { RunConfig, RunMethod } from '../../../src-shared/spec/expand'
-import type { RunJob, RunSink } from '../../worker/protocol'
+import type { RunJob, RunSink } from '../run-job'
 import type { Dataset } from '../data/dataset'
 import { modelStats, type LayerStats } from '../models/layer-report'
 import { saveModel } from '../models/model-files'

@@ -7,7 +7,7 @@
  */
 import { join } from 'node:path'
 import * as tf from '@tensorflow/tfjs'
-import type { RunJob } from '../../worker/protocol'
+import type { RunJob } from '../run-job'
 import type { RunMethod } from '../../../src-shared/spec/expand'
 import type { DetectionDatasetSpec, DetectionModelSpec, TrainingSpec } from '../../../src-shared/spec/schema'
 import {

@@ -5,7 +5,7 @@
  */
 import type { RunConfig } from '../../../src-shared/spec/expand'
 import { isDetectionDataset, isDetectionModel } from '../../../src-shared/spec/schema'
-import type { RunJob } from '../../worker/protocol'
+import type { RunJob } from '../run-job'
 import type { SinkWithLayers } from './context'
 import { runDetection } from './detect'
 import { runDetectionPrune, runDetectionSingh } from './detect-prune'

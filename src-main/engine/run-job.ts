@@ -1,0 +1,36 @@
+/**
+ * What the engine needs to execute one run (`RunJob`) and where it reports what happens
+ * (`RunSink`). The engine owns these: the worker process fills a job from the scheduler's message
+ * and forwards the sink's calls as messages (`worker/protocol.ts`), so the engine never imports
+ * the worker (DESIGN §1).
+ */
+import type { RunConfig } from '../../src-shared/spec/expand'
+import type { LayerReport, MetricPoint, RunProgress } from '../../src-shared/types'
+
+/** Everything a worker needs to execute one run. */
+export interface RunJob {
+  runId: number
+  config: RunConfig
+  /** Folder where the run writes its artifacts (created by the scheduler). */
+  artifactDir: string
+  /** Folder the run may read user files from (IDX, CSV, …); relative paths resolve against it. */
+  dataDir: string
+  /** model.json of each teacher (several for an ensemble), for distillation runs. */
+  teacherModelPaths?: string[]
+  /** model.json of the unpruned parent, for pruning methods. */
+  parentModelPath?: string
+  /** Backend override (`wasm`, `cpu`, `tensorflow`); default: the best available. */
+  backend?: string
+}
+
+/** Where the engine sends what happens during a run; the worker forwards it to the scheduler. */
+export interface RunSink {
+  backend(name: string): void
+  progress(p: RunProgress): void
+  metrics(points: MetricPoint[]): void
+  artifact(a: { kind: string; path: string; bytes: number; sha256: string }): void
+  result(results: Record<string, number>): void
+  log(level: 'info' | 'warn' | 'error', message: string): void
+  /** Per-layer report of the model before and after pruning (stored in the `layers` table). */
+  layers?(phase: 'before' | 'after', layers: LayerReport[]): void
+}
