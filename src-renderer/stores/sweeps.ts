@@ -9,7 +9,7 @@ import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
 import type { ParetoResult, PivotResult } from '../../src-shared/contract'
 import { isCostMetric } from '../../src-shared/metrics'
-import type { ExperimentSummary } from '../../src-shared/types'
+import type { ExperimentSummary, ResultTable } from '../../src-shared/types'
 import { lab } from '../api/client'
 
 export type PresetName = 'pruning' | 'temperature' | 'teacher-student'
@@ -31,6 +31,11 @@ export const useSweepsStore = defineStore('sweeps', () => {
   const metrics = ref<string[]>(['test.accuracy'])
   const pivot = shallowRef<PivotResult | null>(null)
   const pareto = shallowRef<ParetoResult | null>(null)
+  /** The preset last applied; `teacher-student` also shows the lab's teacher × student matrix. */
+  const preset = ref<PresetName | null>(null)
+  const matrix = shallowRef<ResultTable | null>(null)
+  /** Why these runs make no matrix (no distillation runs, several configurations in one cell). */
+  const matrixReason = ref<string | null>(null)
   const paretoX = ref('params')
   const paretoY = ref('test.accuracy')
   const loading = ref(false)
@@ -76,11 +81,25 @@ export const useSweepsStore = defineStore('sweeps', () => {
       if (!result.available.metrics.includes(paretoX.value)) paretoX.value = costMetrics.value[0] ?? paretoX.value
       if (!result.available.metrics.includes(paretoY.value)) paretoY.value = headlineOf(result.available.metrics) ?? paretoY.value
       pareto.value = await lab.call('sweeps.pareto', { ...selection.value, x: paretoX.value, y: paretoY.value })
+      await refreshMatrix()
       error.value = null
     } catch (e) {
       error.value = (e as Error).message
     } finally {
       loading.value = false
+    }
+  }
+
+  /** The teacher × student matrix of the source (every role: it needs the teachers and baselines too). */
+  async function refreshMatrix(): Promise<void> {
+    matrix.value = null
+    matrixReason.value = null
+    if (preset.value !== 'teacher-student') return
+    const source = runIds.value.length ? { runIds: runIds.value } : experimentId.value !== null ? { experimentId: experimentId.value } : {}
+    try {
+      matrix.value = await lab.call('compare.matrix', { ...source, kind: 'teacher-student' })
+    } catch (e) {
+      matrixReason.value = (e as Error).message
     }
   }
 
@@ -91,6 +110,7 @@ export const useSweepsStore = defineStore('sweeps', () => {
   }
 
   async function applyPreset(name: PresetName): Promise<void> {
+    preset.value = name
     columns.value = null
     if (name === 'pruning') {
       roles.value = ['pruned']
@@ -128,6 +148,9 @@ export const useSweepsStore = defineStore('sweeps', () => {
     metrics,
     pivot,
     pareto,
+    preset,
+    matrix,
+    matrixReason,
     paretoX,
     paretoY,
     loading,

@@ -1,15 +1,34 @@
-/** Contract methods that put runs side by side: the results table and the compare sheet. */
+/** Contract methods that put runs side by side: the results table, the compare sheet and the matrices. */
 import { z } from 'zod'
+import type { MetricDirection } from '../metrics'
 import type { ResultTable, RunStatus } from '../types'
-import { id, runSelection, type ParamValue } from './common'
+import { dottedKey, id, runSelection, type ParamValue } from './common'
+
+export type { MetricDirection } from '../metrics'
+
+/**
+ * `teacher-student`: teachers × students of a distillation grid, each cell the student's result
+ * (mean ± std over seeds) and its paired gain over the student alone; `seeds`: every configuration
+ * over its seeds (mean ± std of the result, the test errors and `columns`).
+ */
+export const MATRIX_KINDS = ['teacher-student', 'seeds'] as const
+export type MatrixKind = (typeof MATRIX_KINDS)[number]
 
 export const compareInputs = {
   'compare.table': runSelection,
   'compare.sheet': z.object({ runIds: z.array(id).min(1).max(200) }).strict(),
+  'compare.matrix': runSelection
+    .extend({
+      kind: z.enum(MATRIX_KINDS),
+      /** The compared result (default `test.accuracy`, or `test.mAP` when only detection runs have one). */
+      metric: dottedKey.optional(),
+      /** More results shown as mean ± std (`seeds` only), e.g. `params`, `compression`. */
+      columns: z.array(dottedKey).max(16).optional(),
+      /** `text`: one readable cell (`93.00 ± 1.41 (+2.00)`); `numbers`: mean, std and gain columns. */
+      cells: z.enum(['text', 'numbers']).default('text'),
+    })
+    .strict(),
 } as const
-
-/** Which way a metric improves: accuracy up, loss/params/MACs/latency down. */
-export type MetricDirection = 'higher' | 'lower' | null
 
 /** Runs side by side: every parameter and result, with the differing ones and the best marked. */
 export interface CompareSheet {
@@ -33,4 +52,5 @@ export interface CompareSheet {
 export interface CompareOutputs {
   'compare.table': ResultTable & { differing: string[] }
   'compare.sheet': CompareSheet
+  'compare.matrix': ResultTable
 }

@@ -238,6 +238,21 @@ describe.skipIf(Boolean(noChromium))('UI in Chromium (browser mode)', () => {
 
     const [png] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Save the chart test.accuracy by method.temperature as PNG' }).click()])
     expect([...readFileSync(await png.path()).subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47])
+
+    // The teacher × student preset also shows the lab's own matrix (`compare.matrix`, the table
+    // `complab export --matrix teacher-student` writes): the teacher, the student alone and the
+    // student at T=1 make one; the whole sweep (two temperatures in one cell) makes none, and says why.
+    const oneT = (await runs()).filter((r) => r.experimentId === experimentId && (r.role !== 'student' || r.label.includes('T=1'))).map((r) => r.id)
+    await page.goto(new URL(`#/sweeps?ids=${oneT.join(',')}`, server.url).href)
+    await page.getByRole('button', { name: 'Teacher × student gain' }).click()
+    const matrix = page.getByRole('table', { name: 'Teacher × student matrix' })
+    const table = await lab.call('compare.matrix', { runIds: oneT, kind: 'teacher-student' })
+    const cellsOf = (): Promise<string[][]> => matrix.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => (c.textContent ?? '').trim())))
+    await expect.poll(cellsOf, { timeout: 15_000 }).toEqual(table.rows.map((r) => table.columns.map((c) => (r[c.key] === null ? '—' : String(r[c.key])))))
+    expect(table.rows[0].s0).toMatch(/^\d+\.\d\d \([+−]\d+\.\d\d\)$/)
+    await page.goto(new URL(`#/sweeps?experiment=${experimentId}`, server.url).href)
+    await page.getByRole('button', { name: 'Teacher × student gain' }).click()
+    await expect.poll(() => page.getByRole('region', { name: 'Teacher × student' }).getByRole('note').textContent(), { timeout: 15_000 }).toMatch(/are both mlp 16 taught by mlp 32 with seed 0/)
     expect(problems).toEqual([])
   }, 60_000)
 

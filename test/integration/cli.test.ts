@@ -62,6 +62,19 @@ describe('complab CLI', () => {
     expect(csv.code).toBe(0)
     expect(readFileSync(csvPath, 'utf8').trim().split('\n')).toHaveLength(5)
 
+    // The matrices come from the lab's `compare.matrix`, as the server and the window get them.
+    const matrix = await complab(['export', '--db', db, '--matrix', 'teacher-student', '--runs', '1,2,3', '--format', 'md'])
+    expect(matrix.stderr).toBe('')
+    expect(matrix.code).toBe(0)
+    expect(matrix.stdout).toMatch(/^\| teacher \/ student \| teacher test\.accuracy \| mlp 8 \|$/m)
+    expect(matrix.stdout).toMatch(/^\| mlp 32 \| \d+\.\d\d \| \d+\.\d\d \([+−]\d+\.\d\d\) \|$/m)
+    const seeds = await complab(['export', '--db', db, '--matrix', 'seeds', '--experiment', '1', '--columns', 'params'])
+    expect(seeds.code).toBe(0)
+    expect(seeds.stdout.split('\r\n')[0]).toBe('role,configuration,seeds,test.accuracy mean,test.accuracy std,test.errors mean,test.errors std,gain over alone,params mean,params std')
+    const mixed = await complab(['export', '--db', db, '--matrix', 'teacher-student', '--experiment', '1'])
+    expect(mixed.code).toBe(2)
+    expect(mixed.stderr).toMatch(/^error: runs #3 and #4 are both mlp 8 taught by mlp 32 with seed 0/)
+
     const list = await complab(['runs', 'list', '--db', db, '--json', '--status', 'finished'])
     expect(list.code).toBe(0)
     const parsed = JSON.parse(list.stdout) as { total: number; rows: { role: string }[] }

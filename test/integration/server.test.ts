@@ -13,6 +13,7 @@ import WebSocket from 'ws'
 import { createLab } from '../../src-main/lab'
 import type { Lab } from '../../src-main/lab/types'
 import { LARGE_BODY_BYTES, MAX_BODY_BYTES, ServerConfigError, startServer, type RunningServer } from '../../src-main/server'
+import { openStore } from '../../src-main/store/index'
 
 const TOKEN = 'test-token-0123456789abcdef'
 
@@ -157,6 +158,30 @@ describe('server', () => {
     expect((list.body.data as { total: number }).total).toBe(1)
     const cancelled = await call(open, 'runs.get', { id })
     expect((cancelled.body.data as { status: string }).status).toBe('cancelled')
+  })
+
+  it('serves the matrices the CLI exports, and says why a selection makes none', async () => {
+    const launch = await call(open, 'experiments.launch', { spec: { ...tinySpec, name: 'matrix', sweep: { seeds: [0, 1] } } })
+    const { runIds } = (launch.body as { data: { runIds: number[] } }).data
+    // A second connection plays the scheduler: it finishes the runs with their results.
+    const side = openStore(lab.dbPath)
+    try {
+      for (const [i, id] of runIds.entries()) {
+        side.runs.start(id)
+        side.runs.settle(id, 'finished', null)
+        side.outputs.setResults(id, { 'test.accuracy': 0.9 + i / 100, 'test.errors': 10 - i })
+      }
+    } finally {
+      side.close()
+    }
+    const input = { runIds, kind: 'seeds', cells: 'numbers' }
+    const res = await call(open, 'compare.matrix', input)
+    expect(res.status).toBe(200)
+    expect(res.body.data).toEqual(await lab.call('compare.matrix', input))
+    expect((res.body.data as { rows: Record<string, unknown>[] }).rows).toMatchObject([{ seeds: 2, mean: 0.905, 'errors.mean': 9.5 }])
+    const none = await call(open, 'compare.matrix', { runIds, kind: 'teacher-student' })
+    expect(none.status).toBe(400)
+    expect(none.body.error).toMatchObject({ code: 'invalid_input', message: expect.stringMatching(/no finished distillation runs/) })
   })
 
   it('maps invalid input to 400 with an envelope that names the field', async () => {

@@ -1,12 +1,11 @@
 /** `complab export`: a result table as CSV, Markdown, LaTeX or JSON, to stdout or a file. */
 import { writeFile } from 'node:fs/promises'
 import { idList, intOption, openLab, stringOption, UsageError, type CommandContext } from '../context'
-import { EXPORT_FORMATS, type ExportFormat } from '../../../src-shared/contract'
+import { EXPORT_FORMATS, MATRIX_KINDS, type ExportFormat, type MatrixKind } from '../../../src-shared/contract'
 import { renderTable } from '../../lab/analysis/export-formats'
-import { MATRIX_KINDS, seedSummary, teacherStudentMatrix, type MatrixKind, type MatrixRun } from '../../lab/analysis/matrix'
 import type { Lab } from '../../lab/types'
 
-/** A matrix table of the selected runs (each run's full params through `runs.get`). */
+/** A matrix table of the selected runs (`compare.matrix`), rendered in `format`. */
 async function matrixContent(
   lab: Lab,
   kind: MatrixKind,
@@ -14,20 +13,9 @@ async function matrixContent(
   format: ExportFormat,
   options: { metric?: string; columns?: string[] },
 ): Promise<string> {
-  const ids = selection.runIds ?? (await lab.call('runs.list', { experimentId: selection.experimentId, limit: 100_000 })).rows.map((r) => r.id)
-  const runs: MatrixRun[] = []
-  for (const id of ids) {
-    const r = await lab.call('runs.get', { id })
-    runs.push({ id: r.id, experimentId: r.experimentId, label: r.label, role: r.role, status: r.status, seed: r.seed, params: r.params, results: r.results })
-  }
-  try {
-    // CSV and JSON are for further processing: numbers in their own columns; md/LaTeX read as text.
-    const cells = format === 'csv' || format === 'json' ? 'numbers' : 'text'
-    const table = kind === 'seeds' ? seedSummary(runs, { cells, ...options }) : teacherStudentMatrix(runs, { cells, metric: options.metric })
-    return renderTable(table, format)
-  } catch (e) {
-    throw new UsageError((e as Error).message)
-  }
+  // CSV and JSON are for further processing: numbers in their own columns; md/LaTeX read as text.
+  const cells = format === 'csv' || format === 'json' ? 'numbers' : 'text'
+  return renderTable(await lab.call('compare.matrix', { ...selection, kind, cells, ...options }), format)
 }
 
 export async function exportCommand(ctx: CommandContext): Promise<number> {

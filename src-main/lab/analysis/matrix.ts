@@ -8,7 +8,7 @@
  */
 import { isPercentMetric } from '../../../src-shared/metrics'
 import { stableStringify } from '../../../src-shared/spec/expand'
-import type { PivotStat } from '../../../src-shared/contract'
+import type { MatrixKind, PivotStat } from '../../../src-shared/contract'
 import type { ResultTable } from '../../../src-shared/types'
 import { baselineFinder, gainOver } from './gains'
 import type { AnalysisRun } from './run'
@@ -29,10 +29,6 @@ export interface MatrixOptions {
   /** `text`: one readable cell per (teacher, student); `numbers`: mean, std and gain columns. */
   cells?: 'text' | 'numbers'
 }
-
-/** The kinds of matrix `complab export --matrix` knows. */
-export const MATRIX_KINDS = ['teacher-student', 'seeds'] as const
-export type MatrixKind = (typeof MATRIX_KINDS)[number]
 
 /** A swept object value as people read it: `munge multiplier=10 p=0.5`, a teacher by its model. */
 function readableValue(value: Record<string, unknown>): string {
@@ -336,4 +332,9 @@ export function seedSummary(runs: readonly MatrixRun[], options: MatrixOptions =
   const withGain = [...groups.values()].some((g) => g.gains.length > 0)
   const shown = columns.filter((c) => (withErrors || !c.key.startsWith('errors')) && (withGain || c.key !== 'gain'))
   return { columns: shown, rows }
+}
+
+/** The matrix of `kind` (the contract's `compare.matrix`); throws when the runs do not make one. */
+export function matrixOf(kind: MatrixKind, runs: readonly MatrixRun[], options: MatrixOptions = {}): ResultTable {
+  return kind === 'seeds' ? seedSummary(runs, options) : teacherStudentMatrix(runs, options)
 }

@@ -3,14 +3,16 @@
  * sweep pivots and Pareto fronts. Each builds its table with `analysis/` from runs loaded once
  * (`selection.ts`), so the window, the server and the CLI see the same numbers.
  */
+import { LabError } from '../../../src-shared/contract'
 import { compareSheet } from '../analysis/compare-sheet'
+import { matrixOf } from '../analysis/matrix'
 import { paretoOf } from '../analysis/pareto'
 import { pivotAvailable, pivotRuns, withDerived } from '../analysis/pivot'
 import { compareTable } from '../analysis/tables'
 import { notFound, type DomainContext, type DomainHandlers } from './context'
 import { runsWithRelatives, selectedRuns } from './selection'
 
-type CompareMethod = 'compare.table' | 'compare.sheet' | 'sweeps.pivot' | 'sweeps.pareto'
+type CompareMethod = 'compare.table' | 'compare.sheet' | 'compare.matrix' | 'sweeps.pivot' | 'sweeps.pareto'
 
 export function compareHandlers(ctx: DomainContext): DomainHandlers<CompareMethod> {
   return {
@@ -24,6 +26,15 @@ export function compareHandlers(ctx: DomainContext): DomainHandlers<CompareMetho
         return r
       })
       return compareSheet(ordered, ctx.admin.metricKeys(ordered.map((r) => r.id)))
+    },
+    'compare.matrix': ({ kind, metric, columns, cells, ...selection }) => {
+      const runs = selectedRuns(ctx, selection)
+      try {
+        return matrixOf(kind, runs, { metric, columns, cells })
+      } catch (e) {
+        // The selection does not make this matrix (no distillation runs, two configurations in a cell).
+        throw new LabError('invalid_input', (e as Error).message)
+      }
     },
     'sweeps.pivot': ({ rows, columns, metrics, ...selection }) => {
       const { runs, context } = runsWithRelatives(ctx, selection)
