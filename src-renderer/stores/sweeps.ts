@@ -97,7 +97,9 @@ export const useSweepsStore = defineStore('sweeps', () => {
     if (preset.value !== 'teacher-student') return
     const source = runIds.value.length ? { runIds: runIds.value } : experimentId.value !== null ? { experimentId: experimentId.value } : {}
     try {
-      matrix.value = await lab.call('compare.matrix', { ...source, kind: 'teacher-student' })
+      const { table, reason } = await lab.call('compare.matrix', { ...source, kind: 'teacher-student' })
+      matrix.value = table
+      matrixReason.value = reason
     } catch (e) {
       matrixReason.value = (e as Error).message
     }

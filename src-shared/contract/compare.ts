@@ -49,8 +49,11 @@ export interface CompareSheet {
   metricKeys: string[]
 }
 
+/** A matrix, or why the selected runs make none (no finished distillation runs, two configurations in one cell). */
+export type MatrixResult = { table: ResultTable; reason: null } | { table: null; reason: string }
+
 export interface CompareOutputs {
   'compare.table': ResultTable & { differing: string[] }
   'compare.sheet': CompareSheet
-  'compare.matrix': ResultTable
+  'compare.matrix': MatrixResult
 }

@@ -178,10 +178,10 @@ describe('server', () => {
     const res = await call(open, 'compare.matrix', input)
     expect(res.status).toBe(200)
     expect(res.body.data).toEqual(await lab.call('compare.matrix', input))
-    expect((res.body.data as { rows: Record<string, unknown>[] }).rows).toMatchObject([{ seeds: 2, mean: 0.905, 'errors.mean': 9.5 }])
+    expect((res.body.data as { table: { rows: Record<string, unknown>[] } }).table.rows).toMatchObject([{ seeds: 2, mean: 0.905, 'errors.mean': 9.5 }])
     const none = await call(open, 'compare.matrix', { runIds, kind: 'teacher-student' })
-    expect(none.status).toBe(400)
-    expect(none.body.error).toMatchObject({ code: 'invalid_input', message: expect.stringMatching(/no finished distillation runs/) })
+    expect(none.status).toBe(200)
+    expect(none.body.data).toEqual({ table: null, reason: expect.stringMatching(/no finished distillation runs/) })
   })
 
   it('maps invalid input to 400 with an envelope that names the field', async () => {

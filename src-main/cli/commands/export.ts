@@ -15,7 +15,9 @@ async function matrixContent(
 ): Promise<string> {
   // CSV and JSON are for further processing: numbers in their own columns; md/LaTeX read as text.
   const cells = format === 'csv' || format === 'json' ? 'numbers' : 'text'
-  return renderTable(await lab.call('compare.matrix', { ...selection, kind, cells, ...options }), format)
+  const { table, reason } = await lab.call('compare.matrix', { ...selection, kind, cells, ...options })
+  if (!table) throw new UsageError(reason)
+  return renderTable(table, format)
 }
 
 export async function exportCommand(ctx: CommandContext): Promise<number> {

@@ -3,7 +3,6 @@
  * sweep pivots and Pareto fronts. Each builds its table with `analysis/` from runs loaded once
  * (`selection.ts`), so the window, the server and the CLI see the same numbers.
  */
-import { LabError } from '../../../src-shared/contract'
 import { compareSheet } from '../analysis/compare-sheet'
 import { matrixOf } from '../analysis/matrix'
 import { paretoOf } from '../analysis/pareto'
@@ -30,10 +29,10 @@ export function compareHandlers(ctx: DomainContext): DomainHandlers<CompareMetho
     'compare.matrix': ({ kind, metric, columns, cells, ...selection }) => {
       const runs = selectedRuns(ctx, selection)
       try {
-        return matrixOf(kind, runs, { metric, columns, cells })
+        return { table: matrixOf(kind, runs, { metric, columns, cells }), reason: null }
       } catch (e) {
-        // The selection does not make this matrix (no distillation runs, two configurations in a cell).
-        throw new LabError('invalid_input', (e as Error).message)
+        // Not a failure: these runs make no such matrix (the window asks whenever its preset is on).
+        return { table: null, reason: (e as Error).message }
       }
     },
     'sweeps.pivot': ({ rows, columns, metrics, ...selection }) => {

@@ -216,28 +216,31 @@ describe('compare and sweeps', () => {
     await refused(lab.call('sweeps.pivot', { experimentId: 99, rows: 'seed', metrics: ['params'] }), 'not_found', /experiment #99/)
   })
 
-  it('builds the teacher × student and seeds matrices once, for every adapter, refusing a selection that mixes configurations', async () => {
+  it('builds the teacher × student and seeds matrices once, for every adapter, saying why a selection makes none', async () => {
     const { rows } = await finishedKd()
     const t2 = rows.filter((r) => r.role !== 'student' || r.label.includes('T=2')).map((r) => r.id)
-    const m = await lab.call('compare.matrix', { runIds: t2, kind: 'teacher-student' })
+    const { table: m } = await lab.call('compare.matrix', { runIds: t2, kind: 'teacher-student' })
+    if (!m) throw new Error('no matrix')
     expect(m.columns.map((c) => c.label)).toEqual(['teacher / student', 'teacher test.accuracy', 'mlp 16'])
     // Students at T=2: 0.920 and 0.921 over the seeds, each 0.02 above its baseline of the same seed.
     expect(m.rows).toEqual([
       { teacher: 'mlp 32', 'teacher.metric': null, s0: '92.05 ± 0.07 (+2.05)' },
       { teacher: 'student alone', 'teacher.metric': null, s0: '90.00 ± 0.00' },
     ])
-    const numbers = await lab.call('compare.matrix', { runIds: t2, kind: 'teacher-student', cells: 'numbers' })
-    expect(numbers.rows[0]['s0.gain']).toBeCloseTo(0.0205, 12)
-    expect(numbers.rows[0]['s0.seeds']).toBe(2)
-    const seeds = await lab.call('compare.matrix', { kind: 'seeds', columns: ['params'] })
-    expect(seeds.rows.map((r) => [r.role, r.configuration, r.seeds])).toEqual([
+    const numbers = (await lab.call('compare.matrix', { runIds: t2, kind: 'teacher-student', cells: 'numbers' })).table
+    expect(numbers?.rows[0]['s0.gain']).toBeCloseTo(0.0205, 12)
+    expect(numbers?.rows[0]['s0.seeds']).toBe(2)
+    const seeds = (await lab.call('compare.matrix', { kind: 'seeds', columns: ['params'] })).table
+    expect(seeds?.rows.map((r) => [r.role, r.configuration, r.seeds])).toEqual([
       ['teacher', 'teacher mlp 32', 2],
       ['baseline', 'student alone', 2],
       ['student', 'student T=2', 2],
       ['student', 'student T=4', 2],
     ])
-    await refused(lab.call('compare.matrix', { kind: 'teacher-student' }), 'invalid_input', /are both mlp 16 taught by mlp 32 with seed 0/)
-    await refused(lab.call('compare.matrix', { kind: 'seeds', metric: 'no.such' }), 'invalid_input', /no finished runs with no\.such/)
+    // Runs that make no matrix are an answer, not a failure: the window asks whenever its preset is on.
+    expect(await lab.call('compare.matrix', { kind: 'teacher-student' })).toEqual({ table: null, reason: expect.stringMatching(/are both mlp 16 taught by mlp 32 with seed 0/) })
+    expect((await lab.call('compare.matrix', { kind: 'seeds', metric: 'no.such' })).reason).toMatch(/no finished runs with no\.such/)
+    await refused(lab.call('compare.matrix', { experimentId: 99, kind: 'seeds' }), 'not_found', /experiment #99/)
   })
 
   it('renders any table the UI shows in each export format', async () => {
