@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { metricInfo } from '../../src-shared/metrics'
 import { complab } from '../helpers/complab'
 
 // Each CLI call is a fresh process: a few seconds each on a loaded 2-core machine.
@@ -77,14 +78,19 @@ describe('complab CLI', () => {
 
     const list = await complab(['runs', 'list', '--db', db, '--json', '--status', 'finished'])
     expect(list.code).toBe(0)
-    const parsed = JSON.parse(list.stdout) as { total: number; rows: { role: string }[] }
+    const parsed = JSON.parse(list.stdout) as { total: number; rows: { role: string; results: Record<string, number> }[] }
     expect(parsed.total).toBe(4)
+    // Every result a teacher, a baseline and a distilled student record is declared in the registry.
+    expect(parsed.rows.flatMap((r) => Object.keys(r.results)).filter((k) => !metricInfo(k))).toEqual([])
     expect(parsed.rows.map((r) => r.role).sort()).toEqual(['baseline', 'student', 'student', 'teacher'])
 
     const show = await complab(['runs', 'show', '3', '--db', db])
     expect(show.code).toBe(0)
     expect(show.stdout).toMatch(/method\.temperature = 1/)
     expect(show.stdout).toMatch(/teacher: run #1/)
+    // Results read through the metric registry.
+    expect(show.stdout).toMatch(/^  test\.accuracy = \d+\.\d\d %$/m)
+    expect(show.stdout).toMatch(/^  params = [\d,]+$/m)
     expect(show.stdout).toMatch(/model.*model\.json/)
 
     const check = new Database(db, { readonly: true })

@@ -2,6 +2,7 @@
 import { intOption, openLab, stringOption, UsageError, type CommandContext } from '../context'
 import { dropEmptyColumns, formatCell, textTable } from '../format'
 import { RUN_SORT_COLUMNS, type RunSortColumn } from '../../../src-shared/contract'
+import { formatMetric } from '../../../src-shared/metrics'
 import { RUN_STATUSES, type RunStatus, type RunSummary } from '../../../src-shared/types'
 import type { Lab } from '../../lab/types'
 
@@ -114,7 +115,8 @@ async function show(ctx: CommandContext): Promise<number> {
     ctx.out('\nparameters:')
     for (const [k, v] of Object.entries(run.params)) ctx.out(`  ${k} = ${formatCell(v)}`)
     ctx.out('\nresults:')
-    for (const [k, v] of Object.entries(run.results)) ctx.out(`  ${k} = ${formatCell(v)}`)
+    // As the metric registry reads them: `test.accuracy = 93.12 %`, `params = 12,730`, `speedup = 1.84×`.
+    for (const [k, v] of Object.entries(run.results)) ctx.out(`  ${k} = ${formatMetric(k, v)}`)
     if (run.artifacts.length) {
       ctx.out('\nartifacts:')
       for (const a of run.artifacts) ctx.out(`  ${a.kind}  ${a.path}  ${a.bytes} bytes  sha256 ${a.sha256}`)
