@@ -54,6 +54,7 @@ const METRICS: Readonly<Record<string, Entry>> = {
   'train.loss.box': loss('training box loss'),
   'val.accuracy': acc('validation accuracy'),
   'val.loss': loss('validation loss'),
+  'val.mAP': acc('validation mAP (all-point)'),
   'accuracy.change': { label: 'test accuracy − parent', unit: 'fraction', direction: 'higher', format: 'points' },
   'mAP.change': { label: 'test mAP − parent', unit: 'fraction', direction: 'higher', format: 'points' },
   // Size and cost.
@@ -96,10 +97,17 @@ const METRICS: Readonly<Record<string, Entry>> = {
   'stopped.accuracyFloor': count('stopped at the accuracy floor (1) or not (0)'),
   'sensitivity.layers': count('layers scanned'),
   'sensitivity.ratios': count('ratios per layer'),
+  // Curves of the pruning loops.
+  sparsity: { label: 'fraction of weights masked to zero', unit: 'fraction', direction: null, format: 'percent' },
+  'zero.fraction': { label: 'fraction of filters below the threshold', unit: 'fraction', direction: null, format: 'percent' },
+  threshold: { label: 'pruning threshold', unit: '', direction: null, format: 'number' },
 }
 
-/** Prefixes naming the same measure of another model: the parent's, the teacher's, before fine-tuning. */
-const SAME_MEASURE = /^(parent|teacher\.member\d+|teacher|pruned)\.(.+)$/
+/**
+ * Prefixes naming the same measure of another model (the parent's, the teacher's, before
+ * fine-tuning) or during one phase of a pruning run (AGP, fine-tuning, sparsity training, retraining).
+ */
+const SAME_MEASURE = /^(parent|teacher\.member\d+|teacher|pruned|agp|finetune|sparsity|retrain)\.(.+)$/
 
 /** The registry entry of `key`, or undefined for a key nobody declared. */
 export function metricInfo(key: string): MetricInfo | undefined {

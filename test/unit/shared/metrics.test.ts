@@ -46,6 +46,12 @@ describe('the registry', () => {
     expect(isCostMetric('test.accuracy')).toBe(false)
   })
 
+  it('declares the curves of the pruning loops, phase by phase', () => {
+    for (const k of ['finetune.train.loss', 'agp.test.accuracy', 'sparsity.train.loss', 'retrain.val.accuracy', 'val.mAP', 'zero.fraction', 'threshold', 'sparsity'])
+      expect(metricInfo(k), k).toBeDefined()
+    expect(metricDirection('finetune.test.accuracy')).toBe('higher')
+  })
+
   it('derives gains and kept fractions only where they mean something', () => {
     expect(metricInfo('gain.test.accuracy')?.format).toBe('points')
     expect(metricInfo('gain.params')?.format).toBe('number')
