@@ -3,9 +3,9 @@
  * "only what differs" switch filters on that flag), and every result with the best run marked.
  * Pure, so the view, its exports and the tests see the same sheet.
  */
-import type { CompareSheet, ParamValue } from '../../../src-shared/contract'
-import { stableStringify } from '../../../src-shared/spec/expand'
+import type { CompareSheet } from '../../../src-shared/contract'
 import { metricDirection } from '../../../src-shared/metrics'
+import { paramValue, unionKeys, valuesDiffer } from './params'
 import type { AnalysisRun } from './run'
 import { RESULT_COLUMNS } from './tables'
 
@@ -13,31 +13,6 @@ export type SheetRun = Pick<
   AnalysisRun,
   'id' | 'label' | 'experimentName' | 'role' | 'method' | 'seed' | 'status' | 'params' | 'results'
 >
-
-const MISSING = '\u0000missing'
-
-/** A parameter as one table cell: scalars as they are, arrays and objects as JSON text. */
-export function paramValue(value: unknown): ParamValue {
-  if (value === undefined || value === null) return null
-  if (typeof value === 'number') return Number.isFinite(value) ? value : null
-  if (typeof value === 'string' || typeof value === 'boolean') return value
-  return stableStringify(value)
-}
-
-/** Keys in the order they first appear across `records`. */
-function unionKeys(records: readonly Record<string, unknown>[]): string[] {
-  const seen = new Set<string>()
-  for (const r of records) for (const k of Object.keys(r)) seen.add(k)
-  return [...seen]
-}
-
-/** True when `key` does not have the same value (missing counts as a value) in every record. */
-export function valuesDiffer(records: readonly Record<string, unknown>[], key: string): boolean {
-  if (records.length < 2) return false
-  const text = (v: unknown): string => (v === undefined ? MISSING : stableStringify(v))
-  const first = text(records[0][key])
-  return records.some((r) => text(r[key]) !== first)
-}
 
 /** Ids of the runs with the best value of one result (all of them on a tie); [] without a direction. */
 export function bestRuns(ids: readonly number[], values: readonly (number | null)[], key: string): number[] {

@@ -16,7 +16,7 @@ import type { ParamValue, PivotResult } from '../../../src-shared/contract'
 import { isSizeMetric } from '../../../src-shared/metrics'
 import { stableStringify } from '../../../src-shared/spec/expand'
 import type { ResultTable } from '../../../src-shared/types'
-import { paramValue } from './compare-sheet'
+import { exportCell, paramText, paramValue, unionKeys, valuesDiffer } from './params'
 import { baselineFinder, pairedGains } from './gains'
 import type { AnalysisRun } from './run'
 import { meanStd } from './statistics'
@@ -105,7 +105,7 @@ export function pivotAvailable(runs: readonly PivotRun[]): PivotResult['availabl
     }
   }
   // A key missing from some runs varies too (present vs absent).
-  for (const [k, set] of distinct) if (runs.some((r) => !(k in r.params))) set.add('\u0000missing')
+  for (const [k, set] of distinct) if (runs.some((r) => !(k in r.params))) set.add(paramText(undefined))
   const params = [...distinct.entries()]
     .filter(([, set]) => set.size > 1)
     .map(([key, set]) => ({ key, distinct: set.size }))
@@ -117,10 +117,6 @@ export function pivotAvailable(runs: readonly PivotRun[]): PivotResult['availabl
 function valueOf(run: PivotRun, key: string): ParamValue | undefined {
   if (!(key in run.params)) return undefined
   return paramValue(run.params[key])
-}
-
-function cellText(v: ParamValue): string | number | null {
-  return typeof v === 'boolean' ? String(v) : v
 }
 
 /** Pivots `runs` by `query.rows` (× `query.columns`) into mean ± std of each metric. */
@@ -153,11 +149,10 @@ export function pivotRuns(runs: readonly PivotRun[], query: PivotQuery): Omit<Pi
   for (const row of members) {
     for (const cell of row) {
       if (cell.length < 2) continue
-      const keys = new Set(cell.flatMap((r) => Object.keys(r.params)))
-      for (const k of keys) {
+      const params = cell.map((r) => r.params)
+      for (const k of unionKeys(params)) {
         if (ignore.has(k) || k.startsWith('teacher.') || mixed.has(k)) continue
-        const first = stableStringify(cell[0].params[k])
-        if (cell.some((r) => stableStringify(r.params[k]) !== first)) mixed.add(k)
+        if (valuesDiffer(params, k)) mixed.add(k)
       }
     }
   }
@@ -179,8 +174,8 @@ export function pivotRuns(runs: readonly PivotRun[], query: PivotQuery): Omit<Pi
     columnValues.forEach((cv, j) => {
       const n = members[i][j].length
       if (n === 0) return
-      const line: Record<string, string | number | null> = { row: cellText(rv), n }
-      if (columnsKey) line.column = cellText(cv)
+      const line: Record<string, string | number | null> = { row: exportCell(rv), n }
+      if (columnsKey) line.column = exportCell(cv)
       query.metrics.forEach((m, k) => {
         line[`${m}:mean`] = cells[i][j][k].mean
         line[`${m}:std`] = cells[i][j][k].std

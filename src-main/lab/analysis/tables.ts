@@ -3,8 +3,8 @@
  * exactly the same table. Only the parameters that differ across the selected runs get a column,
  * which is what makes a sweep readable (`method.temperature`, `seed`, …).
  */
-import { stableStringify } from '../../../src-shared/spec/expand'
 import type { ResultTable } from '../../../src-shared/types'
+import { exportCell, paramValue, unionKeys, valuesDiffer } from './params'
 import type { AnalysisRun } from './run'
 
 export type TableRun = Pick<AnalysisRun, 'id' | 'experimentName' | 'label' | 'role' | 'status' | 'params' | 'results'>
@@ -22,34 +22,10 @@ const FIXED_COLUMNS: { key: string; label: string }[] = [
   { key: 'status', label: 'status' },
 ]
 
-const MISSING = '\u0000missing'
-
 /** Parameter keys whose values are not the same in every run, in the order they first appear. */
 export function differingParams(runs: readonly TableRun[]): string[] {
-  if (runs.length < 2) return []
-  const keys: string[] = []
-  const seen = new Set<string>()
-  for (const r of runs) {
-    for (const k of Object.keys(r.params)) {
-      if (!seen.has(k)) {
-        seen.add(k)
-        keys.push(k)
-      }
-    }
-  }
-  const text = (v: unknown): string => (v === undefined ? MISSING : stableStringify(v))
-  return keys.filter((k) => {
-    const first = text(runs[0].params[k])
-    return runs.some((r) => text(r.params[k]) !== first)
-  })
-}
-
-function paramCell(value: unknown): string | number | null {
-  if (value === undefined || value === null) return null
-  if (typeof value === 'number') return Number.isFinite(value) ? value : null
-  if (typeof value === 'string') return value
-  if (typeof value === 'boolean') return String(value)
-  return stableStringify(value)
+  const params = runs.map((r) => r.params)
+  return unionKeys(params).filter((k) => valuesDiffer(params, k))
 }
 
 function resultCell(value: number | undefined): number | null {
@@ -84,7 +60,7 @@ export function compareTable(runs: readonly TableRun[]): CompareTable {
       role: r.role,
       status: r.status,
     }
-    for (const c of paramColumns) row[c.key] = paramCell(r.params[c.param])
+    for (const c of paramColumns) row[c.key] = exportCell(paramValue(r.params[c.param]))
     for (const k of resultKeys) row[k] = resultCell(r.results[k])
     return row
   })
