@@ -7,7 +7,7 @@
  */
 import { linkSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { LabError } from '../../src-shared/contract'
-import { fileErrorReason } from '../lab/file-errors'
+import { fileErrorReason } from '../store/file-errors'
 import { processAlive } from '../worker/process-alive'
 
 function ownerOf(lockPath: string): number | null {

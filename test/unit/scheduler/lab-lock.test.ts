@@ -3,7 +3,7 @@ import { execFileSync, spawn } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, expect, it } from 'vitest'
-import { fileErrorReason } from '../../../src-main/lab/file-errors'
+import { fileErrorReason } from '../../../src-main/store/file-errors'
 import { createLab } from '../../../src-main/lab/index'
 import { tempDir } from '../store/helpers'
 
