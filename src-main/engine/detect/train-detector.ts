@@ -1,20 +1,15 @@
 /**
- * The detector training loop (DESIGN §4 `detect`): the YOLO loss, or with a teacher the
- * Mehta–Ozturk distillation loss, over labelled images and optionally unlabelled ones (teacher
- * terms only). Per epoch: seeded shuffle of labelled and unlabelled images together, optional
- * left–right flips, mini-batch steps whose loss terms are summed on the device and read once per
- * epoch, then (every `evaluateEvery` epochs and at the end) VOC mAP on the test split. The
- * teacher runs outside the gradient tape. Every tensor of a step is released in the step, so the
- * tensor count stays flat. The classification loop `trainModel` is left as it is (its API takes
- * logits and class labels); the optimizer and LR schedules are shared with it.
+ * Training a detector with the one training loop (`train/epoch-loop.ts`): the YOLO loss, or with a
+ * teacher the Mehta–Ozturk distillation loss, over labelled images and optionally unlabelled ones
+ * (teacher terms only). A step gathers a batch of labelled and unlabelled images (optional
+ * left–right flips) with its YOLO targets; the teacher runs outside the gradient tape; the loss
+ * terms are summed on the device; VOC mAP on the test split every `evaluateEvery` epochs and after
+ * the last.
  */
 import * as tf from '@tensorflow/tfjs'
-import type { TrainingSpec } from '../../../src-shared/spec/schema'
 import type { RunProgress } from '../../../src-shared/types'
-import { createRng, deriveSeed, shuffleInPlace } from '../random/seeded-rng'
-import { learningRateAt } from '../train/lr-schedule'
-import { makeOptimizer, setLearningRate } from '../train/optimizer'
-import { epochProgress, yieldToEventLoop } from '../train/progress-throttle'
+import { createRng, deriveSeed } from '../random/seeded-rng'
+import { runEpochs, type LoopTraining, type TrainResult } from '../train/epoch-loop'
 import { gatherDetectionBatch, type DetectionBatch } from './detection-batch'
 import type { DetectionSplit, ImageSplit } from './detection-dataset'
 import { evaluateDetector, type DetectorEvaluation } from './evaluate-detector'
@@ -25,11 +20,9 @@ import { buildTargets, type YoloTargets } from './yolo-targets'
 import type { YoloHead } from './yolo-head'
 
 /** Training settings (a subset of the experiment's TrainingSpec) plus detector augmentation. */
-export type DetectorTraining = Pick<TrainingSpec, 'epochs' | 'batchSize' | 'optimizer' | 'learningRate' | 'momentum' | 'lrSchedule'> & {
+export type DetectorTraining = LoopTraining & {
   /** Random left–right flips of training images (default false). */
   flip?: boolean
-  /** Stop with an error when the loss becomes NaN/Infinity (default true). */
-  stopOnNaN?: boolean
 }
 
 export interface TrainDetectorOptions {
@@ -47,7 +40,7 @@ export interface TrainDetectorOptions {
   loss?: YoloLossOptions
   /**
    * A term added to the loss at every step, read from the model's variables on the gradient tape
-   * (e.g. the L1 sparsity term of Singh et al.'s pruning); not part of the reported loss terms.
+   * (e.g. the L1 sparsity term of Singh et al.'s pruning); in `train.loss`, not in its terms.
    */
   penalty?: () => tf.Scalar
   /** Distil from a teacher with the Mehta–Ozturk loss. */
@@ -63,16 +56,12 @@ export interface TrainDetectorOptions {
   progressIntervalMs?: number
 }
 
-export interface TrainDetectorResult {
-  epochs: number
-  seconds: number
-  history: Record<string, number>[]
+export interface TrainDetectorResult extends TrainResult {
   /** The last test evaluation, when a test split was given. */
   evaluation: DetectorEvaluation | null
   /** Objects left out of the targets for want of a free anchor (all epochs). */
   droppedObjects: number
 }
-
 
 /** Per-class AP and mAP as metrics (`test.mAP`, `test.mAP11`, `test.ap.<class>`). */
 export function evaluationMetrics(e: DetectorEvaluation, prefix: string, classNames?: string[]): Record<string, number> {
@@ -90,20 +79,11 @@ export async function trainDetector(o: TrainDetectorOptions): Promise<TrainDetec
   if (unlabelled && !o.teacher) throw new Error('unlabelled images need a teacher (they only carry teacher terms)')
   const total = train.n + (unlabelled?.n ?? 0)
   if (total === 0) throw new Error('the training split is empty')
-  const { epochs, batchSize } = training
-  const steps = Math.ceil(total / batchSize)
-  const phase = o.phase ?? (o.teacher ? 'distill' : 'train')
-  const order = Int32Array.from({ length: total }, (_, i) => i)
-  const shuffleRng = createRng(deriveSeed(o.seed, 'shuffle'))
   const flipRng = training.flip ? createRng(deriveSeed(o.seed, 'flip')) : null
-  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable)
-  const optimizer = makeOptimizer(training)
-  const history: Record<string, number>[] = []
-  let trainSeconds = 0
   let dropped = 0
   let evaluation: DetectorEvaluation | null = null
-
-  const report = epochProgress({ phase, epochs, steps, intervalMs: o.progressIntervalMs, onProgress: o.onProgress })
+  const every = o.evaluateEvery ?? 1
+  const test = o.test
 
   const lossOf = (raw: tf.Tensor, batch: DetectionBatch, gt: YoloTargets, teacherRaw: tf.Tensor | null): DetectionLoss => {
     const pred = splitOutput(raw, head)
@@ -115,69 +95,33 @@ export async function trainDetector(o: TrainDetectorOptions): Promise<TrainDetec
     return mehtaOzturkLoss(pred, teacher, truth, o.loss, o.teacher?.options)
   }
 
-  // Sums over the epoch of [total, obj, cls, box] × batch size, kept on the device.
-  let sums: tf.Tensor1D | null = null
-  try {
-    for (let epoch = 0; epoch < epochs; epoch++) {
-      const lr = learningRateAt(training.lrSchedule, training.learningRate, epoch, epochs)
-      setLearningRate(optimizer, lr)
-      shuffleInPlace(order, shuffleRng)
-      sums = tf.zeros([4]) as tf.Tensor1D
-      const epochStart = performance.now()
-      report(epoch, 0, true)
-      for (let step = 0; step < steps; step++) {
-        const start = step * batchSize
-        const end = Math.min(total, start + batchSize)
+  const result = await runEpochs(
+    { ...o, phase: o.phase ?? (o.teacher ? 'distill' : 'train') },
+    {
+      count: total,
+      gather: (order, start, end) => {
         const batch = gatherDetectionBatch(train, unlabelled, order, start, end, inputShape, flipRng)
         const gt = buildTargets(batch.objects, head)
         dropped += gt.dropped
-        const next: tf.Tensor1D = tf.tidy(() => {
-          const x = tf.tensor4d(batch.x, [batch.n, inputShape[0], inputShape[1], inputShape[2]])
-          const teacherRaw = o.teacher ? (o.teacher.model.predict(x) as tf.Tensor) : null
-          const held: { parts?: tf.Tensor1D } = {}
-          const { grads } = tf.variableGrads(() => {
-            const loss = lossOf(model.apply(x, { training: true }) as tf.Tensor, batch, gt, teacherRaw)
-            held.parts = tf.keep(tf.stack([loss.total, loss.obj, loss.cls, loss.box]) as tf.Tensor1D)
-            return o.penalty ? (tf.add(loss.total, o.penalty()) as tf.Scalar) : loss.total
-          }, variables)
-          optimizer.applyGradients(grads)
-          const parts = held.parts as tf.Tensor1D
-          const updated = tf.add(sums as tf.Tensor1D, tf.mul(parts, batch.n)) as tf.Tensor1D
-          parts.dispose()
-          return updated
-        })
-        sums.dispose()
-        sums = next
-        o.onStepEnd?.(epoch + 1, step + 1)
-        if (report(epoch, step + 1)) await yieldToEventLoop()
-      }
-      const s = await sums.data()
-      sums.dispose()
-      sums = null
-      const epochSeconds = (performance.now() - epochStart) / 1000
-      trainSeconds += epochSeconds
-      const trainLoss = s[0] / total
-      if (!Number.isFinite(trainLoss) && training.stopOnNaN !== false) throw new Error(`diverged at epoch ${epoch + 1}`)
-      const metrics: Record<string, number> = {
-        'train.loss': trainLoss,
-        'train.loss.obj': s[1] / total,
-        'train.loss.cls': s[2] / total,
-        'train.loss.box': s[3] / total,
-      }
-      const every = o.evaluateEvery ?? 1
-      if (o.test && (epoch === epochs - 1 || (every > 0 && (epoch + 1) % every === 0))) {
-        evaluation = await evaluateDetector(model, o.test, inputShape, head)
-        Object.assign(metrics, evaluationMetrics(evaluation, 'test', o.classNames))
-      }
-      metrics.lr = lr
-      metrics['epoch.seconds'] = epochSeconds
-      history.push(metrics)
-      report(epoch, steps, true)
-      await o.onEpochEnd?.(epoch + 1, metrics)
-    }
-    return { epochs, seconds: trainSeconds, history, evaluation, droppedObjects: dropped }
-  } finally {
-    sums?.dispose()
-    optimizer.dispose()
-  }
+        return { batch, gt }
+      },
+      size: ({ batch }) => batch.n,
+      prepare: ({ batch }) => {
+        const x = tf.tensor4d(batch.x, [batch.n, inputShape[0], inputShape[1], inputShape[2]])
+        // The teacher runs outside the gradient tape.
+        return { x, teacherRaw: o.teacher ? (o.teacher.model.predict(x) as tf.Tensor) : null }
+      },
+      loss: ({ batch, gt }, { x, teacherRaw }) => {
+        const loss = lossOf(model.apply(x, { training: true }) as tf.Tensor, batch, gt, teacherRaw)
+        return { objective: loss.total, sums: tf.mul(tf.stack([loss.obj, loss.cls, loss.box]), batch.n) as tf.Tensor1D }
+      },
+      metrics: (s, n) => ({ 'train.loss.obj': s[0] / n, 'train.loss.cls': s[1] / n, 'train.loss.box': s[2] / n }),
+      evaluate: async (epoch, last) => {
+        if (!test || !(last || (every > 0 && epoch % every === 0))) return {}
+        evaluation = await evaluateDetector(model, test, inputShape, head)
+        return evaluationMetrics(evaluation, 'test', o.classNames)
+      },
+    },
+  )
+  return { ...result, evaluation, droppedObjects: dropped }
 }
