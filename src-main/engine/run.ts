@@ -1,39 +1,31 @@
 /**
  * `executeRun`: one run, start to end, in a worker process (DESIGN §1, §4). Select the backend,
- * load the dataset (a detection dataset goes to `executeDetectionRun`), then hand over to the executor of the run's method (`methods/`), which builds
- * or loads its models, trains, evaluates, saves the model and reports to the sink. Any failure
- * becomes an Error with a one-line message.
+ * make the run's task (load its data: `tasks/`), then hand over to the executor of the run's
+ * method (`methods/`, one registry for every task), which builds or loads its models, trains,
+ * evaluates, saves the model and reports to the sink. Any failure becomes an Error with a
+ * one-line message.
  */
 import type { RunJob, RunSink } from './run-job'
 import { selectBackend } from './backend/select-backend'
-import { loadDataset } from './data/load-dataset'
-import type { SinkWithLayers } from './methods/context'
-import { isDetectionDataset } from '../../src-shared/spec/schema'
 import { executorFor } from './methods'
-import { executeDetectionRun } from './methods/detection-run'
+import { createTask } from './tasks'
+import { METHOD_TASKS } from './tasks/method-tasks'
 
 function oneLine(e: unknown): string {
   const text = e instanceof Error ? e.message || e.name : String(e)
   return text.split('\n').map((s) => s.trim()).find(Boolean) ?? 'run failed'
 }
 
-async function execute(job: RunJob, sink: SinkWithLayers): Promise<void> {
+async function execute(job: RunJob, sink: RunSink): Promise<void> {
   const { config } = job
-  if (isDetectionDataset(config.dataset)) {
-    sink.backend(await selectBackend(job.backend))
-    await executeDetectionRun(job, config, sink)
-    return
-  }
   const executor = executorFor(config.method.kind)
   const backend = await selectBackend(job.backend)
   sink.backend(backend)
-  const data = loadDataset(config.dataset, job.dataDir)
-  sink.log(
-    'info',
-    `dataset ${data.name}: ${data.train.n} train / ${data.test.n} test examples of [${data.inputShape.join(', ')}], ` +
-      `${data.numClasses} classes`,
-  )
-  await executor({ job, config, sink, data, backend })
+  const task = createTask({ job, config, sink })
+  if (!METHOD_TASKS[config.method.kind].includes(task.kind)) {
+    throw new Error(`method ${config.method.kind} does not run on ${task.kind} datasets`)
+  }
+  await executor({ job, config, sink, task, backend })
 }
 
 /** Executes one run and reports to `sink`; rejects with a one-line message on failure. */

@@ -13,6 +13,7 @@ import { resolveDataPath } from './data/data-path'
 import { mnistDigitsDir } from './data/mnist-10k'
 import { importedModelFitIssues } from './models/imported-fit'
 import { planModel } from './models/model-plan'
+import { METHOD_TASKS, methodsFor } from './tasks/method-tasks'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 
@@ -123,19 +124,17 @@ export function checkRunConfig(config: RunConfig, dataDir: string): string[] {
  */
 export function detectionTaskIssue(config: RunConfig): string | null {
   const kind = config.method.kind
-  const detectionMethod = kind === 'detect' || kind === 'detect-distill'
+  const tasks = METHOD_TASKS[kind]
   const data = isDetectionDataset(config.dataset)
   const model = isDetectionModel(config.model)
-  // prune and singh serve both tasks (on detectors: YOLO loss, mAP as the metric).
-  const either = kind === 'prune' || kind === 'singh'
-  if (data === model && (either || detectionMethod === data)) return null
-  if (data && model) {
-    return `method ${kind} does not run on detectors: detection runs take method detect, detect-distill, prune or singh`
-  }
+  if (data === model && tasks.includes(data ? 'detection' : 'classification')) return null
+  const detectionMethods = methodsFor('detection').join(', ')
+  if (data && model) return `method ${kind} does not run on detectors: detection runs take method ${detectionMethods}`
   const what = (d: boolean): string => (d ? 'detection' : 'classification')
+  const method = tasks.length > 1 ? 'for either task' : tasks[0]
   return (
     `task mismatch: dataset ${config.dataset.name} is ${what(data)}, model ${config.model.arch} is ${what(model)} and ` +
-    `method ${config.method.kind} is ${what(detectionMethod)}; detection needs a shapes or voc dataset, a tinyYolo or ` +
-    'denseStackedStudent model and method detect, detect-distill, prune or singh'
+    `method ${kind} is ${method}; detection needs a shapes or voc dataset, a tinyYolo or ` +
+    `denseStackedStudent model and method ${detectionMethods}`
   )
 }

@@ -21,7 +21,7 @@
 import * as tf from '@tensorflow/tfjs'
 import { selectBackend } from '../../src-main/engine/backend/select-backend'
 import { loadMnist10k } from '../../src-main/engine/data/mnist-10k'
-import { interleavedTimings } from '../../src-main/engine/methods/prune-common'
+import { interleavedTimings } from '../../src-main/engine/methods/prune-latency'
 import { removeUnits } from '../../src-main/engine/prune/surgery'
 import { buildModel } from '../../src-main/engine/models/build-model'
 import { modelStats } from '../../src-main/engine/models/layer-report'

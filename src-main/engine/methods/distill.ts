@@ -15,9 +15,8 @@ import { distillObjective } from '../distill/objective'
 import { evaluateLogits, loadTeachers, modelLogits, type Teacher } from '../distill/teacher'
 import { buildTransferSet } from '../distill/transfer/transfer-set'
 import { unlabelledPool } from '../distill/transfer/unlabelled-pool'
-import { buildModel } from '../models/build-model'
 import { deriveSeed } from '../random/seeded-rng'
-import { describeModel, finishRun, round, trainWithSink, type MethodExecutor } from './context'
+import { classificationTask, describeModel, round, type MethodExecutor } from './context'
 
 /** Share of the training split held out to choose the bias of omitted classes. */
 const BIAS_VALIDATION_FRACTION = 0.1
@@ -25,13 +24,15 @@ const BIAS_VALIDATION_FRACTION = 0.1
 const percent = (a: number): string => `${(a * 100).toFixed(2)} %`
 
 export const executeDistill: MethodExecutor<DistillRunMethod> = async (ctx) => {
-  const { config, data, job, sink } = ctx
+  const { config, job, sink } = ctx
+  const task = classificationTask(ctx)
+  const { data } = task
   const m = config.method
   const d = featureSize(data.inputShape)
   for (const c of m.omitClasses) {
     if (c >= data.numClasses) throw new Error(`method.omitClasses: class ${c} does not exist (the dataset has ${data.numClasses} classes)`)
   }
-  const model = buildModel(config.model, data.inputShape, data.numClasses, config.seed)
+  const model = task.buildModel()
   let teacher: Teacher | null = null
   try {
     const stats = describeModel(ctx, model, `student ${config.model.arch}`)
@@ -89,7 +90,7 @@ export const executeDistill: MethodExecutor<DistillRunMethod> = async (ctx) => {
     const loss = distillObjective(teacher, m, config.seed)
     sink.log('info', `objective: ${loss.name}`)
     if (m.loss === 'hinton') sink.log('info', hintonLossNote({ temperature: m.temperature, alpha: m.alpha }))
-    const trained = await trainWithSink(ctx, { model, loss, train: transfer.split, phase: 'distill' })
+    const trained = await task.train({ model, loss, split: transfer.split, phase: 'distill' })
 
     if (m.omitClasses.length > 0) {
       const testLogits = predictLogits(model, data.test.x, data.inputShape)
@@ -112,7 +113,7 @@ export const executeDistill: MethodExecutor<DistillRunMethod> = async (ctx) => {
       extra['omitted.test.accuracy'] = corrected
       sink.log('info', `omitted classes ${m.omitClasses.join(', ')}: ${percent(corrected)} correct on the test split` + (validation ? ` (${percent(uncorrected)} before the bias correction)` : ''))
     }
-    await finishRun(ctx, model, trained, extra)
+    await task.finish(model, { trained, results: extra })
   } finally {
     model.dispose()
     teacher?.dispose()

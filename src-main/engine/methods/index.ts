@@ -1,9 +1,11 @@
 /**
- * Method kind → executor of a classification run. A new method is one file beside this one and one
- * line here. Runs on detection datasets go to `executeDetectionRun` (detect.ts) instead.
+ * Method kind → executor, for every task: one registry dispatches every run. A new method is one
+ * file beside this one and one line here. Which task each kind runs on is `methodTasks`
+ * (method-tasks.ts, checked at launch); `train` and `detect` share one executor.
  */
 import type { RunMethod } from '../../../src-shared/spec/expand'
 import type { MethodExecutor } from './context'
+import { executeDetectDistill } from './detect-distill'
 import { executeDistill } from './distill'
 import { executeMagnitude } from './magnitude'
 import { executePrune } from './prune'
@@ -16,7 +18,9 @@ type Executors = { [K in RunMethod['kind']]?: MethodExecutor<Extract<RunMethod, 
 
 export const METHOD_EXECUTORS: Executors = {
   train: executeTrain,
+  detect: executeTrain,
   distill: executeDistill,
+  'detect-distill': executeDetectDistill,
   prune: executePrune,
   singh: executeSingh,
   magnitude: executeMagnitude,

@@ -1,5 +1,5 @@
 /**
- * Method `magnitude`: unstructured magnitude pruning with masks under the AGP schedule — Zhu &
+ * Method `magnitude`, for every task: unstructured magnitude pruning with masks under the AGP schedule — Zhu &
  * Gupta 2017, "To prune, or not to prune", eq. (1): s_t = s_f + (s_i − s_f)(1 − (t − t0)/(nΔt))³,
  * t0 = 0. While the parent trains on, every Δt = `frequency` minibatches the smallest-|w| kernel
  * weights (ranked globally or per layer) are masked to reach s_t, and the masks are re-applied after
@@ -16,21 +16,21 @@ import { applyMasks, disposeMasks, magnitudeMasks, maskSparsity, type WeightMask
 import { agpSparsity, type AgpOptions } from '../prune/schedules'
 import { sparseExport } from '../prune/sparse-export'
 import { kernelLayerNames } from '../prune/sparsity'
-import { crossEntropyLoss } from '../train/cross-entropy'
-import { trainWithSink, type MethodExecutor } from './context'
-import { combineTraining, finishPruned, loadParent, reportParent } from './prune-common'
 import { removeUnits } from '../prune/surgery'
 import { atomicWrite } from '../models/file-io-handler'
+import type { MethodExecutor } from './context'
+import { combineTraining, finishPruned, reportParent, taskOf } from './pruned-run'
 
 type MagnitudeMethod = Extract<RunMethod, { kind: 'magnitude' }>
 
 export const executeMagnitude: MethodExecutor<MagnitudeMethod> = async (ctx) => {
-  const { config, sink, data, job } = ctx
+  const { config, sink, job } = ctx
+  const task = taskOf(ctx)
   const m = config.method
   if (m.initialSparsity > m.finalSparsity) {
     throw new Error(`method.initialSparsity ${m.initialSparsity} is above method.finalSparsity ${m.finalSparsity}`)
   }
-  const parent = await loadParent(ctx)
+  const parent = await task.loadParent()
   let model: tf.LayersModel | null = null
   let masks: WeightMasks = new Map()
   try {
@@ -45,7 +45,7 @@ export const executeMagnitude: MethodExecutor<MagnitudeMethod> = async (ctx) => 
       frequency: m.frequency,
     }
     const span = m.steps * m.frequency
-    const stepsPerEpoch = Math.ceil(data.train.n / config.training.batchSize)
+    const stepsPerEpoch = Math.ceil(task.trainSplit.n / config.training.batchSize)
     const pruneEpochs = Math.max(1, Math.ceil(span / stepsPerEpoch))
     sink.log(
       'info',
@@ -72,10 +72,9 @@ export const executeMagnitude: MethodExecutor<MagnitudeMethod> = async (ctx) => 
       if (t <= span && t % m.frequency === 0) prune()
       applyMasks(current, masks)
     }
-    const agpTrained = await trainWithSink(ctx, {
+    const agpTrained = await task.train({
       model: current,
-      loss: crossEntropyLoss,
-      training: { ...config.training, epochs: pruneEpochs },
+      training: { epochs: pruneEpochs },
       phase: 'agp',
       metricPrefix: 'agp.',
       onStepEnd,
@@ -84,10 +83,9 @@ export const executeMagnitude: MethodExecutor<MagnitudeMethod> = async (ctx) => 
     applyMasks(current, masks)
     const fineTuned =
       m.finalEpochs > 0
-        ? await trainWithSink(ctx, {
+        ? await task.train({
             model: current,
-            loss: crossEntropyLoss,
-            training: { ...config.training, epochs: m.finalEpochs },
+            training: { epochs: m.finalEpochs },
             phase: 'finetune',
             metricPrefix: 'finetune.',
             stepOffset: pruneEpochs,

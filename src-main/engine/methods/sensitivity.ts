@@ -1,33 +1,26 @@
 /**
- * Method `sensitivity`: sensitivity analysis (Li et al., ICLR 2017, §3.2 / Fig. 2; METHODS "modern
+ * Method `sensitivity`, for every task: sensitivity analysis (Li et al., ICLR 2017, §3.2 / Fig. 2; METHODS "modern
  * companions"): each prunable layer of the parent ALONE pruned at each ratio by one criterion,
  * evaluated on the test split without fine-tuning. Stored three ways: a metric series per layer
- * (`sensitivity.<layer>`, step = ratio in percent, value = test accuracy) for the chart, one result
+ * (`sensitivity.<layer>`, step = ratio in percent, value = the test metric: accuracy or mAP) for the chart, one result
  * per (layer, ratio) (`sensitivity.<layer>@<ratio>`) for the comparison table and exports, and the
  * whole table as a CSV artifact (`sensitivity.csv`). No model is produced, so none is saved.
  */
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { RunMethod } from '../../../src-shared/spec/expand'
-import { sensitivityAnalysis, type SensitivityRow } from '../prune/sensitivity'
-import { evaluateOnTest, type MethodExecutor } from './context'
 import { atomicWrite } from '../models/file-io-handler'
-import {
-  checkCriterion,
-  loadParent,
-  parentStructure,
-  pruneScorer,
-  reportParent,
-  scoringBatches,
-  scoringLoss,
-  yieldToEventLoop,
-} from './prune-common'
+import { checkCriterion, pruneScorer } from '../prune/protocol'
+import { sensitivityAnalysis, type SensitivityRow } from '../prune/sensitivity'
+import { yieldToEventLoop } from '../train/progress-throttle'
+import type { MethodExecutor } from './context'
+import { criterionBatches, parentStructure, reportParent, taskOf } from './pruned-run'
 
 type SensitivityMethod = Extract<RunMethod, { kind: 'sensitivity' }>
 
-/** The table as CSV: one line per (layer, ratio). */
-export function sensitivityCsv(baseline: number, rows: readonly (SensitivityRow & { units: number })[]): string {
-  const lines = ['layer,units,ratio,removed,params,test.accuracy,accuracy.change']
+/** The table as CSV: one line per (layer, ratio); `metric` names the task's metric (accuracy, mAP). */
+export function sensitivityCsv(baseline: number, rows: readonly (SensitivityRow & { units: number })[], metric = 'accuracy'): string {
+  const lines = [`layer,units,ratio,removed,params,test.${metric},${metric}.change`]
   for (const r of rows) {
     lines.push([r.layer, r.units, r.ratio, r.removed, r.params, r.metric, r.metric - baseline].join(','))
   }
@@ -36,12 +29,13 @@ export function sensitivityCsv(baseline: number, rows: readonly (SensitivityRow 
 
 export const executeSensitivity: MethodExecutor<SensitivityMethod> = async (ctx) => {
   const { config, sink, job } = ctx
+  const task = taskOf(ctx)
   const m = config.method
   const scorer = pruneScorer(m.criterion)
-  const parent = await loadParent(ctx)
+  const parent = await task.loadParent()
   try {
     const structure = parentStructure(ctx, parent)
-    checkCriterion(ctx, m.criterion, structure.prunable)
+    checkCriterion(m.criterion, structure.prunable, task.modelText(), task.batchNormHint)
     const ratios = [...new Set(m.ratios)].sort((a, b) => a - b)
     const before = await reportParent(ctx, parent)
     const units = new Map(structure.prunable.map((p) => [p.name, p.units]))
@@ -55,10 +49,8 @@ export const executeSensitivity: MethodExecutor<SensitivityMethod> = async (ctx)
     const { baseline, rows } = await sensitivityAnalysis({
       model: parent,
       scorer,
-      context: { data: scoringBatches(ctx, config.seed), loss: scoringLoss, seed: config.seed },
-      evaluate: async (model) => {
-        return (await evaluateOnTest(ctx, model)).accuracy
-      },
+      context: { data: criterionBatches(ctx, config.seed), loss: task.scoringLoss, seed: config.seed },
+      evaluate: async (model) => (await task.evaluate(model)).metric,
       ratios,
       onRow: (row) => {
         done++
@@ -80,17 +72,16 @@ export const executeSensitivity: MethodExecutor<SensitivityMethod> = async (ctx)
     })
     await yieldToEventLoop()
     const table = rows.map((r) => ({ ...r, units: units.get(r.layer) as number }))
-    const csv = new TextEncoder().encode(sensitivityCsv(baseline, table))
+    const csv = new TextEncoder().encode(sensitivityCsv(baseline, table, task.metric))
     mkdirSync(job.artifactDir, { recursive: true })
     const path = join(job.artifactDir, 'sensitivity.csv')
     sink.artifact({ kind: 'table', ...atomicWrite(path, csv) })
     const results: Record<string, number> = {
-      'test.accuracy': baseline,
-      'test.loss': before.loss,
-      'test.errors': before.errors,
+      ...before.evaluation.results('test'),
+      [`test.${task.metric}`]: baseline,
       params: before.params,
       macs: before.macs,
-      'parent.test.accuracy': before.accuracy,
+      ...before.evaluation.results('parent.test'),
       'parent.params': before.params,
       'parent.macs': before.macs,
       'sensitivity.layers': structure.prunable.length,
@@ -98,7 +89,7 @@ export const executeSensitivity: MethodExecutor<SensitivityMethod> = async (ctx)
     }
     for (const r of rows) results[`sensitivity.${r.layer}@${r.ratio}`] = r.metric
     sink.result(results)
-    // The most sensitive layer: the largest accuracy loss at the largest ratio.
+    // The most sensitive layer: the largest loss of the metric at the largest ratio.
     const last = rows.filter((r) => r.ratio === ratios[ratios.length - 1]).sort((a, b) => a.metric - b.metric)
     sink.log(
       'info',

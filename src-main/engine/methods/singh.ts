@@ -1,12 +1,13 @@
 /**
- * Method `singh`: the multi-layer pruning framework of Singh, Manikandan, Matiyali, Namboodiri,
- * WACV 2019 (METHODS P3), phase by phase (the paper prunes SSD in 4 phases of layers; the default
+ * Method `singh`, for every task: the multi-layer pruning framework of Singh, Manikandan, Matiyali,
+ * Namboodiri, WACV 2019 (METHODS P3), phase by phase (the paper prunes SSD in 4 phases of layers; the default
  * here is one phase per prunable layer, from the last — the paper found later layers prune with
  * less loss). Each phase:
  *  1. sparsity-inducing training: task loss + λ·Σ|w| over the phase's kernels and the kernels of
  *     the layers that read them (the l+1 layers, whose input statistics step 2 reads);
  *  2. ONE global threshold for that layer set, the largest |w| quantile whose zeroing keeps
- *     validation accuracy within `tolerance` (validation split held out of the training data);
+ *     the task's validation metric (accuracy, mAP) within `tolerance` (validation split held out of
+ *     the training data);
  *  3. filter selection from the statistics of layer l AND l+1: a filter goes when at least
  *     `cutoff` of its own weights, or of its input weights in l+1, are zero;
  *  4. those filters and the matching inputs of l+1 are removed (surgery);
@@ -14,27 +15,16 @@
  */
 import type * as tf from '@tensorflow/tfjs'
 import type { RunMethod } from '../../../src-shared/spec/expand'
-import type { DataSplit } from '../data/dataset'
-import { l1Penalty, globalThreshold, selectByLayerStatistics, zeroBelowThreshold } from '../prune/sparsity'
-import { analyzeStructure, type PrunableLayer, type PruneStructure } from '../prune/structure'
+import { measureModel } from '../prune/measure'
+import { resolveLayers } from '../prune/protocol'
 import { removedCount } from '../prune/select'
-import { crossEntropyLoss } from '../train/cross-entropy'
-import { evaluate } from '../train/evaluate'
-import type { TrainResult } from '../train/train-model'
-import { modelStats } from '../models/layer-report'
-import { evaluateOnTest, trainWithSink, type MethodExecutor } from './context'
-import {
-  combineTraining,
-  finishPruned,
-  loadParent,
-  parentStructure,
-  reportParent,
-  resolveLayers,
-  validationSplit,
-  withPenalty,
-  yieldToEventLoop,
-} from './prune-common'
+import { globalThreshold, l1Penalty, selectByLayerStatistics, zeroBelowThreshold } from '../prune/sparsity'
+import { analyzeStructure, type PrunableLayer, type PruneStructure } from '../prune/structure'
 import { removeUnits } from '../prune/surgery'
+import type { TrainResult } from '../train/epoch-loop'
+import { yieldToEventLoop } from '../train/progress-throttle'
+import type { MethodExecutor } from './context'
+import { combineTraining, finishPruned, parentStructure, reportParent, taskOf } from './pruned-run'
 
 type SinghMethod = Extract<RunMethod, { kind: 'singh' }>
 
@@ -96,21 +86,22 @@ export function phaseLayerSet(model: tf.LayersModel, names: readonly string[]): 
 
 export const executeSingh: MethodExecutor<SinghMethod> = async (ctx) => {
   const { config, sink } = ctx
+  const task = taskOf(ctx)
   const m = config.method
-  const parent = await loadParent(ctx)
+  const parent = await task.loadParent()
   let model: tf.LayersModel | null = null
   try {
     const structure = parentStructure(ctx, parent)
     const phases = singhPhases(structure.prunable, m.phases, (names, field) => resolveLayers(structure, names, field))
-    const { train, validation } = validationSplit(ctx, m.validationFraction, 'singh/validation')
+    const { train, validation } = task.holdOut(m.validationFraction, 'singh/validation')
     const before = await reportParent(ctx, parent)
     sink.log(
       'info',
       `Singh et al. 2019: ${phases.length} phases (${phases.map((p) => p.join('+')).join(' → ')}), λ = ${m.l1}, ` +
-        `tolerance ${m.tolerance} (on the ${m.toleranceOn} model), cut-off ${m.cutoff}; ${train.n} training / ${validation.n} validation examples`,
+        `tolerance ${m.tolerance} ${task.metric} (on the ${m.toleranceOn} model), cut-off ${m.cutoff}; ` +
+        `${train.n} training / ${validation.n} validation ${task.unit}s`,
     )
-    const onValidation = async (x: tf.LayersModel, split: DataSplit = validation): Promise<number> =>
-      (await evaluate(x, split.x, split.y, { inputShape: ctx.data.inputShape })).accuracy
+    const onValidation = async (x: tf.LayersModel): Promise<number> => (await task.evaluate(x, validation)).metric
 
     model = await removeUnits(parent, {}) // a private copy: the parent stays the reference
     let epochOffset = 0
@@ -122,11 +113,11 @@ export const executeSingh: MethodExecutor<SinghMethod> = async (ctx) => {
       const current: tf.LayersModel = model
       // 1. Sparsity induction: task loss + λ·Σ|w| (Singh 2019, eq. 1) over the phase's layer set.
       if (m.sparsityEpochs > 0) {
-        const sparsity = await trainWithSink(ctx, {
+        const sparsity = await task.train({
           model: current,
-          loss: withPenalty(crossEntropyLoss, `${m.l1}·L1`, () => l1Penalty(current, l1Set, m.l1)),
-          train,
-          training: { ...config.training, epochs: m.sparsityEpochs, validationFraction: 0 },
+          penalty: () => l1Penalty(current, l1Set, m.l1),
+          split: train,
+          training: { epochs: m.sparsityEpochs, validationFraction: 0 },
           phase: `sparsity ${phase}/${phases.length}`,
           metricPrefix: 'sparsity.',
           stepOffset: epochOffset,
@@ -135,14 +126,14 @@ export const executeSingh: MethodExecutor<SinghMethod> = async (ctx) => {
         epochOffset += m.sparsityEpochs
       }
       // 2. One global threshold for the layer set, chosen on the validation split.
-      const judge = thresholdMetric({ toleranceOn: m.toleranceOn, layers: phases[i], cutoff: m.cutoff, structure: s, evaluate: (x) => onValidation(x) })
+      const judge = thresholdMetric({ toleranceOn: m.toleranceOn, layers: phases[i], cutoff: m.cutoff, structure: s, evaluate: onValidation })
       const chosen = await globalThreshold(current, judge, { layers: l1Set, tolerance: m.tolerance })
       const zeroed = zeroBelowThreshold(current, l1Set, chosen.threshold)
       // 3. Filters of l that are mostly zero, or whose inputs in l+1 are mostly zero.
       const { remove, stats } = selectByLayerStatistics(current, { layers: phases[i], cutoff: m.cutoff, minUnits: 1, structure: s })
       const removed = removedCount(remove)
       const byReason = (r: string): number => stats.filter((x) => x.remove && x.reason === r).length
-      // 4. Surgery: the filters and the matching inputs of l+1.
+      // 4. Surgery: the filters and the matching inputs of l+1 (through stacking and concatenation).
       if (removed > 0) {
         model = await removeUnits(current, remove, s)
         current.dispose()
@@ -151,17 +142,16 @@ export const executeSingh: MethodExecutor<SinghMethod> = async (ctx) => {
       sink.log(
         'info',
         `phase ${phase} (${phases[i].join(', ')}): threshold ${chosen.threshold.toExponential(3)} zeroes ` +
-          `${(chosen.zeroFraction * 100).toFixed(1)} % of ${l1Set.length} kernels (${zeroed} weights; validation ` +
+          `${(chosen.zeroFraction * 100).toFixed(1)} % of ${l1Set.length} kernels (${zeroed} weights; validation ${task.metric} ` +
           `${(chosen.baseline * 100).toFixed(2)} → ${(chosen.metric * 100).toFixed(2)} %); removed ${removed} filters ` +
           `(${byReason('zero-filter')} mostly-zero, ${byReason('zero-next-inputs')} with mostly-zero inputs in l+1)`,
       )
       // 5. Retraining with the original loss, no L1.
       if (m.retrainEpochs > 0) {
-        const retrained = await trainWithSink(ctx, {
+        const retrained = await task.train({
           model,
-          loss: crossEntropyLoss,
-          train,
-          training: { ...config.training, epochs: m.retrainEpochs, validationFraction: 0 },
+          split: train,
+          training: { epochs: m.retrainEpochs, validationFraction: 0 },
           phase: `retrain ${phase}/${phases.length}`,
           metricPrefix: 'retrain.',
           stepOffset: epochOffset,
@@ -169,17 +159,17 @@ export const executeSingh: MethodExecutor<SinghMethod> = async (ctx) => {
         trainings.push(retrained)
         epochOffset += m.retrainEpochs
       }
-      const stats2 = modelStats(model)
-      const test = await evaluateOnTest(ctx, model)
+      const measured = measureModel(model)
+      const test = await task.evaluate(model)
       sink.metrics(
         [
           { key: 'threshold', value: chosen.threshold },
           { key: 'zero.fraction', value: chosen.zeroFraction },
           { key: 'removed', value: removedTotal },
-          { key: 'params', value: stats2.params },
-          { key: 'macs', value: stats2.macs },
-          { key: 'val.accuracy', value: await onValidation(model) },
-          { key: 'test.accuracy', value: test.accuracy },
+          { key: 'params', value: measured.params },
+          { key: 'macs', value: measured.macs },
+          { key: `val.${task.metric}`, value: await onValidation(model) },
+          { key: `test.${task.metric}`, value: test.metric },
         ].map((p) => ({ ...p, step: phase })),
       )
       await yieldToEventLoop()

@@ -1,5 +1,5 @@
 /**
- * Method `slimming`: network slimming — Liu, Li, Shen, Huang, Yan, Zhang, ICCV 2017. Train the
+ * Method `slimming`, for every task: network slimming — Liu, Li, Shen, Huang, Yan, Zhang, ICCV 2017. Train the
  * parent on with L = Σ l(f(x, W), y) + λ·Σ_γ |γ| (eq. (1), g(γ) = |γ|) over the BatchNormalization
  * scales that follow its prunable layers, remove the channels whose |γ| is below one global
  * percentile (`ratio` of all those channels; no per-layer normalisation), then fine-tune. Needs
@@ -8,34 +8,31 @@
 import type * as tf from '@tensorflow/tfjs'
 import type { RunMethod } from '../../../src-shared/spec/expand'
 import { bnScalePenalty, networkSlimmingPlan, slimmableBatchNorms } from '../prune/network-slimming'
+import { removableUnits } from '../prune/protocol'
 import { removedCount } from '../prune/select'
-import { crossEntropyLoss } from '../train/cross-entropy'
-import { evaluateOnTest, trainWithSink, type MethodExecutor } from './context'
-import {
-  combineTraining,
-  finishPruned,
-  loadParent,
-  modelText,
-  parentStructure,
-  removableUnits,
-  reportParent,
-  withPenalty,
-} from './prune-common'
 import { removeUnits } from '../prune/surgery'
+import type { MethodExecutor } from './context'
+import { combineTraining, finishPruned, parentStructure, reportParent, taskOf } from './pruned-run'
 
 type SlimmingMethod = Extract<RunMethod, { kind: 'slimming' }>
 
 /** How to give a model BatchNormalization, for the refusal message. */
-const ADD_BN_HINT =
-  'network slimming prunes the channels of layers followed by BatchNormalization; use a custom model with a ' +
-  "batchNorm layer after each conv2d/dense layer to prune, e.g. {\"arch\": \"custom\", \"layers\": [{\"type\": \"conv2d\", " +
-  '"filters": 6, "kernelSize": 5}, {"type": "batchNorm"}, {"type": "maxPool2d"}, {"type": "flatten"}, ' +
-  '{"type": "dense", "units": 120}, {"type": "batchNorm"}]}'
+const ADD_BN_HINT = {
+  classification:
+    'network slimming prunes the channels of layers followed by BatchNormalization; use a custom model with a ' +
+    "batchNorm layer after each conv2d/dense layer to prune, e.g. {\"arch\": \"custom\", \"layers\": [{\"type\": \"conv2d\", " +
+    '"filters": 6, "kernelSize": 5}, {"type": "batchNorm"}, {"type": "maxPool2d"}, {"type": "flatten"}, ' +
+    '{"type": "dense", "units": 120}, {"type": "batchNorm"}]}',
+  detection:
+    'network slimming prunes the channels of layers followed by BatchNormalization; train the parent detector with ' +
+    'model.batchNorm true',
+} as const
 
 export const executeSlimming: MethodExecutor<SlimmingMethod> = async (ctx) => {
   const { config, sink } = ctx
+  const task = taskOf(ctx)
   const m = config.method
-  const parent = await loadParent(ctx)
+  const parent = await task.loadParent()
   let model: tf.LayersModel | null = null
   let pruned: tf.LayersModel | null = null
   try {
@@ -44,7 +41,7 @@ export const executeSlimming: MethodExecutor<SlimmingMethod> = async (ctx) => {
     const layers = structure.prunable.filter((p) => p.batchNorm !== null)
     if (batchNorms.length === 0) {
       throw new Error(
-        `the parent model (${modelText(ctx)}) has no BatchNormalization after a prunable layer: ${ADD_BN_HINT}`,
+        `the parent model (${task.modelText()}) has no BatchNormalization after a prunable layer: ${ADD_BN_HINT[task.kind]}`,
       )
     }
     const channels = layers.reduce((a, l) => a + l.units, 0)
@@ -69,10 +66,10 @@ export const executeSlimming: MethodExecutor<SlimmingMethod> = async (ctx) => {
     // Liu et al. 2017, eq. (1): task loss + λ·Σ|γ| over the slimmable BN scales.
     const sparsity =
       m.sparsityEpochs > 0
-        ? await trainWithSink(ctx, {
+        ? await task.train({
             model: current,
-            loss: withPenalty(crossEntropyLoss, `${m.lambda}·Σ|γ|`, () => bnScalePenalty(current, m.lambda, batchNorms)),
-            training: { ...config.training, epochs: m.sparsityEpochs },
+            penalty: () => bnScalePenalty(current, m.lambda, batchNorms),
+            training: { epochs: m.sparsityEpochs },
             phase: 'sparsity',
             metricPrefix: 'sparsity.',
           })
@@ -83,17 +80,17 @@ export const executeSlimming: MethodExecutor<SlimmingMethod> = async (ctx) => {
       'info',
       `removed ${removedCount(plan)} channels: ${Object.entries(plan).map(([name, idx]) => `${name} −${idx.length}`).join(', ')}`,
     )
-    const prunedAccuracy = (await evaluateOnTest(ctx, pruned)).accuracy
+    const prunedMetric = (await task.evaluate(pruned)).metric
+    const prunedKey = `pruned.test.${task.metric}`
     sink.metrics([
       { key: 'removed', step: 1, value: removedCount(plan) },
-      { key: 'pruned.test.accuracy', step: 1, value: prunedAccuracy },
+      { key: prunedKey, step: 1, value: prunedMetric },
     ])
     const fineTuned =
       m.finalEpochs > 0
-        ? await trainWithSink(ctx, {
+        ? await task.train({
             model: pruned,
-            loss: crossEntropyLoss,
-            training: { ...config.training, epochs: m.finalEpochs },
+            training: { epochs: m.finalEpochs },
             phase: 'finetune',
             metricPrefix: 'finetune.',
             stepOffset: m.sparsityEpochs,
@@ -105,7 +102,7 @@ export const executeSlimming: MethodExecutor<SlimmingMethod> = async (ctx) => {
       model: pruned,
       trained: combineTraining([sparsity, fineTuned]),
       extra: {
-        'pruned.test.accuracy': prunedAccuracy,
+        [prunedKey]: prunedMetric,
         removed: removedCount(plan), 'units.before': channels, 'units.after': channels - removedCount(plan),
       },
     })

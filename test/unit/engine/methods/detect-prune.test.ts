@@ -1,6 +1,6 @@
 /**
  * Pruning detectors (issue 7 item 5): `singh` and `prune` (Taylor) on a tiny dense-stacked student
- * trained by `runDetection`; the pruned model is physically smaller, loads again, is reported with
+ * trained by the `detect` executor, through `executeRun` like every run; the pruned model is physically smaller, loads again, is reported with
  * mAP against its parent, and bad parents are refused in one line. Also: the packed targets the
  * Taylor criterion differentiates give exactly the YOLO loss, and trainDetector's penalty term
  * reaches the gradients.
@@ -13,11 +13,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { detectionDatasetSpecSchema, detectionModelSpecSchema, pruneMethodSchema, singhMethodSchema, trainingSpecSchema } from '../../../../src-shared/spec/schema'
 import type { SinkWithLayers } from '../../../../src-main/engine/methods/context'
 import { selectBackend } from '../../../../src-main/engine/backend/select-backend'
-import { buildDetector, detectionHead, loadDetectionDataset, runDetection } from '../../../../src-main/engine/methods/detect'
-import { detectionScoringBatches, detectionScoringLoss, runDetectionPrune, runDetectionSingh } from '../../../../src-main/engine/methods/detect-prune'
+import { buildDetector, detectionHead, detectionScoringLoss, loadDetectionDataset } from '../../../../src-main/engine/tasks/detection-setup'
+import { createDetectionTask } from '../../../../src-main/engine/tasks/detection'
+import { scoringBatches } from '../../../../src-main/engine/tasks/sampling'
 import { buildTargets, splitOutput, targetTensors, trainDetector, yoloLoss } from '../../../../src-main/engine/detect'
 import { loadModel } from '../../../../src-main/engine/models/model-files'
 import { l1Penalty } from '../../../../src-main/engine/prune/sparsity'
+import { runDetection } from './detection-fixtures'
+
+const runDetectionPrune = runDetection
+const runDetectionSingh = runDetection
 
 const root = mkdtempSync(join(tmpdir(), 'complab-detect-prune-'))
 afterAll(() => rmSync(root, { recursive: true, force: true }))
@@ -118,11 +123,11 @@ describe('prune (Taylor) on a detector', () => {
 
 describe('the detection objective of the criteria', () => {
   it('packs the targets so that the scoring loss equals the YOLO loss', async () => {
-    const data = loadDetectionDataset(dataset, root)
-    const head = detectionHead(model, data)
+    const job = { runId: 1, config: { dataset, model, training, method: { kind: 'detect' as const, previews: 0 }, seed: 0 }, artifactDir: root, dataDir: root }
+    const task = createDetectionTask({ job, config: job.config, sink: sink().sink })
+    const { data, head } = task
     const detector = buildDetector(model, data.inputShape, head, 1)
-    const task = { r: { training, seed: 0 } as never, data, head }
-    for (const { xs, ys } of detectionScoringBatches(task as never, 0, 8)() as Iterable<{ xs: tf.Tensor; ys: tf.Tensor }>) {
+    for (const { xs, ys } of scoringBatches(task, 0, 8, 8)() as Iterable<{ xs: tf.Tensor; ys: tf.Tensor }>) {
       // Batches of the run's batch size, targets packed as [N, S, S, B + 4B + K].
       const raw = detector.predict(xs) as tf.Tensor
       const loss = detectionScoringLoss(head)(ys, raw)

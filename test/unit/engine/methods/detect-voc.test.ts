@@ -11,7 +11,8 @@ import { datasetSpecSchema, detectDistillMethodSchema, detectionDatasetSpecSchem
 import type { RunConfig } from '../../../../src-shared/spec/expand'
 import type { SinkWithLayers } from '../../../../src-main/engine/methods/context'
 import { selectBackend } from '../../../../src-main/engine/backend/select-backend'
-import { loadDetectionDataset, runDetection } from '../../../../src-main/engine/methods/detect'
+import { loadDetectionDataset } from '../../../../src-main/engine/tasks/detection-setup'
+import { runDetection } from './detection-fixtures'
 import { checkRunConfig } from '../../../../src-main/engine/validate'
 import { jpegBytes, pngBytes } from '../detect/image-fixtures'
 

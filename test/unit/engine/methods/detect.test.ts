@@ -11,7 +11,7 @@ import { detectDistillMethodSchema, detectionDatasetSpecSchema, detectionModelSp
 import type { MetricPoint } from '../../../../src-shared/types'
 import type { SinkWithLayers } from '../../../../src-main/engine/methods/context'
 import { selectBackend } from '../../../../src-main/engine/backend/select-backend'
-import { runDetection } from '../../../../src-main/engine/methods/detect'
+import { runDetection } from './detection-fixtures'
 
 const root = mkdtempSync(join(tmpdir(), 'complab-detect-'))
 afterAll(() => rmSync(root, { recursive: true, force: true }))

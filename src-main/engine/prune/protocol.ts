@@ -1,0 +1,182 @@
+/**
+ * What a pruning run checks and plans before any work, the same for every task (METHODS P1–P3):
+ * the parent's prunable structure, the layers a spec names, the criterion and whether it can score
+ * them, and the schedule of removal counts from the targets (ratio, units, MACs, params) — targets
+ * that cannot be met without emptying a layer are refused here, in one line.
+ */
+import type * as tf from '@tensorflow/tfjs'
+import type { RunMethod } from '../../../src-shared/spec/expand'
+import { modelStats } from '../models/layer-report'
+import { deriveSeed } from '../random/seeded-rng'
+import { createImportanceScorer } from './importance/registry'
+import type { ImportanceScorer } from './importance/types'
+import { iterativeCounts } from './schedules'
+import { analyzeStructure, type PrunableLayer, type PruneStructure } from './structure'
+import { removeUnits, type RemovalPlan } from './surgery'
+
+type PruneMethod = Extract<RunMethod, { kind: 'prune' }>
+
+const firstLine = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split('\n')[0]
+const round = (n: number): string => n.toLocaleString('en-US', { maximumFractionDigits: 0 })
+
+/** `model`'s pruning structure, errors naming it as `what` (e.g. `parent model (lenet5 (…))`). */
+export function prunableStructure(model: tf.LayersModel, what: string): PruneStructure {
+  let structure: PruneStructure
+  try {
+    structure = analyzeStructure(model)
+  } catch (e) {
+    throw new Error(`${what}: ${firstLine(e)}`)
+  }
+  if (structure.prunable.length === 0) {
+    const fixed = structure.fixed.map((f) => `'${f.name}' (${f.reason})`).join('; ')
+    throw new Error(
+      `the ${what} has nothing to prune: no Dense or Conv2D layer whose units feed ` +
+        `another layer${fixed ? `; kernel layers: ${fixed}` : ''}`,
+    )
+  }
+  return structure
+}
+
+/**
+ * The prunable layers a spec names (`method.layers`), or all of them. An unknown name, or one that
+ * cannot be pruned, is an error listing what can be.
+ */
+export function resolveLayers(structure: PruneStructure, names: readonly string[] | undefined, field: string): PrunableLayer[] {
+  if (names === undefined) return structure.prunable
+  const known = structure.prunable.map((p) => `'${p.name}'`).join(', ')
+  if (names.length === 0) throw new Error(`${field} is empty; prunable layers: ${known}`)
+  const seen = new Set<string>()
+  return names.map((name) => {
+    if (seen.has(name)) throw new Error(`${field} names layer '${name}' twice`)
+    seen.add(name)
+    const found = structure.prunable.find((p) => p.name === name)
+    if (found !== undefined) return found
+    const fixed = structure.fixed.find((f) => f.name === name)
+    const node = structure.graph.byName.get(name)
+    const why =
+      fixed !== undefined
+        ? `layer '${name}' cannot be pruned: ${fixed.reason}`
+        : node !== undefined
+          ? `layer '${name}' (${node.className}) cannot be pruned: only Dense and Conv2D units can`
+          : `unknown layer '${name}'`
+    throw new Error(`${field}: ${why}; prunable layers: ${known}`)
+  })
+}
+
+/** The criterion's scorer; an unknown name is an error listing the known ones. */
+export function pruneScorer(criterion: string, flopsLambda = 0): ImportanceScorer {
+  try {
+    return createImportanceScorer(criterion, { flopsLambda })
+  } catch (e) {
+    throw new Error(`method.criterion: ${(e as Error).message}`)
+  }
+}
+
+/**
+ * Checks the criterion can score these layers: BN scale needs a BatchNormalization after each
+ * (`model`: the parent as messages name it, `hint`: how to give it one).
+ */
+export function checkCriterion(criterion: string, layers: readonly PrunableLayer[], model: string, hint: string): void {
+  if (criterion !== 'bn-scale') return
+  const without = layers.filter((l) => l.batchNorm === null).map((l) => `'${l.name}'`)
+  if (without.length > 0) {
+    throw new Error(
+      `criterion 'bn-scale' needs a BatchNormalization after each pruned layer; ${without.join(', ')} of the parent ` +
+        `(${model}) have none (${hint})`,
+    )
+  }
+}
+
+/** Units that may be removed from these layers when each keeps at least `minUnits`. */
+export function removableUnits(layers: readonly PrunableLayer[], minUnits: number): number {
+  return layers.reduce((a, l) => a + Math.max(0, l.units - minUnits), 0)
+}
+
+/**
+ * A scorer whose seed changes at every call, so `random` draws new scores at each step (and any
+ * seeded criterion is reproducible from the run seed).
+ */
+export function reseeded(scorer: ImportanceScorer, seed: number): ImportanceScorer {
+  let calls = 0
+  return {
+    name: scorer.name,
+    needsData: scorer.needsData,
+    score: (ctx) => scorer.score({ ...ctx, seed: deriveSeed(seed, `prune/score-${calls++}`) }),
+  }
+}
+
+/**
+ * Units to remove at each step, from the count-based targets (ratio, units) or, when only MACs,
+ * params or an accuracy floor are set, everything removable (the loop stops at the target).
+ * Targets that cannot be met without emptying a layer are refused here, before any work.
+ */
+export async function pruneSchedule(
+  parent: tf.LayersModel,
+  structure: PruneStructure,
+  layers: readonly PrunableLayer[],
+  m: Pick<PruneMethod, 'target' | 'unitsPerStep' | 'minUnits'> & { roundTo?: PruneMethod['roundTo'] },
+): Promise<number[]> {
+  const total = layers.reduce((a, l) => a + l.units, 0)
+  if (m.roundTo !== undefined && typeof m.roundTo !== 'number') {
+    const pruned = new Set(layers.map((l) => l.name))
+    const unknown = Object.keys(m.roundTo).filter((name) => !pruned.has(name))
+    if (unknown.length > 0) {
+      throw new Error(
+        `method.roundTo names ${unknown.map((n) => `'${n}'`).join(', ')}, not among the pruned layers: ${layers.map((l) => `'${l.name}'`).join(', ')}`,
+      )
+    }
+  }
+  const removable = removableUnits(layers, m.minUnits)
+  const names = layers.map((l) => `'${l.name}' (${l.units})`).join(', ')
+  const keep = `each of the ${layers.length} pruned layers [${names}] keeps at least minUnits = ${m.minUnits}`
+  if (removable === 0) throw new Error(`nothing can be removed: ${keep}`)
+  const { target } = m
+  const counts: number[] = []
+  if (target.ratio !== undefined) {
+    const n = Math.floor(target.ratio * total + 1e-9)
+    if (n === 0) throw new Error(`target.ratio ${target.ratio} of ${total} prunable units removes none`)
+    if (n > removable) {
+      throw new Error(
+        `target.ratio ${target.ratio} would remove ${n} of ${total} units, which would remove every unit of a layer: ` +
+          `${keep}, so at most ${removable} (a ratio of ${(removable / total).toFixed(3)}) can go`,
+      )
+    }
+    counts.push(n)
+  }
+  if (target.units !== undefined) {
+    if (target.units > removable) {
+      throw new Error(
+        `target.units ${target.units} would remove every unit of a layer: ${keep}, so at most ${removable} of ${total} can go`,
+      )
+    }
+    counts.push(target.units)
+  }
+  if (target.macs !== undefined || target.params !== undefined) {
+    // The smallest model the pruning can reach: every pruned layer down to minUnits.
+    const plan: RemovalPlan = {}
+    for (const l of layers) if (l.units > m.minUnits) plan[l.name] = Array.from({ length: l.units - m.minUnits }, (_, i) => i)
+    const smallest = await removeUnits(parent, plan, structure)
+    const { macs: minMacs, params: minParams } = modelStats(smallest)
+    smallest.dispose()
+    const { macs, params } = modelStats(parent)
+    for (const [key, fraction, least, full] of [
+      ['macs', target.macs, minMacs, macs],
+      ['params', target.params, minParams, params],
+    ] as const) {
+      if (fraction !== undefined && least > fraction * full) {
+        throw new Error(
+          `target.${key} ${fraction} (${round(fraction * full)} of ${round(full)} ${key === 'macs' ? 'MACs' : 'parameters'}) ` +
+            `cannot be reached without removing every unit of a layer: when ${keep}, the model still has ${round(least)}`,
+        )
+      }
+    }
+  }
+  return iterativeCounts(counts.length > 0 ? Math.min(...counts) : removable, m.unitsPerStep)
+}
+
+/** Why the iterative loop stopped, in words (`metric`: what the floor is on). */
+export function stopReason(stoppedBy: 'schedule' | 'aborted' | 'accuracy-floor' | 'nothing-left', floor: number | undefined, metric: string): string {
+  if (stoppedBy === 'accuracy-floor') return `the next step fell below the ${metric} floor ${floor}`
+  if (stoppedBy === 'nothing-left') return 'every pruned layer is down to minUnits (or the least multiple of roundTo)'
+  return 'the target was reached'
+}
