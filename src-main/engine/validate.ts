@@ -13,6 +13,8 @@ import { resolveDataPath } from './data/data-path'
 import { mnistDigitsDir } from './data/mnist-10k'
 import { importedModelFitIssues } from './models/imported-fit'
 import { planModel } from './models/model-plan'
+import { prunableUnits, type PlannedUnits } from './models/prunable-plan'
+import { pruneTargetIssues } from './prune/target-checks'
 import { METHOD_TASKS, methodsFor } from './tasks/method-tasks'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
@@ -105,6 +107,7 @@ export function checkRunConfig(config: RunConfig, dataDir: string): string[] {
   if (m.kind === 'distill' && m.transfer.kind === 'unlabeled' && !isDetectionDataset(dataset) && dataset.trainLimit === undefined) {
     issues.push('method.transfer unlabeled uses the training examples beyond dataset.trainLimit: set dataset.trainLimit')
   }
+  issues.push(...pruningIssues(config, shape.inputShape))
   const n = shape.trainExamples
   if (n !== null) {
     if (n < 1) issues.push('dataset: the training split is empty (testFraction too large?)')
@@ -116,6 +119,35 @@ export function checkRunConfig(config: RunConfig, dataDir: string): string[] {
     }
   }
   return issues
+}
+
+/**
+ * A pruning run's fields that do not apply to its task, and its targets against the planned
+ * parent when the parent is trained in the same launch (then it is the spec's model; an earlier
+ * run's or an imported parent is checked by the worker once loaded).
+ */
+function pruningIssues(config: RunConfig, inputShape: number[]): string[] {
+  const m = config.method
+  if (!('parent' in m)) return []
+  const issues: string[] = []
+  const model = config.model
+  if (isDetectionModel(model) && m.kind === 'prune') {
+    for (const key of ['temperature', 'alpha'] as const) {
+      if (m[key] !== undefined) {
+        issues.push(`method.${key} does not apply to detectors: a pruned detector distils from its parent with the Mehta–Ozturk loss, which has no ${key}`)
+      }
+    }
+  }
+  if (!('runKey' in m.parent)) return issues
+  const layers = prunableUnits(model, inputShape, config.dataset.name === 'mnist-10k' ? 10 : null)
+  if (!layers) return issues
+  let hasBn: (l: PlannedUnits) => boolean | null
+  if (isDetectionModel(model)) hasBn = () => model.batchNorm
+  else {
+    const anyBn = model.arch === 'custom' && model.layers.some((l) => l.type === 'batchNorm')
+    hasBn = (l) => (anyBn ? (l.batchNorm ? true : null) : false)
+  }
+  return [...issues, ...pruneTargetIssues(m, layers, hasBn)]
 }
 
 /**

@@ -50,8 +50,20 @@ export const pruneMethodSchema = z
     roundTo: z.union([positiveInt.max(1024), z.record(z.string().min(1), positiveInt.max(1024))]).default(1),
     /** How the pruned model recovers: fine-tune on labels, or distil from the unpruned parent. */
     recover: z.enum(['finetune', 'distill']).default('finetune'),
-    /** Hinton T and α when recover = distill. */
-    temperature: z.number().positive().max(1000).default(4),
-    alpha: probability.default(0.5),
+    /**
+     * Hinton T and α of the distillation from the parent; only with recover = distill, on
+     * classifiers (T = 4, α = 0.5 when left out). A detector distils with the Mehta–Ozturk loss,
+     * which has neither.
+     */
+    temperature: z.number().positive().max(1000).optional(),
+    alpha: probability.optional(),
   })
   .strict()
+  .superRefine((m, ctx) => {
+    // A field that does nothing is refused: a sweep over it would launch identical runs.
+    for (const key of ['temperature', 'alpha'] as const) {
+      if (m[key] !== undefined && m.recover !== 'distill') {
+        ctx.addIssue({ code: 'custom', path: [key], message: `${key} applies only with recover: distill (it is the distillation's ${key === 'temperature' ? 'softmax temperature' : 'weight of the soft targets'})` })
+      }
+    }
+  })
