@@ -5,7 +5,7 @@
  * file imports), so the Lab process stays light. Each problem is one line naming what is wrong.
  */
 import type { RunConfig } from '../../src-shared/spec/expand'
-import { isDetectionDataset, isDetectionModel } from '../../src-shared/spec/schema'
+import { isDetectionDataset, isDetectionModel, type ModelSpec } from '../../src-shared/spec/schema'
 import { checkCsvDataset } from './data/csv-dataset'
 import { checkIdxDataset, idxClassCount } from './data/idx-dataset'
 import { readIdxHeader } from './data/idx-format'
@@ -82,8 +82,14 @@ function datasetShape(config: RunConfig, dataDir: string, issues: string[]): Dat
   }
 }
 
+/** What the lab knows of a pruning run's parent when it is an earlier run. */
+export interface CheckContext {
+  /** The model spec an earlier `train`/`detect` run trained the parent with. */
+  parentModel?: ModelSpec
+}
+
 /** Problems that would make this run fail, found without loading data or TensorFlow; [] when none. */
-export function checkRunConfig(config: RunConfig, dataDir: string): string[] {
+export function checkRunConfig(config: RunConfig, dataDir: string, context: CheckContext = {}): string[] {
   const issues: string[] = []
   const task = detectionTaskIssue(config)
   if (task) return [task]
@@ -107,7 +113,7 @@ export function checkRunConfig(config: RunConfig, dataDir: string): string[] {
   if (m.kind === 'distill' && m.transfer.kind === 'unlabeled' && !isDetectionDataset(dataset) && dataset.trainLimit === undefined) {
     issues.push('method.transfer unlabeled uses the training examples beyond dataset.trainLimit: set dataset.trainLimit')
   }
-  issues.push(...pruningIssues(config, shape.inputShape))
+  issues.push(...pruningIssues(config, shape.inputShape, context.parentModel))
   const n = shape.trainExamples
   if (n !== null) {
     if (n < 1) issues.push('dataset: the training split is empty (testFraction too large?)')
@@ -123,10 +129,10 @@ export function checkRunConfig(config: RunConfig, dataDir: string): string[] {
 
 /**
  * A pruning run's fields that do not apply to its task, and its targets against the planned
- * parent when the parent is trained in the same launch (then it is the spec's model; an earlier
- * run's or an imported parent is checked by the worker once loaded).
+ * parent: the spec's model when the parent is trained in the same launch, `parentModel` when an
+ * earlier training run made it (an imported or pruned parent is checked by the worker once loaded).
  */
-function pruningIssues(config: RunConfig, inputShape: number[]): string[] {
+function pruningIssues(config: RunConfig, inputShape: number[], parentModel: ModelSpec | undefined): string[] {
   const m = config.method
   if (!('parent' in m)) return []
   const issues: string[] = []
@@ -138,13 +144,14 @@ function pruningIssues(config: RunConfig, inputShape: number[]): string[] {
       }
     }
   }
-  if (!('runKey' in m.parent)) return issues
-  const layers = prunableUnits(model, inputShape, config.dataset.name === 'mnist-10k' ? 10 : null)
+  const planned = 'runKey' in m.parent ? config.model : parentModel
+  if (planned === undefined || isDetectionModel(planned) !== isDetectionModel(model)) return issues
+  const layers = prunableUnits(planned, inputShape, config.dataset.name === 'mnist-10k' ? 10 : null)
   if (!layers) return issues
   let hasBn: (l: PlannedUnits) => boolean | null
-  if (isDetectionModel(model)) hasBn = () => model.batchNorm
+  if (isDetectionModel(planned)) hasBn = () => planned.batchNorm
   else {
-    const anyBn = model.arch === 'custom' && model.layers.some((l) => l.type === 'batchNorm')
+    const anyBn = planned.arch === 'custom' && planned.layers.some((l) => l.type === 'batchNorm')
     hasBn = (l) => (anyBn ? (l.batchNorm ? true : null) : false)
   }
   return [...issues, ...pruneTargetIssues(m, layers, hasBn)]

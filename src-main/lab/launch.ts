@@ -12,7 +12,7 @@ import {
   type ExpansionIssue,
   type RunPlan,
 } from '../../src-shared/spec/expand'
-import type { ExperimentSpec } from '../../src-shared/spec/schema'
+import type { ExperimentSpec, ModelSpec } from '../../src-shared/spec/schema'
 import type { Store } from '../store/index'
 import { checkRunConfig } from './engine-api'
 import { importedModelIssues } from './model-check'
@@ -54,11 +54,21 @@ function teacherIssues(store: Store, runs: readonly RunPlan[]): ExpansionIssue[]
   return issues
 }
 
+/** The model an earlier training run gave a pruning run's parent (its spec), when it trained one. */
+function parentModelOf(store: Store, plan: RunPlan): ModelSpec | undefined {
+  const { parent } = modelRefs(plan.config.method)
+  if (!parent || !('runId' in parent)) return undefined
+  const run = store.runs.get(parent.runId)
+  const kind = run?.config.method.kind
+  return kind === 'train' || kind === 'detect' ? run?.config.model : undefined
+}
+
 /** The engine's checks of each run (files exist, shapes fit…), each distinct problem once. */
-function engineIssues(runs: readonly RunPlan[], dataDir: string): ExpansionIssue[] {
+function engineIssues(store: Store, runs: readonly RunPlan[], dataDir: string): ExpansionIssue[] {
   const byMessage = new Map<string, string[]>()
   for (const r of runs) {
-    for (const message of checkRunConfig(r.config, dataDir)) {
+    const parentModel = parentModelOf(store, r)
+    for (const message of checkRunConfig(r.config, dataDir, parentModel ? { parentModel } : {})) {
       const keys = byMessage.get(message) ?? []
       keys.push(r.key)
       byMessage.set(message, keys)
@@ -116,7 +126,7 @@ export function checkSpec(
     : [
         ...teacherIssues(store, expanded.runs),
         ...importedModelIssues(dataDir, expanded.runs),
-        ...engineIssues(expanded.runs, dataDir),
+        ...engineIssues(store, expanded.runs, dataDir),
       ]
   const runs = expanded.runs.map((r) => ({ key: r.key, role: r.role, label: r.label }))
   const result: ValidateResult = { valid: issues.length === 0, issues, runCount: runs.length, runs }

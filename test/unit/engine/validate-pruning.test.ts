@@ -62,9 +62,12 @@ describe('pruning targets at launch', () => {
     expect(issues({ kind: 'slimming' })).toEqual(['method slimming needs BatchNormalization after the layers it prunes, and the model has none'])
   })
 
-  it('leaves a parent from an earlier run to the worker (its model may differ from the spec)', () => {
-    const m = method({ kind: 'prune', target: { ratio: 0.99 } }, { runId: 3 })
+  it('checks a parent from an earlier training run against that run\'s model, and leaves others to the worker', () => {
+    const m = method({ kind: 'prune', target: { ratio: 0.5 }, layers: ['dense_Dense3'] }, { runId: 3 })
     expect(checkRunConfig(config(m), '/nonexistent')).toEqual([])
+    const wider = modelSpecSchema.parse({ arch: 'mlp', hidden: [32, 16, 8] })
+    expect(checkRunConfig(config(m), '/nonexistent', { parentModel: wider })).toEqual([])
+    expect(checkRunConfig(config(m), '/nonexistent', { parentModel: lenet })[0]).toMatch(/^method\.layers: unknown layer 'dense_Dense3'/)
   })
 
   it('refuses a temperature on a detector, naming it', () => {
