@@ -19,7 +19,7 @@ import { kernelLayerNames } from '../prune/sparsity'
 import { removeUnits } from '../prune/surgery'
 import { atomicWrite } from '../models/file-io-handler'
 import type { MethodExecutor } from './context'
-import { combineTraining, finishPruned, reportParent, taskOf } from './pruned-run'
+import { finalTraining, finishPruned, reportParent, taskOf, withParent } from './pruned-run'
 
 type MagnitudeMethod = Extract<RunMethod, { kind: 'magnitude' }>
 
@@ -30,95 +30,80 @@ export const executeMagnitude: MethodExecutor<MagnitudeMethod> = async (ctx) => 
   if (m.initialSparsity > m.finalSparsity) {
     throw new Error(`method.initialSparsity ${m.initialSparsity} is above method.finalSparsity ${m.finalSparsity}`)
   }
-  const parent = await task.loadParent()
-  let model: tf.LayersModel | null = null
-  let masks: WeightMasks = new Map()
-  try {
-    const layers = kernelLayerNames(parent)
-    if (layers.length === 0) throw new Error(`the parent model (${config.model.arch}) has no Dense or Conv2D kernel to prune`)
-    const before = await reportParent(ctx, parent)
-    const agp: AgpOptions = {
-      initialSparsity: m.initialSparsity,
-      finalSparsity: m.finalSparsity,
-      startStep: 0,
-      numSteps: m.steps,
-      frequency: m.frequency,
-    }
-    const span = m.steps * m.frequency
-    const stepsPerEpoch = Math.ceil(task.trainSplit.n / config.training.batchSize)
-    const pruneEpochs = Math.max(1, Math.ceil(span / stepsPerEpoch))
-    sink.log(
-      'info',
-      `AGP (Zhu & Gupta 2017): sparsity ${m.initialSparsity} → ${m.finalSparsity} of ${layers.length} kernels ` +
-        `(${m.scope}) in ${m.steps} steps every ${m.frequency} updates = ${span} updates (${pruneEpochs} epochs), ` +
-        `then ${m.finalEpochs} epochs with the final masks`,
-    )
+  await withParent(ctx, async (parent) => {
+    let model: tf.LayersModel | null = null
+    let masks: WeightMasks = new Map()
+    try {
+      const layers = kernelLayerNames(parent)
+      if (layers.length === 0) throw new Error(`the parent model (${config.model.arch}) has no Dense or Conv2D kernel to prune`)
+      const before = await reportParent(ctx, parent)
+      const agp: AgpOptions = {
+        initialSparsity: m.initialSparsity,
+        finalSparsity: m.finalSparsity,
+        startStep: 0,
+        numSteps: m.steps,
+        frequency: m.frequency,
+      }
+      const span = m.steps * m.frequency
+      const stepsPerEpoch = Math.ceil(task.trainSplit.n / config.training.batchSize)
+      const pruneEpochs = Math.max(1, Math.ceil(span / stepsPerEpoch))
+      sink.log(
+        'info',
+        `AGP (Zhu & Gupta 2017): sparsity ${m.initialSparsity} → ${m.finalSparsity} of ${layers.length} kernels ` +
+          `(${m.scope}) in ${m.steps} steps every ${m.frequency} updates = ${span} updates (${pruneEpochs} epochs), ` +
+          `then ${m.finalEpochs} epochs with the final masks`,
+      )
 
-    const current = await removeUnits(parent, {}) // a private copy of the parent
-    model = current
-    let t = 0
-    const prune = (): void => {
-      // Zhu & Gupta 2017, eq. (1): the sparsity target at update t (re-masked every Δt updates).
-      const sparsity = agpSparsity(t, agp)
-      const next = magnitudeMasks(current, { sparsity, scope: m.scope, layers })
-      disposeMasks(masks)
-      masks = next
-      sink.metrics([{ key: 'sparsity', step: t, value: maskSparsity(masks) }])
-    }
-    prune()
-    applyMasks(current, masks)
-    const onStepEnd = (): void => {
-      t++
-      if (t <= span && t % m.frequency === 0) prune()
+      const current = await removeUnits(parent, {}) // a private copy of the parent
+      model = current
+      let t = 0
+      const prune = (): void => {
+        // Zhu & Gupta 2017, eq. (1): the sparsity target at update t (re-masked every Δt updates).
+        const sparsity = agpSparsity(t, agp)
+        const next = magnitudeMasks(current, { sparsity, scope: m.scope, layers })
+        disposeMasks(masks)
+        masks = next
+        sink.metrics([{ key: 'sparsity', step: t, value: maskSparsity(masks) }])
+      }
+      prune()
       applyMasks(current, masks)
-    }
-    const agpTrained = await task.train({
-      model: current,
-      training: { epochs: pruneEpochs },
-      phase: 'agp',
-      metricPrefix: 'agp.',
-      onStepEnd,
-    })
-    if (t < span) prune() // fewer updates than n·Δt: reach s_f anyway
-    applyMasks(current, masks)
-    const fineTuned =
-      m.finalEpochs > 0
-        ? await task.train({
-            model: current,
-            training: { epochs: m.finalEpochs },
-            phase: 'finetune',
-            metricPrefix: 'finetune.',
-            stepOffset: pruneEpochs,
-            onStepEnd: () => applyMasks(current, masks),
-          })
-        : null
+      const onStepEnd = (): void => {
+        t++
+        if (t <= span && t % m.frequency === 0) prune()
+        applyMasks(current, masks)
+      }
+      const agpTrained = await task.train({
+        model: current,
+        training: { epochs: pruneEpochs },
+        phase: 'agp',
+        metricPrefix: 'agp.',
+        onStepEnd,
+      })
+      if (t < span) prune() // fewer updates than n·Δt: reach s_f anyway
+      applyMasks(current, masks)
+      const fineTuned = await finalTraining(ctx, current, m.finalEpochs, { stepOffset: pruneEpochs, onStepEnd: () => applyMasks(current, masks) })
 
-    const kernelSparsity = maskSparsity(masks)
-    const sparse = sparseExport(current)
-    const parentSparse = sparseExport(parent)
-    mkdirSync(job.artifactDir, { recursive: true })
-    const path = join(job.artifactDir, 'model.sparse')
-    sink.artifact({ kind: 'sparse-model', ...atomicWrite(path, sparse) })
-    sink.log(
-      'info',
-      `kernel sparsity ${(kernelSparsity * 100).toFixed(1)} %: sparse export ${sparse.byteLength} bytes ` +
-        `(parent ${parentSparse.byteLength}), ${(parentSparse.byteLength / sparse.byteLength).toFixed(2)}× smaller`,
-    )
-    await finishPruned(ctx, {
-      parent,
-      parentReport: before,
-      model: current,
-      trained: combineTraining([agpTrained, fineTuned]),
-      extra: {
+      const kernelSparsity = maskSparsity(masks)
+      const sparse = sparseExport(current)
+      const parentSparse = sparseExport(parent)
+      mkdirSync(job.artifactDir, { recursive: true })
+      const path = join(job.artifactDir, 'model.sparse')
+      sink.artifact({ kind: 'sparse-model', ...atomicWrite(path, sparse) })
+      sink.log(
+        'info',
+        `kernel sparsity ${(kernelSparsity * 100).toFixed(1)} %: sparse export ${sparse.byteLength} bytes ` +
+          `(parent ${parentSparse.byteLength}), ${(parentSparse.byteLength / sparse.byteLength).toFixed(2)}× smaller`,
+      )
+      const extra = {
         sparsity: kernelSparsity,
         'sparse.bytes': sparse.byteLength,
         'parent.sparse.bytes': parentSparse.byteLength,
         'sparse.compression': parentSparse.byteLength / sparse.byteLength,
-      },
-    })
-  } finally {
-    disposeMasks(masks)
-    model?.dispose()
-    parent.dispose()
-  }
+      }
+      await finishPruned(ctx, { parent, before, model: current, trainings: [agpTrained, fineTuned], extra })
+    } finally {
+      disposeMasks(masks)
+      model?.dispose()
+    }
+  })
 }

@@ -15,17 +15,19 @@ import type * as tf from '@tensorflow/tfjs'
 import type { RunMethod } from '../../../src-shared/spec/expand'
 import { iterativePruning, type PruneStepReport } from '../prune/prune-loop'
 import { checkCriterion, pruneSchedule, pruneScorer, reseeded, resolveLayers, stopReason } from '../prune/protocol'
-import type { TaskTeacher } from '../tasks'
+import type { ImportanceScorer } from '../prune/importance/types'
+import type { RunTask, TaskTeacher } from '../tasks'
 import { yieldToEventLoop } from '../train/progress-throttle'
-import type { MethodExecutor, SinkWithLayers } from './context'
+import type { MethodExecutor, RunContext, SinkWithLayers } from './context'
 import {
   criterionBatches,
+  finalTraining,
   finishPruned,
   LATENCY_BATCH,
   minibatchFineTuner,
   parentStructure,
   reportParent,
-  taskOf,
+  withParent,
 } from './pruned-run'
 
 type PruneMethod = Extract<RunMethod, { kind: 'prune' }>
@@ -78,12 +80,15 @@ export function loopResults(metricKey: string, kept: PruneStepReport, units: num
   }
 }
 
-export const executePrune: MethodExecutor<PruneMethod> = async (ctx) => {
-  const { config, sink } = ctx
-  const task = taskOf(ctx)
-  const m = config.method
+export const executePrune: MethodExecutor<PruneMethod> = (ctx) => {
+  const m = ctx.config.method
   const scorer = pruneScorer(m.criterion, m.flopsLambda)
-  const parent = await task.loadParent()
+  return withParent(ctx, (parent, task) => pruneParent(ctx, parent, task, scorer))
+}
+
+async function pruneParent(ctx: RunContext<PruneMethod>, parent: tf.LayersModel, task: RunTask, scorer: ImportanceScorer): Promise<void> {
+  const { config, sink } = ctx
+  const m = config.method
   let pruned: tf.LayersModel | null = null
   const x = task.inputBatch(LATENCY_BATCH)
   try {
@@ -141,26 +146,11 @@ export const executePrune: MethodExecutor<PruneMethod> = async (ctx) => {
         `test ${task.metric} before the final ${teacher ? 'distillation' : 'fine-tuning'} ${(kept.metric * 100).toFixed(2)} %`,
     )
 
-    const trained =
-      m.finalEpochs > 0
-        ? await task.train({
-            model: pruned,
-            ...(teacher ? { teacher } : {}),
-            phase: teacher ? 'distill' : 'finetune',
-            training: { epochs: m.finalEpochs },
-            metricPrefix: 'finetune.',
-          })
-        : null
-    await finishPruned(ctx, {
-      parent,
-      parentReport: before,
-      model: pruned,
-      trained,
-      extra: loopResults(`pruned.test.${task.metric}`, kept, units, result.stoppedBy),
-    })
+    const trained = await finalTraining(ctx, pruned, m.finalEpochs, teacher ? { teacher } : {})
+    const extra = loopResults(`pruned.test.${task.metric}`, kept, units, result.stoppedBy)
+    await finishPruned(ctx, { parent, before, model: pruned, trainings: [trained], extra })
   } finally {
     x.dispose()
     pruned?.dispose()
-    parent.dispose()
   }
 }

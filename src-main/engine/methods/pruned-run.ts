@@ -39,6 +39,34 @@ const pct = (x: number): string => `${(x * 100).toFixed(2)} %`
 /** The run's task as the methods see it (every task). */
 export const taskOf = (ctx: RunContext): RunTask => ctx.task
 
+/**
+ * Loads the unpruned parent (checked against the run's data by its task), runs `body` with it and
+ * releases it after, whatever happens.
+ */
+export async function withParent(ctx: RunContext, body: (parent: tf.LayersModel, task: RunTask) => Promise<void>): Promise<void> {
+  const task = taskOf(ctx)
+  const parent = await task.loadParent()
+  try {
+    await body(parent, task)
+  } finally {
+    parent.dispose()
+  }
+}
+
+/**
+ * The last training of a pruning run: `epochs` of fine-tuning on the labels (or distillation from
+ * `teacher`), its metrics under `finetune.`; null when `epochs` is 0.
+ */
+export async function finalTraining(
+  ctx: RunContext,
+  model: tf.LayersModel,
+  epochs: number,
+  o: { teacher?: TaskTeacher; stepOffset?: number; onStepEnd?(): void } = {},
+): Promise<TrainResult | null> {
+  if (epochs <= 0) return null
+  return taskOf(ctx).train({ model, training: { epochs }, phase: o.teacher ? 'distill' : 'finetune', metricPrefix: 'finetune.', ...o })
+}
+
 /** The parent's pruning structure; unsupported layers and a model with nothing prunable are errors. */
 export function parentStructure(ctx: RunContext, model: tf.LayersModel): PruneStructure {
   return prunableStructure(model, `parent model (${ctx.task.modelText()})`)
@@ -149,14 +177,16 @@ export async function finishPruned(
   ctx: RunContext,
   o: {
     parent: tf.LayersModel
-    parentReport: ModelReport
+    /** The parent as `reportParent` measured it. */
+    before: ModelReport
     model: tf.LayersModel
-    trained: TrainResult | null
+    /** The run's training phases (none, null or empty ones included). */
+    trainings: readonly (TrainResult | null)[]
     extra?: Record<string, number>
   },
 ): Promise<Record<string, number>> {
   const task = taskOf(ctx)
-  const { parent, parentReport: p, model } = o
+  const { parent, before: p, model } = o
   const r = await measureOnTest(task, model)
   const x = task.inputBatch(LATENCY_BATCH)
   const batch = x.shape[0]
@@ -184,6 +214,6 @@ export async function finishPruned(
       `${batch} (${(parentMs / prunedMs).toFixed(2)}× faster; CPU time ${(parentCpuMs / prunedCpuMs).toFixed(2)}×), test ${task.metric} ` +
       `${pct(before)} → ${pct(after)} (${((after - before) * 100).toFixed(2)} points)`,
   )
-  await task.finish(model, { trained: o.trained, results })
+  await task.finish(model, { trained: combineTraining(o.trainings), results })
   return results
 }

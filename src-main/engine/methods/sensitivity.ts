@@ -14,7 +14,7 @@ import { checkCriterion, pruneScorer } from '../prune/protocol'
 import { sensitivityAnalysis, type SensitivityRow } from '../prune/sensitivity'
 import { yieldToEventLoop } from '../train/progress-throttle'
 import type { MethodExecutor } from './context'
-import { criterionBatches, parentStructure, reportParent, taskOf } from './pruned-run'
+import { criterionBatches, parentStructure, reportParent, taskOf, withParent } from './pruned-run'
 
 type SensitivityMethod = Extract<RunMethod, { kind: 'sensitivity' }>
 
@@ -32,8 +32,7 @@ export const executeSensitivity: MethodExecutor<SensitivityMethod> = async (ctx)
   const task = taskOf(ctx)
   const m = config.method
   const scorer = pruneScorer(m.criterion)
-  const parent = await task.loadParent()
-  try {
+  await withParent(ctx, async (parent) => {
     const structure = parentStructure(ctx, parent)
     checkCriterion(m.criterion, structure.prunable, task.modelText(), task.batchNormHint)
     const ratios = [...new Set(m.ratios)].sort((a, b) => a - b)
@@ -96,7 +95,5 @@ export const executeSensitivity: MethodExecutor<SensitivityMethod> = async (ctx)
       `done: ${rows.length} evaluations; at ratio ${ratios[ratios.length - 1]}: ` +
         last.map((r) => `${r.layer} ${((r.metric - baseline) * 100).toFixed(1)} points`).join(', '),
     )
-  } finally {
-    parent.dispose()
-  }
+  })
 }

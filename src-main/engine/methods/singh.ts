@@ -24,7 +24,7 @@ import { removeUnits } from '../prune/surgery'
 import type { TrainResult } from '../train/epoch-loop'
 import { yieldToEventLoop } from '../train/progress-throttle'
 import type { MethodExecutor } from './context'
-import { combineTraining, finishPruned, parentStructure, reportParent, taskOf } from './pruned-run'
+import { finishPruned, parentStructure, reportParent, taskOf, withParent } from './pruned-run'
 
 type SinghMethod = Extract<RunMethod, { kind: 'singh' }>
 
@@ -88,101 +88,80 @@ export const executeSingh: MethodExecutor<SinghMethod> = async (ctx) => {
   const { config, sink } = ctx
   const task = taskOf(ctx)
   const m = config.method
-  const parent = await task.loadParent()
-  let model: tf.LayersModel | null = null
-  try {
-    const structure = parentStructure(ctx, parent)
-    const phases = singhPhases(structure.prunable, m.phases, (names, field) => resolveLayers(structure, names, field))
-    const { train, validation } = task.holdOut(m.validationFraction, 'singh/validation')
-    const before = await reportParent(ctx, parent)
-    sink.log(
-      'info',
-      `Singh et al. 2019: ${phases.length} phases (${phases.map((p) => p.join('+')).join(' → ')}), λ = ${m.l1}, ` +
-        `tolerance ${m.tolerance} ${task.metric} (on the ${m.toleranceOn} model), cut-off ${m.cutoff}; ` +
-        `${train.n} training / ${validation.n} validation ${task.unit}s`,
-    )
-    const onValidation = async (x: tf.LayersModel): Promise<number> => (await task.evaluate(x, validation)).metric
-
-    model = await removeUnits(parent, {}) // a private copy: the parent stays the reference
-    let epochOffset = 0
-    let removedTotal = 0
-    const trainings: TrainResult[] = []
-    for (let i = 0; i < phases.length; i++) {
-      const phase = i + 1
-      const { structure: s, l1Set } = phaseLayerSet(model, phases[i])
-      const current: tf.LayersModel = model
-      // 1. Sparsity induction: task loss + λ·Σ|w| (Singh 2019, eq. 1) over the phase's layer set.
-      if (m.sparsityEpochs > 0) {
-        const sparsity = await task.train({
-          model: current,
-          penalty: () => l1Penalty(current, l1Set, m.l1),
-          split: train,
-          training: { epochs: m.sparsityEpochs, validationFraction: 0 },
-          phase: `sparsity ${phase}/${phases.length}`,
-          metricPrefix: 'sparsity.',
-          stepOffset: epochOffset,
-        })
-        trainings.push(sparsity)
-        epochOffset += m.sparsityEpochs
-      }
-      // 2. One global threshold for the layer set, chosen on the validation split.
-      const judge = thresholdMetric({ toleranceOn: m.toleranceOn, layers: phases[i], cutoff: m.cutoff, structure: s, evaluate: onValidation })
-      const chosen = await globalThreshold(current, judge, { layers: l1Set, tolerance: m.tolerance })
-      const zeroed = zeroBelowThreshold(current, l1Set, chosen.threshold)
-      // 3. Filters of l that are mostly zero, or whose inputs in l+1 are mostly zero.
-      const { remove, stats } = selectByLayerStatistics(current, { layers: phases[i], cutoff: m.cutoff, minUnits: 1, structure: s })
-      const removed = removedCount(remove)
-      const byReason = (r: string): number => stats.filter((x) => x.remove && x.reason === r).length
-      // 4. Surgery: the filters and the matching inputs of l+1 (through stacking and concatenation).
-      if (removed > 0) {
-        model = await removeUnits(current, remove, s)
-        current.dispose()
-      }
-      removedTotal += removed
+  await withParent(ctx, async (parent) => {
+    let model: tf.LayersModel | null = null
+    try {
+      const structure = parentStructure(ctx, parent)
+      const phases = singhPhases(structure.prunable, m.phases, (names, field) => resolveLayers(structure, names, field))
+      const { train, validation } = task.holdOut(m.validationFraction, 'singh/validation')
+      const before = await reportParent(ctx, parent)
       sink.log(
         'info',
-        `phase ${phase} (${phases[i].join(', ')}): threshold ${chosen.threshold.toExponential(3)} zeroes ` +
-          `${(chosen.zeroFraction * 100).toFixed(1)} % of ${l1Set.length} kernels (${zeroed} weights; validation ${task.metric} ` +
-          `${(chosen.baseline * 100).toFixed(2)} → ${(chosen.metric * 100).toFixed(2)} %); removed ${removed} filters ` +
-          `(${byReason('zero-filter')} mostly-zero, ${byReason('zero-next-inputs')} with mostly-zero inputs in l+1)`,
+        `Singh et al. 2019: ${phases.length} phases (${phases.map((p) => p.join('+')).join(' → ')}), λ = ${m.l1}, ` +
+          `tolerance ${m.tolerance} ${task.metric} (on the ${m.toleranceOn} model), cut-off ${m.cutoff}; ` +
+          `${train.n} training / ${validation.n} validation ${task.unit}s`,
       )
-      // 5. Retraining with the original loss, no L1.
-      if (m.retrainEpochs > 0) {
-        const retrained = await task.train({
-          model,
-          split: train,
-          training: { epochs: m.retrainEpochs, validationFraction: 0 },
-          phase: `retrain ${phase}/${phases.length}`,
-          metricPrefix: 'retrain.',
-          stepOffset: epochOffset,
-        })
-        trainings.push(retrained)
-        epochOffset += m.retrainEpochs
+      const onValidation = async (x: tf.LayersModel): Promise<number> => (await task.evaluate(x, validation)).metric
+
+      model = await removeUnits(parent, {}) // a private copy: the parent stays the reference
+      let epochOffset = 0
+      let removedTotal = 0
+      const trainings: TrainResult[] = []
+      // A phase's training on the training part, its metrics under `sparsity.`/`retrain.`, epochs counted on.
+      const phaseTraining = async (x: tf.LayersModel, what: string, phase: number, epochs: number, penalty?: () => tf.Scalar): Promise<void> => {
+        if (epochs <= 0) return
+        const o = { model: x, split: train, training: { epochs, validationFraction: 0 }, phase: `${what} ${phase}/${phases.length}` }
+        trainings.push(await task.train({ ...o, metricPrefix: `${what}.`, stepOffset: epochOffset, ...(penalty ? { penalty } : {}) }))
+        epochOffset += epochs
       }
-      const measured = measureModel(model)
-      const test = await task.evaluate(model)
-      sink.metrics(
-        [
-          { key: 'threshold', value: chosen.threshold },
-          { key: 'zero.fraction', value: chosen.zeroFraction },
-          { key: 'removed', value: removedTotal },
-          { key: 'params', value: measured.params },
-          { key: 'macs', value: measured.macs },
-          { key: `val.${task.metric}`, value: await onValidation(model) },
-          { key: `test.${task.metric}`, value: test.metric },
-        ].map((p) => ({ ...p, step: phase })),
-      )
-      await yieldToEventLoop()
+      for (let i = 0; i < phases.length; i++) {
+        const phase = i + 1
+        const { structure: s, l1Set } = phaseLayerSet(model, phases[i])
+        const current: tf.LayersModel = model
+        // 1. Sparsity induction: task loss + λ·Σ|w| (Singh 2019, eq. 1) over the phase's layer set.
+        await phaseTraining(current, 'sparsity', phase, m.sparsityEpochs, () => l1Penalty(current, l1Set, m.l1))
+        // 2. One global threshold for the layer set, chosen on the validation split.
+        const judge = thresholdMetric({ toleranceOn: m.toleranceOn, layers: phases[i], cutoff: m.cutoff, structure: s, evaluate: onValidation })
+        const chosen = await globalThreshold(current, judge, { layers: l1Set, tolerance: m.tolerance })
+        const zeroed = zeroBelowThreshold(current, l1Set, chosen.threshold)
+        // 3. Filters of l that are mostly zero, or whose inputs in l+1 are mostly zero.
+        const { remove, stats } = selectByLayerStatistics(current, { layers: phases[i], cutoff: m.cutoff, minUnits: 1, structure: s })
+        const removed = removedCount(remove)
+        const byReason = (r: string): number => stats.filter((x) => x.remove && x.reason === r).length
+        // 4. Surgery: the filters and the matching inputs of l+1 (through stacking and concatenation).
+        if (removed > 0) {
+          model = await removeUnits(current, remove, s)
+          current.dispose()
+        }
+        removedTotal += removed
+        sink.log(
+          'info',
+          `phase ${phase} (${phases[i].join(', ')}): threshold ${chosen.threshold.toExponential(3)} zeroes ` +
+            `${(chosen.zeroFraction * 100).toFixed(1)} % of ${l1Set.length} kernels (${zeroed} weights; validation ${task.metric} ` +
+            `${(chosen.baseline * 100).toFixed(2)} → ${(chosen.metric * 100).toFixed(2)} %); removed ${removed} filters ` +
+            `(${byReason('zero-filter')} mostly-zero, ${byReason('zero-next-inputs')} with mostly-zero inputs in l+1)`,
+        )
+        // 5. Retraining with the original loss, no L1.
+        await phaseTraining(model, 'retrain', phase, m.retrainEpochs)
+        const measured = measureModel(model)
+        const test = await task.evaluate(model)
+        sink.metrics(
+          [
+            { key: 'threshold', value: chosen.threshold },
+            { key: 'zero.fraction', value: chosen.zeroFraction },
+            { key: 'removed', value: removedTotal },
+            { key: 'params', value: measured.params },
+            { key: 'macs', value: measured.macs },
+            { key: `val.${task.metric}`, value: await onValidation(model) },
+            { key: `test.${task.metric}`, value: test.metric },
+          ].map((p) => ({ ...p, step: phase })),
+        )
+        await yieldToEventLoop()
+      }
+      const extra = { removed: removedTotal, phases: phases.length }
+      await finishPruned(ctx, { parent, before, model, trainings, extra })
+    } finally {
+      model?.dispose()
     }
-    await finishPruned(ctx, {
-      parent,
-      parentReport: before,
-      model,
-      trained: combineTraining(trainings),
-      extra: { removed: removedTotal, phases: phases.length },
-    })
-  } finally {
-    model?.dispose()
-    parent.dispose()
-  }
+  })
 }

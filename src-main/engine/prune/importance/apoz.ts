@@ -4,24 +4,10 @@
  * positions. Fewer zeros = more important, so the score is 1 − APoZ (higher = keep).
  */
 import * as tf from '@tensorflow/tfjs'
-import { averageFeatureMapStatistic, nonChannelAxes } from './context'
-import type { ImportanceContext, ImportanceScorer, ImportanceScores } from './types'
+import { featureMapScorer, nonChannelAxes } from './context'
+import type { ImportanceScorer } from './types'
 
 /** 1 − average percentage of zeros of each unit's feature map (read after its activation). */
 export function apozImportance(): ImportanceScorer {
-  return {
-    name: 'apoz',
-    needsData: true,
-    score(ctx: ImportanceContext): Promise<ImportanceScores> {
-      return averageFeatureMapStatistic(
-        ctx,
-        'apoz',
-        (map) =>
-          tf.sub(
-            1,
-            tf.mean(tf.cast(tf.equal(map, 0), 'float32'), nonChannelAxes(map)),
-          ) as tf.Tensor1D,
-      )
-    },
-  }
+  return featureMapScorer('apoz', (map) => tf.sub(1, tf.mean(tf.cast(tf.equal(map, 0), 'float32'), nonChannelAxes(map))) as tf.Tensor1D)
 }

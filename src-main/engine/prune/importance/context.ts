@@ -10,7 +10,7 @@ import {
   type PrunableLayer,
   type PruneStructure,
 } from '../structure'
-import type { Batch, ImportanceContext } from './types'
+import type { Batch, ImportanceContext, ImportanceScorer, ImportanceScores } from './types'
 
 /** The structure of the context's model (analysed once when the context has none). */
 export function contextStructure(ctx: ImportanceContext): PruneStructure {
@@ -88,4 +88,35 @@ export function nonChannelAxes(t: tf.Tensor): number[] {
 export function unitKernelMatrix(model: tf.LayersModel, layer: PrunableLayer): tf.Tensor2D {
   const kernel = model.getLayer(layer.name).getWeights()[0]
   return tf.reshape(kernel, [-1, layer.units])
+}
+
+/**
+ * A criterion read from the weights alone (no data): `scoreLayer` gives each layer's unit scores,
+ * as an array or as a tensor (read, then disposed).
+ */
+export function weightScorer(
+  name: string,
+  scoreLayer: (ctx: ImportanceContext, layer: PrunableLayer) => Float32Array | tf.Tensor1D,
+): ImportanceScorer {
+  return {
+    name,
+    needsData: false,
+    async score(ctx: ImportanceContext): Promise<ImportanceScores> {
+      const scores: ImportanceScores = new Map()
+      for (const layer of layersToScore(ctx, contextStructure(ctx))) {
+        const s = scoreLayer(ctx, layer)
+        if (s instanceof Float32Array) scores.set(layer.name, s)
+        else {
+          scores.set(layer.name, (await s.data()) as Float32Array)
+          s.dispose()
+        }
+      }
+      return scores
+    },
+  }
+}
+
+/** A criterion read from feature maps on data: `reduce` per map, averaged over the examples. */
+export function featureMapScorer(name: string, reduce: ChannelReducer): ImportanceScorer {
+  return { name, needsData: true, score: (ctx) => averageFeatureMapStatistic(ctx, name, reduce) }
 }

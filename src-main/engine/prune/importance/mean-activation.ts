@@ -5,20 +5,10 @@
  * activation still ranks by magnitude (for post-ReLU maps |z| = z, the paper's form).
  */
 import * as tf from '@tensorflow/tfjs'
-import { averageFeatureMapStatistic, nonChannelAxes } from './context'
-import type { ImportanceContext, ImportanceScorer, ImportanceScores } from './types'
+import { featureMapScorer, nonChannelAxes } from './context'
+import type { ImportanceScorer } from './types'
 
 /** Mean |activation| per unit over examples and spatial positions. */
 export function meanActivationImportance(): ImportanceScorer {
-  return {
-    name: 'mean-activation',
-    needsData: true,
-    score(ctx: ImportanceContext): Promise<ImportanceScores> {
-      return averageFeatureMapStatistic(
-        ctx,
-        'mean-activation',
-        (map) => tf.mean(tf.abs(map), nonChannelAxes(map)) as tf.Tensor1D,
-      )
-    },
-  }
+  return featureMapScorer('mean-activation', (map) => tf.mean(tf.abs(map), nonChannelAxes(map)) as tf.Tensor1D)
 }
