@@ -4,8 +4,6 @@
  * members' logits"; Buciluǎ 2006 labels its transfer set with an ensemble).
  */
 import * as tf from '@tensorflow/tfjs'
-import type { Evaluation } from '../train/evaluate'
-import { batchSums } from '../train/evaluate'
 import { loadTeacher } from './teacher-model'
 
 export interface Teacher {
@@ -65,36 +63,4 @@ export async function loadTeachers(
   return { teacher: teacherFromModels(members), notes }
 }
 
-/** Loss, accuracy and errors of any logits function on labelled examples (batched, on device). */
-export async function evaluateLogits(
-  logits: (x: tf.Tensor) => tf.Tensor2D,
-  x: Float32Array,
-  y: Int32Array,
-  inputShape: number[],
-  batchSize = 500,
-): Promise<Evaluation> {
-  const features = inputShape.reduce((a, b) => a * b, 1)
-  const n = y.length
-  if (n === 0) return { loss: NaN, accuracy: NaN, errors: 0, n: 0 }
-  let loss = tf.scalar(0)
-  let correct = tf.scalar(0)
-  try {
-    for (let start = 0; start < n; start += batchSize) {
-      const end = Math.min(n, start + batchSize)
-      const [l, c] = tf.tidy(() => {
-        const xb = tf.tensor(x.slice(start * features, end * features), [end - start, ...inputShape])
-        const sums = batchSums(logits(xb), tf.tensor1d(y.slice(start, end), 'int32'))
-        return [tf.add(loss, sums.loss), tf.add(correct, sums.correct)]
-      })
-      loss.dispose()
-      correct.dispose()
-      loss = l as tf.Scalar
-      correct = c as tf.Scalar
-    }
-    const [l, c] = await Promise.all([loss.data(), correct.data()])
-    return { loss: l[0] / n, accuracy: c[0] / n, errors: n - Math.round(c[0]), n }
-  } finally {
-    loss.dispose()
-    correct.dispose()
-  }
-}
+export { evaluateLogits } from '../train/evaluate'

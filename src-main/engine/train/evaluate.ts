@@ -36,28 +36,37 @@ export async function evaluate(
 ): Promise<Evaluation> {
   const inputShape = options.inputShape ?? modelInputShape(model)
   const features = inputShape.reduce((a, b) => a * b, 1)
-  const n = y.length
-  if (x.length !== n * features) {
-    throw new Error(`evaluate: ${x.length} values are not ${n} examples of shape [${inputShape.join(', ')}]`)
+  if (x.length !== y.length * features) {
+    throw new Error(`evaluate: ${x.length} values are not ${y.length} examples of shape [${inputShape.join(', ')}]`)
   }
+  return evaluateLogits((xb) => model.apply(xb, { training: false }) as tf.Tensor2D, x, y, inputShape, options.batchSize)
+}
+
+/** Loss, accuracy and errors of any logits function on labelled examples (batched, on device). */
+export async function evaluateLogits(
+  logits: (x: tf.Tensor) => tf.Tensor2D,
+  x: Float32Array,
+  y: Int32Array,
+  inputShape: number[],
+  batchSize = 500,
+): Promise<Evaluation> {
+  const features = inputShape.reduce((a, b) => a * b, 1)
+  const n = y.length
   if (n === 0) return { loss: NaN, accuracy: NaN, errors: 0, n: 0 }
-  const batchSize = options.batchSize ?? 500
   let loss = tf.scalar(0)
   let correct = tf.scalar(0)
   try {
     for (let start = 0; start < n; start += batchSize) {
       const end = Math.min(n, start + batchSize)
-      const [nextLoss, nextCorrect] = tf.tidy(() => {
+      const [l, c] = tf.tidy(() => {
         const xb = tf.tensor(x.slice(start * features, end * features), [end - start, ...inputShape])
-        const yb = tf.tensor1d(y.slice(start, end), 'int32')
-        const logits = model.apply(xb, { training: false }) as tf.Tensor2D
-        const sums = batchSums(logits, yb)
+        const sums = batchSums(logits(xb), tf.tensor1d(y.slice(start, end), 'int32'))
         return [tf.add(loss, sums.loss), tf.add(correct, sums.correct)]
       })
       loss.dispose()
       correct.dispose()
-      loss = nextLoss as tf.Scalar
-      correct = nextCorrect as tf.Scalar
+      loss = l as tf.Scalar
+      correct = c as tf.Scalar
     }
     const [l, c] = await Promise.all([loss.data(), correct.data()])
     return { loss: l[0] / n, accuracy: c[0] / n, errors: n - Math.round(c[0]), n }

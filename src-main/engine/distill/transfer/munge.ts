@@ -9,6 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs'
 import { createRng, type Rng } from '../../random/seeded-rng'
+import { featureRanges } from './random-set'
 
 export interface MungeArgs {
   /** Probability of swapping/perturbing each attribute (paper: p = 0.5). */
@@ -90,15 +91,7 @@ export function munge(x: Float32Array, n: number, d: number, args: MungeArgs): {
   if (!(args.s > 0)) throw new Error(`MUNGE s must be > 0, got ${args.s}`)
   if (!Number.isInteger(args.multiplier) || args.multiplier < 1) throw new Error(`MUNGE size multiplier must be a whole number ≥ 1`)
   // Scale every attribute to [0, 1] (the paper's first step for continuous attributes).
-  const lo = new Float32Array(d).fill(Infinity)
-  const hi = new Float32Array(d).fill(-Infinity)
-  for (let i = 0; i < n; i++) {
-    for (let a = 0; a < d; a++) {
-      const v = x[i * d + a]
-      if (v < lo[a]) lo[a] = v
-      if (v > hi[a]) hi[a] = v
-    }
-  }
+  const { lo, hi } = featureRanges(x, n, d)
   const scaled = new Float32Array(n * d)
   for (let i = 0; i < n; i++) {
     for (let a = 0; a < d; a++) {

@@ -5,9 +5,8 @@
  */
 import { createRng } from '../../random/seeded-rng'
 
-/** `count` rows of `d` features, feature a uniform in [min_a, max_a] of the `n` rows of `x`. */
-export function uniformRandomSet(x: Float32Array, n: number, d: number, count: number, seed: number): Float32Array {
-  if (n < 1) throw new Error('a RANDOM transfer set needs at least 1 example to take feature ranges from')
+/** The smallest and largest value of each of the `d` features over the `n` rows of `x`. */
+export function featureRanges(x: Float32Array, n: number, d: number): { lo: Float32Array; hi: Float32Array } {
   const lo = new Float32Array(d).fill(Infinity)
   const hi = new Float32Array(d).fill(-Infinity)
   for (let i = 0; i < n; i++) {
@@ -17,6 +16,13 @@ export function uniformRandomSet(x: Float32Array, n: number, d: number, count: n
       if (v > hi[a]) hi[a] = v
     }
   }
+  return { lo, hi }
+}
+
+/** `count` rows of `d` features, feature a uniform in [min_a, max_a] of the `n` rows of `x`. */
+export function uniformRandomSet(x: Float32Array, n: number, d: number, count: number, seed: number): Float32Array {
+  if (n < 1) throw new Error('a RANDOM transfer set needs at least 1 example to take feature ranges from')
+  const { lo, hi } = featureRanges(x, n, d)
   const rng = createRng(seed)
   const out = new Float32Array(count * d)
   for (let i = 0; i < count; i++) {
