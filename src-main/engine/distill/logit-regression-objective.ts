@@ -26,12 +26,12 @@ export function logitRegressionObjective(teacher: TeacherSource, args: LogitRegr
   return {
     name: `logit-l2${args.hardLabelWeight ? ` + ${args.hardLabelWeight}·CE` : ''}`,
     prepare: (x) => ({ teacherLogits: logits(x) }),
-    compute: (studentLogits, labels, extras) =>
-      withHardLabels(
-        logitRegressionLoss(studentLogits, preparedTeacherLogits(extras.prepared, 'logit-l2')),
-        studentLogits,
-        labels,
-        args.hardLabelWeight,
-      ),
+    compute: regressPreparedLogits('logit-l2', args.hardLabelWeight),
   }
+}
+
+/** L2 regression on the prepared teacher logits, plus the weighted hard-label term. */
+export function regressPreparedLogits(objective: string, hardLabelWeight: number): TrainLoss['compute'] {
+  return (studentLogits, labels, extras) =>
+    withHardLabels(logitRegressionLoss(studentLogits, preparedTeacherLogits(extras.prepared, objective)), studentLogits, labels, hardLabelWeight)
 }

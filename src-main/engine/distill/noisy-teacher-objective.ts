@@ -7,9 +7,8 @@
  */
 import type { TrainLoss } from '../train/train-loss'
 import { deriveSeed } from '../random/seeded-rng'
-import { logitsFunction, preparedTeacherLogits, type TeacherSource } from './hinton-objective'
-import { withHardLabels } from './logit-regression-objective'
-import { logitRegressionLoss } from './losses/logit-regression'
+import { logitsFunction, type TeacherSource } from './hinton-objective'
+import { regressPreparedLogits } from './logit-regression-objective'
 import { perturbTeacherLogits } from './losses/noisy-teacher'
 
 export interface NoisyTeacherObjectiveArgs {
@@ -41,12 +40,6 @@ export function noisyTeacherObjective(teacher: TeacherSource, args: NoisyTeacher
         seed: noiseSeed(args.seed, step++),
       }),
     }),
-    compute: (studentLogits, labels, extras) =>
-      withHardLabels(
-        logitRegressionLoss(studentLogits, preparedTeacherLogits(extras.prepared, 'noisy-teacher')),
-        studentLogits,
-        labels,
-        args.hardLabelWeight,
-      ),
+    compute: regressPreparedLogits('noisy-teacher', args.hardLabelWeight),
   }
 }
