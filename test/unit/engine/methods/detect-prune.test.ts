@@ -21,9 +21,6 @@ import { loadModel } from '../../../../src-main/engine/models/model-files'
 import { l1Penalty } from '../../../../src-main/engine/prune/sparsity'
 import { runDetection } from './detection-fixtures'
 
-const runDetectionPrune = runDetection
-const runDetectionSingh = runDetection
-
 const root = mkdtempSync(join(tmpdir(), 'complab-detect-prune-'))
 afterAll(() => rmSync(root, { recursive: true, force: true }))
 
@@ -72,7 +69,7 @@ describe('singh on a detector', () => {
     const s = sink()
     const dir = join(root, 'singh')
     const method = singhMethodSchema.parse({ kind: 'singh', l1: 1e-2, sparsityEpochs: 1, retrainEpochs: 1, tolerance: 1, cutoff: 0.5, validationFraction: 0.25, phases: [['fuse', 'conv3'], ['conv1', 'conv2']] })
-    await runDetectionSingh({ job: { artifactDir: dir, dataDir: root, parentModelPath: parentPath }, sink: s.sink, dataset, model, training, method: { ...method, parent: { runId: 1 } }, seed: 0 })
+    await runDetection({ job: { artifactDir: dir, dataDir: root, parentModelPath: parentPath }, sink: s.sink, dataset, model, training, method: { ...method, parent: { runId: 1 } }, seed: 0 })
     const r = s.got.results[0]
     expect(r.removed).toBeGreaterThan(0)
     expect(r.params).toBeLessThan(r['parent.params'])
@@ -94,7 +91,7 @@ describe('prune (Taylor) on a detector', () => {
     const s = sink()
     const dir = join(root, 'taylor')
     const method = pruneMethodSchema.parse({ kind: 'prune', criterion: 'taylor', target: { ratio: 0.3 }, unitsPerStep: 4, fineTuneSteps: 1, finalEpochs: 1 })
-    await runDetectionPrune({ job: { artifactDir: dir, dataDir: root, parentModelPath: parentPath }, sink: s.sink, dataset, model, training, method: { ...method, parent: { runId: 1 } }, seed: 0 })
+    await runDetection({ job: { artifactDir: dir, dataDir: root, parentModelPath: parentPath }, sink: s.sink, dataset, model, training, method: { ...method, parent: { runId: 1 } }, seed: 0 })
     const r = s.got.results[0]
     expect(r.removed).toBe(Math.floor(0.3 * r['units.before']))
     expect(r['units.after']).toBe(r['units.before'] - r.removed)
@@ -108,7 +105,7 @@ describe('prune (Taylor) on a detector', () => {
   it('refuses a missing parent, a parent of another head, and bn-scale without batch norm, in one line each', async () => {
     const method = pruneMethodSchema.parse({ kind: 'prune', criterion: 'l1', target: { ratio: 0.2 } })
     const run = (parentModelPath: string | undefined, m = method, ds = dataset) =>
-      runDetectionPrune({ job: { artifactDir: join(root, 'bad'), dataDir: root, parentModelPath }, sink: sink().sink, dataset: ds, model, training, method: { ...m, parent: { runId: 1 } }, seed: 0 })
+      runDetection({ job: { artifactDir: join(root, 'bad'), dataDir: root, parentModelPath }, sink: sink().sink, dataset: ds, model, training, method: { ...m, parent: { runId: 1 } }, seed: 0 })
     await expect(run(undefined)).rejects.toThrow(/^a prune run needs the model of its unpruned parent, and none was given$/)
     const threeClasses = detectionDatasetSpecSchema.parse({ ...dataset, numClasses: 3 })
     await expect(run(parentPath, method, threeClasses)).rejects.toThrow(/is not a detector for this dataset: it outputs \[\?, 4, 4, 7\], the YOLO head of this dataset needs \[\?, 4, 4, 8\]/)
