@@ -19,18 +19,17 @@ import { kernelLayerNames } from '../prune/sparsity'
 import { removeUnits } from '../prune/surgery'
 import { atomicWrite } from '../models/file-io-handler'
 import type { MethodExecutor } from './context'
-import { finalTraining, finishPruned, reportParent, taskOf, withParent } from './pruned-run'
+import { finalTraining, finishPruned, reportParent, withParent } from './pruned-run'
 
 type MagnitudeMethod = Extract<RunMethod, { kind: 'magnitude' }>
 
 export const executeMagnitude: MethodExecutor<MagnitudeMethod> = async (ctx) => {
   const { config, sink, job } = ctx
-  const task = taskOf(ctx)
   const m = config.method
   if (m.initialSparsity > m.finalSparsity) {
     throw new Error(`method.initialSparsity ${m.initialSparsity} is above method.finalSparsity ${m.finalSparsity}`)
   }
-  await withParent(ctx, async (parent) => {
+  await withParent(ctx, async (parent, task) => {
     let model: tf.LayersModel | null = null
     let masks: WeightMasks = new Map()
     try {

@@ -14,7 +14,7 @@ import { checkCriterion, pruneScorer } from '../prune/protocol'
 import { sensitivityAnalysis, type SensitivityRow } from '../prune/sensitivity'
 import { yieldToEventLoop } from '../train/progress-throttle'
 import type { MethodExecutor } from './context'
-import { criterionBatches, parentStructure, reportParent, taskOf, withParent } from './pruned-run'
+import { criterionBatches, parentStructure, reportParent, withParent } from './pruned-run'
 
 type SensitivityMethod = Extract<RunMethod, { kind: 'sensitivity' }>
 
@@ -29,10 +29,9 @@ export function sensitivityCsv(baseline: number, rows: readonly (SensitivityRow 
 
 export const executeSensitivity: MethodExecutor<SensitivityMethod> = async (ctx) => {
   const { config, sink, job } = ctx
-  const task = taskOf(ctx)
   const m = config.method
   const scorer = pruneScorer(m.criterion)
-  await withParent(ctx, async (parent) => {
+  await withParent(ctx, async (parent, task) => {
     const structure = parentStructure(ctx, parent)
     checkCriterion(m.criterion, structure.prunable, task.modelText(), task.batchNormHint)
     const ratios = [...new Set(m.ratios)].sort((a, b) => a - b)

@@ -24,7 +24,7 @@ import { removeUnits } from '../prune/surgery'
 import type { TrainResult } from '../train/epoch-loop'
 import { yieldToEventLoop } from '../train/progress-throttle'
 import type { MethodExecutor } from './context'
-import { finishPruned, parentStructure, reportParent, taskOf, withParent } from './pruned-run'
+import { finishPruned, parentStructure, reportParent, withParent } from './pruned-run'
 
 type SinghMethod = Extract<RunMethod, { kind: 'singh' }>
 
@@ -86,9 +86,8 @@ export function phaseLayerSet(model: tf.LayersModel, names: readonly string[]): 
 
 export const executeSingh: MethodExecutor<SinghMethod> = async (ctx) => {
   const { config, sink } = ctx
-  const task = taskOf(ctx)
   const m = config.method
-  await withParent(ctx, async (parent) => {
+  await withParent(ctx, async (parent, task) => {
     let model: tf.LayersModel | null = null
     try {
       const structure = parentStructure(ctx, parent)

@@ -12,7 +12,7 @@ import { removableUnits } from '../prune/protocol'
 import { removedCount } from '../prune/select'
 import { removeUnits } from '../prune/surgery'
 import type { MethodExecutor } from './context'
-import { finalTraining, finishPruned, parentStructure, reportParent, taskOf, withParent } from './pruned-run'
+import { finalTraining, finishPruned, parentStructure, reportParent, withParent } from './pruned-run'
 
 type SlimmingMethod = Extract<RunMethod, { kind: 'slimming' }>
 
@@ -30,9 +30,8 @@ const ADD_BN_HINT = {
 
 export const executeSlimming: MethodExecutor<SlimmingMethod> = async (ctx) => {
   const { config, sink } = ctx
-  const task = taskOf(ctx)
   const m = config.method
-  await withParent(ctx, async (parent) => {
+  await withParent(ctx, async (parent, task) => {
     let model: tf.LayersModel | null = null
     let pruned: tf.LayersModel | null = null
     try {

@@ -8,17 +8,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { executeRun } from '../../../../src-main/engine/run'
 import { sparseImport } from '../../../../src-main/engine/prune/sparse-export'
-import {
-  BN_NET,
-  filesOf,
-  pruneJob,
-  pruneMethod,
-  PRUNED_RESULT_KEYS,
-  recordingSink,
-  runConfig,
-  SMALL_LENET,
-  trainParent,
-} from './prune-fixtures'
+import { BN_NET, filesOf, pruneJob, pruneMethod, PRUNED_RESULT_KEYS, recordingSink, runConfig, runPruning, SMALL_LENET, trainParent, type Recorded } from './prune-fixtures'
 
 const root = mkdtempSync(join(tmpdir(), 'complab-prune-family-'))
 afterAll(() => rmSync(root, { recursive: true, force: true }))
@@ -30,16 +20,8 @@ beforeAll(async () => {
   bnNet = (await trainParent(root, BN_NET, 2)).path
 })
 
-const run = async (
-  id: number,
-  model: typeof SMALL_LENET,
-  spec: Record<string, unknown>,
-  parentPath: string,
-): Promise<ReturnType<typeof recordingSink>['got']> => {
-  const { sink, got } = recordingSink()
-  await executeRun(pruneJob(root, id, runConfig(model, pruneMethod(spec)), parentPath), sink)
-  return got
-}
+const run = (id: number, model: typeof SMALL_LENET, spec: Record<string, unknown>, parentPath: string): Promise<Recorded> =>
+  runPruning(root, id, model, spec, parentPath)
 
 const unitsOf = (layers: { units: number | null }[]): number => layers.reduce((a, l) => a + (l.units ?? 0), 0)
 

@@ -89,6 +89,19 @@ export async function trainParent(
   return { path: join(root, `run-${id}`, 'model', 'model.json'), results: got.results[0] }
 }
 
+/** Runs a pruning-family method (spec as written) on `model` from the parent at `parentPath`; returns what it reported. */
+export async function runPruning(
+  root: string,
+  id: number,
+  model: ModelSpec,
+  spec: Record<string, unknown>,
+  parentPath: string | undefined,
+): Promise<Recorded> {
+  const { sink, got } = recordingSink()
+  await executeRun(pruneJob(root, id, runConfig(model, pruneMethod(spec)), parentPath), sink)
+  return got
+}
+
 /** Files a run left in its artifact folder (nothing, when it failed before saving). */
 export function filesOf(root: string, id: number): string[] {
   const dir = join(root, `run-${id}`)

@@ -12,16 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { modelSpecSchema } from '../../../../src-shared/spec/schema'
 import { executeRun } from '../../../../src-main/engine/run'
 import { loadModel } from '../../../../src-main/engine/models/model-files'
-import {
-  filesOf,
-  pruneJob,
-  pruneMethod,
-  PRUNED_RESULT_KEYS,
-  recordingSink,
-  runConfig,
-  SMALL_LENET,
-  trainParent,
-} from './prune-fixtures'
+import { filesOf, pruneJob, pruneMethod, PRUNED_RESULT_KEYS, recordingSink, runConfig, runPruning, SMALL_LENET, trainParent, type Recorded } from './prune-fixtures'
 
 const root = mkdtempSync(join(tmpdir(), 'complab-prune-'))
 afterAll(() => rmSync(root, { recursive: true, force: true }))
@@ -31,11 +22,8 @@ beforeAll(async () => {
   parent = await trainParent(root, SMALL_LENET)
 })
 
-const run = async (id: number, spec: Record<string, unknown>, parentPath: string | undefined = parent.path): Promise<ReturnType<typeof recordingSink>['got']> => {
-  const { sink, got } = recordingSink()
-  await executeRun(pruneJob(root, id, runConfig(SMALL_LENET, pruneMethod(spec)), parentPath), sink)
-  return got
-}
+const run = (id: number, spec: Record<string, unknown>, parentPath: string | undefined = parent.path): Promise<Recorded> =>
+  runPruning(root, id, SMALL_LENET, spec, parentPath)
 
 describe('prune executor', () => {
   it('Taylor to a unit ratio: smaller saved model, parent comparison, per-step metrics, layer reports', async () => {
