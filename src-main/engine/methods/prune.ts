@@ -109,6 +109,7 @@ async function pruneParent(ctx: RunContext<PruneMethod>, parent: tf.LayersModel,
       m.recover === 'distill'
         ? { model: parent, ...(m.temperature !== undefined ? { temperature: m.temperature } : {}), ...(m.alpha !== undefined ? { alpha: m.alpha } : {}) }
         : undefined
+    if (teacher) sink.log('info', `recovery: distillation from the parent, ${task.distillText(teacher)}`)
     const fineTune = minibatchFineTuner(ctx, config.seed)
     const stop = new AbortController()
     const reached = (r: PruneStepReport): boolean =>

@@ -9,6 +9,7 @@ import { featureSize, takeExamples, type DataSplit, type Dataset } from '../data
 import { loadDataset } from '../data/load-dataset'
 import { stratifiedSplit } from '../data/stratified-split'
 import { hintonObjective } from '../distill/hinton-objective'
+import type { HintonArgs } from '../distill/losses/hinton'
 import { loadFittingModel, withLogitsOutput } from '../distill/teacher-model'
 import { buildModel } from '../models/build-model'
 import type { LossFunction } from '../prune/importance/types'
@@ -19,7 +20,7 @@ import { evaluate } from '../train/evaluate'
 import type { TrainLoss } from '../train/train-loss'
 import { trainModel } from '../train/train-model'
 import { epochMetrics, finishTaskRun, parentModelPath } from './run-end'
-import type { RunTask, TaskEvaluation, TaskRun, TaskTraining } from './task'
+import type { RunTask, TaskEvaluation, TaskRun, TaskTeacher, TaskTraining } from './task'
 
 /** Training on a classifier may bring its own objective (distillation's losses). */
 export type ClassificationTraining = TaskTraining<DataSplit> & { loss?: TrainLoss }
@@ -32,6 +33,9 @@ export interface ClassificationTask extends RunTask<DataSplit> {
 
 /** Hinton's T and α when a pruning run recovers by distillation and the spec leaves them out. */
 export const DEFAULT_DISTILL = { temperature: 4, alpha: 0.5 } as const
+
+/** Hinton's T and α for a teacher (the defaults where the spec leaves them out). */
+const hintonArgs = (t: TaskTeacher): HintonArgs => ({ temperature: t.temperature ?? DEFAULT_DISTILL.temperature, alpha: t.alpha ?? DEFAULT_DISTILL.alpha })
 
 const pct = (x: number): string => `${(x * 100).toFixed(2)} %`
 
@@ -91,13 +95,14 @@ export function createClassificationTask(run: TaskRun): ClassificationTask {
       return model
     },
 
+    distillText: (teacher) => {
+      const { temperature, alpha } = hintonArgs(teacher)
+      return `Hinton's loss at T = ${temperature}, α = ${alpha}`
+    },
+
     train: (o) => {
       const teacher = o.teacher
-      const loss =
-        o.loss ??
-        (teacher
-          ? hintonObjective(teacher.model, { temperature: teacher.temperature ?? DEFAULT_DISTILL.temperature, alpha: teacher.alpha ?? DEFAULT_DISTILL.alpha })
-          : crossEntropyLoss)
+      const loss = o.loss ?? (teacher ? hintonObjective(teacher.model, hintonArgs(teacher)) : crossEntropyLoss)
       return trainModel({
         model: o.model,
         train: o.split ?? data.train,

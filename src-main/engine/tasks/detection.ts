@@ -11,6 +11,7 @@ import {
   evaluateDetector,
   evaluationMetrics,
   headChannels,
+  resolveDistill,
   targetTensors,
   trainDetector,
   type DetectionDataset,
@@ -104,6 +105,11 @@ export function createDetectionTask(run: TaskRun): DetectionTask {
         throw new Error(`parent model ${job.parentModelPath} is not a detector for this dataset: ${problem}`)
       }
       return model
+    },
+
+    distillText: () => {
+      const d = resolveDistill()
+      return `the Mehta–Ozturk loss (λ_D = ${d.lambdaD}, objectness scaling ${d.objectnessScaling ? 'on' : 'off'}, FM-NMS ${d.fmNms ? `K = ${d.fmNmsK}` : 'off'})`
     },
 
     train: (o) => {

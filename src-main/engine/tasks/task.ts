@@ -93,6 +93,8 @@ export interface RunTask<S extends TaskSplit = TaskSplit> {
   /** A hint for a pruned layer without BatchNormalization (how to give the model one). */
   readonly batchNormHint: string
   train(o: TaskTraining<S>): Promise<TrainResult>
+  /** What distillation from `teacher` minimises, for the run's log (the loss and its settings). */
+  distillText(teacher: TaskTeacher): string
   /** The model on a split (the test split when left out), in inference mode. */
   evaluate(model: tf.LayersModel, split?: S): Promise<TaskEvaluation>
   /** The examples at `indices` of a split, as a split of their own. */
