@@ -94,6 +94,24 @@ export function fixedInput(shape: number[], seed = 1): tf.Tensor {
   return tf.randomUniform(shape, -1, 1, 'float32', seed)
 }
 
+/**
+ * A real, deterministic evaluation: a model's accuracy on `x` against the labels `reference`
+ * predicts there (its argmax), so the unpruned reference scores 1.
+ */
+export function agreementWith(
+  reference: tf.LayersModel,
+  x: tf.Tensor,
+): { evaluate: (m: tf.LayersModel) => Promise<number>; labels: tf.Tensor } {
+  const labels = tf.tidy(() => tf.argMax(reference.predict(x) as tf.Tensor, 1))
+  const evaluate = async (m: tf.LayersModel): Promise<number> => {
+    const acc = tf.tidy(() => tf.mean(tf.cast(tf.equal(tf.argMax(m.predict(x) as tf.Tensor, 1), labels), 'float32')))
+    const v = (await acc.data())[0]
+    acc.dispose()
+    return v
+  }
+  return { evaluate, labels }
+}
+
 /** Weights of a model as plain arrays, to compare before/after. */
 export function weightValues(model: tf.LayersModel): number[][] {
   return model.getWeights().map((w) => Array.from(w.dataSync()))

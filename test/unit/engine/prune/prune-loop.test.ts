@@ -7,22 +7,14 @@ import {
 } from '../../../../src-main/engine/prune/network-slimming'
 import { iterativePruning } from '../../../../src-main/engine/prune/prune-loop'
 import { iterativeCounts } from '../../../../src-main/engine/prune/schedules'
-import { convChain, fixedInput, mlp, weightValues } from './fixtures'
+import { agreementWith, convChain, fixedInput, mlp, weightValues } from './fixtures'
 
 describe('iterative pruning loop (METHODS P1)', () => {
   it('scores, removes, fine-tunes and reports after every step', async () => {
     const model = mlp() // 64 params, 5 + 4 prunable units
     const before = weightValues(model)
     const x = fixedInput([32, 4], 4)
-    const labels = tf.tidy(() => tf.argMax(model.predict(x) as tf.Tensor, 1))
-    const evaluate = async (m: tf.LayersModel): Promise<number> => {
-      const acc = tf.tidy(() =>
-        tf.mean(tf.cast(tf.equal(tf.argMax(m.predict(x) as tf.Tensor, 1), labels), 'float32')),
-      )
-      const v = (await acc.data())[0]
-      acc.dispose()
-      return v
-    }
+    const { evaluate, labels } = agreementWith(model, x)
     const tensors = tf.memory().numTensors
     const tuned: Array<[number, number]> = []
     const result = await iterativePruning({

@@ -6,22 +6,13 @@ import {
   selectByLayerStatistics,
   zeroBelowThreshold,
 } from '../../../../src-main/engine/prune/sparsity'
-import { fixedInput, mlp, setWeights, weightValues } from './fixtures'
+import { agreementWith, fixedInput, mlp, setWeights, weightValues } from './fixtures'
 
 describe('global threshold (Singh et al. 2019, step 1)', () => {
   it('picks the largest quantile threshold that keeps agreement with the unpruned model within tolerance', async () => {
     const model = mlp()
     const x = fixedInput([200, 4], 3)
-    const labels = tf.tidy(() => tf.argMax(model.predict(x) as tf.Tensor, 1))
-    // A real, deterministic evaluation: accuracy against the unpruned model's own labels.
-    const evaluate = async (m: tf.LayersModel): Promise<number> => {
-      const acc = tf.tidy(() =>
-        tf.mean(tf.cast(tf.equal(tf.argMax(m.predict(x) as tf.Tensor, 1), labels), 'float32')),
-      )
-      const v = (await acc.data())[0]
-      acc.dispose()
-      return v
-    }
+    const { evaluate, labels } = agreementWith(model, x)
     const before = weightValues(model)
     const result = await globalThreshold(model, evaluate, { tolerance: 0.05 })
     expect(result.baseline).toBe(1)
