@@ -61,6 +61,9 @@ export const pruneMethodSchema = z
   .strict()
   .superRefine((m, ctx) => {
     // A field that does nothing is refused: a sweep over it would launch identical runs.
+    if (m.recover === 'distill' && m.fineTuneSteps === 0 && m.finalEpochs === 0) {
+      ctx.addIssue({ code: 'custom', path: ['recover'], message: 'recover: distill has nothing to distil: fineTuneSteps and finalEpochs are both 0' })
+    }
     for (const key of ['temperature', 'alpha'] as const) {
       if (m[key] !== undefined && m.recover !== 'distill') {
         ctx.addIssue({ code: 'custom', path: [key], message: `${key} applies only with recover: distill (it is the distillation's ${key === 'temperature' ? 'softmax temperature' : 'weight of the soft targets'})` })

@@ -84,10 +84,12 @@ describe('pruning targets at launch', () => {
     expect(checkRunConfig({ ...detector, method: method({ kind: 'prune', target: { ratio: 0.3 }, recover: 'distill' }) }, '/nonexistent')).toEqual([])
   })
 
-  it('refuses temperature and alpha without recover: distill in the schema', () => {
+  it('refuses temperature and alpha without recover: distill, and a distillation that never trains, in the schema', () => {
     const r = methodSpecSchema.safeParse({ kind: 'prune', target: { ratio: 0.5 }, temperature: 4 })
     expect(r.success).toBe(false)
     expect(r.error?.issues[0]).toMatchObject({ path: ['temperature'], message: expect.stringMatching(/^temperature applies only with recover: distill/) })
     expect(methodSpecSchema.parse({ kind: 'prune', target: { ratio: 0.5 } })).not.toHaveProperty('temperature')
+    const idle = methodSpecSchema.safeParse({ kind: 'prune', target: { ratio: 0.5 }, recover: 'distill', fineTuneSteps: 0, finalEpochs: 0 })
+    expect(idle.error?.issues[0]).toMatchObject({ path: ['recover'], message: expect.stringMatching(/nothing to distil/) })
   })
 })
