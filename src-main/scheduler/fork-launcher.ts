@@ -27,12 +27,15 @@ export function resolveWorkerEntry(moduleUrl: string = import.meta.url): string 
   return fileURLToPath(new URL('./worker.js', here))
 }
 
-function forkedHandle(child: ChildProcess): ForkedWorker {
+/**
+ * The handle of a forked worker. Its stderr is passed through (a developer running the lab sees
+ * worker errors, unless `echoStderr` is false) and its end is kept to explain a crash.
+ */
+export function forkedHandle(child: ChildProcess, echoStderr = true): ForkedWorker {
   let tail = ''
   child.stderr?.setEncoding('utf8')
   child.stderr?.on('data', (chunk: string) => {
-    // Pass it through (a developer running the lab sees worker errors) and keep the end of it.
-    process.stderr.write(chunk)
+    if (echoStderr) process.stderr.write(chunk)
     tail = (tail + chunk).slice(-STDERR_TAIL_BYTES)
   })
   // A send to a dead child emits 'error'; the exit handler reports the failure.

@@ -3,11 +3,11 @@
  * environment: the stub worker (a real process that speaks the protocol without TensorFlow), or
  * the real worker with a fault-injection module preloaded. Counts how many are alive at once.
  */
-import { fork, type ChildProcess } from 'node:child_process'
+import { fork } from 'node:child_process'
 import { createRequire } from 'node:module'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+import { forkedHandle } from '../../src-main/scheduler/fork-launcher'
 import type { WorkerHandle, WorkerLauncher } from '../../src-main/scheduler/launcher'
-import type { ParentMessage, WorkerMessage } from '../../src-main/worker/protocol'
 
 export interface ProcessLauncher extends WorkerLauncher {
   readonly handles: (WorkerHandle & { stderrTail(): string })[]
@@ -25,42 +25,6 @@ export function tsxImport(): string {
 export const STUB_WORKER = fileURLToPath(new URL('./stub-worker.mjs', import.meta.url))
 /** The lab's real worker entry (TypeScript, under tsx). */
 export const REAL_WORKER = fileURLToPath(new URL('../../src-main/worker/index.ts', import.meta.url))
-
-function handleOf(child: ChildProcess, onGone: () => void): WorkerHandle & { stderrTail(): string } {
-  let tail = ''
-  child.stderr?.setEncoding('utf8')
-  child.stderr?.on('data', (chunk: string) => {
-    tail = (tail + chunk).slice(-4096)
-  })
-  child.on('error', () => {})
-  let gone = false
-  child.once('exit', () => {
-    if (!gone) {
-      gone = true
-      onGone()
-    }
-  })
-  return {
-    get pid() {
-      return child.pid
-    },
-    send(message: ParentMessage) {
-      if (child.connected) child.send(message)
-    },
-    onMessage(handler) {
-      child.on('message', (m) => handler(m as WorkerMessage))
-    },
-    onExit(handler) {
-      child.once('exit', (code, signal) => handler(code, signal))
-    },
-    kill() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
-    },
-    stderrTail() {
-      return tail
-    },
-  }
-}
 
 /** Forks `entry` for every run, with `execArgv` (e.g. preloads) and extra environment. */
 export function processLauncher(
@@ -88,7 +52,8 @@ export function processLauncher(
       })
       alive++
       maxAlive = Math.max(maxAlive, alive)
-      const handle = handleOf(child, () => alive--)
+      child.once('exit', () => alive--)
+      const handle = forkedHandle(child, false)
       handles.push(handle)
       return handle
     },
