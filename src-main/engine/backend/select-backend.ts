@@ -7,6 +7,8 @@ import {
 } from './backend-loaders'
 import { BACKEND_ENV, BACKEND_NAMES, type BackendName, isBackendName } from './backend-names'
 import { wasmThreadsFromEnv, withWasmThreads } from './wasm-threads'
+import { describeAdapter } from './webgpu-dawn'
+import { activeWebGpuAdapter, loadWebGpuBackend } from './webgpu-node'
 
 export interface SelectBackendOptions {
   /**
@@ -16,7 +18,12 @@ export interface SelectBackendOptions {
   wasmThreads?: number
 }
 
-async function makeAvailable(name: BackendName): Promise<LoadOutcome> {
+/**
+ * Loads a backend's package. WebGPU: the automatic choice takes only a hardware adapter (a
+ * software one is slower than wasm); an explicit `webgpu` takes any adapter.
+ */
+async function makeAvailable(name: BackendName, explicit: boolean): Promise<LoadOutcome> {
+  if (name === 'webgpu') return loadWebGpuBackend(explicit ? 'any' : 'hardware')
   if (name === 'tensorflow') return loadTensorflowBackend()
   if (name === 'wasm') return loadWasmBackend()
   return { ok: true, detail: 'pure JavaScript' }
@@ -58,8 +65,9 @@ async function activate(name: BackendName, options: SelectBackendOptions): Promi
 
 /**
  * Chooses and activates the TF.js backend: the one asked for (argument, else the environment
- * variable COMPLAB_BACKEND), or the best available (tensorflow → wasm → cpu). Asking for an unknown
- * or unavailable backend is an error that says why. Returns the active backend's name.
+ * variable COMPLAB_BACKEND), or the best available (a hardware WebGPU adapter → tensorflow →
+ * wasm → cpu). Asking for an unknown or unavailable backend is an error that says why, in one line.
+ * Returns the active backend's name.
  */
 export async function selectBackend(
   preferred?: string,
@@ -75,7 +83,7 @@ export async function selectBackend(
         `unknown backend "${asked}" (${source}); choose one of ${BACKEND_NAMES.join(', ')}, or auto`,
       )
     }
-    const outcome = await makeAvailable(asked)
+    const outcome = await makeAvailable(asked, true)
     if (!outcome.ok)
       throw new Error(`backend "${asked}" is not available (${source}): ${outcome.detail}`)
     if (!(await activate(asked, options)))
@@ -83,8 +91,15 @@ export async function selectBackend(
     return tf.getBackend()
   }
   for (const name of BACKEND_NAMES) {
-    const outcome = await makeAvailable(name)
+    const outcome = await makeAvailable(name, false)
     if (outcome.ok && (await activate(name, options))) return tf.getBackend()
   }
   throw new Error('no TF.js backend could be initialised (not even cpu)')
+}
+
+/** The active backend in words: its name and, on webgpu, the adapter (software or hardware). */
+export function describeActiveBackend(): string {
+  const name = tf.getBackend()
+  const adapter = name === 'webgpu' ? activeWebGpuAdapter() : null
+  return adapter ? `webgpu on ${describeAdapter(adapter)}` : name
 }
