@@ -9,6 +9,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     include: ['test/**/*.test.ts'],
+    // A software WebGPU adapter (SwiftShader) where the machine has no Vulkan driver of its own.
+    globalSetup: ['scripts/software-vulkan.mjs'],
     exclude: ['test/bench/**', 'node_modules/**'],
   },
 })

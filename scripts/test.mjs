@@ -1,15 +1,29 @@
 #!/usr/bin/env node
-// `npm test`: every test tier this machine can run (unit, integration, e2e), one vitest run,
+// `npm test`: every test tier this machine can run (unit, integration, e2e, webgpu), one vitest run,
 // then one plain summary line. Tiers that cannot run here say why (the tests print it too).
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { probeWebGpuAdapter, softwareVulkanEnv } from './software-vulkan.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const args = process.argv.slice(2)
 const tiers = args.filter((a) => !a.startsWith('-'))
-const selected = tiers.length ? tiers.map((t) => `test/${t}`) : ['test/unit', 'test/integration', 'test/e2e']
+// The webgpu tier runs where Dawn finds an adapter: a GPU's, else SwiftShader where Chromium is
+// installed (scripts/software-vulkan.mjs sets what it needs, for every tier of this run).
+const vulkan = softwareVulkanEnv(process.env)
+Object.assign(process.env, vulkan.vars)
+const adapter = probeWebGpuAdapter(process.env)
+const defaults = ['test/unit', 'test/integration', 'test/e2e', ...(adapter.ok ? ['test/webgpu'] : [])]
+const selected = tiers.length ? tiers.map((t) => `test/${t}`) : defaults
+if (selected.includes('test/webgpu') || !tiers.length) {
+  console.log(
+    adapter.ok
+      ? `> webgpu tier on ${adapter.detail}${vulkan.dir ? ` [${vulkan.note}]` : ''}`
+      : `note: the webgpu tier is skipped: ${adapter.detail}`,
+  )
+}
 
 function run(cmd, cmdArgs, opts = {}) {
   const r = spawnSync(cmd, cmdArgs, { cwd: root, stdio: 'inherit', ...opts })
@@ -41,6 +55,8 @@ const code = run('npx', [
   '--reporter=json',
   `--outputFile.json=${report}`,
 ])
+
+if (vulkan.dir) rmSync(vulkan.dir, { recursive: true, force: true })
 
 let passed = 0
 let failed = 0
