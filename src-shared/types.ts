@@ -103,9 +103,24 @@ export interface BackendInfo {
   candidates: { name: string; available: boolean; detail: string }[]
 }
 
+/** A WebGPU adapter as the doctor lists it. */
+export interface WebGpuAdapter {
+  /** Dawn's backend for it: vulkan, metal, d3d12, d3d11, opengl, opengles (null when unknown). */
+  backend: string | null
+  vendor: string
+  architecture: string
+  device: string
+  description: string
+  /** A CPU implementation (SwiftShader, llvmpipe, WARP…): correct but no faster than wasm. */
+  software: boolean
+  maxBufferSize: number
+}
+
 export interface DoctorReport {
   backend: string
   checks: { name: string; ok: boolean; detail: string; fix?: string }[]
+  /** Every WebGPU adapter Dawn sees here (empty where none, or where Dawn is missing). */
+  webgpuAdapters?: WebGpuAdapter[]
 }
 
 export interface SystemInfo {

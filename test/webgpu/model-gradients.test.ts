@@ -35,7 +35,8 @@ describe.skipIf(!available.ok)('every model family has cpu-equal gradients on we
     await tf.setBackend('cpu')
   })
 
-  it.each(MODEL_CASES.map((c) => [c.name, c] as const))('%s', { timeout: 180_000 }, async (_, c) => {
+  const each = it.each(MODEL_CASES.map((c) => [c.name, c] as const))
+  each('%s', { timeout: 180_000 }, async (_, c) => {
     await tf.setBackend('cpu')
     const cpu = await gradients(c)
     await tf.setBackend('webgpu')

@@ -3,7 +3,7 @@
  * scripts/software-vulkan.mjs sets up as vitest's globalSetup); with none, each suite skips and
  * prints why. Every read here is asynchronous: sync reads do not exist on webgpu under Node.
  */
-import * as tf from '@tensorflow/tfjs'
+import type * as tf from '@tensorflow/tfjs'
 import { loadWebGpuBackend } from '../../src-main/engine/backend/webgpu-node'
 
 /** Whether the webgpu backend can run here, and which adapter or why not. */

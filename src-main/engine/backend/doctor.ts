@@ -1,7 +1,9 @@
 /**
- * `doctor()`: which TF.js backends this machine can use, and for the GPU path what is missing and
- * how to fix it (DESIGN §4 `backend`). `@tensorflow/tfjs-node-gpu` 4.22 is built against CUDA 11.2
- * and cuDNN 8.1, Linux x64 only. Never throws: a failed probe is a failed check.
+ * `doctor()`: which TF.js backends this machine can use, and for the GPU what is missing and how
+ * to fix it (DESIGN §4 `backend`). The GPU route is WebGPU (doctor-webgpu.ts).
+ * `@tensorflow/tfjs-node-gpu` 4.22 cannot be installed any more (see TFJS_NODE_GPU_GONE); where it
+ * already is, its CUDA 11.2 and cuDNN 8.1 libraries are checked. Never throws: a failed probe is a
+ * failed check.
  */
 import * as tf from '@tensorflow/tfjs'
 import type { DoctorReport } from '../../../src-shared/types'
@@ -13,6 +15,12 @@ import {
 } from './backend-loaders'
 import { BACKEND_ENV, isBackendName } from './backend-names'
 import { findSharedLibrary, probeNvidiaSmi, type GpuProbe, type LibraryProbe } from './cuda-probe'
+import {
+  autoCanUseWebGpu,
+  gatherWebGpuFacts,
+  webgpuChecks,
+  type WebGpuFacts,
+} from './doctor-webgpu'
 
 type Check = DoctorReport['checks'][number]
 
@@ -26,10 +34,15 @@ export interface DoctorFacts {
   cudnn: LibraryProbe
   gpu: GpuProbe
   wasm: LoadOutcome & { simd?: boolean }
+  webgpu: WebGpuFacts
   envBackend?: string
 }
 
-const GPU_INSTALL = 'npm install @tensorflow/tfjs-node-gpu@4.22.0'
+/** Why nobody can install `@tensorflow/tfjs-node-gpu` today (checked December 2026). */
+export const TFJS_NODE_GPU_GONE =
+  'it cannot be installed now: its install script downloads libtensorflow 2.9.1 from a ' +
+  'storage.googleapis.com bucket that answers 403 (tensorflow/tfjs#8742), and it needs CUDA ' +
+  '11.2 + cuDNN 8.1, which current GPUs and drivers left behind'
 
 function libraryCheck(name: string, probe: LibraryProbe, fix: string): Check {
   if (probe.found.length)
@@ -52,14 +65,15 @@ export function doctorReportFrom(facts: DoctorFacts): DoctorReport {
   const gpuLoaded = facts.gpuPackage.load?.ok === true
   const cpuLoaded = facts.cpuPackage.load?.ok === true
 
+  checks.push(...webgpuChecks(facts.webgpu))
   if (!facts.gpuPackage.installed) {
     checks.push({
       name: 'tfjs-node-gpu',
       ok: false,
-      detail: '@tensorflow/tfjs-node-gpu is not installed (optional dependency)',
+      detail: `@tensorflow/tfjs-node-gpu is not installed, and ${TFJS_NODE_GPU_GONE}`,
       fix: linuxX64
-        ? `${GPU_INSTALL} (needs an NVIDIA driver, CUDA 11.2 and cuDNN 8.1)`
-        : `the GPU build exists for Linux x64 only (this is ${facts.platform} ${facts.arch}); use wasm or cpu`,
+        ? 'use the webgpu backend for the GPU (the WebGPU checks above say what it needs)'
+        : `the GPU build existed for Linux x64 only (this is ${facts.platform} ${facts.arch}); use webgpu`,
     })
   } else {
     checks.push({
@@ -68,22 +82,23 @@ export function doctorReportFrom(facts: DoctorFacts): DoctorReport {
       detail: facts.gpuPackage.load?.detail ?? 'installed, not loaded',
       ...(gpuLoaded ? {} : { fix: 'see the CUDA/cuDNN checks below; then run the doctor again' }),
     })
+    checks.push(
+      libraryCheck(
+        'CUDA 11.2 runtime',
+        facts.cudart,
+        'install the CUDA 11.2 runtime (e.g. cuda-cudart-11-2) and add its lib64 folder to ' +
+          'LD_LIBRARY_PATH, e.g. export LD_LIBRARY_PATH=/usr/local/cuda-11.2/lib64:$LD_LIBRARY_PATH',
+      ),
+    )
+    checks.push(
+      libraryCheck(
+        'cuDNN 8.1',
+        facts.cudnn,
+        'install cuDNN 8.1 for CUDA 11.2 (libcudnn8) and add the folder holding libcudnn.so.8 to ' +
+          'LD_LIBRARY_PATH',
+      ),
+    )
   }
-  checks.push(
-    libraryCheck(
-      'CUDA 11.2 runtime',
-      facts.cudart,
-      'install the CUDA 11.2 runtime (e.g. cuda-cudart-11-2) and add its lib64 folder to LD_LIBRARY_PATH, ' +
-        'e.g. export LD_LIBRARY_PATH=/usr/local/cuda-11.2/lib64:$LD_LIBRARY_PATH',
-    ),
-  )
-  checks.push(
-    libraryCheck(
-      'cuDNN 8.1',
-      facts.cudnn,
-      'install cuDNN 8.1 for CUDA 11.2 (libcudnn8) and add the folder holding libcudnn.so.8 to LD_LIBRARY_PATH',
-    ),
-  )
   checks.push({
     name: 'NVIDIA driver',
     ok: facts.gpu.smi,
@@ -112,7 +127,15 @@ export function doctorReportFrom(facts: DoctorFacts): DoctorReport {
   })
   checks.push({ name: 'cpu', ok: true, detail: 'pure JavaScript backend, always available (slow)' })
 
-  const best = gpuLoaded || cpuLoaded ? 'tensorflow' : facts.wasm.ok ? 'wasm' : 'cpu'
+  const webgpuUsable =
+    facts.webgpu.dawn.ok && facts.webgpu.backendPackage && facts.webgpu.adapters.length > 0
+  const best = autoCanUseWebGpu(facts.webgpu)
+    ? 'webgpu'
+    : gpuLoaded || cpuLoaded
+      ? 'tensorflow'
+      : facts.wasm.ok
+        ? 'wasm'
+        : 'cpu'
   let backend = best
   if (facts.envBackend) {
     const asked = facts.envBackend.trim().toLowerCase()
@@ -121,6 +144,7 @@ export function doctorReportFrom(facts: DoctorFacts): DoctorReport {
       asked === 'auto' ||
       asked === 'cpu' ||
       (asked === 'wasm' && facts.wasm.ok) ||
+      (asked === 'webgpu' && webgpuUsable) ||
       (asked === 'tensorflow' && (gpuLoaded || cpuLoaded))
     if (valid && available && asked !== 'auto') backend = asked
     checks.push({
@@ -131,10 +155,10 @@ export function doctorReportFrom(facts: DoctorFacts): DoctorReport {
         (!valid ? ' is not a known backend' : !available ? ' is not available here' : ''),
       ...(valid && available
         ? {}
-        : { fix: `unset ${BACKEND_ENV} or set it to tensorflow, wasm, cpu or auto` }),
+        : { fix: `unset ${BACKEND_ENV} or set it to webgpu, tensorflow, wasm, cpu or auto` }),
     })
   }
-  return { backend, checks }
+  return { backend, checks, webgpuAdapters: facts.webgpu.adapters }
 }
 
 async function safely<T>(f: () => Promise<T> | T, fallback: T): Promise<T> {
@@ -186,6 +210,12 @@ export async function doctor(): Promise<DoctorReport> {
         }),
         failed('wasm probe failed'),
       ),
+      webgpu: await safely(() => gatherWebGpuFacts(), {
+        dawn: failed('WebGPU probe failed'),
+        backendPackage: false,
+        adapters: [],
+        noAdapter: { platform: process.platform },
+      }),
       envBackend: process.env[BACKEND_ENV] || undefined,
     }
     return doctorReportFrom(facts)

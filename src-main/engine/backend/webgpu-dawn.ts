@@ -5,6 +5,7 @@
  * none. Only the few WebGPU types the lab reads are declared here: the package's `@webgpu/types`
  * sits in its own node_modules and is absent wherever the optional install failed.
  */
+import type { WebGpuAdapter } from '../../../src-shared/types'
 import { isInstalled } from './backend-loaders'
 import { findSharedLibrary } from './cuda-probe'
 
@@ -43,17 +44,7 @@ export interface DawnBinding {
 }
 
 /** One adapter as the doctor and the backend choice report it. */
-export interface WebGpuAdapterSummary {
-  /** Dawn's backend for it: vulkan, metal, d3d12, d3d11, opengl, opengles (when known). */
-  backend: string | null
-  vendor: string
-  architecture: string
-  device: string
-  description: string
-  /** A CPU implementation (SwiftShader, llvmpipe, WARP…): correct but no faster than wasm. */
-  software: boolean
-  maxBufferSize: number
-}
+export type WebGpuAdapterSummary = WebGpuAdapter
 
 /** The pinned version the lab is tested with (package.json optionalDependencies). */
 export const WEBGPU_PACKAGE = 'webgpu@0.6.2'
