@@ -2,8 +2,8 @@
  * The kernel audit on webgpu: every model family the lab builds (test/unit/engine/kernels/
  * model-families.ts) has the same full gradient on webgpu as on cpu, for one seeded batch of 8.
  * Per weight tensor: |webgpu − cpu| ≤ 1e-3 · max|cpu| + 1e-5, the wasm audit's tolerance (batch
- * norm divides by small variances); the largest share of that tolerance used is printed. Every kernel a model
- * ran must be registered for webgpu (none falls back silently).
+ * norm divides by small variances); the largest share of that tolerance used is printed. Every
+ * kernel a model ran must be registered for webgpu (none falls back silently).
  */
 import * as tf from '@tensorflow/tfjs'
 import { afterAll, describe, expect, it } from 'vitest'

@@ -24,7 +24,7 @@ describe.skipIf(!available.ok)('webgpu under Node', () => {
     await tf.setBackend('cpu')
   })
 
-  it('an explicit webgpu runs on the adapter and says which; auto takes only hardware', async () => {
+  it('an explicit webgpu runs on the adapter and says which; auto only on hardware', async () => {
     expect(await selectBackend('webgpu')).toBe('webgpu')
     const adapter = activeWebGpuAdapter()
     expect(adapter).not.toBeNull()
@@ -67,10 +67,8 @@ describe.skipIf(!available.ok)('webgpu under Node', () => {
       'const { value } = tf.variableGrads(() => tf.sum(tf.matMul(tf.ones([3, 4]), w)), [w])',
       'console.log((await value.data())[0])',
     ].join('\n')
-    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-      encoding: 'utf8',
-      timeout: 60_000,
-    })
+    const args = ['--import', 'tsx', '--input-type=module', '-e', script]
+    const r = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 60_000 })
     expect(r.signal, 'killed by the timeout: the process did not exit').toBeNull()
     expect(r.stdout.trim().split('\n').pop()).toBe('24')
     expect(r.status).toBe(0)

@@ -46,9 +46,8 @@ describe('WebGPU adapters without a GPU', () => {
       true,
     )
     expect(isSoftwareAdapter(adapter({ description: 'Microsoft Basic Render Driver' }))).toBe(true)
-    expect(
-      isSoftwareAdapter(adapter({ vendor: 'nvidia', architecture: 'hopper', description: 'NVIDIA' })),
-    ).toBe(false)
+    const h200 = adapter({ vendor: 'nvidia', architecture: 'hopper', description: 'NVIDIA' })
+    expect(isSoftwareAdapter(h200)).toBe(false)
   })
 
   it('names an adapter in one line', () => {
@@ -73,7 +72,10 @@ describe('WebGPU adapters without a GPU', () => {
       }),
     )
     expect(d.requiredFeatures).toEqual(['bgra8unorm-storage'])
-    expect(d.requiredLimits).toEqual({ maxBufferSize: 2 ** 30, maxComputeWorkgroupStorageSize: 32768 })
+    expect(d.requiredLimits).toEqual({
+      maxBufferSize: 2 ** 30,
+      maxComputeWorkgroupStorageSize: 32768,
+    })
   })
 
   it('says in one line what is missing and the fix', () => {
