@@ -1,6 +1,7 @@
 /** What every CLI command receives, and the helpers they share. */
 import { basename, dirname, extname, join, resolve } from 'node:path'
 import { createLab } from '../lab'
+import { backendProblem } from '../lab/engine-api'
 import { defaultDataDir } from '../lab/paths'
 import type { Lab, LabOptions } from '../lab/types'
 
@@ -52,12 +53,19 @@ export function labPaths(ctx: CommandContext): { dbPath: string; dataDir: string
   return { dbPath: join(dataDir, 'lab.db'), dataDir }
 }
 
-/** Opens the lab of `--db`/`--data-dir` with `--concurrency` and `--backend`. */
+/**
+ * Opens the lab of `--db`/`--data-dir` with `--concurrency` and `--backend`. A lab that will run
+ * work first refuses a `--backend` that cannot run here (no WebGPU adapter, an unknown name): one
+ * line with the fix, exit 2, before the database is opened or anything queued.
+ */
 export async function openLab(
   ctx: CommandContext,
   schedule: boolean,
   more: Pick<LabOptions, 'runOnlyLaunched'> = {},
 ): Promise<Lab> {
+  const backend = stringOption(ctx, 'backend')
+  const problem = schedule && backend !== undefined ? await backendProblem(backend) : null
+  if (problem) throw new UsageError(problem)
   return createLab({ ...labPaths(ctx), schedule, ...labRunOptions(ctx), ...more })
 }
 

@@ -45,7 +45,7 @@ Common options:
   --data-dir DIR     the lab's data folder (default: $XDG_DATA_HOME/compression-lab,
                      or <db name>-data beside --db)
   --concurrency N    runs at once for run/resume/serve (default 1)
-  --backend NAME     tensorflow | wasm | cpu (default: the best available)
+  --backend NAME     webgpu | tensorflow | wasm | cpu (default: the best available)
   -h, --help         this text
   -v, --version      the version
 `

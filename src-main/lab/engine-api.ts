@@ -10,6 +10,12 @@ export { checkRunConfig } from '../engine/validate'
 export { listDatasets } from '../engine/data/catalog'
 export { listModelArchs } from '../engine/models/catalog'
 
+/** Why a requested backend cannot run here, in one line, or null (loads the backend on use). */
+export async function backendProblem(name: string): Promise<string | null> {
+  const { backendProblem: problem } = await import('../engine/backend/select-backend')
+  return problem(name)
+}
+
 /** The engine's environment report (loads the backend probes on first use). */
 export async function doctorReport(): Promise<DoctorReport> {
   const { doctor } = await import('../engine/backend/doctor')

@@ -63,6 +63,24 @@ async function activate(name: BackendName, options: SelectBackendOptions): Promi
   }
 }
 
+/** Why an explicitly asked backend cannot be used here, in one line; null when it can. */
+async function explicitProblem(asked: string, source: string): Promise<string | null> {
+  if (!isBackendName(asked))
+    return `unknown backend "${asked}" (${source}); choose one of ${BACKEND_NAMES.join(', ')}, or auto`
+  const outcome = await makeAvailable(asked, true)
+  return outcome.ok ? null : `backend "${asked}" is not available (${source}): ${outcome.detail}`
+}
+
+/**
+ * Why `--backend name` cannot run here (unknown, or missing what it needs, with the fix), in one
+ * line; null when it can, or for `auto`. Loads the backend's package but activates nothing, so a
+ * launch can refuse before anything is queued.
+ */
+export async function backendProblem(name: string): Promise<string | null> {
+  const asked = name.trim().toLowerCase()
+  return asked === '' || asked === 'auto' ? null : explicitProblem(asked, 'requested')
+}
+
 /**
  * Chooses and activates the TF.js backend: the one asked for (argument, else the environment
  * variable COMPLAB_BACKEND), or the best available (a hardware WebGPU adapter → tensorflow →
@@ -78,14 +96,8 @@ export async function selectBackend(
   const asked = (preferred ?? process.env[BACKEND_ENV] ?? '').trim().toLowerCase()
   if (asked && asked !== 'auto') {
     const source = preferred !== undefined ? 'requested' : `${BACKEND_ENV}=${asked}`
-    if (!isBackendName(asked)) {
-      throw new Error(
-        `unknown backend "${asked}" (${source}); choose one of ${BACKEND_NAMES.join(', ')}, or auto`,
-      )
-    }
-    const outcome = await makeAvailable(asked, true)
-    if (!outcome.ok)
-      throw new Error(`backend "${asked}" is not available (${source}): ${outcome.detail}`)
+    const problem = await explicitProblem(asked, source)
+    if (problem !== null || !isBackendName(asked)) throw new Error(problem ?? 'unreachable')
     if (!(await activate(asked, options)))
       throw new Error(`backend "${asked}" failed to initialise (${source})`)
     return tf.getBackend()
