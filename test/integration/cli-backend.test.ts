@@ -12,18 +12,11 @@ const root = join(__dirname, '..', '..')
 const dir = mkdtempSync(join(tmpdir(), 'complab-backend-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
+const spec = join(dir, 'spec.json')
+const tiny = { name: 'tiny', dataset: { name: 'mnist-10k' }, model: { arch: 'mlp', hidden: [8] } }
+writeFileSync(spec, JSON.stringify({ ...tiny, training: { epochs: 1 }, method: { kind: 'train' } }))
+
 function runWith(backend: string, env: NodeJS.ProcessEnv): { code: number | null; errors: string[] } {
-  const spec = join(dir, 'spec.json')
-  writeFileSync(
-    spec,
-    JSON.stringify({
-      name: 'tiny',
-      dataset: { name: 'mnist-10k', trainLimit: 100 },
-      model: { arch: 'mlp', hidden: [8] },
-      training: { epochs: 1 },
-      method: { kind: 'train' },
-    }),
-  )
   const args = [join(root, 'bin', 'complab.mjs'), 'run', spec, '--backend', backend]
   const r = spawnSync(process.execPath, [...args, '--db', join(dir, `${backend}.db`)], {
     cwd: root,
