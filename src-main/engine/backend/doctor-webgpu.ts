@@ -86,7 +86,9 @@ export function webgpuChecks(f: WebGpuFacts): Check[] {
       : software.length
         ? `only a software adapter (${describeAdapter(software[0])}): --backend webgpu runs on it (correct, not fast); auto does not choose it`
         : 'no WebGPU adapter',
-    ...(hardware.length ? {} : { fix: noAdapterFix(f.noAdapter) }),
+    ...(hardware.length
+      ? {}
+      : { fix: noAdapterFix({ ...f.noAdapter, softwareAdapter: software.length > 0 }) }),
   })
   return checks
 }

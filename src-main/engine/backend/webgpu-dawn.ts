@@ -193,6 +193,8 @@ export interface NoAdapterFacts {
   vulkanLoader?: boolean
   /** NVIDIA containers: NVIDIA_DRIVER_CAPABILITIES, when set. */
   nvidiaCapabilities?: string
+  /** Whether a software adapter is already there (then SwiftShader is no fix to offer). */
+  softwareAdapter?: boolean
 }
 
 /** The fix for a platform with no WebGPU adapter (pure). */
@@ -213,9 +215,10 @@ export function noAdapterFix(f: NoAdapterFacts): string {
     )
   else if (caps === undefined)
     parts.push('NVIDIA containers need graphics in NVIDIA_DRIVER_CAPABILITIES')
-  parts.push(
-    'with no GPU, a software adapter: Chromium’s SwiftShader (apt-get install chromium; VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json and XDG_RUNTIME_DIR set)',
-  )
+  if (!f.softwareAdapter)
+    parts.push(
+      'with no GPU, a software adapter: Chromium’s SwiftShader (apt-get install chromium; VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json and XDG_RUNTIME_DIR set)',
+    )
   return parts.join('; ')
 }
 

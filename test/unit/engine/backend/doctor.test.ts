@@ -109,6 +109,8 @@ describe('doctor', () => {
     )
     expect(check(r, 'Vulkan loader').ok).toBe(true)
     expect(check(r, 'WebGPU GPU').detail).toContain('only a software adapter')
+    expect(check(r, 'WebGPU GPU').fix).toContain('Vulkan ICD')
+    expect(check(r, 'WebGPU GPU').fix).not.toContain('SwiftShader')
     expect(r.webgpuAdapters).toEqual([swiftshader])
     const env = doctorReportFrom(
       facts({ webgpu: withAdapters([swiftshader]), envBackend: 'webgpu' }),
