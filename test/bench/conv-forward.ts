@@ -20,7 +20,7 @@ import { originalKernel } from '../../src-main/engine/kernels/kernel-override'
 
 const rounds = Number(process.argv[2] ?? 200)
 
-interface Shape {
+export interface Shape {
   name: string
   batch: number
   size: number
@@ -29,6 +29,9 @@ interface Shape {
   k: number
   pad: 'same' | 'valid'
 }
+
+/** One shape's timing, as printed in the last line's JSON (`rows`, `gradRows`). */
+export type ConvTiming = Shape & { xnnMs: number; directMs: number; maxDiff: number }
 
 const info = (t: tf.Tensor): TensorInfo => ({ dataId: t.dataId, shape: t.shape, dtype: t.dtype })
 
@@ -65,7 +68,7 @@ async function main(): Promise<void> {
     s: Shape,
     xnnpack: () => TensorInfo,
     direct: () => TensorInfo,
-  ): Shape & { xnnMs: number; directMs: number; maxDiff: number } => {
+  ): ConvTiming => {
     const a = xnnpack()
     const d = direct()
     const av = backend.readSync(a.dataId) as Float32Array

@@ -24,6 +24,7 @@ import { cpus, loadavg } from 'node:os'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ThroughputResult } from './train-throughput'
+import type { ConvTiming } from './conv-forward'
 
 interface Measurement {
   samplesPerSec: number
@@ -334,17 +335,7 @@ if (wanted('wasm') && existsSync(join(root, 'test/bench/conv-forward.ts'))) {
       join(root, 'test/bench/conv-forward.ts'),
       '60',
     ])
-    interface Row {
-      name: string
-      batch: number
-      size: number
-      cin: number
-      cout: number
-      k: number
-      xnnMs: number
-      directMs: number
-    }
-    const parsed = JSON.parse(lastLine(out)) as { rows: Row[]; gradRows?: Row[] }
+    const parsed = JSON.parse(lastLine(out)) as { rows: ConvTiming[]; gradRows?: ConvTiming[] }
     convForward = parsed.rows.map((r, i) => {
       const g = parsed.gradRows?.[i]
       return {
