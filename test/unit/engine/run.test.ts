@@ -150,7 +150,7 @@ describe('executeRun', () => {
     const idx = config({ dataset: { name: 'idx', trainImages: 'x.idx', trainLabels: 'y.idx', testFraction: 0.2, splitSeed: 0 } })
     await expect(executeRun(job(7, idx), recordingSink().sink)).rejects.toThrow(`x.idx: file not found (${join(root, 'x.idx')})`)
     await expect(executeRun(job(8, config(), { backend: 'tpu' }), recordingSink().sink)).rejects.toThrow(
-      'unknown backend "tpu" (requested); choose one of tensorflow, wasm, cpu, or auto',
+      'unknown backend "tpu" (requested); choose one of webgpu, tensorflow, wasm, cpu, or auto',
     )
   })
 })
