@@ -40,6 +40,7 @@ export const useSweepsStore = defineStore('sweeps', () => {
   const paretoY = ref('test.accuracy')
   const loading = ref(false)
   const error = ref<string | null>(null)
+  let sourceChosen = false
 
   const selection = computed(() => ({
     ...(runIds.value.length ? { runIds: runIds.value } : experimentId.value !== null ? { experimentId: experimentId.value } : {}),
@@ -105,9 +106,22 @@ export const useSweepsStore = defineStore('sweeps', () => {
     }
   }
 
-  function useSource(source: { experimentId?: number; ids?: number[] }): Promise<void> {
-    runIds.value = source.ids ?? []
-    experimentId.value = source.ids?.length ? null : (source.experimentId ?? experimentId.value ?? experiments.value[experiments.value.length - 1]?.id ?? null)
+  /**
+   * Pivots another set of runs (`experimentId` null: every run; left out: the experiment
+   * pivoted last, or the latest one). A role filter set for the previous runs (by a
+   * preset) is dropped with them: the new runs may have no such role.
+   */
+  function useSource(source: { experimentId?: number | null; ids?: number[] }): Promise<void> {
+    const ids = source.ids ?? []
+    const latest = experiments.value[experiments.value.length - 1]?.id ?? null
+    const experiment = ids.length ? null : source.experimentId === undefined ? (sourceChosen && !runIds.value.length ? experimentId.value : latest) : source.experimentId
+    sourceChosen = true
+    if (ids.join() !== runIds.value.join() || experiment !== experimentId.value) {
+      roles.value = []
+      preset.value = null
+    }
+    runIds.value = ids
+    experimentId.value = experiment
     return refresh()
   }
 

@@ -1,0 +1,84 @@
+/**
+ * Numbers the window must not get wrong or leave stale (issue 18, items 1–6), each reproduced in
+ * Chromium against the real server and lab:
+ * 1. a preset's role filter does not follow the user to another experiment (the view went empty);
+ * 2. the Teacher × student preset names a LeNet-5 teacher as the lab's matrix does (not `run #N`);
+ * 3. a pivot's run count leaves out cancelled runs, as its mean does;
+ * 4. while the JSON does not parse, nothing can be launched;
+ * 5. cancelling one run says so, and a cancelled run shows no ETA;
+ * 6. labels tell the students alone (and the students of a swept model) apart by their model,
+ *    pruning runs carry no temperature, and no group-by choice is listed twice.
+ * The runs are tiny (200 digits, one epoch): a distillation of two MLP students by a LeNet-5, a
+ * pruning run and two seeds of a plain run, one of them cancelled while queued.
+ */
+import { join } from 'node:path'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { RunSummary } from '../../src-shared/types'
+import type { Lab } from '../../src-main/lab/types'
+import type { RunningServer } from '../../src-main/server'
+import { SHOTS, chromiumMissing, startUiStack, stopUiStack } from './chromium'
+
+const noChromium = chromiumMissing('e2e trust')
+
+const TINY = { dataset: { name: 'mnist-10k', trainLimit: 200 }, training: { epochs: 1, batchSize: 50 } }
+
+describe.skipIf(Boolean(noChromium))('numbers the window can be trusted with (browser mode)', () => {
+  let dir: string
+  let lab: Lab
+  let server: RunningServer
+  let browser: Browser
+  let page: Page
+  let distill = 0
+  let prune = 0
+  let plain = 0
+  const problems: string[] = []
+  const runs = async (): Promise<RunSummary[]> => (await lab.call('runs.list', { limit: 1000 })).rows
+  const open = (hash: string): Promise<unknown> => page.goto(new URL(hash, server.url).href)
+  const pivotRows = (): Promise<string[]> => page.getByRole('table', { name: 'Pivot table' }).locator('tbody th').allTextContents()
+
+  beforeAll(async () => {
+    ;({ dir, lab, server, browser, page } = await startUiStack({ tag: 'e2e trust', problems, concurrency: 2 }))
+    // Two MLP students of a LeNet-5 teacher, each with its student alone: the grid sweeps the student.
+    distill = (
+      await lab.call('experiments.launch', {
+        spec: {
+          name: 'e2e-distill',
+          ...TINY,
+          model: { arch: 'mlp', hidden: [8] },
+          method: { kind: 'distill', teacher: { source: 'train', model: { arch: 'lenet5', filters: [2, 4], dense: [8, 8] } }, baseline: true },
+          sweep: { grid: { model: [{ arch: 'mlp', hidden: [8] }, { arch: 'mlp', hidden: [4] }] } },
+        },
+      })
+    ).experimentId
+    prune = (
+      await lab.call('experiments.launch', {
+        spec: { name: 'e2e-prune', ...TINY, model: { arch: 'mlp', hidden: [8] }, method: { kind: 'prune', criterion: 'l1', target: { ratio: 0.5 }, fineTuneSteps: 1, finalEpochs: 0 } },
+      })
+    ).experimentId
+    // Two seeds of a plain run; the second is cancelled while it waits behind the others.
+    const launched = await lab.call('experiments.launch', { spec: { name: 'e2e-cancel', ...TINY, model: { arch: 'mlp', hidden: [8] }, sweep: { seeds: [0, 1] } } })
+    plain = launched.experimentId
+    await lab.call('runs.cancel', { id: launched.runIds[1] })
+    for (const id of [distill, prune, plain]) await lab.idle(id)
+    // The page with the token once (it becomes a cookie); the views are opened by their address then.
+    await page.goto(server.pageUrl)
+    const outcome = (await runs()).map((r) => `#${r.id} ${r.label} ${r.status}${r.error ? `: ${r.error}` : ''}`)
+    expect(outcome.filter((line) => !/ (finished|cancelled)$/.test(line)), 'runs that did not end well').toEqual([])
+  }, 300_000)
+
+  afterAll(() => stopUiStack({ browser, server, lab, dir }))
+
+  it('1: drops the Temperature preset’s role filter when another experiment is chosen', async () => {
+    problems.length = 0
+    await open(`#/sweeps?experiment=${distill}`)
+    await page.getByRole('button', { name: 'Temperature → student accuracy' }).click()
+    await expect.poll(pivotRows, { timeout: 15_000 }).toHaveLength(1)
+    await page.getByLabel('Runs to pivot').selectOption(String(plain))
+    // The plain runs (role `model`) pivot by seed.
+    await expect.poll(async () => (await pivotRows()).map((t) => t.trim()), { timeout: 15_000 }).toContain('0')
+    expect(await page.getByLabel('Pivot by').inputValue()).toBe('seed')
+    await page.screenshot({ path: join(SHOTS, 'trust-sweeps-source.png'), fullPage: true })
+    expect(problems).toEqual([])
+  }, 60_000)
+})
