@@ -44,6 +44,8 @@ export interface PivotResult {
   table: ResultTable
   /** Runs of the selection that have no value for the row (or column) parameter. */
   skipped: number
+  /** Runs of the selection left out because they did not finish (queued, running, cancelled, failed). */
+  unfinished: number
   /** Parameters other than the seed that vary inside a cell (the means mix them). */
   mixed: string[]
   /** What the selection can be pivoted by, and which metrics it has. */

@@ -81,4 +81,21 @@ describe.skipIf(Boolean(noChromium))('numbers the window can be trusted with (br
     await page.screenshot({ path: join(SHOTS, 'trust-sweeps-source.png'), fullPage: true })
     expect(problems).toEqual([])
   }, 60_000)
+
+  it('3: counts only the runs that finished in a pivot’s cell, as its mean does', async () => {
+    problems.length = 0
+    await open(`#/sweeps?experiment=${plain}`)
+    await page.getByLabel('Runs to pivot').selectOption('all')
+    await expect.poll(() => page.getByLabel('Runs to pivot').inputValue(), { timeout: 15_000 }).toBe('all')
+    await page.getByLabel('Pivot by').selectOption('experiment')
+    const row = page.getByRole('table', { name: 'Pivot table' }).locator('tbody tr').filter({ has: page.getByRole('rowheader', { name: 'e2e-cancel' }) })
+    await expect.poll(() => row.count(), { timeout: 15_000 }).toBe(1)
+    const finished = (await runs()).find((r) => r.experimentId === plain && r.status === 'finished')!
+    const heads = (await page.getByRole('table', { name: 'Pivot table' }).locator('thead th').allTextContents()).map((t) => t.trim())
+    const cells = (await row.locator('th, td').allTextContents()).map((t) => t.trim())
+    expect(cells[heads.indexOf('test.accuracy')]).toBe(`${(finished.results['test.accuracy'] * 100).toFixed(2)} %`)
+    expect(cells[heads.indexOf('runs')]).toBe('1')
+    expect(await page.getByText('1 run(s) that did not finish are left out').count()).toBe(1)
+    expect(problems).toEqual([])
+  }, 60_000)
 })

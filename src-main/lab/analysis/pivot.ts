@@ -24,7 +24,8 @@ import { meanStd } from './statistics'
 export type PivotRun = Pick<
   AnalysisRun,
   'id' | 'experimentId' | 'experimentName' | 'label' | 'role' | 'seed' | 'params' | 'results' | 'teacherRunId' | 'parentRunId'
->
+> &
+  Partial<Pick<AnalysisRun, 'status'>>
 
 export interface PivotQuery {
   rows: string
@@ -119,12 +120,19 @@ function valueOf(run: PivotRun, key: string): ParamValue | undefined {
   return paramValue(run.params[key])
 }
 
-/** Pivots `runs` by `query.rows` (× `query.columns`) into mean ± std of each metric. */
+/** Pivots the finished `runs` by `query.rows` (× `query.columns`) into mean ± std of each metric. */
 export function pivotRuns(runs: readonly PivotRun[], query: PivotQuery): Omit<PivotResult, 'available'> {
   const columnsKey = query.columns ?? null
   let skipped = 0
+  let unfinished = 0
   const placed: { run: PivotRun; row: ParamValue; column: ParamValue }[] = []
   for (const run of runs) {
+    // Only finished runs count: a cancelled or failed run's partial results would be averaged
+    // in (or, without results, counted in the cell's runs but not in its mean).
+    if (run.status !== undefined && run.status !== 'finished') {
+      unfinished++
+      continue
+    }
     const row = valueOf(run, query.rows)
     const column = columnsKey === null ? null : valueOf(run, columnsKey)
     if (row === undefined || column === undefined) skipped++
@@ -193,6 +201,7 @@ export function pivotRuns(runs: readonly PivotRun[], query: PivotQuery): Omit<Pi
     runIds: members.map((row) => row.map((cell) => cell.map((r) => r.id))),
     table,
     skipped,
+    unfinished,
     mixed: [...mixed].sort(),
   }
 }

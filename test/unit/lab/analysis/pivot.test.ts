@@ -39,6 +39,15 @@ describe('pivotRuns', () => {
     expect(p.mixed).toEqual([])
   })
 
+  it('leaves out the runs that did not finish, from the count as from the mean', () => {
+    const withCancelled = [...runs, run(6, 'pruned', { seed: 2, 'method.target.ratio': 0.5 }, { params: 480 }, { status: 'cancelled' })]
+    const p = pivotRuns(withCancelled, { rows: 'method.target.ratio', metrics: ['params'] })
+    expect(p.runIds).toEqual([[[4, 5]], [[2, 3]]])
+    expect(p.cells[1][0][0]).toMatchObject({ mean: 510, n: 2 })
+    expect(p.table.rows.map((r) => r.n)).toEqual([2, 2])
+    expect(p.unfinished).toBe(1)
+  })
+
   it('writes one export line per cell: row, metric mean and std, run count', () => {
     const p = pivotRuns(runs, { rows: 'method.target.ratio', metrics: ['test.accuracy'] })
     expect(p.table.columns.map((c) => c.label)).toEqual(['method.target.ratio', 'test.accuracy mean', 'test.accuracy std', 'runs'])
