@@ -67,7 +67,7 @@ export const useSweepsStore = defineStore('sweeps', () => {
       let result = await lab.call('sweeps.pivot', { ...selection.value, rows: rowKey, columns: columns.value ?? undefined, metrics: metrics.value.length ? metrics.value : ['test.accuracy'] })
       const params = result.available.params.map((p) => p.key)
       if (rows.value === null || result.rowValues.length === 0) {
-        rowKey = [...RATIO_KEYS, 'method.temperature'].find((k) => params.includes(k)) ?? params.find((k) => !['seed', 'role', 'experiment', 'method.teacher', 'method.parent'].includes(k)) ?? 'seed'
+        rowKey = [...RATIO_KEYS, 'method.temperature'].find((k) => params.includes(k)) ?? params.find((k) => !['seed', 'role', 'experiment', 'method.teacher', 'method.parent', 'teacher', 'student'].includes(k)) ?? 'seed'
         rows.value = rowKey
       }
       if (columns.value !== null && result.columnValues.length === 0) columns.value = null
@@ -138,9 +138,10 @@ export const useSweepsStore = defineStore('sweeps', () => {
       rows.value = 'method.temperature'
       metrics.value = ['test.accuracy', 'gain.test.accuracy']
     } else {
+      // The teacher and the student by name, as the lab's matrix reads them (any architecture).
       roles.value = ['student']
-      rows.value = 'teacher.model.hidden'
-      columns.value = 'model.hidden'
+      rows.value = 'teacher'
+      columns.value = 'student'
       metrics.value = ['gain.test.accuracy', 'test.accuracy']
     }
     await refresh()

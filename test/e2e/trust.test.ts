@@ -82,6 +82,30 @@ describe.skipIf(Boolean(noChromium))('numbers the window can be trusted with (br
     expect(problems).toEqual([])
   }, 60_000)
 
+  it('2: the Teacher × student preset names the LeNet-5 teacher and the students as the lab’s matrix does', async () => {
+    problems.length = 0
+    const { table } = await lab.call('compare.matrix', { experimentId: distill, kind: 'teacher-student' })
+    if (!table) throw new Error('the distillation makes no teacher × student matrix')
+    const teacher = String(table.rows[0].teacher)
+    expect(teacher).toBe('lenet5 2-4')
+    const students = table.columns.filter((c) => /^s\d+$/.test(c.key)).map((c) => c.label)
+    expect([...students].sort()).toEqual(['mlp 4', 'mlp 8'])
+
+    await open(`#/sweeps?experiment=${distill}`)
+    await page.getByRole('button', { name: 'Teacher × student gain' }).click()
+    const matrix = page.getByRole('table', { name: 'Pivot matrix of gain.test.accuracy' })
+    await expect.poll(async () => (await matrix.locator('tbody th').allTextContents()).map((t) => t.trim()), { timeout: 15_000 }).toEqual([teacher])
+    expect((await matrix.locator('thead th').allTextContents()).map((t) => t.trim())).toEqual(['teacher ↓ · student →', 'mlp 4', 'mlp 8'])
+    // Every cell has its student (none dropped).
+    expect(await matrix.locator('tbody td.empty').count()).toBe(0)
+
+    // Pivoting by the teacher names it the same way, never by the run that trained it.
+    await page.getByLabel('Matrix columns').selectOption('')
+    await page.getByLabel('Pivot by').selectOption('teacher')
+    await expect.poll(async () => (await pivotRows()).map((t) => t.trim()), { timeout: 15_000 }).toEqual([teacher])
+    expect(problems).toEqual([])
+  }, 60_000)
+
   it('3: counts only the runs that finished in a pivot’s cell, as its mean does', async () => {
     problems.length = 0
     await open(`#/sweeps?experiment=${plain}`)

@@ -8,9 +8,11 @@
  */
 import { isPercentMetric } from '../../../src-shared/metrics'
 import { stableStringify } from '../../../src-shared/spec/expand'
+import { modelSpecName } from '../../../src-shared/spec/model-name'
 import type { MatrixKind, PivotStat } from '../../../src-shared/contract'
 import type { ResultTable } from '../../../src-shared/types'
 import { baselineFinder, gainOver } from './gains'
+import { distillNames, modelIdentity, modelName } from './model-names'
 import type { AnalysisRun } from './run'
 import { meanStd } from './statistics'
 
@@ -36,10 +38,7 @@ function readableValue(value: Record<string, unknown>): string {
     const rest = Object.entries(value).filter(([k]) => k !== 'kind')
     return [value.kind, ...rest.map(([k, v]) => `${k}=${typeof v === 'object' ? stableStringify(v) : String(v)}`)].join(' ')
   }
-  if (value.source === 'train' && value.model && typeof value.model === 'object') {
-    const model = Object.fromEntries(Object.entries(value.model).map(([k, v]) => [`model.${k}`, v]))
-    return modelName(model)
-  }
+  if (value.source === 'train' && value.model && typeof value.model === 'object') return modelSpecName(value.model as Record<string, unknown>)
   return stableStringify(value)
 }
 
@@ -62,39 +61,6 @@ export function configurationLabel(label: string): string {
     })
     .join(' ')
     .replace(/,$/, '')
-}
-
-/** A model's name from its flattened params: `mlp 800-800`, `lenet5 6-16`, `custom 5 layers`. */
-export function modelName(params: Record<string, unknown>): string {
-  const arch = String(params['model.arch'] ?? 'model')
-  const list = (v: unknown): string => (Array.isArray(v) ? v.join('-') : String(v))
-  let name = arch
-  if (arch === 'mlp' && params['model.hidden'] !== undefined) name += ` ${list(params['model.hidden'])}`
-  if ((arch === 'lenet5' || arch === 'tinyYolo' || arch === 'denseStackedStudent') && params['model.filters'] !== undefined) name += ` ${list(params['model.filters'])}`
-  if (arch === 'custom' && Array.isArray(params['model.layers'])) name += ` ${params['model.layers'].length} layers`
-  const dropout = Number(params['model.dropout'] ?? 0)
-  return dropout > 0 ? `${name} dropout ${dropout}` : name
-}
-
-/** What identifies a trained model apart from its seed: its architecture and its training. */
-function modelIdentity(params: Record<string, unknown>): string {
-  const own = Object.entries(params).filter(([k]) => k.startsWith('model.') || k.startsWith('training.'))
-  return stableStringify(Object.fromEntries(own))
-}
-
-/** Names for identities, made unique by a counter when two differ but read the same. */
-function namer(): (identity: string, name: string) => string {
-  const byIdentity = new Map<string, string>()
-  const used = new Map<string, number>()
-  return (identity, name) => {
-    const known = byIdentity.get(identity)
-    if (known) return known
-    const count = (used.get(name) ?? 0) + 1
-    used.set(name, count)
-    const unique = count === 1 ? name : `${name} (${count})`
-    byIdentity.set(identity, unique)
-    return unique
-  }
 }
 
 const pct = (v: number): string => (v * 100).toFixed(2)
@@ -140,21 +106,7 @@ function put(map: BySeed, key: string, seed: string, value: number): void {
 export function teacherStudentMatrix(runs: readonly MatrixRun[], options: MatrixOptions = {}): ResultTable {
   const metric = options.metric ?? defaultMetric(runs)
   const finished = runs.filter((r) => r.status === 'finished' && Number.isFinite(r.results[metric]))
-  const teacherName = namer()
-  const studentName = namer()
-  const teacherRuns = new Map<number, string>()
-  for (const r of finished) {
-    if (r.role === 'teacher') teacherRuns.set(r.id, teacherName(modelIdentity(r.params), modelName(r.params)))
-  }
-  // "run #3 + run #4" (an ensemble) or "file teachers/model.json": named by the runs it refers to.
-  const teacherOf = (ref: string): string =>
-    ref
-      .split(' + ')
-      .map((part) => {
-        const m = /^run #(\d+)$/.exec(part.trim())
-        return m ? (teacherRuns.get(Number(m[1])) ?? part.trim()) : part.trim()
-      })
-      .join(' + ')
+  const { teacherOf, studentOf } = distillNames(finished.filter((r) => r.role === 'teacher'))
   const baselineOf = baselineFinder(finished)
   const rows: string[] = []
   const columns: string[] = []
@@ -167,8 +119,7 @@ export function teacherStudentMatrix(runs: readonly MatrixRun[], options: Matrix
     const ref = r.params['method.teacher']
     if (typeof ref !== 'string') continue
     const teacher = teacherOf(ref)
-    const identity = modelIdentity(r.params)
-    const student = studentName(identity, modelName(r.params))
+    const student = studentOf(r.params)
     if (!rows.includes(teacher)) rows.push(teacher)
     if (!columns.includes(student)) columns.push(student)
     const key = `${teacher}\u0000${student}`

@@ -4,8 +4,9 @@
  * deviation over its runs — over the seeds, when the other parameters are held fixed.
  *
  * Before pivoting, runs get what their relatives tell about them (`withDerived`):
- * - a distilled student gets `teacher.model.*` / `teacher.training.*` (its teacher's settings, so
- *   a teacher × student matrix groups by architecture, not by teacher run id) and `gain.<result>`:
+ * - a distilled student gets `teacher` and `student` (the teacher and the student as the teacher ×
+ *   student matrix names them, `model-names.ts`: `lenet5 6-16`, `mlp 16`, not `run #16`),
+ *   `teacher.model.*` / `teacher.training.*` (its teacher's settings) and `gain.<result>`:
  *   its result minus that of the student trained alone (`gains.ts`: the `baseline` run with the
  *   same student, data, training and seed, from its launch when there is one);
  * - a pruned run gets `gain.<result>` against its unpruned parent and `kept.<size>` (e.g.
@@ -18,6 +19,7 @@ import { stableStringify } from '../../../src-shared/spec/expand'
 import type { ResultTable } from '../../../src-shared/types'
 import { exportCell, paramText, paramValue, unionKeys, valuesDiffer } from './params'
 import { baselineFinder, pairedGains } from './gains'
+import { distillNames } from './model-names'
 import type { AnalysisRun } from './run'
 import { meanStd } from './statistics'
 
@@ -73,6 +75,8 @@ export function withDerived(runs: readonly PivotRun[], context: readonly PivotRu
   const byId = new Map<number, PivotRun>()
   for (const r of [...context, ...runs]) byId.set(r.id, r)
   const baselineOf = baselineFinder(byId.values())
+  const teacherIds = new Set(runs.map((r) => r.teacherRunId))
+  const names = distillNames([...byId.values()].filter((r) => r.role === 'teacher' || teacherIds.has(r.id)))
   return runs.map((run) => {
     const params: Record<string, unknown> = { ...run.params, experiment: run.experimentName }
     let results: Record<string, number> = { ...run.results }
@@ -80,6 +84,11 @@ export function withDerived(runs: readonly PivotRun[], context: readonly PivotRu
     if (teacher) {
       for (const [k, v] of Object.entries(teacher.params))
         if (/^(model|training)\./.test(k)) params[`teacher.${k}`] = v
+    }
+    const teacherRef = run.params['method.teacher']
+    if (typeof teacherRef === 'string') {
+      params.teacher = names.teacherOf(teacherRef)
+      params.student = names.studentOf(run.params)
     }
     const baseline = run.role === 'student' ? baselineOf(run) : undefined
     if (baseline) results = { ...results, ...pairedGains(run, baseline) }

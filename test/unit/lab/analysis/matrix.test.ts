@@ -1,6 +1,7 @@
 /** The teacher × student matrix: rows teachers, columns students, mean ± std over seeds and paired gains. */
 import { describe, expect, it } from 'vitest'
-import { configurationLabel, modelName, seedSummary, teacherStudentMatrix, type MatrixRun } from '../../../../src-main/lab/analysis/matrix'
+import { configurationLabel, seedSummary, teacherStudentMatrix, type MatrixRun } from '../../../../src-main/lab/analysis/matrix'
+import { modelName } from '../../../../src-main/lab/analysis/model-names'
 import { toMarkdown } from '../../../../src-main/lab/analysis/export-formats'
 
 const mlp = (hidden: number[]): Record<string, unknown> => ({ 'model.arch': 'mlp', 'model.hidden': hidden, 'model.dropout': 0, 'training.epochs': 5 })

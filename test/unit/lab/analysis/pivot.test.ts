@@ -96,6 +96,15 @@ describe('withDerived', () => {
     expect(s.results['gain.test.examples']).toBeUndefined()
   })
 
+  it('names the teacher and the student as the teacher × student matrix does: by model, not by run', () => {
+    const lenet = run(1, 'teacher', { seed: 0, 'model.arch': 'lenet5', 'model.filters': [6, 16] }, { 'test.accuracy': 0.98 })
+    const student = run(2, 'student', { seed: 0, 'model.arch': 'mlp', 'model.hidden': [16], 'method.teacher': 'run #1' }, { 'test.accuracy': 0.9 }, { teacherRunId: 1 })
+    const [s] = withDerived([student], [lenet])
+    expect(s.params.teacher).toBe('lenet5 6-16')
+    expect(s.params.student).toBe('mlp 16')
+    expect(pivotRuns([s], { rows: 'teacher', columns: 'student', metrics: ['test.accuracy'] }).rowValues).toEqual(['lenet5 6-16'])
+  })
+
   it('gives a pruned run its change against the parent and the fraction of the size it kept', () => {
     const parent = run(1, 'parent', { seed: 0 }, { 'test.accuracy': 0.95, params: 1000, macs: 2000, 'train.seconds': 4 })
     const pruned = run(2, 'pruned', { seed: 0 }, { 'test.accuracy': 0.9, params: 250, macs: 1000, 'train.seconds': 1 }, { parentRunId: 1 })
