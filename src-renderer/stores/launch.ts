@@ -35,6 +35,8 @@ export const useLaunchStore = defineStore('launch', () => {
   const validating = ref(false)
   const launching = ref(false)
   const error = ref<string | null>(null)
+  /** Why the spec text being edited ("Edit as JSON") does not parse: nothing can launch until it does. */
+  const textError = ref<string | null>(null)
   /** Where the spec came from (an example or a file), for the heading and the save name. */
   const source = ref<string | null>(null)
   let timer: ReturnType<typeof setTimeout> | undefined
@@ -80,6 +82,8 @@ export const useLaunchStore = defineStore('launch', () => {
   }
 
   async function launch(): Promise<LaunchResult | null> {
+    // The last spec that parsed is not what the user sees: launch nothing.
+    if (textError.value !== null) return null
     clearTimeout(timer)
     launching.value = true
     try {
@@ -138,5 +142,5 @@ export const useLaunchStore = defineStore('launch', () => {
     setSpec({ ...spec.value, method: { ...base, teacher: { source: 'import', path } } })
   }
 
-  return { importTeacher, schema, examples, spec, validation, validating, launching, error, source, load, validate, setSpec, loadExample, launch, openSpecFile, saveSpecFile, importModel }
+  return { importTeacher, schema, examples, spec, validation, validating, launching, error, textError, source, load, validate, setSpec, loadExample, launch, openSpecFile, saveSpecFile, importModel }
 })

@@ -122,4 +122,26 @@ describe.skipIf(Boolean(noChromium))('numbers the window can be trusted with (br
     expect(await page.getByText('1 run(s) that did not finish are left out').count()).toBe(1)
     expect(problems).toEqual([])
   }, 60_000)
+
+  it('4: launches nothing while the JSON does not parse', async () => {
+    problems.length = 0
+    await open('#/launch')
+    await page.getByLabel('Name', { exact: true }).waitFor({ timeout: 30_000 })
+    await page.getByRole('switch', { name: 'Edit as JSON' }).check()
+    const text = page.getByLabel('Spec (JSON)')
+    await text.fill(JSON.stringify({ name: 'e2e-json', ...TINY, model: { arch: 'mlp', hidden: [8] } }))
+    await expect.poll(() => page.getByTestId('run-count').textContent(), { timeout: 10_000 }).toBe('1')
+    await expect.poll(() => page.getByRole('button', { name: 'Launch 1 run' }).isEnabled(), { timeout: 10_000 }).toBe(true)
+
+    await text.fill('{ "name": "e2e-json", "sweep": { "seeds": [0, 1, 2] ')
+    await expect.poll(() => page.getByRole('button', { name: /^Launch/ }).isDisabled(), { timeout: 10_000 }).toBe(true)
+    expect(await page.getByTestId('run-count').count()).toBe(0)
+    expect(await page.getByRole('complementary').textContent()).toMatch(/not valid JSON/)
+    const before = (await runs()).length
+    await text.press('Control+Enter')
+    await page.waitForTimeout(500)
+    expect(page.url()).toMatch(/#\/launch$/)
+    expect((await runs()).length).toBe(before)
+    expect(problems).toEqual([])
+  }, 60_000)
 })
