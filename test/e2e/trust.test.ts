@@ -144,4 +144,23 @@ describe.skipIf(Boolean(noChromium))('numbers the window can be trusted with (br
     expect((await runs()).length).toBe(before)
     expect(problems).toEqual([])
   }, 60_000)
+
+  it('5: says how many runs it cancelled, and a cancelled run shows no ETA', async () => {
+    problems.length = 0
+    const long = await lab.call('experiments.launch', {
+      spec: { name: 'e2e-long', dataset: { name: 'mnist-10k', trainLimit: 2000 }, model: { arch: 'mlp', hidden: [64] }, training: { epochs: 200 } },
+    })
+    const id = long.runIds[0]
+    await open('#/runs')
+    const table = page.getByRole('table', { name: 'Runs' })
+    const row = table.locator(`tbody tr[data-run-id="${id}"]`)
+    await expect.poll(() => row.textContent(), { timeout: 60_000 }).toMatch(/ETA/)
+    await table.getByRole('checkbox', { name: `Select run ${id}` }).check()
+    await page.getByRole('toolbar', { name: 'Selected runs' }).getByRole('button', { name: 'Cancel runs' }).click()
+    await row.locator('.status-cancelled').waitFor({ timeout: 15_000 })
+    await expect.poll(() => page.getByText(/Cancelled \d+ run\(s\)/).first().textContent(), { timeout: 10_000 }).toBe('Cancelled 1 run(s)')
+    await expect.poll(() => row.textContent(), { timeout: 10_000 }).not.toMatch(/ETA/)
+    await page.screenshot({ path: join(SHOTS, 'trust-cancelled.png'), fullPage: true })
+    expect(problems).toEqual([])
+  }, 90_000)
 })
