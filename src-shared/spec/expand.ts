@@ -11,6 +11,7 @@ import { gridConfigs } from './expand-grid'
 import { methodRun } from './method-runs'
 import { pathValues, type PathValue } from './path-field'
 import type { ExpansionResult, RunPlan, RunRole } from './run-plan'
+import { modelSpecName } from './model-name'
 import { pointLabel } from './run-labels'
 import { experimentSpecSchema, type ExperimentSpec } from './schema'
 import { sharedRuns } from './shared-runs'
@@ -52,10 +53,28 @@ export function expandSpec(input: unknown): ExpansionResult {
       })
     }
   }
+  nameSharedRunsApart(runs)
   // Teachers first, then baselines, then the rest: the queue order a user expects.
   const order: Record<RunRole, number> = { teacher: 0, parent: 0, baseline: 1, model: 2, student: 2, pruned: 2 }
   runs.sort((a, b) => order[a.role] - order[b.role])
   return { ok: true, spec, runs, paths: gridPaths(configs.map((c) => c.spec)) }
+}
+
+/**
+ * Shared runs of one seed that read the same (`student alone seed 0` twice, when the grid sweeps
+ * the student) are named by their model: `student alone mlp 16 seed 0`, `student alone mlp 8 seed 0`.
+ */
+function nameSharedRunsApart(runs: RunPlan[]): void {
+  const byLabel = new Map<string, RunPlan[]>()
+  for (const r of runs) if (r.role === 'teacher' || r.role === 'baseline' || r.role === 'parent') byLabel.set(r.label, [...(byLabel.get(r.label) ?? []), r])
+  for (const [label, same] of byLabel) {
+    if (same.length < 2) continue
+    for (const r of same) {
+      const name = modelSpecName(r.config.model as unknown as Record<string, unknown>)
+      const what = label.replace(/ seed \d+$/, '')
+      r.label = what.includes(name) ? label : `${what.replace(/^(teacher|unpruned) \S+$/, '$1')} ${name} seed ${r.seed}`
+    }
+  }
 }
 
 /** The path fields of every grid point's spec, each (field, value) once. */

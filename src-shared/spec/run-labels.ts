@@ -1,4 +1,5 @@
-/** Run names: a grid point as `T=4 lr=0.01`, and the name of a pruned run. */
+/** Run names: a grid point as `T=4 lr=0.01` (a swept model as `mlp 16`), and the name of a pruned run. */
+import { modelSpecName } from './model-name'
 import { stableStringify } from './spec-text'
 
 function formatValue(v: unknown): string {
@@ -26,6 +27,8 @@ export function pointLabel(point: Record<string, unknown>, axes: [string, unknow
   return Object.entries(point)
     .map(([k, v]) => {
       const values = axes.find(([path]) => path === k)?.[1] ?? []
+      // A swept model (the student, a teacher's model) reads by its name: `mlp 16`, `lenet5 6-16`.
+      if ((k === 'model' || k.endsWith('.model')) && isPlainObject(v) && typeof v.arch === 'string') return modelSpecName(v)
       if (isPlainObject(v) && values.length > 1 && values.every(isPlainObject)) {
         const differ = (among: Record<string, unknown>[], key: string): boolean => new Set(among.map((o) => stableStringify(o[key]))).size > 1
         const kinds = differ(values, 'kind')

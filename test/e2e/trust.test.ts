@@ -163,4 +163,27 @@ describe.skipIf(Boolean(noChromium))('numbers the window can be trusted with (br
     await page.screenshot({ path: join(SHOTS, 'trust-cancelled.png'), fullPage: true })
     expect(problems).toEqual([])
   }, 90_000)
+
+  it('6: labels tell runs apart by their model; pruning runs have no temperature; group-by choices are listed once', async () => {
+    problems.length = 0
+    const all = await runs()
+    const labels = (role: string, experimentId: number): string[] => all.filter((r) => r.experimentId === experimentId && r.role === role).map((r) => r.label).sort()
+    expect(labels('baseline', distill)).toEqual(['student alone mlp 4 seed 0', 'student alone mlp 8 seed 0'])
+    expect(labels('student', distill)).toEqual(['student mlp 4 seed 0', 'student mlp 8 seed 0'])
+    // A pruning run has no temperature (it was stored as 4, and grouped under "T = 4").
+    const pruned = all.find((r) => r.experimentId === prune && r.role === 'pruned')!
+    expect((await lab.call('runs.get', { id: pruned.id })).params['method.temperature']).toBeUndefined()
+
+    await open(`#/runs?experiment=${distill}`)
+    const table = page.getByRole('table', { name: 'Runs' })
+    await expect.poll(() => table.locator('tbody tr[data-run-id]').count(), { timeout: 15_000 }).toBe(5)
+    const shown = await table.locator('tbody tr[data-run-id]').allTextContents()
+    for (const label of [...labels('baseline', distill), ...labels('student', distill)]) expect(shown.some((t) => t.includes(label)), label).toBe(true)
+    expect(shown.some((t) => t.includes('{"'))).toBe(false)
+
+    const options = (await page.getByLabel('Group by').locator('option').allTextContents()).map((t) => t.trim())
+    expect(options.filter((o, i) => options.indexOf(o) !== i)).toEqual([])
+    expect(options).toContain('Group by role')
+    expect(problems).toEqual([])
+  }, 60_000)
 })

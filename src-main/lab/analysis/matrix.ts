@@ -217,7 +217,7 @@ export function seedSummary(runs: readonly MatrixRun[], options: MatrixOptions =
     const plain =
       configurationLabel(r.label ?? `run #${r.id}`) ||
       `${modelName(r.params)}${r.params['training.epochs'] !== undefined ? `, ${String(r.params['training.epochs'])} epochs` : ''}`
-    const name = r.role === 'baseline' && manyBaselines ? `${plain} (${modelName(r.params)})` : plain
+    const name = r.role === 'baseline' && manyBaselines && !plain.includes(modelName(r.params)) ? `${plain} (${modelName(r.params)})` : plain
     const key = `${r.role}\u0000${name}`
     const g = groups.get(key) ?? { role: r.role, name, values: [], errors: [], gains: [], extra: extra.map(() => []) }
     g.values.push(r.results[metric])

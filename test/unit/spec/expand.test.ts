@@ -130,6 +130,22 @@ describe('expandSpec', () => {
     expect(two.runs.filter((x) => x.role === 'pruned').map((x) => x.label)).toEqual(['prune taylor seed 0', 'singh seed 0'])
   })
 
+  it('names the students of a swept model, and their students alone, by the model', () => {
+    const r = expandSpec({
+      ...base,
+      method: { kind: 'distill', baseline: true, teacher: { source: 'train', model: { arch: 'lenet5' } } },
+      sweep: { grid: { model: [{ arch: 'mlp', hidden: [8] }, { arch: 'mlp', hidden: [4, 4] }] }, seeds: [0] },
+    })
+    if (!r.ok) throw new Error(JSON.stringify(r.issues))
+    expect(r.runs.map((x) => `${x.role} ${x.label}`)).toEqual([
+      'teacher teacher lenet5 seed 0',
+      'baseline student alone mlp 8 seed 0',
+      'baseline student alone mlp 4-4 seed 0',
+      'student student mlp 8 seed 0',
+      'student student mlp 4-4 seed 0',
+    ])
+  })
+
   it('gives a detection distillation its detect teacher and baseline, and a detector pruning its detect parent', () => {
     const detection = { name: 'det', dataset: { name: 'shapes', imageSize: 32 }, model: { arch: 'denseStackedStudent' } }
     const kd = expandSpec({
