@@ -11,6 +11,7 @@ import type { ParetoResult, PivotResult } from '../../src-shared/contract'
 import { isCostMetric } from '../../src-shared/metrics'
 import type { ExperimentSummary, ResultTable } from '../../src-shared/types'
 import { lab } from '../api/client'
+import { useRunsStore } from './runs'
 
 export type PresetName = 'pruning' | 'temperature' | 'teacher-student'
 
@@ -22,6 +23,7 @@ function headlineOf(metrics: readonly string[]): string | undefined {
 }
 
 export const useSweepsStore = defineStore('sweeps', () => {
+  const runsStore = useRunsStore()
   const experiments = shallowRef<ExperimentSummary[]>([])
   const experimentId = ref<number | null>(null)
   const runIds = ref<number[]>([])
@@ -41,11 +43,17 @@ export const useSweepsStore = defineStore('sweeps', () => {
   const loading = ref(false)
   const error = ref<string | null>(null)
   let sourceChosen = false
+  let generation = 0
 
   const selection = computed(() => ({
     ...(runIds.value.length ? { runIds: runIds.value } : experimentId.value !== null ? { experimentId: experimentId.value } : {}),
     ...(roles.value.length ? { roles: roles.value } : {}),
   }))
+  /** The roles of the runs pivoted, from the runs table's rows (none before they are loaded). */
+  const sourceRoles = computed(() => {
+    const inSource = runsStore.rows.filter((r) => (runIds.value.length ? runIds.value.includes(r.id) : experimentId.value === null || r.experimentId === experimentId.value))
+    return [...new Set(inSource.map((r) => r.role))].sort()
+  })
   const available = computed(() => pivot.value?.available ?? { params: [], metrics: [] })
   const costMetrics = computed(() => available.value.metrics.filter(isCostMetric))
 
@@ -57,14 +65,21 @@ export const useSweepsStore = defineStore('sweeps', () => {
     }
   }
 
-  /** Pivots with the current settings (first choosing a row parameter and metrics if none fit). */
+  /**
+   * Pivots with the current settings (first choosing a row parameter and metrics if none fit).
+   * Only the latest call applies what it gets: one started before a preset (or another choice)
+   * must not overwrite the preset's table when its answer comes last.
+   */
   async function refresh(): Promise<void> {
+    const gen = ++generation
+    const stale = (): boolean => gen !== generation
     loading.value = true
     try {
       // The row parameter asked for is tried as it is (a constant one is a single row, which is
       // still a table); when no run has it, the most sweep-like parameter is chosen instead.
       let rowKey = rows.value ?? 'seed'
       let result = await lab.call('sweeps.pivot', { ...selection.value, rows: rowKey, columns: columns.value ?? undefined, metrics: metrics.value.length ? metrics.value : ['test.accuracy'] })
+      if (stale()) return
       const params = result.available.params.map((p) => p.key)
       if (rows.value === null || result.rowValues.length === 0) {
         rowKey = [...RATIO_KEYS, 'method.temperature'].find((k) => params.includes(k)) ?? params.find((k) => !['seed', 'role', 'experiment', 'method.teacher', 'method.parent', 'teacher', 'student'].includes(k)) ?? 'seed'
@@ -76,18 +91,21 @@ export const useSweepsStore = defineStore('sweeps', () => {
       const changed = rowKey !== result.rows || (columns.value ?? null) !== result.columns || wanted.join() !== result.metrics.join()
       if (changed && wanted.length) {
         result = await lab.call('sweeps.pivot', { ...selection.value, rows: rowKey, columns: columns.value ?? undefined, metrics: wanted })
+        if (stale()) return
       }
       metrics.value = wanted
       pivot.value = result
       if (!result.available.metrics.includes(paretoX.value)) paretoX.value = costMetrics.value[0] ?? paretoX.value
       if (!result.available.metrics.includes(paretoY.value)) paretoY.value = headlineOf(result.available.metrics) ?? paretoY.value
-      pareto.value = await lab.call('sweeps.pareto', { ...selection.value, x: paretoX.value, y: paretoY.value })
+      const front = await lab.call('sweeps.pareto', { ...selection.value, x: paretoX.value, y: paretoY.value })
+      if (stale()) return
+      pareto.value = front
       await refreshMatrix()
       error.value = null
     } catch (e) {
-      error.value = (e as Error).message
+      if (!stale()) error.value = (e as Error).message
     } finally {
-      loading.value = false
+      if (!stale()) loading.value = false
     }
   }
 
@@ -108,20 +126,24 @@ export const useSweepsStore = defineStore('sweeps', () => {
 
   /**
    * Pivots another set of runs (`experimentId` null: every run; left out: the experiment
-   * pivoted last, or the latest one). A role filter set for the previous runs (by a
-   * preset) is dropped with them: the new runs may have no such role.
+   * pivoted last, or the latest one). The roles filtered on (by a preset) that none of the new
+   * runs has are dropped: they would leave nothing to pivot.
    */
   function useSource(source: { experimentId?: number | null; ids?: number[] }): Promise<void> {
     const ids = source.ids ?? []
     const latest = experiments.value[experiments.value.length - 1]?.id ?? null
     const experiment = ids.length ? null : source.experimentId === undefined ? (sourceChosen && !runIds.value.length ? experimentId.value : latest) : source.experimentId
     sourceChosen = true
-    if (ids.join() !== runIds.value.join() || experiment !== experimentId.value) {
-      roles.value = []
-      preset.value = null
-    }
+    const changed = ids.join() !== runIds.value.join() || experiment !== experimentId.value
     runIds.value = ids
     experimentId.value = experiment
+    if (changed) {
+      const kept = roles.value.filter((r) => sourceRoles.value.includes(r))
+      if (kept.length !== roles.value.length) {
+        roles.value = kept
+        preset.value = null
+      }
+    }
     return refresh()
   }
 
@@ -173,6 +195,7 @@ export const useSweepsStore = defineStore('sweeps', () => {
     loading,
     error,
     available,
+    sourceRoles,
     costMetrics,
     loadExperiments,
     refresh,

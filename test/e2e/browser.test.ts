@@ -253,7 +253,7 @@ describe.skipIf(Boolean(noChromium))('UI in Chromium (browser mode)', () => {
     expect(table.rows[0].s0).toMatch(/^\d+\.\d\d \([+−]\d+\.\d\d\)$/)
     await page.goto(new URL(`#/sweeps?experiment=${experimentId}`, server.url).href)
     await page.getByRole('button', { name: 'Teacher × student gain' }).click()
-    await expect.poll(() => page.getByRole('region', { name: 'Teacher × student' }).getByRole('note').textContent(), { timeout: 15_000 }).toMatch(/are both mlp 16 taught by mlp 32 with seed 0/)
+    await expect.poll(() => page.getByRole('region', { name: 'Teacher × student', exact: true }).getByRole('note').textContent(), { timeout: 15_000 }).toMatch(/are both mlp 16 taught by mlp 32 with seed 0/)
     expect(problems).toEqual([])
   }, 60_000)
 
