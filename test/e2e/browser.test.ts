@@ -25,7 +25,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunSummary } from '../../src-shared/types'
 import type { Lab } from '../../src-main/lab/types'
 import { startServer, type RunningServer } from '../../src-main/server'
-import { SHOTS, chromiumMissing, startUiStack, stopUiStack, watchProblems } from './chromium'
+import { chromiumMissing, launchLongRun, SHOTS, startUiStack, stopUiStack, watchProblems } from './chromium'
 
 const noChromium = chromiumMissing('e2e browser')
 
@@ -321,10 +321,7 @@ describe.skipIf(Boolean(noChromium))('UI in Chromium (browser mode)', () => {
 
   it('cancels a running run from the table, then deletes it after confirming', async () => {
     problems.length = 0
-    const long = await lab.call('experiments.launch', {
-      spec: { name: 'e2e-long', dataset: { name: 'mnist-10k', trainLimit: 2000 }, model: { arch: 'mlp', hidden: [64] }, training: { epochs: 200 } },
-    })
-    const id = long.runIds[0]
+    const id = await launchLongRun(lab)
     await page.goto(new URL('#/runs', server.url).href)
     const table = page.getByRole('table', { name: 'Runs' })
     const row = table.locator(`tbody tr[data-run-id="${id}"]`)

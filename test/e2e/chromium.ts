@@ -83,3 +83,11 @@ export async function stopUiStack(s: Partial<Pick<UiStack, 'browser' | 'server' 
   await s.lab?.stop()
   if (s.dir) rmSync(s.dir, { recursive: true, force: true })
 }
+
+/** Launches one run that trains for minutes (200 epochs): something to cancel. Returns its id. */
+export async function launchLongRun(lab: Lab): Promise<number> {
+  const long = await lab.call('experiments.launch', {
+    spec: { name: 'e2e-long', dataset: { name: 'mnist-10k', trainLimit: 2000 }, model: { arch: 'mlp', hidden: [64] }, training: { epochs: 200 } },
+  })
+  return long.runIds[0]
+}

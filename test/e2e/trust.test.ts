@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunSummary } from '../../src-shared/types'
 import type { Lab } from '../../src-main/lab/types'
 import type { RunningServer } from '../../src-main/server'
-import { SHOTS, chromiumMissing, startUiStack, stopUiStack } from './chromium'
+import { chromiumMissing, launchLongRun, SHOTS, startUiStack, stopUiStack } from './chromium'
 
 const noChromium = chromiumMissing('e2e trust')
 
@@ -147,10 +147,7 @@ describe.skipIf(Boolean(noChromium))('numbers the window can be trusted with (br
 
   it('5: says how many runs it cancelled, and a cancelled run shows no ETA', async () => {
     problems.length = 0
-    const long = await lab.call('experiments.launch', {
-      spec: { name: 'e2e-long', dataset: { name: 'mnist-10k', trainLimit: 2000 }, model: { arch: 'mlp', hidden: [64] }, training: { epochs: 200 } },
-    })
-    const id = long.runIds[0]
+    const id = await launchLongRun(lab)
     await open('#/runs')
     const table = page.getByRole('table', { name: 'Runs' })
     const row = table.locator(`tbody tr[data-run-id="${id}"]`)

@@ -5,19 +5,23 @@ import { forkLauncher } from '../../../src-main/scheduler/fork-launcher'
 import type { WorkerHandle, WorkerLauncher } from '../../../src-main/scheduler/launcher'
 import type { Lab } from '../../../src-main/lab/index'
 
+/** 300 training digits, an MLP [16], `epochs` epochs in batches of 100: what every spec here trains. */
+function tinyMlp(name: string, epochs: number): Record<string, unknown> {
+  return {
+    name,
+    dataset: { name: 'mnist-10k', trainLimit: 300 },
+    model: { arch: 'mlp', hidden: [16] },
+    training: { epochs, batchSize: 100 },
+  }
+}
+
 /** A spec that trains `seeds.length` tiny MLPs. */
 export function trainSpec(
   name: string,
   epochs: number,
   seeds: number[] = [0],
 ): Record<string, unknown> {
-  return {
-    name,
-    dataset: { name: 'mnist-10k', trainLimit: 300 },
-    model: { arch: 'mlp', hidden: [16] },
-    training: { epochs, batchSize: 100 },
-    sweep: { seeds },
-  }
+  return { ...tinyMlp(name, epochs), sweep: { seeds } }
 }
 
 /** A teacher (MLP [32]) and one student (MLP [16]) distilled from it; no baseline. */
@@ -27,10 +31,7 @@ export function distillSpec(
   teacherEpochs = epochs,
 ): Record<string, unknown> {
   return {
-    name,
-    dataset: { name: 'mnist-10k', trainLimit: 300 },
-    model: { arch: 'mlp', hidden: [16] },
-    training: { epochs, batchSize: 100 },
+    ...tinyMlp(name, epochs),
     method: {
       kind: 'distill',
       temperature: 2,
