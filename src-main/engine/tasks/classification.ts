@@ -8,7 +8,7 @@ import type { ModelSpec } from '../../../src-shared/spec/schema'
 import { featureSize, takeExamples, type DataSplit, type Dataset } from '../data/dataset'
 import { loadDataset } from '../data/load-dataset'
 import { stratifiedSplit } from '../data/stratified-split'
-import { hintonObjective } from '../distill/hinton-objective'
+import { hintonLossNote, hintonObjective } from '../distill/hinton-objective'
 import type { HintonArgs } from '../distill/losses/hinton'
 import { loadFittingModel, withLogitsOutput } from '../distill/teacher-model'
 import { buildModel } from '../models/build-model'
@@ -97,7 +97,7 @@ export function createClassificationTask(run: TaskRun): ClassificationTask {
 
     distillText: (teacher) => {
       const { temperature, alpha } = hintonArgs(teacher)
-      return `Hinton's loss at T = ${temperature}, α = ${alpha}`
+      return `Hinton's loss at T = ${temperature}, α = ${alpha}; ${hintonLossNote({ temperature, alpha })}`
     },
 
     train: (o) => {

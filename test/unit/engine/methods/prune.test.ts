@@ -87,6 +87,8 @@ describe('prune executor', () => {
     const params = got.metrics.filter((p) => p.key === 'params').map((p) => p.value)
     expect(params[params.length - 2]).toBeGreaterThan(0.4 * r['parent.params'])
     expect(got.progress.some((p) => p.phase === 'distill')).toBe(true)
+    // Its train.loss is the Hinton loss's KL form, as a distillation run's, and the log says so.
+    expect(got.logs.some((l) => l.startsWith('info: recovery: distillation from the parent') && l.includes('KL form'))).toBe(true)
     expect(r.compression).toBeGreaterThanOrEqual(2.5)
   })
 
