@@ -78,7 +78,13 @@ export class EventWriter {
   }
 
   flush(): void {
-    if (this.ends.waiting() || (this.ends.retry(), !this.writeBuffers())) {
+    // While another program holds the lock, try again only after a pause (see RunEnds.locked).
+    if (this.ends.waiting()) {
+      this.checkLockDeadline()
+      return
+    }
+    this.ends.retry()
+    if (!this.writeBuffers()) {
       this.checkLockDeadline()
       return
     }

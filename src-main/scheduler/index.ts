@@ -154,8 +154,7 @@ export class Scheduler {
       // A run that had reported its end keeps it; the rest of its points are written now.
       if (a.ending) this.finish(a, a.ending.status, a.ending.error)
       else this.finish(a, 'interrupted', INTERRUPTED_REASON)
-      if (a.endStatus !== 'finished' && !this.writer.ends.has(a.run.id))
-        discardUnrecorded(this.store, this.options.dataDir, a.run.id)
+      this.tidyUnfinished(a)
       a.release()
     }
     this.active.clear()
@@ -350,12 +349,16 @@ export class Scheduler {
     this.afterExit(active)
   }
 
+  /** A gone, unfinished run's unrecorded files go (an end still waiting tidies once stored). */
+  private tidyUnfinished(active: ActiveRun): void {
+    if (active.endStatus !== 'finished' && !this.writer.ends.has(active.run.id))
+      discardUnrecorded(this.store, this.options.dataDir, active.run.id)
+  }
+
   /** The run has settled and its process is gone. */
   private afterExit(active: ActiveRun): void {
     if (!this.active.has(active.run.id)) return
-    // Nothing writes in its folder any more (an end still waiting to be stored tidies it then).
-    if (active.endStatus !== 'finished' && !this.writer.ends.has(active.run.id))
-      discardUnrecorded(this.store, this.options.dataDir, active.run.id)
+    this.tidyUnfinished(active)
     this.active.delete(active.run.id)
     active.release()
     this.afterChange()
