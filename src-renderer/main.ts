@@ -1,7 +1,9 @@
-/** Renderer entry: one Vue app with Pinia; the transport is chosen in api/client.ts. */
+/** Renderer entry: one Vue app with Pinia and the router; the transport is chosen in api/client.ts. */
 import { createPinia } from 'pinia'
 import { createApp } from 'vue'
 import App from './App.vue'
+import { createLabRouter } from './router'
+import { ROUTES } from './routes'
 import './styles.css'
 
-createApp(App).use(createPinia()).mount('#app')
+createApp(App).use(createPinia()).use(createLabRouter(ROUTES)).mount('#app')

@@ -1,9 +1,18 @@
 /**
- * A tiny hash router: `#/launch`, `#/runs`, `#/runs/12`, `#/compare?ids=3,4`, `#/sweeps?experiment=2`,
- * `#/system`. Hash routes need no server rewrites, work from file:// in Electron, and never
- * trigger a navigation the window would block.
+ * Addresses of the window, on `vue-router` with hash history (`#/runs?experiment=3`): hash routes
+ * need no server rewrites, work from file:// in Electron, and never trigger a navigation the
+ * window would block. Each view keeps its state in the query (see `url-state.ts`), so a link
+ * reopens the same table. The route records (with their components) are in `routes.ts`; this file
+ * only names the routes and moves between them, so views can import it without a cycle.
  */
-import { readonly, ref, type DeepReadonly, type Ref } from 'vue'
+import {
+  createRouter,
+  createWebHashHistory,
+  type LocationQuery,
+  type LocationQueryRaw,
+  type RouteRecordRaw,
+  type Router,
+} from 'vue-router'
 
 export type Route =
   | { name: 'launch' }
@@ -12,66 +21,61 @@ export type Route =
   | { name: 'compare'; ids: number[] }
   | { name: 'sweeps'; ids: number[]; experimentId?: number }
   | { name: 'system' }
-  | { name: 'not-found'; path: string }
 
-function idList(text: string | null): number[] {
-  if (!text) return []
+/** A comma list of positive ids in a query value (`3,4`), duplicates and junk dropped. */
+export function idList(text: unknown): number[] {
+  if (typeof text !== 'string' || !text) return []
   return [...new Set(text.split(',').filter((s) => /^\d+$/.test(s)).map(Number))].filter((n) => n > 0)
 }
 
-function positive(text: string | null): number | undefined {
-  return text && /^\d+$/.test(text) && Number(text) > 0 ? Number(text) : undefined
+/** A positive id in a query value, or undefined. */
+export function positiveId(text: unknown): number | undefined {
+  return typeof text === 'string' && /^\d+$/.test(text) && Number(text) > 0 ? Number(text) : undefined
 }
 
-/** Parses the part after `#`. */
-export function parseRoute(hash: string): Route {
-  const raw = hash.replace(/^#/, '') || '/runs'
-  const q = raw.indexOf('?')
-  const path = q < 0 ? raw : raw.slice(0, q)
-  const query = new URLSearchParams(q < 0 ? '' : raw.slice(q + 1))
-  const parts = path.split('/').filter(Boolean)
-  const one = parts.length === 1 ? parts[0] : null
-  if (parts.length === 0 || one === 'runs') return { name: 'runs', experimentId: positive(query.get('experiment')) }
-  if (parts.length === 2 && parts[0] === 'runs' && /^\d+$/.test(parts[1])) return { name: 'run', id: Number(parts[1]) }
-  if (one === 'launch') return { name: 'launch' }
-  if (one === 'compare') return { name: 'compare', ids: idList(query.get('ids')) }
-  if (one === 'sweeps') return { name: 'sweeps', ids: idList(query.get('ids')), experimentId: positive(query.get('experiment')) }
-  if (one === 'system') return { name: 'system' }
-  return { name: 'not-found', path: raw }
+/** One query value as text (the first of a repeated key), or undefined. */
+export function queryText(query: LocationQuery, key: string): string | undefined {
+  const v = query[key]
+  const first = Array.isArray(v) ? v[0] : v
+  return typeof first === 'string' ? first : undefined
 }
 
-/** The `href` of a route. */
-export function routeHref(route: Route): string {
+/** The path and query of a route. */
+export function routeLocation(route: Route): { path: string; query: LocationQueryRaw } {
   switch (route.name) {
-    case 'launch':
-      return '#/launch'
     case 'runs':
-      return route.experimentId ? `#/runs?experiment=${route.experimentId}` : '#/runs'
+      return { path: '/runs', query: route.experimentId ? { experiment: String(route.experimentId) } : {} }
     case 'run':
-      return `#/runs/${route.id}`
+      return { path: `/runs/${route.id}`, query: {} }
     case 'compare':
-      return route.ids.length ? `#/compare?ids=${route.ids.join(',')}` : '#/compare'
+      return { path: '/compare', query: route.ids.length ? { ids: route.ids.join(',') } : {} }
     case 'sweeps':
-      if (route.ids.length) return `#/sweeps?ids=${route.ids.join(',')}`
-      return route.experimentId ? `#/sweeps?experiment=${route.experimentId}` : '#/sweeps'
-    case 'system':
-      return '#/system'
-    case 'not-found':
-      return `#${route.path}`
+      if (route.ids.length) return { path: '/sweeps', query: { ids: route.ids.join(',') } }
+      return { path: '/sweeps', query: route.experimentId ? { experiment: String(route.experimentId) } : {} }
+    default:
+      return { path: `/${route.name}`, query: {} }
   }
 }
 
-const current = ref<Route>(parseRoute(window.location.hash))
-window.addEventListener('hashchange', () => {
-  current.value = parseRoute(window.location.hash)
-})
+let router: Router | null = null
 
-/** The current route, reactive. */
-export function useRoute(): DeepReadonly<Ref<Route>> {
-  return readonly(current)
+/** Creates the window's router over these route records (once, at start-up: `main.ts`). */
+export function createLabRouter(routes: RouteRecordRaw[]): Router {
+  router = createRouter({ history: createWebHashHistory(), routes })
+  return router
+}
+
+function current(): Router {
+  if (!router) throw new Error('the router is created in main.ts before any view is shown')
+  return router
+}
+
+/** The `href` of a route (`#/runs/12`). */
+export function routeHref(route: Route): string {
+  return current().resolve(routeLocation(route)).href
 }
 
 /** Goes to `route` (adds a history entry, so Back works). */
 export function navigate(route: Route): void {
-  window.location.hash = routeHref(route)
+  void current().push(routeLocation(route))
 }

@@ -6,9 +6,16 @@
  */
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef, watch } from 'vue'
-import type { RunStatus } from '../../src-shared/types'
-import { DEFAULT_COLUMNS, columnOf, filterRuns, groupRuns, hasDetectionRuns, sortRuns, withDetectionColumn, type ColumnId } from '../views/runs-model'
+import { RUN_STATUSES, type RunStatus } from '../../src-shared/types'
+import { listOf, type ViewState } from '../url-state'
+import { BASE_COLUMNS, DEFAULT_COLUMNS, columnOf, filterRuns, groupRuns, hasDetectionRuns, sortRuns, withDetectionColumn, type ColumnId } from '../views/runs-model'
 import { useRunsStore } from './runs'
+
+/** A column id as the address may carry it: a fixed column, `result:KEY` or `param:KEY`. */
+function isColumnId(text: string | undefined): text is ColumnId {
+  if (!text) return false
+  return BASE_COLUMNS.some((c) => c.id === text) || /^(result|param):[\w.-]+$/.test(text)
+}
 
 export const useRunsTableStore = defineStore('runs-table', () => {
   const runs = useRunsStore()
@@ -115,7 +122,40 @@ export const useRunsTableStore = defineStore('runs-table', () => {
     if ([...selected.value].some((id) => !ids.has(id))) selected.value = new Set([...selected.value].filter((id) => ids.has(id)))
   }
 
+  /** The table as query values (`q`, `status`, `sort`, `dir`, `group`, `cols`), defaults left out. */
+  function viewState(): ViewState {
+    const sorted = sortColumn.value !== 'id' || direction.value !== 'desc'
+    return {
+      q: text.value || undefined,
+      status: statuses.value.join(',') || undefined,
+      sort: sorted ? sortColumn.value : undefined,
+      dir: sorted ? direction.value : undefined,
+      group: groupBy.value ?? undefined,
+      cols: columnIds.value.join(',') === DEFAULT_COLUMNS.join(',') ? undefined : columnIds.value.join(','),
+    }
+  }
+
+  /** Sets the table from query values (as `viewState` writes them; unknown values are ignored). */
+  function applyViewState(state: ViewState): void {
+    text.value = state.q ?? ''
+    statuses.value = listOf(state.status).filter((s): s is RunStatus => (RUN_STATUSES as readonly string[]).includes(s))
+    const sort = isColumnId(state.sort) ? state.sort : 'id'
+    sortColumn.value = sort
+    direction.value = state.dir === 'asc' || state.dir === 'desc' ? state.dir : 'desc'
+    if ((groupBy.value ?? undefined) !== state.group) setGroupBy(isColumnId(state.group) ? state.group : null)
+    const cols = listOf(state.cols).filter(isColumnId)
+    columnIds.value = cols.length ? [...new Set(cols)] : [...DEFAULT_COLUMNS]
+    // Columns named by the address are the ones wanted: detection runs do not add theirs then.
+    if (cols.length) {
+      detectionColumnAdded = true
+      stopWatching?.()
+    }
+    for (const id of [sort, ...columnIds.value]) needParam(id)
+  }
+
   return {
+    viewState,
+    applyViewState,
     text,
     statuses,
     experimentId,

@@ -11,9 +11,13 @@ import type { ParetoResult, PivotResult } from '../../src-shared/contract'
 import { isCostMetric } from '../../src-shared/metrics'
 import type { ExperimentSummary, ResultTable } from '../../src-shared/types'
 import { lab } from '../api/client'
+import { idList, positiveId } from '../router'
+import { listOf, type ViewState } from '../url-state'
 import { useRunsStore } from './runs'
 
-export type PresetName = 'pruning' | 'temperature' | 'teacher-student'
+const PRESETS = ['pruning', 'temperature', 'teacher-student'] as const
+export type PresetName = (typeof PRESETS)[number]
+const DEFAULT_METRICS = ['test.accuracy']
 
 const RATIO_KEYS = ['method.target.ratio', 'method.ratio', 'method.finalSparsity', 'method.target.params', 'method.target.macs', 'method.target.units']
 
@@ -30,7 +34,7 @@ export const useSweepsStore = defineStore('sweeps', () => {
   const roles = ref<string[]>([])
   const rows = ref<string | null>(null)
   const columns = ref<string | null>(null)
-  const metrics = ref<string[]>(['test.accuracy'])
+  const metrics = ref<string[]>([...DEFAULT_METRICS])
   const pivot = shallowRef<PivotResult | null>(null)
   const pareto = shallowRef<ParetoResult | null>(null)
   /** The preset last applied; `teacher-student` also shows the lab's teacher × student matrix. */
@@ -177,7 +181,48 @@ export const useSweepsStore = defineStore('sweeps', () => {
     }
   }
 
+  /** The pivot as query values (source, preset, roles, rows, cols, metrics, Pareto x and y). */
+  function viewState(): ViewState {
+    const list = (xs: readonly string[]): string | undefined => xs.join(',') || undefined
+    return {
+      ids: list(runIds.value.map(String)),
+      experiment: runIds.value.length ? undefined : experimentId.value === null ? 'all' : String(experimentId.value),
+      preset: preset.value ?? undefined,
+      roles: list(roles.value),
+      rows: rows.value ?? undefined,
+      cols: columns.value ?? undefined,
+      metrics: metrics.value.join(',') === DEFAULT_METRICS.join(',') ? undefined : list(metrics.value),
+      x: paretoX.value === 'params' ? undefined : paretoX.value,
+      y: paretoY.value === 'test.accuracy' ? undefined : paretoY.value,
+    }
+  }
+
+  /** Pivots as the query values say (keys left out: their defaults; no source: the latest experiment). */
+  function applyViewState(state: ViewState): Promise<void> {
+    preset.value = PRESETS.find((p) => p === state.preset) ?? null
+    roles.value = listOf(state.roles)
+    rows.value = state.rows ?? null
+    columns.value = state.cols ?? null
+    metrics.value = listOf(state.metrics).slice(0, 8)
+    if (!metrics.value.length) metrics.value = [...DEFAULT_METRICS]
+    paretoX.value = state.x ?? 'params'
+    paretoY.value = state.y ?? 'test.accuracy'
+    runIds.value = idList(state.ids)
+    const latest = experiments.value[experiments.value.length - 1]?.id ?? null
+    experimentId.value = runIds.value.length || state.experiment === 'all' ? null : (positiveId(state.experiment) ?? latest)
+    sourceChosen = true
+    return refresh()
+  }
+
+  /** True once a source was chosen (by the address or the user). */
+  function hasSource(): boolean {
+    return sourceChosen
+  }
+
   return {
+    viewState,
+    applyViewState,
+    hasSource,
     experiments,
     experimentId,
     runIds,
