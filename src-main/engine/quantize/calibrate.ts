@@ -17,7 +17,15 @@ import { uint8Range } from './quantize-tensor'
 /** How a range is read from the calibration values. */
 export type Calibration = { method: 'minmax' } | { method: 'percentile'; percentile: number }
 
-/** The tensors to quantize: the layer outputs (or `INPUT_KEY`) read by a kernel layer. */
+/** Layers folded into the kernel layer before them, whose output is the kernel's output in ONNX (QDQ patterns end after them). */
+const FOLLOWERS: ReadonlySet<string> = new Set(['BatchNormalization', 'Activation', 'ReLU', 'LeakyReLU'])
+
+/**
+ * The tensors to quantize, as ONNX Runtime's QDQ kernels want them (a DequantizeLinear on every
+ * input of a Conv or MatMul and a QuantizeLinear after it): what each kernel layer reads (the
+ * model input as `INPUT_KEY`) and what it writes — after the BatchNormalization or activation
+ * that follows it — unless that is the model's output (the logits stay float).
+ */
 export function activationPoints(model: tf.LayersModel): string[] {
   const graph = buildLayerGraph(model)
   const points = new Set<string>()
@@ -25,6 +33,14 @@ export function activationPoints(model: tf.LayersModel): string[] {
     if (!KERNEL_LAYERS.has(node.className)) continue
     const inputs = node.inputs.length === 0 ? [INPUT_KEY] : node.inputs
     for (const i of inputs) points.add(graph.byName.get(i)?.className === 'InputLayer' ? INPUT_KEY : i)
+    let out = node.name
+    for (;;) {
+      const readers = graph.consumers.get(out) ?? []
+      const next = readers.length === 1 ? graph.byName.get(readers[0]) : undefined
+      if (!next || !FOLLOWERS.has(next.className)) break
+      out = next.name
+    }
+    if (!graph.outputs.includes(out)) points.add(out)
   }
   return [...points]
 }

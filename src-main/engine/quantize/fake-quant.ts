@@ -6,6 +6,8 @@
  * outside (Bengio et al. 2013; Jacob et al. 2018 eq. 12's clamp). `withFakeQuant` builds a model
  * that shares the original's layers (and so its weights) with a fake-quantization layer after each
  * calibrated layer output (and on the input), for evaluation and quantization-aware training.
+ * The copy has its own layers: a layer shared by two models has two inbound nodes, which the
+ * lab's layer report (and TF.js's `layer.input`) refuses.
  */
 import * as tf from '@tensorflow/tfjs'
 import { INPUT_KEY } from '../export/onnx/export-onnx'
@@ -50,9 +52,16 @@ export class FakeQuant extends tf.layers.Layer {
   }
 }
 
+/** A new layer of the same class and config as `layer` (weights copied once it is built). */
+function copyLayer(layer: tf.layers.Layer): tf.layers.Layer {
+  const cls = layer.constructor as tf.serialization.SerializableConstructor<tf.layers.Layer>
+  return cls.fromConfig(cls, layer.getConfig())
+}
+
 /**
- * A model computing what the quantized model computes: `model`'s layers (shared, weights and all)
- * with each output named in `activations` (and the input, under `INPUT_KEY`) fake-quantized.
+ * A model computing what the quantized model computes: a copy of `model` (same layers and weights,
+ * its own variables, so `model` keeps one graph) with each output named in `activations` (and the
+ * input, under `INPUT_KEY`) fake-quantized. `copyWeightsBack` returns trained weights to `model`.
  */
 export function withFakeQuant(model: tf.LayersModel, activations: ReadonlyMap<string, ActivationQuantization>): tf.LayersModel {
   const graph = buildLayerGraph(model)
@@ -63,14 +72,25 @@ export function withFakeQuant(model: tf.LayersModel, activations: ReadonlyMap<st
   }
   const x = quantized(INPUT_KEY, input)
   const values = new Map<string, tf.SymbolicTensor>()
+  const copies: [tf.layers.Layer, tf.layers.Layer][] = []
   for (const node of graph.nodes) {
     if (node.className === 'InputLayer') {
       values.set(node.name, x)
       continue
     }
     const inputs = node.inputs.length === 0 ? [x] : node.inputs.map((n) => values.get(n) as tf.SymbolicTensor)
-    const y = model.getLayer(node.name).apply(inputs.length === 1 ? inputs[0] : inputs) as tf.SymbolicTensor
+    const original = model.getLayer(node.name)
+    const copy = copyLayer(original)
+    const y = copy.apply(inputs.length === 1 ? inputs[0] : inputs) as tf.SymbolicTensor
+    copies.push([original, copy])
     values.set(node.name, quantized(node.name, y))
   }
-  return tf.model({ inputs: input, outputs: values.get(graph.outputs[0]) as tf.SymbolicTensor, name: `${model.name}_quantized` })
+  const out = tf.model({ inputs: input, outputs: values.get(graph.outputs[0]) as tf.SymbolicTensor, name: `${model.name}_quantized` })
+  for (const [original, copy] of copies) copy.setWeights(original.getWeights())
+  return out
+}
+
+/** Writes the weights of a `withFakeQuant` copy back into the model it was made from. */
+export function copyWeightsBack(copy: tf.LayersModel, model: tf.LayersModel): void {
+  for (const layer of model.layers) if (layer.weights.length > 0) layer.setWeights(copy.getLayer(layer.name).getWeights())
 }

@@ -97,7 +97,9 @@ describe('quantization', () => {
     const kernels = quantizeModelWeights(model, 'int8')
     const x = tf.randomUniform([32, 28, 28, 1], 0, 1, 'float32', 5)
     const activations = calibrateActivations(model, x, activationPoints(model), { method: 'minmax' })
-    expect([...activations.keys()]).toEqual(['', 'max_pooling2d_MaxPooling2D1', 'flatten_Flatten1', 'dense_Dense1', 'dense_Dense2'].map((k, i) => (i === 0 ? k : expect.any(String))))
+    // The input, the 2 convs' and 2 hidden dense layers' outputs, pool 1 and flatten (what conv 2 and dense 1 read).
+    expect(activations.size).toBe(7)
+    expect(activations.has('')).toBe(true)
     const evaluated = withFakeQuant(model, activations)
     const { lab, onnx } = await compareWithOrt(evaluated, 4, exportOnnx(model, { kernels, activations }).bytes)
     expect(maxDiff(lab, onnx)).toBeLessThan(1e-3)
