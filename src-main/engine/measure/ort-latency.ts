@@ -5,7 +5,9 @@
  * them alike; each figure is the median of the rounds after warm-up.
  */
 import { availableParallelism } from 'node:os'
+import type * as tf from '@tensorflow/tfjs'
 import type * as ort from 'onnxruntime-node'
+import { exportOnnx } from '../export/onnx/export-onnx'
 import { ortPredict, ortSession } from './ort-session'
 
 /** The configurations every run is timed at. */
@@ -32,7 +34,7 @@ async function timeOnce(session: ort.InferenceSession, x: Float32Array, shape: r
  * Median milliseconds per batch of each model (exported ONNX bytes) in each configuration, as
  * `ort.latency.<config>.ms` results; `x` holds at least 64 examples of `shape` (repeated when fewer).
  */
-export async function ortLatencies(models: readonly Uint8Array[], x: Float32Array, shape: readonly number[], rounds = 30, warmup = 3): Promise<Record<string, number>[]> {
+export async function ortLatencies(models: readonly Uint8Array[], x: Float32Array, shape: readonly number[], rounds = 20, warmup = 3): Promise<Record<string, number>[]> {
   const f = shape.reduce((a, d) => a * d, 1)
   const have = x.length / f
   const batch64 = new Float32Array(64 * f)
@@ -64,4 +66,19 @@ export function ortLatencyResults(parent: Record<string, number>, child: Record<
     results[`ort.speedup.${c.key}`] = parent[key] / child[key]
   }
   return results
+}
+
+/**
+ * A pruned model's ONNX Runtime latency against its parent's, both exported to float ONNX and timed
+ * in this process; a model ONNX export refuses (a layer kind it does not know) is said, not fatal.
+ */
+export async function ortAgainstParent(parent: tf.LayersModel, child: tf.LayersModel, x: Float32Array, shape: readonly number[]): Promise<{ results: Record<string, number> } | { skipped: string }> {
+  let models: Uint8Array[]
+  try {
+    models = [exportOnnx(parent).bytes, exportOnnx(child).bytes]
+  } catch (e) {
+    return { skipped: `no ONNX Runtime latency: ${(e as Error).message}` }
+  }
+  const [p, c] = await ortLatencies(models, x, shape)
+  return { results: ortLatencyResults(p, c) }
 }
