@@ -11,6 +11,7 @@ import type { RunMethod } from '../../../src-shared/spec/expand'
 import { exportOnnx } from '../export/onnx/export-onnx'
 import { ortAccuracy, ortSession } from '../measure/ort-session'
 import { ortLatencies, ortLatencyResults } from '../measure/ort-latency'
+import { originResults, readLineage, writeLineage } from '../models/lineage'
 import { withFakeQuant } from '../quantize/fake-quant'
 import { weightBytes } from '../quantize/quantize-model'
 import { calibrate, calibrationInput, quantizeWeights, writeQuantizedArtifacts } from '../quantize/quantize-run'
@@ -76,9 +77,19 @@ export const executeQuantize: MethodExecutor<QuantizeMethod> = async (ctx) => {
         `quantized (${m.scheme} weights, ${m.activations} activations): weights ${round(parentWeights.total, 0)} → ${round(stored.total, 0)} bytes ` +
           `(${(parentWeights.total / stored.total).toFixed(2)}×); ONNX Runtime test accuracy ${(ortTest * 100).toFixed(2)} %`,
       )
+      const huffman = weightBytes(model, q.kernels, true).total
+      results['weights.huffman.bytes'] = huffman
       const test = await task.finish(model, { trained: q.trained, results, evaluated })
-      // The run's model files are the exported ONNX model (the TF.js one holds float32 values).
-      sink.result({ 'accuracy.change': test.metric - before.evaluation.metric, 'model.bytes': onnx.bytes.byteLength })
+      // Deep Compression's ratio is against the chain's original model (the unpruned parent of a pruned stage).
+      const origin = readLineage(ctx.job.parentModelPath) ?? { weightsBytes: parentWeights.total, params: before.params, metric: before.evaluation.metric, metricName: task.metric }
+      sink.artifact({ kind: 'lineage', ...writeLineage(ctx.job.artifactDir, origin) })
+      sink.result({
+        // The run's model files are the exported ONNX model (the TF.js one holds float32 values).
+        'model.bytes': onnx.bytes.byteLength,
+        'accuracy.change': test.metric - before.evaluation.metric,
+        ...originResults(origin, stored.total, test.metric),
+        'origin.compression.huffman': origin.weightsBytes / huffman,
+      })
     } finally {
       x?.dispose()
       if (evaluated !== model) evaluated?.dispose()

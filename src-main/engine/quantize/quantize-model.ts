@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs'
 import { KERNEL_LAYERS } from '../export/onnx/layers'
 import { encodedKernelBytes, type KernelEncoding } from './kernel-encoding'
+import { huffmanKernelBytes } from './huffman'
 import { dequantizeKernel, quantizeKernel, type WeightScheme } from './quantize-tensor'
 
 /** The layers whose kernels are quantized, in model order. */
@@ -46,8 +47,11 @@ export function quantizeModelWeights(model: tf.LayersModel, scheme: WeightScheme
   return new Map(kernelLayers(model).map((l) => [l.name, quantizeLayer(l, scheme)]))
 }
 
-/** Weight bytes as stored, per layer (layers without weights left out) and in total. */
-export function weightBytes(model: tf.LayersModel, kernels: ReadonlyMap<string, KernelEncoding> = new Map()): { total: number; layers: Map<string, number> } {
+/**
+ * Weight bytes as stored, per layer (layers without weights left out) and in total; with
+ * `huffman`, each integer kernel's values Huffman-coded (Deep Compression's last step) instead.
+ */
+export function weightBytes(model: tf.LayersModel, kernels: ReadonlyMap<string, KernelEncoding> = new Map(), huffman = false): { total: number; layers: Map<string, number> } {
   const layers = new Map<string, number>()
   let total = 0
   for (const layer of model.layers) {
@@ -55,7 +59,8 @@ export function weightBytes(model: tf.LayersModel, kernels: ReadonlyMap<string, 
     layer.weights.forEach((w, i) => {
       const count = (w.shape as number[]).reduce((a, d) => a * d, 1)
       const encoding = i === 0 ? kernels.get(layer.name) : undefined
-      bytes += encoding ? encodedKernelBytes(encoding, count) : 4 * count
+      const coded = huffman && encoding ? huffmanKernelBytes(encoding) : null
+      bytes += encoding ? encodedKernelBytes(encoding, count, coded ?? undefined) : 4 * count
     })
     if (bytes === 0) continue
     layers.set(layer.name, bytes)

@@ -13,6 +13,7 @@ import { activationPoints, calibrateActivations, rangeOf } from '../../../../src
 import { fakeQuantize, withFakeQuant } from '../../../../src-main/engine/quantize/fake-quant'
 import { quantizeModelWeights, weightBytes } from '../../../../src-main/engine/quantize/quantize-model'
 import { dequantizeKernel, fromFloat16Bits, quantizeInt8PerChannel, quantizeUint8PerTensor, toFloat16Bits } from '../../../../src-main/engine/quantize/quantize-tensor'
+import { huffmanBits } from '../../../../src-main/engine/quantize/huffman'
 import { shadowWeights } from '../../../../src-main/engine/quantize/qat'
 import { modelSpecSchema } from '../../../../src-shared/spec/schema'
 import { compareWithOrt, maxDiff } from '../../../helpers/onnx-compare'
@@ -43,6 +44,12 @@ describe('quantization', () => {
     expect(fromFloat16Bits(toFloat16Bits(2 ** -24))).toBe(2 ** -24)
     expect(fromFloat16Bits(toFloat16Bits(1 + 2 ** -11))).toBe(1)
     expect(fromFloat16Bits(toFloat16Bits(-0.333251953125))).toBe(-0.333251953125)
+  })
+
+  it('Huffman code lengths (Deep Compression step 3): frequencies 1, 1, 2 code in 6 bits; one symbol in 1 bit each', () => {
+    expect(huffmanBits([1, 1, 2])).toBe(6)
+    expect(huffmanBits([0, 5, 0])).toBe(5)
+    expect(huffmanBits([1, 1, 1, 1])).toBe(8)
   })
 
   it('percentile calibration clips an outlier that min–max keeps', () => {
