@@ -7,6 +7,7 @@
  */
 import type { RunJob, RunSink } from './run-job'
 import { selectBackend } from './backend/select-backend'
+import { activeWebGpuAdapter } from './backend/webgpu-node'
 import { executorFor } from './methods'
 import { createTask } from './tasks'
 import { METHOD_TASKS } from './tasks/method-tasks'
@@ -20,7 +21,7 @@ async function execute(job: RunJob, sink: RunSink): Promise<void> {
   const { config } = job
   const executor = executorFor(config.method.kind)
   const backend = await selectBackend(job.backend)
-  sink.backend(backend)
+  sink.backend(backend, backend === 'webgpu' ? activeWebGpuAdapter() : null)
   const task = createTask({ job, config, sink })
   if (!METHOD_TASKS[config.method.kind].includes(task.kind)) {
     throw new Error(`method ${config.method.kind} does not run on ${task.kind} datasets`)

@@ -86,7 +86,7 @@ async function main(): Promise<void> {
   const heartbeat = setInterval(() => ipc.send({ type: 'heartbeat' }), HEARTBEAT_MS)
 
   const sink: RunSink = {
-    backend: (name) => ipc.send({ type: 'backend', name }),
+    backend: (name, adapter) => ipc.send({ type: 'backend', name, adapter: adapter ?? null }),
     progress: (p) => ipc.send({ type: 'progress', ...p }),
     metrics: (points) => ipc.send({ type: 'metric', points }),
     artifact: (a) => ipc.send({ type: 'artifact', ...a }),
