@@ -32,6 +32,11 @@ export interface RunSink {
   artifact(a: { kind: string; path: string; bytes: number; sha256: string }): void
   result(results: Record<string, number>): void
   log(level: 'info' | 'warn' | 'error', message: string): void
+  /**
+   * Called inside long synchronous stretches (each shader compiled on webgpu), where no timer
+   * runs: the worker sends a heartbeat from here when one is due.
+   */
+  alive?(): void
   /** Per-layer report of the model before and after pruning (stored in the `layers` table). */
   layers?(phase: 'before' | 'after', layers: LayerReport[]): void
 }
