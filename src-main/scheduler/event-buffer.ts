@@ -5,7 +5,7 @@
  * client that reacts to an event by querying the store sees the data.
  */
 import type { EventName, EventPayloads } from '../../src-shared/contract'
-import type { MetricPoint, RunProgress } from '../../src-shared/types'
+import type { MetricPoint, RunProgress, WebGpuAdapter } from '../../src-shared/types'
 import type { Store } from '../store/index'
 import { isLocked, storageFailure } from '../store/storage-errors'
 import type { LayerReport, WorkerMessage } from '../worker/protocol'
@@ -24,6 +24,7 @@ export class RunEventBuffer {
   progress: RunProgress | null = null
   heartbeatAt: string | null = null
   backend: string | null = null
+  adapter: WebGpuAdapter | null = null
 
   constructor(readonly runId: number) {}
 
@@ -35,6 +36,7 @@ export class RunEventBuffer {
         return true
       case 'backend':
         this.backend = message.name
+        this.adapter = message.adapter ?? null
         return true
       case 'progress': {
         const { type: _type, ...progress } = message
@@ -95,7 +97,10 @@ export class RunEventBuffer {
     const artifacts = this.artifacts.length
     const layers = this.layers.length
     const { results, progress, heartbeatAt, backend } = this
-    if (backend !== null) store.runs.setBackend(runId, backend)
+    if (backend !== null) {
+      store.runs.setBackend(runId, backend)
+      store.runs.setAdapter(runId, this.adapter)
+    }
     if (heartbeatAt !== null) store.runs.setHeartbeat(runId, heartbeatAt)
     if (written) {
       const points = written < this.metrics.length ? this.metrics.slice(0, written) : this.metrics

@@ -107,6 +107,7 @@ export function openStore(path: string, options: OpenOptions = {}): Store {
         teacherRunId: record.teacherRunId,
         parentRunId: record.parentRunId,
         heartbeatAt: record.heartbeatAt,
+        adapter: runs.adapter(id),
         notes: annotations.note(id),
         artifacts: outputs.artifacts(id),
         logs: outputs.logs(id),

@@ -4,6 +4,7 @@ import { dropEmptyColumns, formatCell, textTable } from '../format'
 import { RUN_SORT_COLUMNS, type RunSortColumn } from '../../../src-shared/contract'
 import { formatMetric } from '../../../src-shared/metrics'
 import { RUN_STATUSES, type RunStatus, type RunSummary } from '../../../src-shared/types'
+import { adapterLine } from '../../../src-shared/webgpu-adapter'
 import type { Lab } from '../../lab/types'
 
 export async function runsCommand(ctx: CommandContext): Promise<number> {
@@ -110,6 +111,7 @@ async function show(ctx: CommandContext): Promise<number> {
     ctx.out(`run #${run.id}  ${run.label}  [${run.status}]${run.error ? `  ${run.error}` : ''}`)
     if (run.status === 'running' && lab.schedulingPid() === null) ctx.out(staleNote(1, lab.dbPath))
     ctx.out(`experiment #${run.experimentId} ${run.experimentName}   role ${run.role}   seed ${run.seed}   backend ${run.backend ?? '-'}`)
+    if (run.adapter) ctx.out(`adapter ${adapterLine(run.adapter)}`)
     ctx.out(`created ${run.createdAt}   started ${run.startedAt ?? '-'}   finished ${run.finishedAt ?? '-'}`)
     if (run.teacherRunId) ctx.out(`teacher: run #${run.teacherRunId}`)
     ctx.out('\nparameters:')

@@ -124,4 +124,14 @@ CREATE TABLE logs (
 CREATE INDEX logs_run ON logs (run_id, id);
 `
 
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: '0001_init', sql: m0001_init }]
+const m0002_run_adapter = `-- 0002_run_adapter: the WebGPU adapter a run trained on, beside runs.backend (issue 15).
+-- JSON {backend, vendor, architecture, device, description, software, maxBufferSize}; NULL for a
+-- run on another backend and for every run of an older lab.
+
+ALTER TABLE runs ADD COLUMN adapter TEXT CHECK (adapter IS NULL OR json_valid(adapter));
+`
+
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: '0001_init', sql: m0001_init },
+  { version: 2, name: '0002_run_adapter', sql: m0002_run_adapter },
+]
