@@ -5,7 +5,7 @@
  * file imports), so the Lab process stays light. Each problem is one line naming what is wrong.
  */
 import type { RunConfig } from '../../src-shared/spec/expand'
-import { isDetectionDataset, isDetectionModel, type ModelSpec } from '../../src-shared/spec/schema'
+import { isDetectionDataset, isDetectionModel, isNetModel, type ModelSpec } from '../../src-shared/spec/schema'
 import { checkCsvDataset } from './data/csv-dataset'
 import { checkIdxDataset, idxClassCount } from './data/idx-dataset'
 import { readIdxHeader } from './data/idx-format'
@@ -13,6 +13,7 @@ import { resolveDataPath } from './data/data-path'
 import { mnistDigitsDir } from './data/mnist-10k'
 import { importedModelFitIssues } from './models/imported-fit'
 import { planModel } from './models/model-plan'
+import { planNet } from './models/net-plan'
 import { prunableUnits, type PlannedUnits } from './models/prunable-plan'
 import { pruneTargetIssues } from './prune/target-checks'
 import { METHOD_TASKS, methodsFor } from './tasks/method-tasks'
@@ -104,7 +105,7 @@ export function checkRunConfig(config: RunConfig, dataDir: string, context: Chec
     for (const i of stack) if (i >= model.filters.length) issues.push(`model.stackFrom: block ${i} does not exist (filters has ${model.filters.length} entries)`)
   } else {
     // The class count does not change any shape before the logits; 10 stands in for IDX labels.
-    const plan = planModel(model, shape.inputShape, 10)
+    const plan = isNetModel(model) ? planNet(model, shape.inputShape, 10) : planModel(model, shape.inputShape, 10)
     for (const issue of plan.issues) issues.push(`model: ${issue}`)
     issues.push(...importedModelFitIssues(config, dataDir, shape))
   }

@@ -4,7 +4,7 @@
  * accuracy as the metric, cross-entropy as the loss the Taylor criterion differentiates.
  */
 import * as tf from '@tensorflow/tfjs'
-import type { ModelSpec } from '../../../src-shared/spec/schema'
+import { isNetModel, type ModelSpec } from '../../../src-shared/spec/schema'
 import { featureSize, takeExamples, type DataSplit, type Dataset } from '../data/dataset'
 import { loadDataset } from '../data/load-dataset'
 import { stratifiedSplit } from '../data/stratified-split'
@@ -12,6 +12,7 @@ import { hintonLossNote, hintonObjective } from '../distill/hinton-objective'
 import type { HintonArgs } from '../distill/losses/hinton'
 import { loadFittingModel, withLogitsOutput } from '../distill/teacher-model'
 import { buildModel } from '../models/build-model'
+import { netLabel } from '../models/net-plan'
 import type { LossFunction } from '../prune/importance/types'
 import { deriveSeed } from '../random/seeded-rng'
 import { crossEntropy, crossEntropyLoss } from '../train/cross-entropy'
@@ -44,6 +45,7 @@ export function classifierText(m: ModelSpec): string {
   if (m.arch === 'lenet5') return `lenet5 (filters [${m.filters.join(', ')}], dense [${m.dense.join(', ')}])`
   if (m.arch === 'mlp') return `mlp (hidden [${m.hidden.join(', ')}])`
   if (m.arch === 'custom') return `custom (${m.layers.map((l) => l.type).join(', ')})`
+  if (isNetModel(m)) return netLabel(m)
   return `${m.arch} (filters [${m.filters.join(', ')}])`
 }
 
