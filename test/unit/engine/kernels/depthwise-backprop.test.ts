@@ -1,6 +1,7 @@
 /**
- * The wasm depthwise-conv gradients against the cpu backend's kernels on seeded random shapes
- * (batch 1..4, strides 1/2, 'same'/'valid', 1..5 channels, multiplier 1..3). Tolerance:
+ * The wasm depthwise-conv gradients (the lab's direct kernels) against the cpu backend's kernels on
+ * seeded random shapes (batch 1..4, strides 1/2, dilations 1/2 at stride 1, 'same'/'valid', 1..40
+ * channels, multiplier 1..3, MobileNetV2's multiplier 1 in half the cases). Tolerance:
  * |wasm − cpu| ≤ 1e-4 · max|cpu| + 1e-6 element-wise.
  */
 import * as tf from '@tensorflow/tfjs'
@@ -13,6 +14,7 @@ interface Case {
   xShape: [number, number, number, number]
   filterShape: [number, number, number, number]
   stride: number
+  dilation: number
   pad: 'same' | 'valid'
 }
 
@@ -20,16 +22,20 @@ function cases(count: number, seed: number): Case[] {
   const rng = createRng(seed)
   return Array.from({ length: count }, () => {
     const k = rng.int(1, 4)
-    const c = rng.int(1, 5)
+    const c = rng.next() < 0.3 ? rng.int(6, 40) : rng.int(1, 5)
+    const stride = rng.int(1, 2)
+    const dilation = stride === 1 && k > 1 && rng.next() < 0.3 ? 2 : 1
+    const span = (k - 1) * dilation + 1
     return {
-      xShape: [rng.int(1, 4), rng.int(k, 12), rng.int(k, 12), c] as [
+      xShape: [rng.int(1, 4), rng.int(span, 12), rng.int(span, 12), c] as [
         number,
         number,
         number,
         number,
       ],
-      filterShape: [k, k, c, rng.int(1, 3)] as [number, number, number, number],
-      stride: rng.int(1, 2),
+      filterShape: [k, k, c, rng.next() < 0.5 ? 1 : rng.int(2, 3)] as [number, number, number, number],
+      stride,
+      dilation,
       pad: rng.next() < 0.5 ? ('same' as const) : ('valid' as const),
     }
   })
@@ -43,7 +49,7 @@ function gradients(
   dyShape: number[],
 ): Float32Array[] {
   return tf.tidy(() => {
-    const attrs = { strides: c.stride, pad: c.pad, dilations: 1 }
+    const attrs = { strides: c.stride, pad: c.pad, dilations: c.dilation }
     const dw = tf
       .engine()
       .runKernel(
@@ -67,14 +73,14 @@ describe('wasm depthwise conv gradients vs cpu', () => {
     await selectBackend('wasm')
   })
 
-  it.each(cases(30, 77).map((c, i) => [i, c] as const))(
+  it.each(cases(40, 77).map((c, i) => [i, c] as const))(
     'case %i: filter and input gradients match',
     async (i, c) => {
       const info = tf.backend_util.computeConv2DInfo(
         c.xShape,
         c.filterShape,
         c.stride,
-        1,
+        c.dilation,
         c.pad,
         undefined,
         true,
