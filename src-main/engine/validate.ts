@@ -115,6 +115,9 @@ export function checkRunConfig(config: RunConfig, dataDir: string, context: Chec
     issues.push('method.transfer unlabeled uses the training examples beyond dataset.trainLimit: set dataset.trainLimit')
   }
   issues.push(...pruningIssues(config, shape.inputShape, context.parentModel))
+  if (config.training.nesterov && config.training.optimizer !== 'momentum') {
+    issues.push(`training.nesterov applies to optimizer momentum, not ${config.training.optimizer}`)
+  }
   const n = shape.trainExamples
   if (n !== null) {
     if (n < 1) issues.push('dataset: the training split is empty (testFraction too large?)')
