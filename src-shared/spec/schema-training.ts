@@ -1,6 +1,7 @@
 /** The training settings of a spec (and the overrides a teacher or parent run may set). */
 import { z } from 'zod'
 import { positiveInt } from './zod-common'
+import { augmentSpecSchema } from './schema-image-data'
 
 export const trainingSpecSchema = z
   .object({
@@ -24,6 +25,8 @@ export const trainingSpecSchema = z
     weightDecay: z.number().min(0).max(1).optional(),
     /** Random ±N pixel translation of training images (Hinton 2015 jittered by up to 2 px). */
     jitter: z.number().int().min(0).max(8).default(0),
+    /** Seeded random crop (after zero padding) and horizontal flip of training images (issue 16). */
+    augment: augmentSpecSchema.optional(),
     /** Fraction of the training split held out for validation metrics each epoch. */
     validationFraction: z.number().min(0).lt(1).default(0),
     /** Stop with status failed when the loss is NaN/Infinity (divergence). */

@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs'
 import { isNetModel, type ModelSpec } from '../../../src-shared/spec/schema'
 import { featureSize, takeExamples, type DataSplit, type Dataset } from '../data/dataset'
 import { loadDataset } from '../data/load-dataset'
+import { channelStatsText } from '../data/normalize'
 import { stratifiedSplit } from '../data/stratified-split'
 import { hintonLossNote, hintonObjective } from '../distill/hinton-objective'
 import type { HintonArgs } from '../distill/losses/hinton'
@@ -61,6 +62,8 @@ export function createClassificationTask(run: TaskRun): ClassificationTask {
     `dataset ${data.name}: ${data.train.n} train / ${data.test.n} test examples of [${data.inputShape.join(', ')}], ` +
       `${data.numClasses} classes`,
   )
+  for (const w of data.warnings ?? []) sink.log('warn', `dataset ${data.name}: skipped ${w.file}: ${w.message}`)
+  if (data.normalization) sink.log('info', `dataset ${data.name}: pixels normalised per channel by the training split: ${channelStatsText(data.normalization)}`)
   const { inputShape } = data
   const f = featureSize(inputShape)
 
