@@ -10,8 +10,10 @@
  * memory through typed-array views of the wasm heap as the backend's own JS kernels do:
  *   dW[kh, kw, c, m] = Σ_{b, oy, ox} x[b, oy·sh − top + kh·dh, ox·sw − left + kw·dw, c] · dy[b, oy, ox, c·M + m]
  *   dx[b, y, x, c]   = Σ_{kh, kw, m} W[kh, kw, c, m] · dy[b, oy, ox, c·M + m]   (scattered from each dy)
- * Out-of-bounds positions (padding) are skipped. The filter gradient accumulates in float64, as
- * the cpu backend's loop does, and is rounded to float32 once.
+ * Out-of-bounds positions (padding) are skipped. With a channel multiplier of 1 (MobileNetV2's)
+ * both run as the lab's WebAssembly SIMD kernel (simd/depthwise-grad.wat, four channels at a time,
+ * float32 sums); otherwise, or where SIMD is absent, as JS loops over heap views, the filter
+ * gradient accumulating in float64 as the cpu backend's loop does.
  */
 import * as tf from '@tensorflow/tfjs'
 import type {
@@ -23,8 +25,44 @@ import type {
 } from '@tensorflow/tfjs'
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
 import { input } from './kernel-call'
+import { simdKernels } from './simd/simd-instance'
 
 type Shape4 = [number, number, number, number]
+type SimdGrad = (...args: number[]) => void
+
+/** The SIMD kernel for a channel multiplier of 1, or null (another multiplier, or no SIMD here). */
+function simdGrad(backend: BackendWasm, multiplier: number): SimdGrad | null {
+  if (multiplier !== 1) return null
+  const f = simdKernels(backend, 'depthwiseGrad')?.depthwiseGrad
+  return typeof f === 'function' ? (f as SimdGrad) : null
+}
+
+/** Runs the SIMD kernel: mode 0 writes dW from x, mode 1 dx from W (see the .wat file). */
+function runSimd(backend: BackendWasm, kernel: SimdGrad, mode: 0 | 1, a: TensorInfo, dy: TensorInfo, out: TensorInfo, info: tf.backend_util.Conv2DInfo): TensorInfo {
+  const at = (t: TensorInfo): number => backend.getMemoryOffset(t.dataId)
+  kernel(
+    mode,
+    at(a),
+    at(dy),
+    at(out),
+    tf.util.sizeFromShape(out.shape),
+    info.batchSize,
+    info.inHeight,
+    info.inWidth,
+    info.inChannels,
+    info.outHeight,
+    info.outWidth,
+    info.filterHeight,
+    info.filterWidth,
+    info.strideHeight,
+    info.strideWidth,
+    info.dilationHeight,
+    info.dilationWidth,
+    info.padInfo.top,
+    info.padInfo.left,
+  )
+  return out
+}
 
 /** The conv geometry of a depthwise conv of `xShape` by a `filterShape` [KH, KW, C, M] filter. */
 function geometry(
@@ -70,17 +108,20 @@ function forEachTap(info: tf.backend_util.Conv2DInfo, visit: (xBase: number, dyB
   }
 }
 
-/** dW of a depthwise conv (NHWC, float32) from its input x and the output gradient dy. */
+/** dW of a depthwise conv (NHWC, float32) from its input x and the output gradient dy (`useSimd` false: the JS loops). */
 export function depthwiseBackpropFilter(
   backend: BackendWasm,
   x: TensorInfo,
   dy: TensorInfo,
   attrs: DepthwiseConv2dNativeBackpropFilterAttrs,
+  useSimd = true,
 ): TensorInfo {
   const filterShape = attrs.filterShape as Shape4
   const info = geometry(x.shape as Shape4, filterShape, attrs)
   const c = info.inChannels
   const m = filterShape[3]
+  const simd = useSimd ? simdGrad(backend, m) : null
+  if (simd) return runSimd(backend, simd, 0, x, dy, backend.makeOutput(filterShape, 'float32'), info)
   const sums = new Float64Array(filterShape.reduce((a, b) => a * b, 1))
   const xs = backend.typedArrayFromHeap(x) as Float32Array
   const dys = backend.typedArrayFromHeap(dy) as Float32Array
@@ -102,12 +143,13 @@ export function depthwiseBackpropFilter(
   return dw
 }
 
-/** dx of a depthwise conv (NHWC, float32) from the output gradient dy and the filter. */
+/** dx of a depthwise conv (NHWC, float32) from the output gradient dy and the filter (`useSimd` false: the JS loops). */
 export function depthwiseBackpropInput(
   backend: BackendWasm,
   dy: TensorInfo,
   filter: TensorInfo,
   attrs: DepthwiseConv2dNativeBackpropInputAttrs,
+  useSimd = true,
 ): TensorInfo {
   const filterShape = filter.shape as Shape4
   const info = geometry(attrs.inputShape as Shape4, filterShape, attrs)
@@ -115,6 +157,8 @@ export function depthwiseBackpropInput(
   const m = filterShape[3]
   // Allocate first: a heap growth detaches views made before it.
   const dx = backend.makeOutput(attrs.inputShape, 'float32')
+  const simd = useSimd ? simdGrad(backend, m) : null
+  if (simd) return runSimd(backend, simd, 1, filter, dy, dx, info)
   const dxs = backend.typedArrayFromHeap(dx) as Float32Array
   const dys = backend.typedArrayFromHeap(dy) as Float32Array
   const ws = backend.typedArrayFromHeap(filter) as Float32Array

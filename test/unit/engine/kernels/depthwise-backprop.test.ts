@@ -1,12 +1,16 @@
 /**
  * The wasm depthwise-conv gradients (the lab's direct kernels) against the cpu backend's kernels on
  * seeded random shapes (batch 1..4, strides 1/2, dilations 1/2 at stride 1, 'same'/'valid', 1..40
- * channels, multiplier 1..3, MobileNetV2's multiplier 1 in half the cases). Tolerance:
+ * channels, multiplier 1..3, MobileNetV2's multiplier 1 in half the cases: the SIMD kernel, and
+ * the JS loops it falls back to where SIMD is absent). Tolerance:
  * |wasm − cpu| ≤ 1e-4 · max|cpu| + 1e-6 element-wise.
  */
 import * as tf from '@tensorflow/tfjs'
-import { beforeAll, describe, it } from 'vitest'
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { selectBackend } from '../../../../src-main/engine/backend/select-backend'
+import { depthwiseBackpropFilter, depthwiseBackpropInput } from '../../../../src-main/engine/kernels/depthwise-backprop'
+import { simdKernels } from '../../../../src-main/engine/kernels/simd/simd-instance'
 import { createRng } from '../../../../src-main/engine/random/seeded-rng'
 import { expectClose, randomValues } from './backend-compare'
 
@@ -111,4 +115,33 @@ describe('wasm depthwise conv gradients vs cpu', () => {
       expectClose(dxWasm, dxCpu)
     },
   )
+
+  it('multiplier 1 runs the SIMD kernel here, and the JS loops it falls back to agree with cpu', async () => {
+    const backend = tf.backend() as unknown as BackendWasm
+    expect(typeof simdKernels(backend, 'depthwiseGrad')?.depthwiseGrad).toBe('function')
+    for (const [i, c] of cases(40, 77).entries()) {
+      if (c.filterShape[3] !== 1) continue
+      const info = tf.backend_util.computeConv2DInfo(c.xShape, c.filterShape, c.stride, c.dilation, c.pad, undefined, true)
+      const dyShape = [c.xShape[0], info.outHeight, info.outWidth, c.filterShape[2]]
+      const x = randomValues(c.xShape.reduce((a, b) => a * b), 10 + i)
+      const w = randomValues(c.filterShape.reduce((a, b) => a * b), 20 + i)
+      const dy = randomValues(dyShape.reduce((a, b) => a * b), 30 + i)
+      const [dwWasm, dxWasm] = gradients(c, x, w, dy, dyShape)
+      const [dwJs, dxJs] = tf.tidy(() => {
+        const t = (v: Float32Array, s: number[]): tf.Tensor => tf.tensor(v, s)
+        const info = (v: tf.Tensor): tf.TensorInfo => ({ dataId: v.dataId, shape: v.shape, dtype: v.dtype })
+        const attrs = { strides: c.stride, pad: c.pad, dilations: c.dilation }
+        const dwOut = depthwiseBackpropFilter(backend, info(t(x, c.xShape)), info(t(dy, dyShape)), { ...attrs, filterShape: c.filterShape }, false)
+        const dxOut = depthwiseBackpropInput(backend, info(t(dy, dyShape)), info(t(w, c.filterShape)), { ...attrs, inputShape: c.xShape }, false)
+        const read = (o: tf.TensorInfo): Float32Array => {
+          const v = (backend.readSync(o.dataId) as Float32Array).slice()
+          backend.disposeData(o.dataId)
+          return v
+        }
+        return [read(dwOut), read(dxOut)]
+      })
+      expectClose(dwJs, dwWasm)
+      expectClose(dxJs, dxWasm)
+    }
+  })
 })
