@@ -12,10 +12,12 @@ import { afterAll, describe, expect, it } from 'vitest'
 import type { RunConfig } from '../../../../src-shared/spec/expand'
 import { datasetSpecSchema, modelSpecSchema, trainingSpecSchema, type DatasetSpec } from '../../../../src-shared/spec/schema'
 import { loadDataset } from '../../../../src-main/engine/data/load-dataset'
+import { executeRun } from '../../../../src-main/engine/run'
 import { createRng } from '../../../../src-main/engine/random/seeded-rng'
 import { gatherBatch } from '../../../../src-main/engine/train/batch-gather'
 import { checkRunConfig } from '../../../../src-main/engine/validate'
 import { jpegBytes, pngBytes } from '../detect/image-fixtures'
+import { pruneJob, recordingSink } from '../methods/prune-fixtures'
 
 const root = mkdtempSync(join(tmpdir(), 'complab-cifar-'))
 afterAll(() => rmSync(root, { recursive: true, force: true }))
@@ -109,6 +111,18 @@ describe('cifar10 and cifar100', () => {
     writeRecords(join(broken, 'data_batch_5.bin'), [record([1], 1), record([12], 2)])
     expect(() => loadDataset(spec({ name: 'cifar10', root: 'broken10' }), root)).toThrow('data_batch_5.bin: record 2 has label 12, outside 0..9')
   })
+
+  it('trains a ResNet on CIFAR-10 files with the full recipe (Nesterov, warm-up, weight decay, crops and flips)', async () => {
+    const recipe = { epochs: 2, batchSize: 5, optimizer: 'momentum', nesterov: true, learningRate: 0.05, lrSchedule: 'cosine', warmupEpochs: 1, weightDecay: 5e-4, augment: { cropPadding: 4, flip: true } }
+    const c = config({ name: 'cifar10', root: 'cifar-10-batches-bin' }, recipe)
+    expect(checkRunConfig(c, root)).toEqual([])
+    const { sink, got } = recordingSink()
+    await executeRun({ ...pruneJob(root, 1, c), dataDir: root }, sink)
+    expect(got.logs).toContainEqual(expect.stringMatching(/^info: dataset cifar10: pixels normalised per channel by the training split: mean \[[-\d., ]+\], sd \[/))
+    // The warm-up epoch ends at the base rate; cosine over the one remaining epoch starts there.
+    expect(got.metrics.filter((m) => m.key === 'lr').map((m) => +m.value.toFixed(6))).toEqual([0.05, 0.05])
+    expect(Number.isFinite(got.results[0]['test.accuracy'])).toBe(true)
+  }, 60_000)
 })
 
 describe('image-folder', () => {
