@@ -117,7 +117,7 @@ export function minibatchFineTuner(ctx: RunContext, seed: number): (model: tf.La
     await task.train({
       model,
       split: task.subset(task.trainSplit, indices),
-      training: { epochs: 1, validationFraction: 0, lrSchedule: 'constant' },
+      training: { epochs: 1, validationFraction: 0, lrSchedule: 'constant', warmupEpochs: 0 },
       seed: deriveSeed(seed, `prune/finetune-${calls++}`),
       phase: 'prune',
       quiet: true,
