@@ -41,7 +41,7 @@ describe('pruning targets at launch', () => {
       detectionModelSpecSchema.parse({ arch: 'denseStackedStudent', filters: [4, 8], gridBlocks: [[6, 8]], bottleneck: 2, fuseFilters: 8 }),
     ]) {
       const model = buildDetector(spec, [16, 16, 3], { gridSize: 4, anchors: [[0.3, 0.3]], numClasses: 2 }, 0)
-      const found = analyzeStructure(model).prunable.map((p) => ({ name: p.name, units: p.units, batchNorm: p.batchNorm !== null }))
+      const found = analyzeStructure(model).prunable.map((p) => ({ name: p.name, units: p.units, batchNorm: p.owners[0].batchNorm !== null }))
       model.dispose()
       const planned = prunableUnits(spec, [16, 16, 3], null) ?? []
       expect([...planned].sort((a, b) => a.name.localeCompare(b.name))).toEqual([...found].sort((a, b) => a.name.localeCompare(b.name)))
