@@ -93,6 +93,7 @@ async function main(): Promise<void> {
     result: (results) => ipc.send({ type: 'result', results }),
     log: (level, message) => ipc.send({ type: 'log', level, message }),
     layers: (phase, layers) => ipc.send({ type: 'layers', phase, layers }),
+    groups: (groups) => ipc.send({ type: 'groups', groups }),
   }
 
   let ended = false

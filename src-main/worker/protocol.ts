@@ -2,6 +2,7 @@
  * Messages between the scheduler and a run worker (one run per worker process, DESIGN §1).
  * The worker never touches SQLite: it streams these events and the scheduler writes them.
  */
+import type { PruneGroupReport } from '../../src-shared/contract/groups'
 import type { LayerReport, MetricPoint, RunProgress } from '../../src-shared/types'
 import type { RunJob } from '../engine/run-job'
 
@@ -23,5 +24,6 @@ export type WorkerMessage =
   | { type: 'result'; results: Record<string, number> }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
   | { type: 'layers'; phase: 'before' | 'after'; layers: LayerReport[] }
+  | { type: 'groups'; groups: PruneGroupReport[] }
   | { type: 'done' }
   | { type: 'error'; message: string }

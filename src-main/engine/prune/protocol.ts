@@ -20,14 +20,14 @@ const firstLine = (e: unknown): string => (e instanceof Error ? e.message : Stri
 const round = (n: number): string => n.toLocaleString('en-US', { maximumFractionDigits: 0 })
 
 /** `model`'s pruning structure, errors naming it as `what` (e.g. `parent model (lenet5 (…))`). */
-export function prunableStructure(model: tf.LayersModel, what: string): PruneStructure {
+export function prunableStructure(model: tf.LayersModel, what: string, requireGroups = true): PruneStructure {
   let structure: PruneStructure
   try {
     structure = analyzeStructure(model)
   } catch (e) {
     throw new Error(`${what}: ${firstLine(e)}`)
   }
-  if (structure.prunable.length === 0) {
+  if (requireGroups && structure.prunable.length === 0) {
     const fixed = structure.fixed.map((f) => `'${f.name}' (${f.reason})`).join('; ')
     throw new Error(
       `the ${what} has nothing to prune: no Dense or Conv2D layer whose units feed ` +
@@ -82,9 +82,13 @@ export function checkCriterion(criterion: string, layers: readonly PruneGroup[],
   }
 }
 
-/** Units that may be removed from these layers when each keeps at least `minUnits`. */
-export function removableUnits(layers: readonly PruneGroup[], minUnits: number): number {
-  return layers.reduce((a, l) => a + Math.max(0, l.units - minUnits), 0)
+/** Units that may be removed from these groups when each keeps at least `minUnits` and loses at most `maxRatio` of its units. */
+export function removableUnits(layers: readonly PruneGroup[], minUnits: number, maxRatio = 1): number {
+  return layers.reduce((a, l) => a + removableOf(l, minUnits, maxRatio), 0)
+}
+
+function removableOf(l: PruneGroup, minUnits: number, maxRatio: number): number {
+  return Math.max(0, Math.min(l.units - minUnits, Math.floor(maxRatio * l.units + 1e-9)))
 }
 
 /**
@@ -109,7 +113,7 @@ export async function pruneSchedule(
   parent: tf.LayersModel,
   structure: PruneStructure,
   layers: readonly PruneGroup[],
-  m: Pick<PruneMethod, 'target' | 'unitsPerStep' | 'minUnits'> & { roundTo?: PruneMethod['roundTo'] },
+  m: Pick<PruneMethod, 'target' | 'unitsPerStep' | 'minUnits'> & { roundTo?: PruneMethod['roundTo']; maxRatioPerLayer?: number },
 ): Promise<number[]> {
   const total = layers.reduce((a, l) => a + l.units, 0)
   if (m.roundTo !== undefined && typeof m.roundTo !== 'number') {
@@ -121,9 +125,12 @@ export async function pruneSchedule(
       )
     }
   }
-  const removable = removableUnits(layers, m.minUnits)
+  const maxRatio = m.maxRatioPerLayer ?? 1
+  const removable = removableUnits(layers, m.minUnits, maxRatio)
   const names = layers.map((l) => `'${l.name}' (${l.units})`).join(', ')
-  const keep = `each of the ${layers.length} pruned layers [${names}] keeps at least minUnits = ${m.minUnits}`
+  const keep =
+    `each of the ${layers.length} pruned layers [${names}] keeps at least minUnits = ${m.minUnits}` +
+    (maxRatio < 1 ? ` and loses at most maxRatioPerLayer = ${maxRatio} of its units` : '')
   if (removable === 0) throw new Error(`nothing can be removed: ${keep}`)
   const { target } = m
   const counts: number[] = []
@@ -149,7 +156,10 @@ export async function pruneSchedule(
   if (target.macs !== undefined || target.params !== undefined) {
     // The smallest model the pruning can reach: every pruned layer down to minUnits.
     const plan: RemovalPlan = {}
-    for (const l of layers) if (l.units > m.minUnits) plan[l.name] = Array.from({ length: l.units - m.minUnits }, (_, i) => i)
+    for (const l of layers) {
+      const n = removableOf(l, m.minUnits, maxRatio)
+      if (n > 0) plan[l.name] = Array.from({ length: n }, (_, i) => i)
+    }
     const smallest = await removeUnits(parent, plan, structure)
     const { macs: minMacs, params: minParams } = modelStats(smallest)
     smallest.dispose()

@@ -10,6 +10,7 @@ import { slimmingMethodSchema } from './slimming'
 
 export * from './detect'
 export * from './distill'
+export * from './groups'
 export * from './magnitude'
 export * from './prune'
 export * from './sensitivity'
