@@ -49,11 +49,11 @@ export function l1Penalty(
 }
 
 /** Zeroes, in place, every kernel weight of the layers with |w| < threshold; returns how many. */
-export function zeroBelowThreshold(
+export async function zeroBelowThreshold(
   model: tf.LayersModel,
   layers: string[],
   threshold: number,
-): number {
+): Promise<number> {
   let zeroed = 0
   for (const name of layers) {
     const layer = model.getLayer(name)
@@ -63,7 +63,7 @@ export function zeroBelowThreshold(
       const small = tf.less(tf.abs(kernel), threshold)
       return [tf.where(small, tf.zerosLike(kernel), kernel), tf.sum(tf.cast(small, 'int32'))]
     })
-    zeroed += (count.dataSync() as Int32Array)[0]
+    zeroed += ((await count.data()) as Int32Array)[0]
     layer.setWeights([masked, ...weights.slice(1)])
     tf.dispose([masked, count])
   }
@@ -106,10 +106,11 @@ export interface GlobalThresholdOptions {
   higherIsBetter?: boolean
 }
 
-function sortedMagnitudes(model: tf.LayersModel, layers: string[]): Float32Array {
-  const parts = layers.map((name) =>
-    (kernelVariable(model, name).dataSync() as Float32Array).map(Math.abs),
-  )
+async function sortedMagnitudes(model: tf.LayersModel, layers: string[]): Promise<Float32Array> {
+  const parts: Float32Array[] = []
+  for (const name of layers) {
+    parts.push(((await kernelVariable(model, name).data()) as Float32Array).map(Math.abs))
+  }
   const all = new Float32Array(parts.reduce((a, p) => a + p.length, 0))
   let at = 0
   for (const p of parts) {
@@ -144,7 +145,7 @@ export async function globalThreshold(
   const layers = options.layers ?? kernelLayerNames(model)
   const tolerance = options.tolerance ?? 0.01
   const higherIsBetter = options.higherIsBetter ?? true
-  const sorted = sortedMagnitudes(model, layers)
+  const sorted = await sortedMagnitudes(model, layers)
   const quantiles = options.quantiles ?? Array.from({ length: 19 }, (_, i) => (i + 1) / 20)
   const tries: Array<{ threshold: number; quantile: number | null }> =
     options.candidates !== undefined
@@ -167,7 +168,7 @@ export async function globalThreshold(
     const trials: ThresholdTrial[] = []
     for (const { threshold, quantile } of tries) {
       restore()
-      zeroBelowThreshold(model, layers, threshold)
+      await zeroBelowThreshold(model, layers, threshold)
       const metric = await evaluate(model)
       const accepted = higherIsBetter
         ? metric >= baseline - tolerance
@@ -227,13 +228,13 @@ export interface LayerStatisticsOptions {
 }
 
 /** Zero fraction, per unit of the group, of the owners' filters at the unit's positions. */
-function ownZeroFractions(model: tf.LayersModel, group: PruneGroup, tol: number): Float64Array {
+async function ownZeroFractions(model: tf.LayersModel, group: PruneGroup, tol: number): Promise<Float64Array> {
   const zeros = new Float64Array(group.units)
   const totals = new Float64Array(group.units)
   for (const owner of group.owners) {
     // As a matrix [fan-in, width] (Dense, Conv2D, and depthwise [kh, kw, in, m] alike): flat i is column i mod width.
     const kernel = model.getLayer(owner.name).getWeights()[layerKindOf(owner.className)?.kernelIndex ?? 0]
-    const data = kernel.dataSync() as Float32Array
+    const data = (await kernel.data()) as Float32Array
     const width = owner.units
     const count = new Float64Array(width)
     for (let i = 0; i < data.length; i++) if (Math.abs(data[i]) <= tol) count[i % width]++
@@ -248,20 +249,23 @@ function ownZeroFractions(model: tf.LayersModel, group: PruneGroup, tol: number)
 }
 
 /** Zeros of the consumers' (l+1) input weights that read each unit of the group. */
-function nextZeroFractions(model: tf.LayersModel, group: PruneGroup, tol: number): Float64Array {
+async function nextZeroFractions(model: tf.LayersModel, group: PruneGroup, tol: number): Promise<Float64Array> {
   const zeros = new Float64Array(group.units)
   const totals = new Float64Array(group.units)
-  for (const consumer of group.consumers) addConsumerZeros(model, consumer, tol, zeros, totals)
+  for (const consumer of group.consumers) addConsumerZeros(await consumerKernel(model, consumer), consumer, tol, zeros, totals)
   return zeros.map((z, j) => (totals[j] > 0 ? z / totals[j] : 0))
 }
 
-function addConsumerZeros(model: tf.LayersModel, consumer: GroupConsumer, tol: number, zeros: Float64Array, totals: Float64Array): void {
+async function consumerKernel(model: tf.LayersModel, consumer: GroupConsumer): Promise<{ data: Float32Array; shape: number[] }> {
   const kernel = model.getLayer(consumer.layer).getWeights()[0]
-  const shape = kernel.shape
+  return { data: (await kernel.data()) as Float32Array, shape: kernel.shape }
+}
+
+function addConsumerZeros(kernel: { data: Float32Array; shape: number[] }, consumer: GroupConsumer, tol: number, zeros: Float64Array, totals: Float64Array): void {
+  const { data, shape } = kernel
   const cout = shape[shape.length - 1]
   const cin = shape[shape.length - 2]
-  const pre = kernel.size / (cin * cout) // kh·kw for Conv2D, 1 for Dense
-  const data = kernel.dataSync() as Float32Array
+  const pre = data.length / (cin * cout) // kh·kw for Conv2D, 1 for Dense
   consumer.rows.forEach((rows, j) => {
     for (const c of rows) {
       for (let p = 0; p < pre; p++) {
@@ -278,10 +282,10 @@ function addConsumerZeros(model: tf.LayersModel, consumer: GroupConsumer, tol: n
  * l+1 are mostly zero (zero fraction ≥ cut-off). Never empties a layer: when every filter
  * qualifies, the `minUnits` least-zero filters are kept.
  */
-export function selectByLayerStatistics(
+export async function selectByLayerStatistics(
   model: tf.LayersModel,
   options: LayerStatisticsOptions = {},
-): { remove: RemovalPlan; stats: FilterStatistics[] } {
+): Promise<{ remove: RemovalPlan; stats: FilterStatistics[] }> {
   const structure = options.structure ?? analyzeStructure(model)
   const cutoff = options.cutoff ?? 0.9
   const tol = options.zeroTolerance ?? 0
@@ -292,8 +296,8 @@ export function selectByLayerStatistics(
   const remove: RemovalPlan = {}
   const stats: FilterStatistics[] = []
   for (const layer of layers) {
-    const own = ownZeroFractions(model, layer, tol)
-    const next = nextZeroFractions(model, layer, tol)
+    const own = await ownZeroFractions(model, layer, tol)
+    const next = await nextZeroFractions(model, layer, tol)
     const rows: FilterStatistics[] = Array.from({ length: layer.units }, (_, unit) => {
       const reason =
         own[unit] >= cutoff ? 'zero-filter' : next[unit] >= cutoff ? 'zero-next-inputs' : null
