@@ -6,6 +6,7 @@ import { magnitudeMethodSchema } from './magnitude'
 import { pruneMethodSchema } from './prune'
 import { sensitivityMethodSchema } from './sensitivity'
 import { singhMethodSchema } from './singh'
+import { trainMethodSchema } from './train'
 import { slimmingMethodSchema } from './slimming'
 
 export * from './detect'
@@ -16,9 +17,10 @@ export * from './prune'
 export * from './sensitivity'
 export * from './singh'
 export * from './slimming'
+export * from './train'
 
 export const methodSpecSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('train') }).strict(),
+  trainMethodSchema,
   distillMethodSchema,
   pruneMethodSchema,
   singhMethodSchema,
