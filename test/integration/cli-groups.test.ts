@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { afterAll, expect, it } from 'vitest'
 import { openStore } from '../../src-main/store/index'
 import { complab } from '../helpers/complab'
+import { GROUP_REPORTS } from '../helpers/group-reports'
 import { seedRuns, tempDir } from '../unit/store/helpers'
 
 const tmp = tempDir('complab-cli-groups-')
@@ -12,22 +13,7 @@ it('runs show lists the groups of a pruning run, and --json carries them', async
   const db = join(tmp.dir, 'lab.db')
   const store = openStore(db)
   const [id, plain] = seedRuns(store, 2).runIds
-  store.groups.setGroups(id, [
-    {
-      name: 'stem',
-      members: [
-        { layer: 'stem', kind: 'Conv2D', role: 'producer' },
-        { layer: 'b1_conv2', kind: 'Conv2D', role: 'producer' },
-        { layer: 'stem_bn', kind: 'BatchNormalization', role: 'batch-norm' },
-        { layer: 'b1_add', kind: 'Add', role: 'coupling' },
-        { layer: 'b2_conv1', kind: 'Conv2D', role: 'consumer' },
-      ],
-      unitsBefore: 16,
-      unitsAfter: 8,
-      score: 0.25,
-    },
-    { name: 'b1_conv1', members: [{ layer: 'b1_conv1', kind: 'Conv2D', role: 'producer' }], unitsBefore: 16, unitsAfter: 12, score: null },
-  ])
+  store.groups.setGroups(id, GROUP_REPORTS)
   store.close()
   const show = await complab(['runs', 'show', String(id), '--db', db])
   expect(show.stderr).toBe('')

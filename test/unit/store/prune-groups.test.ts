@@ -1,10 +1,10 @@
 /** The per-group report of pruning runs: from the worker's `groups` message to the store and `runs.groups`. */
 import { afterEach, beforeEach, expect, it } from 'vitest'
-import type { PruneGroupReport } from '../../../src-shared/contract/groups'
 import { groupHandlers } from '../../../src-main/lab/handlers/groups'
 import type { DomainContext } from '../../../src-main/lab/handlers/context'
 import { flushBuffers, RunEventBuffer } from '../../../src-main/scheduler/event-buffer'
 import type { Store } from '../../../src-main/store/index'
+import { GROUP_REPORTS } from '../../helpers/group-reports'
 import { seedRuns, tempStore } from './helpers'
 
 let store: Store
@@ -14,20 +14,7 @@ beforeEach(() => {
 })
 afterEach(() => cleanup())
 
-const GROUPS: PruneGroupReport[] = [
-  {
-    name: 'stem',
-    members: [
-      { layer: 'stem', kind: 'Conv2D', role: 'producer' },
-      { layer: 'b1_conv2', kind: 'Conv2D', role: 'producer' },
-      { layer: 'b1_add', kind: 'Add', role: 'coupling' },
-    ],
-    unitsBefore: 16,
-    unitsAfter: 8,
-    score: 0.25,
-  },
-  { name: 'b1_conv1', members: [{ layer: 'b1_conv1', kind: 'Conv2D', role: 'producer' }], unitsBefore: 16, unitsAfter: 16, score: null },
-]
+const GROUPS = GROUP_REPORTS
 
 it('stores the groups a worker sends, in order, replaced by a second report, deleted with the run', async () => {
   const [id, other] = seedRuns(store, 2).runIds
