@@ -19,8 +19,10 @@ export function runParams(plan: RunPlan): Record<string, unknown> {
   const { teachers, parent } = modelRefs(plan.config.method)
   if (teachers.length) params['method.teacher'] = teachers.map(modelRefText).join(' + ')
   if (parent) {
-    for (const k of Object.keys(params)) if (k.startsWith('method.parent.')) delete params[k]
-    params['method.parent'] = modelRefText(parent)
+    // A pruning run's parent, or the model `train` goes on from (`method.from`).
+    const key = plan.config.method.kind === 'train' ? 'method.from' : 'method.parent'
+    for (const k of Object.keys(params)) if (k.startsWith(`${key}.`)) delete params[k]
+    params[key] = modelRefText(parent)
   }
   return params
 }
