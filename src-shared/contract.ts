@@ -15,6 +15,7 @@ import { compareInputs, type CompareOutputs } from './contract/compare'
 import type { EventName, EventPayloads } from './contract/events'
 import { experimentInputs, type ExperimentOutputs } from './contract/experiments'
 import { exportInputs, type ExportOutputs } from './contract/export'
+import { groupInputs, type GroupOutputs } from './contract/groups'
 import { runInputs, type RunOutputs } from './contract/runs'
 import { sweepInputs, type SweepOutputs } from './contract/sweeps'
 
@@ -26,6 +27,7 @@ export * from './contract/errors'
 export * from './contract/events'
 export * from './contract/experiments'
 export * from './contract/export'
+export * from './contract/groups'
 export * from './contract/runs'
 export * from './contract/sweeps'
 
@@ -38,6 +40,7 @@ export const methodInputs = {
   ...catalogInputs,
   ...artifactInputs,
   ...sweepInputs,
+  ...groupInputs,
 } as const
 
 export type MethodName = keyof typeof methodInputs
@@ -51,7 +54,8 @@ export type MethodOutputs = ExperimentOutputs &
   ExportOutputs &
   CatalogOutputs &
   ArtifactOutputs &
-  SweepOutputs
+  SweepOutputs &
+  GroupOutputs
 
 /** What every client (renderer, tests) talks to; the transports implement it. */
 export interface LabClient {

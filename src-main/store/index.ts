@@ -9,6 +9,7 @@ import { annotationsRepo, type AnnotationsRepo } from './annotations'
 import { experimentsRepo, type ExperimentsRepo } from './experiments'
 import { metricsRepo, type MetricsRepo } from './metrics'
 import { openDatabase, type OpenOptions } from './open'
+import { pruneGroupsRepo, type PruneGroupsRepo } from './prune-groups'
 import { runOutputsRepo, type RunOutputsRepo } from './run-outputs'
 import { runsRepo, type RunFilter, type RunsRepo, type RunSummaryBase } from './runs'
 
@@ -29,6 +30,8 @@ export interface Store {
   readonly metrics: MetricsRepo
   readonly outputs: RunOutputsRepo
   readonly annotations: AnnotationsRepo
+  /** The dependency groups of pruning runs. */
+  readonly groups: PruneGroupsRepo
   /** Runs `fn` in one transaction (nested calls become savepoints). */
   transaction<T>(fn: () => T): T
   /**
@@ -63,6 +66,7 @@ export function openStore(path: string, options: OpenOptions = {}): Store {
   const metrics = metricsRepo(db)
   const outputs = runOutputsRepo(db)
   const annotations = annotationsRepo(db)
+  const groups = pruneGroupsRepo(db)
 
   const withExtras = (rows: RunSummaryBase[]): RunSummary[] => {
     const ids = rows.map((r) => r.id)
@@ -79,6 +83,7 @@ export function openStore(path: string, options: OpenOptions = {}): Store {
     metrics,
     outputs,
     annotations,
+    groups,
     transaction<T>(fn: () => T): T {
       return db.transaction(fn)()
     },

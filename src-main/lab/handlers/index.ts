@@ -9,6 +9,7 @@ import type { HandlerContext, Handlers } from './context'
 import { experimentHandlers } from './experiments'
 import { exportHandlers } from './export'
 import { fileHandlers } from './files'
+import { groupHandlers } from './groups'
 import { runHandlers } from './runs'
 import { systemHandlers } from './system'
 
@@ -24,5 +25,6 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     ...exportHandlers(domain),
     ...fileHandlers(domain),
     ...systemHandlers(domain),
+    ...groupHandlers(domain),
   }
 }

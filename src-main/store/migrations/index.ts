@@ -131,7 +131,23 @@ const m0002_run_adapter = `-- 0002_run_adapter: the WebGPU adapter a run trained
 ALTER TABLE runs ADD COLUMN adapter TEXT CHECK (adapter IS NULL OR json_valid(adapter));
 `
 
+const m0003_prune_groups = `-- 0003_prune_groups: the dependency groups of a pruning run (issue 16 item 8): every set of
+-- channels removed together, its member layers, its channels before and after, and its score.
+
+CREATE TABLE prune_groups (
+  run_id       INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  position     INTEGER NOT NULL,
+  name         TEXT    NOT NULL,
+  members      TEXT    NOT NULL CHECK (json_valid(members)),
+  units_before INTEGER NOT NULL,
+  units_after  INTEGER NOT NULL,
+  score        REAL,
+  PRIMARY KEY (run_id, position)
+) WITHOUT ROWID;
+`
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: '0001_init', sql: m0001_init },
   { version: 2, name: '0002_run_adapter', sql: m0002_run_adapter },
+  { version: 3, name: '0003_prune_groups', sql: m0003_prune_groups },
 ]

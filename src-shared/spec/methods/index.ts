@@ -6,18 +6,21 @@ import { magnitudeMethodSchema } from './magnitude'
 import { pruneMethodSchema } from './prune'
 import { sensitivityMethodSchema } from './sensitivity'
 import { singhMethodSchema } from './singh'
+import { trainMethodSchema } from './train'
 import { slimmingMethodSchema } from './slimming'
 
 export * from './detect'
 export * from './distill'
+export * from './groups'
 export * from './magnitude'
 export * from './prune'
 export * from './sensitivity'
 export * from './singh'
 export * from './slimming'
+export * from './train'
 
 export const methodSpecSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('train') }).strict(),
+  trainMethodSchema,
   distillMethodSchema,
   pruneMethodSchema,
   singhMethodSchema,
