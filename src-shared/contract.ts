@@ -16,6 +16,7 @@ import type { EventName, EventPayloads } from './contract/events'
 import { experimentInputs, type ExperimentOutputs } from './contract/experiments'
 import { exportInputs, type ExportOutputs } from './contract/export'
 import { groupInputs, type GroupOutputs } from './contract/groups'
+import { modelExportInputs, type ModelExportOutputs } from './contract/model-export'
 import { runInputs, type RunOutputs } from './contract/runs'
 import { sweepInputs, type SweepOutputs } from './contract/sweeps'
 
@@ -28,6 +29,7 @@ export * from './contract/events'
 export * from './contract/experiments'
 export * from './contract/export'
 export * from './contract/groups'
+export * from './contract/model-export'
 export * from './contract/runs'
 export * from './contract/sweeps'
 
@@ -41,6 +43,7 @@ export const methodInputs = {
   ...artifactInputs,
   ...sweepInputs,
   ...groupInputs,
+  ...modelExportInputs,
 } as const
 
 export type MethodName = keyof typeof methodInputs
@@ -55,7 +58,8 @@ export type MethodOutputs = ExperimentOutputs &
   CatalogOutputs &
   ArtifactOutputs &
   SweepOutputs &
-  GroupOutputs
+  GroupOutputs &
+  ModelExportOutputs
 
 /** What every client (renderer, tests) talks to; the transports implement it. */
 export interface LabClient {

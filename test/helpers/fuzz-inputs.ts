@@ -181,6 +181,7 @@ export function baseInputs(spec: Record<string, unknown>): Record<MethodName, un
     'export.render': { table: { columns: [{ key: 'a', label: 'A' }], rows: [{ a: 1 }] }, format: 'csv', name: 'x' },
     'artifacts.read': { id: 1 },
     'models.import': { files: [{ name: 'model.json', base64: Buffer.from('{}').toString('base64') }] },
+    'models.export': { runId: 1, format: 'onnx', out: 'exports/run-1' },
   }
   return Object.fromEntries(METHOD_NAMES.map((m) => [m, bases[m] ?? {}])) as Record<MethodName, unknown>
 }
@@ -194,6 +195,7 @@ export const WRITING_METHODS: ReadonlySet<string> = new Set([
   'runs.tag',
   'runs.note',
   'models.import',
+  'models.export',
 ])
 
 export interface FuzzCase {

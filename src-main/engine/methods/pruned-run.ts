@@ -17,6 +17,7 @@ import type { RunTask, TaskEvaluation, TaskTeacher } from '../tasks'
 import type { TrainResult } from '../train/epoch-loop'
 import { round, type RunContext } from './context'
 import { interleavedTimings, type LatencyTimings } from './prune-latency'
+import { ortAgainstParent } from '../measure/ort-latency'
 
 /** Examples per latency batch (as `npm run bench` times inference: batch 64). */
 export const LATENCY_BATCH = 64
@@ -194,11 +195,14 @@ export async function finishPruned(
   const x = task.inputBatch(LATENCY_BATCH)
   const batch = x.shape[0]
   let timings: LatencyTimings
+  let onOrt: Awaited<ReturnType<typeof ortAgainstParent>>
   try {
     timings = await interleavedTimings([parent, model], x)
+    onOrt = await ortAgainstParent(parent, model, (await x.data()) as Float32Array, x.shape.slice(1))
   } finally {
     x.dispose()
   }
+  if ('skipped' in onOrt) ctx.sink.log('warn', onOrt.skipped)
   const [parentMs, prunedMs] = timings.wallMs
   const [parentCpuMs, prunedCpuMs] = timings.cpuMs
   ctx.sink.layers?.('after', r.layers)
@@ -209,6 +213,7 @@ export async function finishPruned(
     ...p.evaluation.results('parent.test'),
     ...sizeAndLatencyResults(p, r, timings, batch),
     [`${task.metric}.change`]: after - before,
+    ...('results' in onOrt ? onOrt.results : {}),
     ...o.extra,
   }
   ctx.sink.log(

@@ -4,6 +4,7 @@ import { detectDistillMethodSchema, detectMethodSchema } from './detect'
 import { distillMethodSchema } from './distill'
 import { magnitudeMethodSchema } from './magnitude'
 import { pruneMethodSchema } from './prune'
+import { quantizeMethodSchema } from './quantize'
 import { sensitivityMethodSchema } from './sensitivity'
 import { singhMethodSchema } from './singh'
 import { trainMethodSchema } from './train'
@@ -14,6 +15,7 @@ export * from './distill'
 export * from './groups'
 export * from './magnitude'
 export * from './prune'
+export * from './quantize'
 export * from './sensitivity'
 export * from './singh'
 export * from './slimming'
@@ -27,6 +29,7 @@ export const methodSpecSchema = z.discriminatedUnion('kind', [
   magnitudeMethodSchema,
   slimmingMethodSchema,
   sensitivityMethodSchema,
+  quantizeMethodSchema,
   detectMethodSchema,
   detectDistillMethodSchema,
 ])
