@@ -10,6 +10,7 @@
  */
 import type { z } from 'zod'
 import { artifactInputs, type ArtifactOutputs } from './contract/artifacts'
+import { attemptInputs, type AttemptOutputs } from './contract/attempts'
 import { catalogInputs, type CatalogOutputs } from './contract/catalog'
 import { compareInputs, type CompareOutputs } from './contract/compare'
 import type { EventName, EventPayloads } from './contract/events'
@@ -28,6 +29,7 @@ export * from './contract/experiments'
 export * from './contract/export'
 export * from './contract/runs'
 export * from './contract/sweeps'
+export * from './contract/attempts'
 
 /** Method name → zod schema of its input. */
 export const methodInputs = {
@@ -38,6 +40,7 @@ export const methodInputs = {
   ...catalogInputs,
   ...artifactInputs,
   ...sweepInputs,
+  ...attemptInputs,
 } as const
 
 export type MethodName = keyof typeof methodInputs
@@ -51,7 +54,8 @@ export type MethodOutputs = ExperimentOutputs &
   ExportOutputs &
   CatalogOutputs &
   ArtifactOutputs &
-  SweepOutputs
+  SweepOutputs &
+  AttemptOutputs
 
 /** What every client (renderer, tests) talks to; the transports implement it. */
 export interface LabClient {

@@ -24,6 +24,8 @@ export class RunEventBuffer {
   progress: RunProgress | null = null
   heartbeatAt: string | null = null
   backend: string | null = null
+  /** The last remote event (issue 17) among those buffered: stored once all of them are. */
+  remoteSeq: { attempt: number; seq: number } | null = null
 
   constructor(readonly runId: number) {}
 
@@ -62,6 +64,9 @@ export class RunEventBuffer {
       case 'layers':
         this.layers.push({ phase: message.phase, layers: message.layers })
         return true
+      case 'seq':
+        this.remoteSeq = { attempt: message.attempt, seq: message.seq }
+        return true
       default:
         return false
     }
@@ -76,7 +81,8 @@ export class RunEventBuffer {
       this.results === null &&
       this.progress === null &&
       this.heartbeatAt === null &&
-      this.backend === null
+      this.backend === null &&
+      this.remoteSeq === null
     )
   }
 
@@ -95,6 +101,9 @@ export class RunEventBuffer {
     const artifacts = this.artifacts.length
     const layers = this.layers.length
     const { results, progress, heartbeatAt, backend } = this
+    // Remote events count as stored only once every point they carried is.
+    const remoteSeq = written === this.metrics.length ? this.remoteSeq : null
+    if (remoteSeq) store.attempts.setStoredSeq(runId, remoteSeq.attempt, remoteSeq.seq)
     if (backend !== null) store.runs.setBackend(runId, backend)
     if (heartbeatAt !== null) store.runs.setHeartbeat(runId, heartbeatAt)
     if (written) {
@@ -122,6 +131,7 @@ export class RunEventBuffer {
       if (this.progress === progress) this.progress = null
       if (this.heartbeatAt === heartbeatAt) this.heartbeatAt = null
       if (this.backend === backend) this.backend = null
+      if (remoteSeq && this.remoteSeq === remoteSeq) this.remoteSeq = null
     }
     return { events, committed }
   }
@@ -136,6 +146,7 @@ export class RunEventBuffer {
     this.progress = null
     this.heartbeatAt = null
     this.backend = null
+    this.remoteSeq = null
   }
 }
 

@@ -4,6 +4,7 @@
  * every method of the contract is served exactly once.
  */
 import { runAdminRepo } from '../../store/run-admin'
+import { attemptHandlers } from './attempts'
 import { compareHandlers } from './compare'
 import type { HandlerContext, Handlers } from './context'
 import { experimentHandlers } from './experiments'
@@ -24,5 +25,6 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     ...exportHandlers(domain),
     ...fileHandlers(domain),
     ...systemHandlers(domain),
+    ...attemptHandlers(domain),
   }
 }
