@@ -10,6 +10,7 @@
  */
 import type { z } from 'zod'
 import { artifactInputs, type ArtifactOutputs } from './contract/artifacts'
+import { attemptInputs, type AttemptOutputs } from './contract/attempts'
 import { catalogInputs, type CatalogOutputs } from './contract/catalog'
 import { compareInputs, type CompareOutputs } from './contract/compare'
 import type { EventName, EventPayloads } from './contract/events'
@@ -32,6 +33,7 @@ export * from './contract/groups'
 export * from './contract/model-export'
 export * from './contract/runs'
 export * from './contract/sweeps'
+export * from './contract/attempts'
 
 /** Method name → zod schema of its input. */
 export const methodInputs = {
@@ -44,6 +46,7 @@ export const methodInputs = {
   ...sweepInputs,
   ...groupInputs,
   ...modelExportInputs,
+  ...attemptInputs,
 } as const
 
 export type MethodName = keyof typeof methodInputs
@@ -59,7 +62,8 @@ export type MethodOutputs = ExperimentOutputs &
   ArtifactOutputs &
   SweepOutputs &
   GroupOutputs &
-  ModelExportOutputs
+  ModelExportOutputs &
+  AttemptOutputs
 
 /** What every client (renderer, tests) talks to; the transports implement it. */
 export interface LabClient {

@@ -26,6 +26,8 @@ export class RunEventBuffer {
   heartbeatAt: string | null = null
   backend: string | null = null
   adapter: WebGpuAdapter | null = null
+  /** The last remote event (issue 17) among those buffered: stored once all of them are. */
+  remoteSeq: { attempt: number; seq: number } | null = null
 
   constructor(readonly runId: number) {}
 
@@ -68,6 +70,9 @@ export class RunEventBuffer {
       case 'groups':
         this.groups = message.groups
         return true
+      case 'seq':
+        this.remoteSeq = { attempt: message.attempt, seq: message.seq }
+        return true
       default:
         return false
     }
@@ -83,7 +88,8 @@ export class RunEventBuffer {
       this.results === null &&
       this.progress === null &&
       this.heartbeatAt === null &&
-      this.backend === null
+      this.backend === null &&
+      this.remoteSeq === null
     )
   }
 
@@ -102,6 +108,9 @@ export class RunEventBuffer {
     const artifacts = this.artifacts.length
     const layers = this.layers.length
     const { results, progress, heartbeatAt, backend, groups } = this
+    // Remote events count as stored only once every point they carried is.
+    const remoteSeq = written === this.metrics.length ? this.remoteSeq : null
+    if (remoteSeq) store.attempts.setStoredSeq(runId, remoteSeq.attempt, remoteSeq.seq)
     if (backend !== null) {
       store.runs.setBackend(runId, backend)
       store.runs.setAdapter(runId, this.adapter)
@@ -134,6 +143,7 @@ export class RunEventBuffer {
       if (this.progress === progress) this.progress = null
       if (this.heartbeatAt === heartbeatAt) this.heartbeatAt = null
       if (this.backend === backend) this.backend = null
+      if (remoteSeq && this.remoteSeq === remoteSeq) this.remoteSeq = null
     }
     return { events, committed }
   }
@@ -149,6 +159,7 @@ export class RunEventBuffer {
     this.progress = null
     this.heartbeatAt = null
     this.backend = null
+    this.remoteSeq = null
   }
 }
 

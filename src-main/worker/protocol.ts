@@ -27,3 +27,8 @@ export type WorkerMessage =
   | { type: 'groups'; groups: PruneGroupReport[] }
   | { type: 'done' }
   | { type: 'error'; message: string }
+  /**
+   * Remote runs only (issue 17): what came before this is the (run, attempt)'s event `seq` of the
+   * queue's stream; stored with those events, so an event delivered again is stored once.
+   */
+  | { type: 'seq'; attempt: number; seq: number }

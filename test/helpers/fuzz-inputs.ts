@@ -175,6 +175,8 @@ export function baseInputs(spec: Record<string, unknown>): Record<MethodName, un
     'runs.layers': { id: 1 },
     'runs.groups': { id: 1 },
     'runs.paramValues': { keys: ['seed'] },
+    'runs.attempts': { id: 1 },
+    'runs.attemptMetrics': { id: 1, attempt: 1 },
     'compare.sheet': { runIds: [1, 2] },
     'sweeps.pivot': { rows: 'seed', metrics: ['test.accuracy'] },
     'sweeps.pareto': { x: 'params', y: 'test.accuracy' },

@@ -4,6 +4,7 @@
  * every method of the contract is served exactly once.
  */
 import { runAdminRepo } from '../../store/run-admin'
+import { attemptHandlers } from './attempts'
 import { compareHandlers } from './compare'
 import type { HandlerContext, Handlers } from './context'
 import { experimentHandlers } from './experiments'
@@ -26,5 +27,6 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     ...fileHandlers(domain),
     ...systemHandlers(domain),
     ...groupHandlers(domain),
+    ...attemptHandlers(domain),
   }
 }
