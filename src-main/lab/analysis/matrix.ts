@@ -14,7 +14,7 @@ import type { ResultTable } from '../../../src-shared/types'
 import { baselineFinder, gainOver } from './gains'
 import { distillNames, modelIdentity, modelName } from './model-names'
 import type { AnalysisRun } from './run'
-import { meanStd } from './statistics'
+import { meanStd } from '../../../src-shared/stats'
 
 /**
  * A run as the matrix reads it: every parameter (flattened, as stored), its seed and its results;

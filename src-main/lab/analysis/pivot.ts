@@ -21,7 +21,7 @@ import { exportCell, paramText, paramValue, unionKeys, valuesDiffer } from './pa
 import { baselineFinder, pairedGains } from './gains'
 import { distillNames } from './model-names'
 import type { AnalysisRun } from './run'
-import { meanStd } from './statistics'
+import { meanStd } from '../../../src-shared/stats'
 
 export type PivotRun = Pick<
   AnalysisRun,
