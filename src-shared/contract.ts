@@ -16,6 +16,7 @@ import type { EventName, EventPayloads } from './contract/events'
 import { experimentInputs, type ExperimentOutputs } from './contract/experiments'
 import { exportInputs, type ExportOutputs } from './contract/export'
 import { runInputs, type RunOutputs } from './contract/runs'
+import { summaryInputs, type SummaryOutputs } from './contract/summary'
 import { sweepInputs, type SweepOutputs } from './contract/sweeps'
 
 export type { ParamValue } from './contract/common'
@@ -27,6 +28,7 @@ export * from './contract/events'
 export * from './contract/experiments'
 export * from './contract/export'
 export * from './contract/runs'
+export * from './contract/summary'
 export * from './contract/sweeps'
 
 /** Method name → zod schema of its input. */
@@ -38,6 +40,7 @@ export const methodInputs = {
   ...catalogInputs,
   ...artifactInputs,
   ...sweepInputs,
+  ...summaryInputs,
 } as const
 
 export type MethodName = keyof typeof methodInputs
@@ -51,7 +54,8 @@ export type MethodOutputs = ExperimentOutputs &
   ExportOutputs &
   CatalogOutputs &
   ArtifactOutputs &
-  SweepOutputs
+  SweepOutputs &
+  SummaryOutputs
 
 /** What every client (renderer, tests) talks to; the transports implement it. */
 export interface LabClient {

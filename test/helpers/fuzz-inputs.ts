@@ -173,6 +173,7 @@ export function baseInputs(spec: Record<string, unknown>): Record<MethodName, un
     'runs.tag': { ids: [1], add: ['a'], remove: [] },
     'runs.note': { id: 1, body: 'note' },
     'runs.layers': { id: 1 },
+    'runs.summary': { id: 1 },
     'runs.paramValues': { keys: ['seed'] },
     'compare.sheet': { runIds: [1, 2] },
     'sweeps.pivot': { rows: 'seed', metrics: ['test.accuracy'] },

@@ -10,6 +10,7 @@ import { experimentHandlers } from './experiments'
 import { exportHandlers } from './export'
 import { fileHandlers } from './files'
 import { runHandlers } from './runs'
+import { summaryHandlers } from './summary'
 import { systemHandlers } from './system'
 
 export type { HandlerContext, Handlers } from './context'
@@ -24,5 +25,6 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     ...exportHandlers(domain),
     ...fileHandlers(domain),
     ...systemHandlers(domain),
+    ...summaryHandlers(domain),
   }
 }

@@ -45,3 +45,19 @@ describe('number format', () => {
     expect(formatMetric('compression', 2.5)).toBe('2.50×')
   })
 })
+
+describe('statistics as they read', () => {
+  it('mean ± std cells, intervals and the verdict, in the unit of the metric', async () => {
+    const { statCell, intervalCell, differenceText, differenceKind, metricHeader } = await import('../../../src-shared/stat-format')
+    expect(statCell('percent', { mean: 0.7255, std: 0.0035 })).toBe('72.55 ± 0.35')
+    expect(statCell('points', { mean: 0.0042, std: 0.0031 })).toBe('+0.42 ± 0.31')
+    expect(statCell('integer', { mean: 15426, std: null })).toBe('15,426')
+    expect(statCell('percent', { mean: null, std: null })).toBe('—')
+    expect(differenceKind('test.accuracy')).toBe('points')
+    expect(intervalCell('points', { ciLow: -0.0031, ciHigh: 0.0115 })).toBe('[−0.31, +1.15]')
+    expect(metricHeader('test.accuracy', 'test accuracy')).toBe('test accuracy (%)')
+    expect(differenceText('points', { mean: 0.0042, std: 0.003, n: 3, ciLow: -0.0031, ciHigh: 0.0115, significant: false })).toBe(
+      '+0.42 pp, 95 % CI [−0.31, +1.15] pp, not significant with 3 seeds',
+    )
+  })
+})
