@@ -231,9 +231,10 @@ describe.skipIf(Boolean(noChromium))('UI in Chromium (browser mode)', () => {
     const csv = readFileSync(await download.path(), 'utf8')
     const expected = await lab.call('sweeps.pivot', { experimentId, roles: ['student'], rows: 'method.temperature', metrics: ['test.accuracy', 'gain.test.accuracy'] })
     const lines = csv.trimEnd().split('\r\n')
-    expect(lines[0]).toBe('method.temperature,test.accuracy mean,test.accuracy std,gain.test.accuracy mean,gain.test.accuracy std,runs')
+    // The gain is a paired difference: its n and 95 % interval (none with one seed) come with it (issue 18 item 10).
+    expect(lines[0]).toBe('method.temperature,test.accuracy mean,test.accuracy std,gain.test.accuracy mean,gain.test.accuracy std,gain.test.accuracy n,gain.test.accuracy ci_low,gain.test.accuracy ci_high,runs')
     expect(lines.slice(1).map((l) => l.split(','))).toEqual(
-      expected.rowValues.map((t, i) => [String(t), String(expected.cells[i][0][0].mean), '', String(expected.cells[i][0][1].mean), '', '1']),
+      expected.rowValues.map((t, i) => [String(t), String(expected.cells[i][0][0].mean), '', String(expected.cells[i][0][1].mean), '', '1', '', '', '1']),
     )
 
     const [png] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Save the chart test.accuracy by method.temperature as PNG' }).click()])
