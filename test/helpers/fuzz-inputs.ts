@@ -174,6 +174,7 @@ export function baseInputs(spec: Record<string, unknown>): Record<MethodName, un
     'runs.note': { id: 1, body: 'note' },
     'runs.layers': { id: 1 },
     'runs.summary': { id: 1 },
+    'export.matrix': { runIds: [1, 2], kind: 'seeds', format: 'md' },
     'runs.paramValues': { keys: ['seed'] },
     'compare.sheet': { runIds: [1, 2] },
     'sweeps.pivot': { rows: 'seed', metrics: ['test.accuracy'] },
