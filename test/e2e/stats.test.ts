@@ -5,7 +5,7 @@
  *   speed-up, the change against the parent, units per layer `8 → 4 (−50 %)`, the change over its
  *   two seeds with its 95 % interval) and of a distilled student (against the student alone and
  *   the teacher), and the runs table's compression columns;
- * - the Sweeps pivot's gain cells with their interval and verdict;
+ * - the Sweeps pivot's and the teacher × student matrix's gain cells with their interval and verdict;
  * - Compare's statistics over seeds, exported as CSV by the code the CLI uses (`export.matrix`).
  * Screenshots for the README: docs/screenshots/summary-card.png and sweeps-ci.png (copied from
  * test-results/e2e by hand when the window changes).
@@ -110,20 +110,23 @@ describe.skipIf(Boolean(noChromium))('compression summary and statistics over se
     expect(problems).toEqual([])
   }, 60_000)
 
-  it('8: the Sweeps pivot gives a gain its 95 % interval over the paired seeds, and says when it includes zero', async () => {
+  it('8: the Sweeps pivot and the teacher × student matrix give a gain its 95 % interval over the paired seeds, and say when it includes zero', async () => {
     problems.length = 0
-    await open(`#/sweeps?experiment=${prune}`)
-    await page.getByRole('button', { name: 'Pruning ratio → accuracy, size' }).click()
-    const pivot = page.getByRole('table', { name: 'Pivot table' })
-    await expect.poll(async () => (await pivot.locator('tbody th').allTextContents()).map((t) => t.trim()), { timeout: 15_000 }).toEqual(['0.5'])
-    const heads = (await pivot.locator('thead th').allTextContents()).map((t) => t.trim())
-    const expected = await lab.call('sweeps.pivot', { experimentId: prune, roles: ['pruned'], rows: 'method.target.ratio', metrics: ['gain.test.accuracy'] })
+    await open(`#/sweeps?experiment=${distill}`)
+    await page.getByRole('button', { name: 'Teacher × student gain' }).click()
+    const pivot = page.getByRole('table', { name: 'Pivot matrix of gain.test.accuracy' })
+    await expect.poll(async () => (await pivot.locator('tbody th').allTextContents()).map((t) => t.trim()), { timeout: 15_000 }).toEqual(['mlp 16'])
+    const expected = await lab.call('sweeps.pivot', { experimentId: distill, roles: ['student'], rows: 'teacher', columns: 'student', metrics: ['gain.test.accuracy'] })
     const cell = expected.cells[0][0][0]
-    const gain = (await pivot.locator('tbody td').nth(heads.indexOf('gain.test.accuracy') - 1).textContent())?.trim() ?? ''
-    const pct = (v: number): string => withUnit('points', v).replace(' pp', '')
-    expect(gain).toContain(`95 % CI [${pct(cell.ciLow!)}, ${pct(cell.ciHigh!)}]`)
+    expect(cell.n).toBe(2)
+    const bare = (v: number): string => withUnit('points', v).replace(' pp', '')
+    const text = (await pivot.locator('tbody td').first().textContent())?.trim() ?? ''
+    expect(text).toContain(`95 % CI [${bare(cell.ciLow!)}, ${bare(cell.ciHigh!)}]`)
     const includesZero = cell.ciLow! <= 0 && cell.ciHigh! >= 0
-    expect(gain.endsWith('n.s.')).toBe(includesZero)
+    expect(/n\.s\.( \(2\))?$/.test(text)).toBe(includesZero)
+    // The lab's matrix (what `complab export --matrix teacher-student` writes) carries the same interval.
+    const matrix = page.getByRole('table', { name: 'Teacher × student matrix' })
+    await expect.poll(async () => (await matrix.locator('tbody td').nth(1).textContent())?.trim(), { timeout: 15_000 }).toContain(`[${bare(cell.ciLow!)}, ${bare(cell.ciHigh!)}]`)
     await page.screenshot({ path: join(SHOTS, 'sweeps-ci.png'), fullPage: false })
     expect(problems).toEqual([])
   }, 60_000)
