@@ -251,7 +251,7 @@ describe.skipIf(Boolean(noChromium))('UI in Chromium (browser mode)', () => {
     if (!table) throw new Error('these runs make no matrix')
     const cellsOf = (): Promise<string[][]> => matrix.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => (c.textContent ?? '').trim())))
     await expect.poll(cellsOf, { timeout: 15_000 }).toEqual(table.rows.map((r) => table.columns.map((c) => (r[c.key] === null ? '—' : String(r[c.key])))))
-    expect(table.rows[0].s0).toMatch(/^\d+\.\d\d \([+−]\d+\.\d\d\)$/)
+    expect(table.rows[0].s0).toMatch(/^\d+\.\d\d \([+−]?\d+\.\d\d\)$/)
     await page.goto(new URL(`#/sweeps?experiment=${experimentId}`, server.url).href)
     await page.getByRole('button', { name: 'Teacher × student gain' }).click()
     await expect.poll(() => page.getByRole('region', { name: 'Teacher × student', exact: true }).getByRole('note').textContent(), { timeout: 15_000 }).toMatch(/are both mlp 16 taught by mlp 32 with seed 0/)
