@@ -26,7 +26,7 @@ export interface SummaryContext {
   layers: readonly LayerPhaseReport[]
 }
 
-const PRUNED_SIZES = ['params', 'params.nonzero', 'macs', 'serialized.bytes', 'latency.ms']
+const PRUNED_SIZES = ['params', 'params.nonzero', 'macs', 'serialized.bytes', 'sparse.bytes', 'latency.ms']
 const MODEL_SIZES = ['params', 'macs', 'model.bytes']
 
 const finite = (v: number | undefined): v is number => v !== undefined && Number.isFinite(v)
