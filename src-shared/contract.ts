@@ -19,6 +19,7 @@ import { exportInputs, type ExportOutputs } from './contract/export'
 import { groupInputs, type GroupOutputs } from './contract/groups'
 import { modelExportInputs, type ModelExportOutputs } from './contract/model-export'
 import { runInputs, type RunOutputs } from './contract/runs'
+import { summaryInputs, type SummaryOutputs } from './contract/summary'
 import { sweepInputs, type SweepOutputs } from './contract/sweeps'
 
 export type { ParamValue } from './contract/common'
@@ -32,6 +33,7 @@ export * from './contract/export'
 export * from './contract/groups'
 export * from './contract/model-export'
 export * from './contract/runs'
+export * from './contract/summary'
 export * from './contract/sweeps'
 export * from './contract/attempts'
 
@@ -47,6 +49,7 @@ export const methodInputs = {
   ...groupInputs,
   ...modelExportInputs,
   ...attemptInputs,
+  ...summaryInputs,
 } as const
 
 export type MethodName = keyof typeof methodInputs
@@ -63,7 +66,8 @@ export type MethodOutputs = ExperimentOutputs &
   SweepOutputs &
   GroupOutputs &
   ModelExportOutputs &
-  AttemptOutputs
+  AttemptOutputs &
+  SummaryOutputs
 
 /** What every client (renderer, tests) talks to; the transports implement it. */
 export interface LabClient {

@@ -9,6 +9,7 @@ import { computed, ref, shallowRef, watch } from 'vue'
 import { RUN_STATUSES, type RunStatus } from '../../src-shared/types'
 import { listOf, type ViewState } from '../url-state'
 import { BASE_COLUMNS, DEFAULT_COLUMNS, columnOf, filterRuns, groupRuns, hasDetectionRuns, sortRuns, withDetectionColumn, type ColumnId } from '../views/runs-model'
+import { hasCompressionRuns, withCompressionColumns } from '../views/compression-columns'
 import { useRunsStore } from './runs'
 
 /** A column id as the address may carry it: a fixed column, `result:KEY` or `param:KEY`. */
@@ -44,6 +45,18 @@ export const useRunsTableStore = defineStore('runs-table', () => {
   }
   stopWatching = watch(() => hasDetectionRuns(runs.rows), offerDetectionColumn)
   offerDetectionColumn(hasDetectionRuns(runs.rows))
+  // Pruned runs bring their compression figures the same way (issue 18 item 7).
+  let compressionColumnsAdded = false
+  const stopCompression = watch(
+    () => hasCompressionRuns(runs.rows),
+    (present) => {
+      if (!present || compressionColumnsAdded) return
+      compressionColumnsAdded = true
+      columnIds.value = withCompressionColumns(columnIds.value, runs.rows)
+      queueMicrotask(() => stopCompression())
+    },
+    { immediate: true },
+  )
   const sorted = computed(() => sortRuns(runs.rows, sortColumn.value, direction.value, runs.paramValues))
   const visible = computed(() => filterRuns(sorted.value, { text: text.value, statuses: statuses.value, experimentId: experimentId.value }))
   const items = computed(() => groupRuns(visible.value, groupBy.value, runs.paramValues, collapsed.value))
@@ -149,6 +162,7 @@ export const useRunsTableStore = defineStore('runs-table', () => {
     if (cols.length) {
       detectionColumnAdded = true
       stopWatching?.()
+      compressionColumnsAdded = true
     }
     for (const id of [sort, ...columnIds.value]) needParam(id)
   }

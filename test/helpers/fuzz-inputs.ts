@@ -174,6 +174,8 @@ export function baseInputs(spec: Record<string, unknown>): Record<MethodName, un
     'runs.note': { id: 1, body: 'note' },
     'runs.layers': { id: 1 },
     'runs.groups': { id: 1 },
+    'runs.summary': { id: 1 },
+    'export.matrix': { runIds: [1, 2], kind: 'seeds', format: 'md' },
     'runs.paramValues': { keys: ['seed'] },
     'runs.attempts': { id: 1 },
     'runs.attemptMetrics': { id: 1, attempt: 1 },

@@ -1,6 +1,6 @@
 /** `complab runs list|show`: read-only views of the database. */
 import { intOption, openLab, stringOption, UsageError, type CommandContext } from '../context'
-import { dropEmptyColumns, formatCell, textTable } from '../format'
+import { dropEmptyColumns, formatCell, resultCell, resultHeader, textTable } from '../format'
 import { groupLines } from '../group-lines'
 import { RUN_SORT_COLUMNS, type RunSortColumn } from '../../../src-shared/contract'
 import { formatMetric } from '../../../src-shared/metrics'
@@ -50,8 +50,8 @@ async function list(ctx: CommandContext): Promise<number> {
         { key: 'label', label: 'label' },
         { key: 'role', label: 'role' },
         { key: 'status', label: 'status' },
-        { key: 'acc', label: 'test acc' },
-        { key: 'mAP', label: 'test mAP' },
+        { key: 'acc', label: resultHeader('test acc', 'test.accuracy') },
+        { key: 'mAP', label: resultHeader('test mAP', 'test.mAP') },
         { key: 'created', label: 'created' },
       ],
       rows: rows.map((r) => ({
@@ -60,8 +60,8 @@ async function list(ctx: CommandContext): Promise<number> {
         label: r.label,
         role: r.role,
         status: runningStatus(r, stale.has(r.id)),
-        acc: r.results['test.accuracy'] ?? null,
-        mAP: r.results['test.mAP'] ?? null,
+        acc: resultCell('test.accuracy', r.results['test.accuracy']),
+        mAP: resultCell('test.mAP', r.results['test.mAP']),
         created: r.createdAt,
       })),
     }

@@ -12,6 +12,7 @@ import { exportHandlers } from './export'
 import { fileHandlers } from './files'
 import { groupHandlers } from './groups'
 import { runHandlers } from './runs'
+import { summaryHandlers } from './summary'
 import { systemHandlers } from './system'
 
 export type { HandlerContext, Handlers } from './context'
@@ -28,5 +29,6 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     ...systemHandlers(domain),
     ...groupHandlers(domain),
     ...attemptHandlers(domain),
+    ...summaryHandlers(domain),
   }
 }
