@@ -17,6 +17,7 @@ import { experimentInputs, type ExperimentOutputs } from './contract/experiments
 import { exportInputs, type ExportOutputs } from './contract/export'
 import { runInputs, type RunOutputs } from './contract/runs'
 import { sweepInputs, type SweepOutputs } from './contract/sweeps'
+import { viewInputs, type ViewOutputs } from './contract/views'
 
 export type { ParamValue } from './contract/common'
 export * from './contract/artifacts'
@@ -28,6 +29,7 @@ export * from './contract/experiments'
 export * from './contract/export'
 export * from './contract/runs'
 export * from './contract/sweeps'
+export * from './contract/views'
 
 /** Method name → zod schema of its input. */
 export const methodInputs = {
@@ -38,6 +40,7 @@ export const methodInputs = {
   ...catalogInputs,
   ...artifactInputs,
   ...sweepInputs,
+  ...viewInputs,
 } as const
 
 export type MethodName = keyof typeof methodInputs
@@ -51,7 +54,8 @@ export type MethodOutputs = ExperimentOutputs &
   ExportOutputs &
   CatalogOutputs &
   ArtifactOutputs &
-  SweepOutputs
+  SweepOutputs &
+  ViewOutputs
 
 /** What every client (renderer, tests) talks to; the transports implement it. */
 export interface LabClient {

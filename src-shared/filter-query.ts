@@ -117,8 +117,12 @@ function tokenize(text: string): Token[] {
 
 const isWord = (t: Token, word: string): boolean => t.kind === 'key' && t.text.toLowerCase() === word
 
+/** Nesting a person writes stays far below this; SQLite's expression depth is 1000. */
+const MAX_DEPTH = 32
+
 class Parser {
   private i = 0
+  private depth = 0
   constructor(private readonly tokens: Token[]) {}
 
   private get next(): Token {
@@ -161,17 +165,19 @@ class Parser {
 
   private unary(): FilterNode {
     const t = this.next
+    const nested = isWord(t, 'not') || (t.kind === 'punct' && t.text === '(')
+    if (nested && ++this.depth > MAX_DEPTH) throw new FilterSyntaxError(`more than ${MAX_DEPTH} nested 'not' or parentheses ${where(t)}`, t.at)
+    let node: FilterNode
     if (isWord(t, 'not')) {
       this.take()
-      return { kind: 'not', part: this.unary() }
-    }
-    if (t.kind === 'punct' && t.text === '(') {
+      node = { kind: 'not', part: this.unary() }
+    } else if (nested) {
       this.take()
-      const node = this.or()
+      node = this.or()
       this.expectPunct(')')
-      return node
-    }
-    return this.comparison()
+    } else return this.comparison()
+    this.depth--
+    return node
   }
 
   private comparison(): FilterNode {

@@ -162,7 +162,7 @@ export function baseInputs(spec: Record<string, unknown>): Record<MethodName, un
   const bases: Partial<Record<string, unknown>> = {
     'experiments.validate': { spec },
     'experiments.launch': { spec },
-    'runs.list': { status: ['queued'], search: 'seed', sort: 'id', direction: 'asc', limit: 10, offset: 0 },
+    'runs.list': { status: ['queued'], search: 'seed', where: 'test.accuracy > 0.5 or seed in 0,1', sort: 'id', direction: 'asc', limit: 10, offset: 0 },
     'runs.get': { id: 1 },
     'runs.metrics': { id: 1, keys: ['train.loss'] },
     'runs.cancel': { id: 1 },
@@ -179,6 +179,9 @@ export function baseInputs(spec: Record<string, unknown>): Record<MethodName, un
     'sweeps.pareto': { x: 'params', y: 'test.accuracy' },
     'export.render': { table: { columns: [{ key: 'a', label: 'A' }], rows: [{ a: 1 }] }, format: 'csv', name: 'x' },
     'artifacts.read': { id: 1 },
+    'views.list': { experimentId: 1 },
+    'views.save': { experimentId: 1, name: 'best', page: 'runs', query: { q: 'seed = 0' } },
+    'views.delete': { id: 1 },
     'models.import': { files: [{ name: 'model.json', base64: Buffer.from('{}').toString('base64') }] },
   }
   return Object.fromEntries(METHOD_NAMES.map((m) => [m, bases[m] ?? {}])) as Record<MethodName, unknown>
@@ -193,6 +196,8 @@ export const WRITING_METHODS: ReadonlySet<string> = new Set([
   'runs.tag',
   'runs.note',
   'models.import',
+  'views.save',
+  'views.delete',
 ])
 
 export interface FuzzCase {

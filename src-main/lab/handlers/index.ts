@@ -11,6 +11,7 @@ import { exportHandlers } from './export'
 import { fileHandlers } from './files'
 import { runHandlers } from './runs'
 import { systemHandlers } from './system'
+import { viewHandlers } from './views'
 
 export type { HandlerContext, Handlers } from './context'
 
@@ -24,5 +25,6 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     ...exportHandlers(domain),
     ...fileHandlers(domain),
     ...systemHandlers(domain),
+    ...viewHandlers(domain),
   }
 }

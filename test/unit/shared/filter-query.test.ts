@@ -44,6 +44,8 @@ describe('parseFilter', () => {
     expect(error("label = 'open")).toEqual(['the quote opened at character 9 is not closed', 8])
     expect(error('seed not 3')[0]).toBe("expected 'in' after 'seed not' at '3' (character 10)")
     expect(error('seed = and')[0]).toBe("expected a value after 'seed =' at 'and' (character 8)")
+    expect(error(`${'('.repeat(40)}seed = 1${')'.repeat(40)}`)[0]).toBe("more than 32 nested 'not' or parentheses at '(' (character 33)")
+    expect(parseFilter(`${'not '.repeat(32)}seed = 1`).kind).toBe('not')
   })
 })
 
