@@ -51,8 +51,8 @@ export interface TrainDetectorOptions {
   onProgress?(p: RunProgress): void
   /** After each epoch (1-based) with its metrics; awaited. */
   onEpochEnd?(epoch: number, metrics: Record<string, number>): void | Promise<void>
-  /** After every optimisation step (unthrottled; tests). */
-  onStepEnd?(epoch: number, step: number): void
+  /** After every optimisation step (unthrottled; tests); awaited. */
+  onStepEnd?(epoch: number, step: number): void | Promise<void>
   progressIntervalMs?: number
 }
 

@@ -78,14 +78,19 @@ export function chooseClassBiases(
 }
 
 /** A model's logits for `n` examples (inference mode), row-major n × classes. */
-export function predictLogits(model: tf.LayersModel, x: Float32Array, inputShape: number[], batchSize = 500): Float32Array {
+export async function predictLogits(
+  model: tf.LayersModel,
+  x: Float32Array,
+  inputShape: number[],
+  batchSize = 500,
+): Promise<Float32Array> {
   const features = inputShape.reduce((a, b) => a * b, 1)
   const n = x.length / features
   const parts: Float32Array[] = []
   for (let start = 0; start < n; start += batchSize) {
     const end = Math.min(n, start + batchSize)
     const z = tf.tidy(() => model.apply(tf.tensor(x.slice(start * features, end * features), [end - start, ...inputShape]), { training: false }) as tf.Tensor)
-    parts.push(z.dataSync() as Float32Array)
+    parts.push((await z.data()) as Float32Array)
     z.dispose()
   }
   const out = new Float32Array(parts.reduce((a, p) => a + p.length, 0))

@@ -63,7 +63,7 @@ export const executeDistill: MethodExecutor<DistillRunMethod> = async (ctx) => {
       validation = takeExamples(data.train, parts.test, d)
       labelled = takeExamples(data.train, parts.train, d)
     }
-    const transfer = buildTransferSet({
+    const transfer = await buildTransferSet({
       spec: m.transfer,
       labelled,
       unlabelledPool: m.transfer.kind === 'unlabeled' ? unlabelledPool(config.dataset, job.dataDir, data.train.n) : undefined,
@@ -93,13 +93,13 @@ export const executeDistill: MethodExecutor<DistillRunMethod> = async (ctx) => {
     const trained = await task.train({ model, loss, split: transfer.split, phase: 'distill' })
 
     if (m.omitClasses.length > 0) {
-      const testLogits = predictLogits(model, data.test.x, data.inputShape)
+      const testLogits = await predictLogits(model, data.test.x, data.inputShape)
       const zero = new Array<number>(data.numClasses).fill(0)
       const uncorrected = accuracyWithBias(testLogits, data.test.y, data.numClasses, zero, m.omitClasses)
       extra['omitted.test.accuracy.uncorrected'] = uncorrected
       let corrected = uncorrected
       if (validation) {
-        const choice = chooseClassBiases(predictLogits(model, validation.x, data.inputShape), validation.y, data.numClasses, m.omitClasses)
+        const choice = chooseClassBiases(await predictLogits(model, validation.x, data.inputShape), validation.y, data.numClasses, m.omitClasses)
         addOutputBias(model, choice.bias)
         corrected = accuracyWithBias(testLogits, data.test.y, data.numClasses, choice.bias, m.omitClasses)
         for (const k of m.omitClasses) extra[`bias.class${k}`] = choice.bias[k]

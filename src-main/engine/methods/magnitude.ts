@@ -56,19 +56,19 @@ export const executeMagnitude: MethodExecutor<MagnitudeMethod> = async (ctx) => 
       const current = await removeUnits(parent, {}) // a private copy of the parent
       model = current
       let t = 0
-      const prune = (): void => {
+      const prune = async (): Promise<void> => {
         // Zhu & Gupta 2017, eq. (1): the sparsity target at update t (re-masked every Δt updates).
         const sparsity = agpSparsity(t, agp)
-        const next = magnitudeMasks(current, { sparsity, scope: m.scope, layers })
+        const next = await magnitudeMasks(current, { sparsity, scope: m.scope, layers })
         disposeMasks(masks)
         masks = next
-        sink.metrics([{ key: 'sparsity', step: t, value: maskSparsity(masks) }])
+        sink.metrics([{ key: 'sparsity', step: t, value: await maskSparsity(masks) }])
       }
-      prune()
+      await prune()
       applyMasks(current, masks)
-      const onStepEnd = (): void => {
+      const onStepEnd = async (): Promise<void> => {
         t++
-        if (t <= span && t % m.frequency === 0) prune()
+        if (t <= span && t % m.frequency === 0) await prune()
         applyMasks(current, masks)
       }
       const agpTrained = await task.train({
@@ -78,13 +78,13 @@ export const executeMagnitude: MethodExecutor<MagnitudeMethod> = async (ctx) => 
         metricPrefix: 'agp.',
         onStepEnd,
       })
-      if (t < span) prune() // fewer updates than n·Δt: reach s_f anyway
+      if (t < span) await prune() // fewer updates than n·Δt: reach s_f anyway
       applyMasks(current, masks)
       const fineTuned = await finalTraining(ctx, current, m.finalEpochs, { stepOffset: pruneEpochs, onStepEnd: () => applyMasks(current, masks) })
 
-      const kernelSparsity = maskSparsity(masks)
-      const sparse = sparseExport(current)
-      const parentSparse = sparseExport(parent)
+      const kernelSparsity = await maskSparsity(masks)
+      const sparse = await sparseExport(current)
+      const parentSparse = await sparseExport(parent)
       mkdirSync(job.artifactDir, { recursive: true })
       const path = join(job.artifactDir, 'model.sparse')
       sink.artifact({ kind: 'sparse-model', ...atomicWrite(path, sparse) })

@@ -61,7 +61,7 @@ export async function finalTraining(
   ctx: RunContext,
   model: tf.LayersModel,
   epochs: number,
-  o: { teacher?: TaskTeacher; stepOffset?: number; onStepEnd?(): void } = {},
+  o: { teacher?: TaskTeacher; stepOffset?: number; onStepEnd?(): void | Promise<void> } = {},
 ): Promise<TrainResult | null> {
   if (epochs <= 0) return null
   return taskOf(ctx).train({ model, training: { epochs }, phase: o.teacher ? 'distill' : 'finetune', metricPrefix: 'finetune.', ...o })
@@ -75,7 +75,7 @@ export function parentStructure(ctx: RunContext, model: tf.LayersModel): PruneSt
 /** Test-split evaluation plus size and compute of a model. */
 export async function measureOnTest(task: RunTask, model: tf.LayersModel): Promise<ModelReport> {
   const evaluation = await task.evaluate(model)
-  const m = measureModel(model)
+  const m = await measureModel(model)
   return { evaluation, params: m.params, nonZeroParams: m.nonZeroParams, macs: m.macs, serializedBytes: await serializedBytes(model), layers: m.layers }
 }
 

@@ -66,7 +66,7 @@ export function thresholdMetric(o: {
 }): (zeroed: tf.LayersModel) => Promise<number> {
   if (o.toleranceOn === 'zeroed') return o.evaluate
   return async (zeroed) => {
-    const { remove } = selectByLayerStatistics(zeroed, { layers: [...o.layers], cutoff: o.cutoff, minUnits: 1, structure: o.structure })
+    const { remove } = await selectByLayerStatistics(zeroed, { layers: [...o.layers], cutoff: o.cutoff, minUnits: 1, structure: o.structure })
     if (removedCount(remove) === 0) return o.evaluate(zeroed)
     const pruned = await removeUnits(zeroed, remove, o.structure)
     try {
@@ -122,9 +122,9 @@ export const executeSingh: MethodExecutor<SinghMethod> = async (ctx) => {
         // 2. One global threshold for the layer set, chosen on the validation split.
         const judge = thresholdMetric({ toleranceOn: m.toleranceOn, layers: phases[i], cutoff: m.cutoff, structure: s, evaluate: onValidation })
         const chosen = await globalThreshold(current, judge, { layers: l1Set, tolerance: m.tolerance })
-        const zeroed = zeroBelowThreshold(current, l1Set, chosen.threshold)
+        const zeroed = await zeroBelowThreshold(current, l1Set, chosen.threshold)
         // 3. Filters of l that are mostly zero, or whose inputs in l+1 are mostly zero.
-        const { remove, stats } = selectByLayerStatistics(current, { layers: phases[i], cutoff: m.cutoff, minUnits: 1, structure: s })
+        const { remove, stats } = await selectByLayerStatistics(current, { layers: phases[i], cutoff: m.cutoff, minUnits: 1, structure: s })
         const removed = removedCount(remove)
         const byReason = (r: string): number => stats.filter((x) => x.remove && x.reason === r).length
         // 4. Surgery: the filters and the matching inputs of l+1 (through stacking and concatenation).
@@ -142,7 +142,7 @@ export const executeSingh: MethodExecutor<SinghMethod> = async (ctx) => {
         )
         // 5. Retraining with the original loss, no L1.
         await phaseTraining(model, 'retrain', phase, m.retrainEpochs)
-        const measured = measureModel(model)
+        const measured = await measureModel(model)
         const test = await task.evaluate(model)
         sink.metrics(
           [

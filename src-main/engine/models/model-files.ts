@@ -15,10 +15,10 @@ export async function loadModel(modelJsonPath: string): Promise<tf.LayersModel> 
 }
 
 /** The first weight holding NaN or ±Infinity, said in a line; null when all are finite. */
-export function nonFiniteWeight(model: tf.LayersModel): string | null {
+export async function nonFiniteWeight(model: tf.LayersModel): Promise<string | null> {
   for (const w of model.weights) {
     if (w.dtype !== 'float32') continue
-    const values = w.read().dataSync()
+    const values = await w.read().data()
     let bad = 0
     for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) bad++
     if (bad) return nonFiniteWeights(w.originalName, bad, values.length)
@@ -37,7 +37,7 @@ export async function loadCheckedModel(modelJsonPath: string, role: string): Pro
   } catch (e) {
     throw new Error(`${role} model ${modelJsonPath}: ${(e as Error).message.split('\n')[0]}`)
   }
-  const nonFinite = nonFiniteWeight(model)
+  const nonFinite = await nonFiniteWeight(model)
   if (nonFinite) {
     model.dispose()
     throw new Error(`${role} model ${modelJsonPath}: ${nonFinite}`)

@@ -41,13 +41,17 @@ function keepFlags(magnitudes: Float32Array, count: number): Uint8Array {
 }
 
 /** Magnitude masks for the kernels of the chosen layers. Dispose them with `disposeMasks`. */
-export function magnitudeMasks(model: tf.LayersModel, options: MagnitudeMaskOptions): WeightMasks {
+export async function magnitudeMasks(
+  model: tf.LayersModel,
+  options: MagnitudeMaskOptions,
+): Promise<WeightMasks> {
   const { sparsity } = options
   if (!(sparsity >= 0 && sparsity <= 1))
     throw new Error(`sparsity must be in [0, 1], got ${sparsity}`)
   const layers = options.layers ?? kernelLayerNames(model)
   const kernels = layers.map((name) => model.getLayer(name).getWeights()[0])
-  const magnitudes = kernels.map((k) => (k.dataSync() as Float32Array).map(Math.abs))
+  const magnitudes: Float32Array[] = []
+  for (const k of kernels) magnitudes.push(((await k.data()) as Float32Array).map(Math.abs))
   const flags: Uint8Array[] = []
   if ((options.scope ?? 'global') === 'layer') {
     for (const m of magnitudes) flags.push(keepFlags(m, Math.round(sparsity * m.length)))
@@ -91,11 +95,11 @@ export function disposeMasks(masks: WeightMasks): void {
 }
 
 /** Fraction of the masked weights that the masks zero. */
-export function maskSparsity(masks: WeightMasks): number {
+export async function maskSparsity(masks: WeightMasks): Promise<number> {
   let zeros = 0
   let total = 0
   for (const m of masks.values()) {
-    const d = m.dataSync()
+    const d = await m.data()
     for (const v of d) if (v === 0) zeros++
     total += d.length
   }

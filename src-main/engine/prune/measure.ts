@@ -16,20 +16,20 @@ export interface ModelMeasure {
 }
 
 /** Number of non-zero weights in the model (all weights, biases and BatchNorm vectors included). */
-export function nonZeroParameterCount(model: tf.LayersModel): number {
+export async function nonZeroParameterCount(model: tf.LayersModel): Promise<number> {
   let count = 0
   for (const w of model.getWeights()) {
-    for (const v of w.dataSync()) if (v !== 0) count++
+    for (const v of await w.data()) if (v !== 0) count++
   }
   return count
 }
 
 /** Params, non-zero params and MACs (per layer and in total). */
-export function measureModel(model: tf.LayersModel): ModelMeasure {
+export async function measureModel(model: tf.LayersModel): Promise<ModelMeasure> {
   const stats = modelStats(model)
   return {
     params: stats.params,
-    nonZeroParams: nonZeroParameterCount(model),
+    nonZeroParams: await nonZeroParameterCount(model),
     macs: stats.macs,
     layers: stats.layers,
   }

@@ -66,7 +66,7 @@ async function report(
   metric: number,
   input: tf.Tensor | undefined,
 ): Promise<PruneStepReport> {
-  const m = measureModel(model)
+  const m = await measureModel(model)
   const latencyMs = input === undefined ? null : (await inferenceLatency(model, input)).medianMs
   return {
     step,

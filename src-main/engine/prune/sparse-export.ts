@@ -78,13 +78,13 @@ function encodeWeight(
 }
 
 /** Writes every weight of the model, sparse where that is smaller; the byte length is its size. */
-export function sparseExport(model: tf.LayersModel): Uint8Array {
+export async function sparseExport(model: tf.LayersModel): Promise<Uint8Array> {
   const entries: SparseEntry[] = []
   const blobs: Uint8Array[] = []
   let offset = 0
   for (const layer of model.layers) {
-    layer.getWeights().forEach((w, i) => {
-      const values = Float32Array.from(w.dataSync() as Float32Array)
+    for (const [i, w] of layer.getWeights().entries()) {
+      const values = Float32Array.from((await w.data()) as Float32Array)
       const { encoding, bytes, nnz, indexBytes } = encodeWeight(values, w.shape)
       entries.push({
         name: `${layer.name}/${i}`,
@@ -97,7 +97,7 @@ export function sparseExport(model: tf.LayersModel): Uint8Array {
       })
       blobs.push(bytes)
       offset = align4(offset + bytes.byteLength)
-    })
+    }
   }
   const header = new TextEncoder().encode(JSON.stringify({ weights: entries }))
   const start = align4(12 + header.byteLength)

@@ -52,11 +52,11 @@ export function l1Penalty(
 }
 
 /** Zeroes, in place, every kernel weight of the layers with |w| < threshold; returns how many. */
-export function zeroBelowThreshold(
+export async function zeroBelowThreshold(
   model: tf.LayersModel,
   layers: string[],
   threshold: number,
-): number {
+): Promise<number> {
   let zeroed = 0
   for (const name of layers) {
     const layer = model.getLayer(name)
@@ -66,7 +66,7 @@ export function zeroBelowThreshold(
       const small = tf.less(tf.abs(kernel), threshold)
       return [tf.where(small, tf.zerosLike(kernel), kernel), tf.sum(tf.cast(small, 'int32'))]
     })
-    zeroed += (count.dataSync() as Int32Array)[0]
+    zeroed += ((await count.data()) as Int32Array)[0]
     layer.setWeights([masked, ...weights.slice(1)])
     tf.dispose([masked, count])
   }
@@ -109,10 +109,11 @@ export interface GlobalThresholdOptions {
   higherIsBetter?: boolean
 }
 
-function sortedMagnitudes(model: tf.LayersModel, layers: string[]): Float32Array {
-  const parts = layers.map((name) =>
-    (kernelVariable(model, name).dataSync() as Float32Array).map(Math.abs),
-  )
+async function sortedMagnitudes(model: tf.LayersModel, layers: string[]): Promise<Float32Array> {
+  const parts: Float32Array[] = []
+  for (const name of layers) {
+    parts.push(((await kernelVariable(model, name).data()) as Float32Array).map(Math.abs))
+  }
   const all = new Float32Array(parts.reduce((a, p) => a + p.length, 0))
   let at = 0
   for (const p of parts) {
@@ -147,7 +148,7 @@ export async function globalThreshold(
   const layers = options.layers ?? kernelLayerNames(model)
   const tolerance = options.tolerance ?? 0.01
   const higherIsBetter = options.higherIsBetter ?? true
-  const sorted = sortedMagnitudes(model, layers)
+  const sorted = await sortedMagnitudes(model, layers)
   const quantiles = options.quantiles ?? Array.from({ length: 19 }, (_, i) => (i + 1) / 20)
   const tries: Array<{ threshold: number; quantile: number | null }> =
     options.candidates !== undefined
@@ -170,7 +171,7 @@ export async function globalThreshold(
     const trials: ThresholdTrial[] = []
     for (const { threshold, quantile } of tries) {
       restore()
-      zeroBelowThreshold(model, layers, threshold)
+      await zeroBelowThreshold(model, layers, threshold)
       const metric = await evaluate(model)
       const accepted = higherIsBetter
         ? metric >= baseline - tolerance
@@ -238,7 +239,11 @@ function ownZeroFractions(kernel: Float32Array, units: number, tol: number): Flo
 }
 
 /** Zeros and counts of the l+1 input weights that read each unit of `layer`. */
-function nextZeroFractions(model: tf.LayersModel, layer: PrunableLayer, tol: number): Float64Array {
+async function nextZeroFractions(
+  model: tf.LayersModel,
+  layer: PrunableLayer,
+  tol: number,
+): Promise<Float64Array> {
   const zeros = new Float64Array(layer.units)
   const totals = new Float64Array(layer.units)
   for (const consumer of layer.consumers) {
@@ -248,7 +253,7 @@ function nextZeroFractions(model: tf.LayersModel, layer: PrunableLayer, tol: num
     const cout = shape[shape.length - 1]
     const cin = shape[shape.length - 2]
     const pre = kernel.size / (cin * cout) // kh·kw for Conv2D, 1 for Dense
-    const data = kernel.dataSync() as Float32Array
+    const data = (await kernel.data()) as Float32Array
     for (let j = 0; j < layer.units; j++) {
       for (const c of consumerIndices(consumer, j)) {
         for (let p = 0; p < pre; p++) {
@@ -267,10 +272,10 @@ function nextZeroFractions(model: tf.LayersModel, layer: PrunableLayer, tol: num
  * l+1 are mostly zero (zero fraction ≥ cut-off). Never empties a layer: when every filter
  * qualifies, the `minUnits` least-zero filters are kept.
  */
-export function selectByLayerStatistics(
+export async function selectByLayerStatistics(
   model: tf.LayersModel,
   options: LayerStatisticsOptions = {},
-): { remove: RemovalPlan; stats: FilterStatistics[] } {
+): Promise<{ remove: RemovalPlan; stats: FilterStatistics[] }> {
   const structure = options.structure ?? analyzeStructure(model)
   const cutoff = options.cutoff ?? 0.9
   const tol = options.zeroTolerance ?? 0
@@ -282,11 +287,11 @@ export function selectByLayerStatistics(
   const stats: FilterStatistics[] = []
   for (const layer of layers) {
     const own = ownZeroFractions(
-      model.getLayer(layer.name).getWeights()[0].dataSync() as Float32Array,
+      (await model.getLayer(layer.name).getWeights()[0].data()) as Float32Array,
       layer.units,
       tol,
     )
-    const next = nextZeroFractions(model, layer, tol)
+    const next = await nextZeroFractions(model, layer, tol)
     const rows: FilterStatistics[] = Array.from({ length: layer.units }, (_, unit) => {
       const reason =
         own[unit] >= cutoff ? 'zero-filter' : next[unit] >= cutoff ? 'zero-next-inputs' : null

@@ -127,16 +127,15 @@ export async function removeUnits(
     // Gathered weights are copied into fresh tensors: on the wasm backend a gather's output keeps
     // the backend-side shape of its internal rank-4 form, which the variable adopts, and the wasm
     // FusedConv2D then refuses the bias ("only supports rank-1 bias but got rank 4").
-    const sliced = tf.tidy(() =>
-      sliceWeights(
-        layer.getClassName(),
-        original,
-        cuts.output.get(layer.name),
-        cuts.input.get(layer.name),
-      ).map((t) => (original.includes(t) ? t : tf.tensor(t.dataSync(), t.shape, t.dtype))),
+    const gathered = tf.tidy(() =>
+      sliceWeights(layer.getClassName(), original, cuts.output.get(layer.name), cuts.input.get(layer.name)),
     )
+    const sliced: tf.Tensor[] = []
+    for (const t of gathered) {
+      sliced.push(original.includes(t) ? t : tf.tensor(await t.data(), t.shape, t.dtype))
+    }
     target.setWeights(sliced)
-    for (const t of sliced) if (!original.includes(t)) t.dispose()
+    for (const t of [...gathered, ...sliced]) if (!original.includes(t)) t.dispose()
   }
   return pruned
 }

@@ -65,8 +65,8 @@ export interface TaskTraining<S extends TaskSplit = TaskSplit> {
   teacher?: TaskTeacher
   /** Added to the objective on the gradient tape (a sparsity term). */
   penalty?: () => tf.Scalar
-  /** After every optimisation step (re-applying masks). */
-  onStepEnd?(): void
+  /** After every optimisation step (re-applying masks); awaited. */
+  onStepEnd?(): void | Promise<void>
   /** Shuffling and augmentation seed; the run's seed when left out. */
   seed?: number
   /** No progress, no per-epoch metrics, no evaluation (minibatch updates between pruning steps). */

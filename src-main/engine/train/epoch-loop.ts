@@ -58,8 +58,11 @@ export interface EpochLoopOptions {
   onProgress?(p: RunProgress): void
   /** After each epoch (1-based) with its metrics; awaited. */
   onEpochEnd?(epoch: number, metrics: Record<string, number>): void | Promise<void>
-  /** After every optimisation step (unthrottled; masks, tests and benchmarks). */
-  onStepEnd?(epoch: number, step: number): void
+  /**
+   * After every optimisation step (unthrottled; masks, tests and benchmarks); awaited, so it may
+   * read tensors asynchronously (the only reads the webgpu backend allows under Node).
+   */
+  onStepEnd?(epoch: number, step: number): void | Promise<void>
   progressIntervalMs?: number
 }
 
@@ -116,7 +119,7 @@ export async function runEpochs<B, P>(o: EpochLoopOptions, step: BatchStep<B, P>
         })
         previous?.dispose()
         sums = next
-        o.onStepEnd?.(epoch + 1, s + 1)
+        await o.onStepEnd?.(epoch + 1, s + 1)
         // Let IPC (progress, heartbeats) out about ten times a second.
         if (report(epoch, s + 1)) await yieldToEventLoop()
       }

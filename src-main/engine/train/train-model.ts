@@ -36,8 +36,8 @@ export interface TrainOptions {
   onProgress?(p: RunProgress): void
   /** After each epoch (1-based) with its metrics; awaited. */
   onEpochEnd?(epoch: number, metrics: Record<string, number>): void | Promise<void>
-  /** After every optimisation step (unthrottled; for tests and benchmarks). */
-  onStepEnd?(epoch: number, step: number): void
+  /** After every optimisation step (unthrottled; for tests and benchmarks); awaited. */
+  onStepEnd?(epoch: number, step: number): void | Promise<void>
   progressIntervalMs?: number
 }
 

@@ -32,7 +32,7 @@ export interface MungeStats {
  * Index of each row's nearest other row (squared Euclidean distance), computed in blocks with
  * matrix products: ‖a − b‖² = ‖a‖² + ‖b‖² − 2a·b.
  */
-export function nearestNeighbours(x: Float32Array, n: number, d: number, block = 512): Int32Array {
+export async function nearestNeighbours(x: Float32Array, n: number, d: number, block = 512): Promise<Int32Array> {
   const result = new Int32Array(n)
   const all = tf.tensor2d(x, [n, d])
   const norms = tf.tidy(() => tf.sum(tf.square(all), 1))
@@ -48,7 +48,7 @@ export function nearestNeighbours(x: Float32Array, n: number, d: number, block =
         dist = tf.add(dist, tf.mul(self, 1e30))
         return tf.argMin(dist, 1)
       })
-      result.set(idx.dataSync(), start)
+      result.set(await idx.data(), start)
       idx.dispose()
     }
   } finally {
@@ -59,8 +59,8 @@ export function nearestNeighbours(x: Float32Array, n: number, d: number, block =
 }
 
 /** Projects rows onto their top `k` principal components (subspace iteration on XᵀX). */
-export function pcaProject(x: Float32Array, n: number, d: number, k: number, seed = 0): Float32Array {
-  return tf.tidy(() => {
+export async function pcaProject(x: Float32Array, n: number, d: number, k: number, seed = 0): Promise<Float32Array> {
+  const projected = tf.tidy(() => {
     const data = tf.tensor2d(x, [n, d])
     const centered = tf.sub(data, tf.mean(data, 0, true))
     const cov = tf.div(tf.matMul(centered, centered, true, false), Math.max(1, n - 1))
@@ -69,8 +69,13 @@ export function pcaProject(x: Float32Array, n: number, d: number, k: number, see
       const z = tf.matMul(cov, q)
       q = tf.keep(orthonormalise(z as tf.Tensor2D))
     }
-    return tf.matMul(centered, q).dataSync() as Float32Array
+    return tf.matMul(centered, q)
   })
+  try {
+    return (await projected.data()) as Float32Array
+  } finally {
+    projected.dispose()
+  }
 }
 
 function orthonormalise(m: tf.Tensor2D): tf.Tensor2D {
@@ -85,7 +90,12 @@ function normal(rng: Rng, mean: number, sd: number): number {
 }
 
 /** Buciluǎ 2006, Fig. 2: the MUNGE procedure. Returns `multiplier · n` synthetic rows. */
-export function munge(x: Float32Array, n: number, d: number, args: MungeArgs): { x: Float32Array; stats: MungeStats } {
+export async function munge(
+  x: Float32Array,
+  n: number,
+  d: number,
+  args: MungeArgs,
+): Promise<{ x: Float32Array; stats: MungeStats }> {
   if (n < 2) throw new Error('MUNGE needs at least 2 examples')
   if (!(args.p >= 0 && args.p <= 1)) throw new Error(`MUNGE p must be in [0, 1], got ${args.p}`)
   if (!(args.s > 0)) throw new Error(`MUNGE s must be > 0, got ${args.s}`)
@@ -99,8 +109,8 @@ export function munge(x: Float32Array, n: number, d: number, args: MungeArgs): {
       scaled[i * d + a] = range > 0 ? (x[i * d + a] - lo[a]) / range : 0
     }
   }
-  const searchSpace = args.pcaDims && args.pcaDims < d ? pcaProject(scaled, n, d, args.pcaDims, args.seed) : scaled
-  const nn = nearestNeighbours(searchSpace, n, args.pcaDims && args.pcaDims < d ? args.pcaDims : d)
+  const searchSpace = args.pcaDims && args.pcaDims < d ? await pcaProject(scaled, n, d, args.pcaDims, args.seed) : scaled
+  const nn = await nearestNeighbours(searchSpace, n, args.pcaDims && args.pcaDims < d ? args.pcaDims : d)
 
   const rng = createRng(args.seed)
   const out = new Float32Array(args.multiplier * n * d)

@@ -83,7 +83,7 @@ function concat(parts: { split: DataSplit; hide: boolean }[], features: number):
 const synthetic = (x: Float32Array, n: number): DataSplit => ({ x, y: new Int32Array(n).fill(UNLABELLED), n })
 
 /** Builds the transfer set of a distillation run (see the file comment). */
-export function buildTransferSet(args: TransferSetArgs): TransferSet {
+export async function buildTransferSet(args: TransferSetArgs): Promise<TransferSet> {
   const { spec, features: d } = args
   const labelled = withoutClasses(args.labelled, args.omitClasses, d)
   let omitted = args.labelled.n - labelled.n
@@ -98,7 +98,7 @@ export function buildTransferSet(args: TransferSetArgs): TransferSet {
     case 'train':
       return { split: labelled, composition: counts(0, 0, labelled.n) }
     case 'munge': {
-      const made = munge(labelled.x, labelled.n, d, {
+      const made = await munge(labelled.x, labelled.n, d, {
         p: spec.p,
         s: spec.s,
         multiplier: spec.multiplier,

@@ -51,7 +51,7 @@ describe('trainDetector', () => {
         training: training({ flip: true }),
         seed: 1,
         ...(withTeacher ? { teacher: { model: teacher }, unlabelled: tiny.unlabelled } : {}),
-        onStepEnd: () => perStep.push(tf.memory().numTensors),
+        onStepEnd: () => void perStep.push(tf.memory().numTensors),
       })
       expect(perStep.length).toBe(withTeacher ? 2 * 4 : 2 * 3)
       expect(new Set(perStep).size, `per-step counts ${perStep.join(',')}`).toBe(1)

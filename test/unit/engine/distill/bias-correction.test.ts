@@ -50,13 +50,13 @@ describe('bias correction (Hinton 2015 §3)', () => {
     expect(none.after).toBe(0.5)
   })
 
-  it('adds the bias to the output layer so the saved model carries it', () => {
+  it('adds the bias to the output layer so the saved model carries it', async () => {
     const m = tf.sequential()
     m.add(tf.layers.dense({ inputShape: [2], units: 3, kernelInitializer: 'glorotUniform', biasInitializer: 'zeros' }))
     const x = Float32Array.from([1, 2, -1, 0.5])
-    const before = predictLogits(m, x, [2])
+    const before = await predictLogits(m, x, [2])
     addOutputBias(m, [0, 0, 2.25])
-    const after = predictLogits(m, x, [2])
+    const after = await predictLogits(m, x, [2])
     expect(after.length).toBe(6)
     Array.from(after).forEach((v, i) => expect(v).toBeCloseTo(before[i] + (i % 3 === 2 ? 2.25 : 0), 5))
     m.dispose()

@@ -32,32 +32,32 @@ function bruteForceNN(x: Float32Array, n: number, d: number): number[] {
 }
 
 describe('MUNGE (Buciluǎ 2006)', () => {
-  it('finds the true nearest neighbours', () => {
+  it('finds the true nearest neighbours', async () => {
     const n = 300
     const d = 7
     const x = randomRows(n, d, 1)
-    expect(Array.from(nearestNeighbours(x, n, d, 64))).toEqual(bruteForceNN(x, n, d))
+    expect(Array.from(await nearestNeighbours(x, n, d, 64))).toEqual(bruteForceNN(x, n, d))
   })
 
-  it('swaps about p of the attributes and returns multiplier × n rows', () => {
+  it('swaps about p of the attributes and returns multiplier × n rows', async () => {
     const n = 200
     const d = 10
     const x = randomRows(n, d, 2)
-    const { x: out, stats } = munge(x, n, d, { p: 0.3, s: 2, multiplier: 3, seed: 5 })
+    const { x: out, stats } = await munge(x, n, d, { p: 0.3, s: 2, multiplier: 3, seed: 5 })
     expect(out.length).toBe(3 * n * d)
     // 6,000 Bernoulli(0.3) draws: sd ≈ 0.006.
     expect(Math.abs(stats.swapRate - 0.3)).toBeLessThan(0.025)
   })
 
-  it('with p = 0 reproduces the data; with p = 1 each value lands near its neighbour', () => {
+  it('with p = 0 reproduces the data; with p = 1 each value lands near its neighbour', async () => {
     const n = 50
     const d = 4
     const x = randomRows(n, d, 3)
-    const same = munge(x, n, d, { p: 0, s: 2, multiplier: 1, seed: 1 }).x
+    const same = (await munge(x, n, d, { p: 0, s: 2, multiplier: 1, seed: 1 })).x
     Array.from(same).forEach((v, i) => expect(v).toBeCloseTo(x[i], 5))
     // With sd → 0 (s huge) every perturbation is an exact swap of e_a and e′_a, so each
     // attribute keeps the same multiset of values, while the rows do change.
-    const swapped = munge(x, n, d, { p: 1, s: 1e12, multiplier: 1, seed: 1 }).x
+    const swapped = (await munge(x, n, d, { p: 1, s: 1e12, multiplier: 1, seed: 1 })).x
     let changed = 0
     for (let a = 0; a < d; a++) {
       const col = (arr: Float32Array): number[] => Array.from({ length: n }, (_, i) => arr[i * d + a]).sort((u, v) => u - v)
@@ -69,14 +69,14 @@ describe('MUNGE (Buciluǎ 2006)', () => {
     expect(changed).toBeGreaterThan(n)
   })
 
-  it('is reproducible for a seed', () => {
+  it('is reproducible for a seed', async () => {
     const x = randomRows(40, 5, 4)
-    const a = munge(x, 40, 5, { p: 0.5, s: 2, multiplier: 2, seed: 9 }).x
-    const b = munge(x, 40, 5, { p: 0.5, s: 2, multiplier: 2, seed: 9 }).x
+    const a = (await munge(x, 40, 5, { p: 0.5, s: 2, multiplier: 2, seed: 9 })).x
+    const b = (await munge(x, 40, 5, { p: 0.5, s: 2, multiplier: 2, seed: 9 })).x
     expect(Array.from(a)).toEqual(Array.from(b))
   })
 
-  it('PCA keeps the dominant direction', () => {
+  it('PCA keeps the dominant direction', async () => {
     // Points on a line along (1, 1, 0) plus small noise: the first component's scores
     // reproduce the position on the line (up to sign).
     const r = createRng(6)
@@ -91,7 +91,7 @@ describe('MUNGE (Buciluǎ 2006)', () => {
       x[i * 3 + 1] = v + 0.01 * gauss()
       x[i * 3 + 2] = 0.01 * gauss()
     }
-    const p = pcaProject(x, n, 3, 1)
+    const p = await pcaProject(x, n, 3, 1)
     const mean = t.reduce((a, b) => a + b, 0) / n
     let num = 0
     let da = 0
@@ -104,10 +104,10 @@ describe('MUNGE (Buciluǎ 2006)', () => {
     expect(Math.abs(num / Math.sqrt(da * db))).toBeGreaterThan(0.999)
   })
 
-  it('refuses bad parameters', () => {
+  it('refuses bad parameters', async () => {
     const x = randomRows(4, 2, 1)
-    expect(() => munge(x, 4, 2, { p: 1.5, s: 2, multiplier: 1, seed: 1 })).toThrow(/p must be/)
-    expect(() => munge(x, 4, 2, { p: 0.5, s: 0, multiplier: 1, seed: 1 })).toThrow(/s must be/)
-    expect(() => munge(x, 1, 2, { p: 0.5, s: 2, multiplier: 1, seed: 1 })).toThrow(/at least 2/)
+    await expect(munge(x, 4, 2, { p: 1.5, s: 2, multiplier: 1, seed: 1 })).rejects.toThrow(/p must be/)
+    await expect(munge(x, 4, 2, { p: 0.5, s: 0, multiplier: 1, seed: 1 })).rejects.toThrow(/s must be/)
+    await expect(munge(x, 1, 2, { p: 0.5, s: 2, multiplier: 1, seed: 1 })).rejects.toThrow(/at least 2/)
   })
 })

@@ -25,14 +25,14 @@ describe('buildTransferSet', () => {
   const labelled = split(30, 4)
   const base = { labelled, features: 4, omitClasses: [] as number[], seed: 1 }
 
-  it('train: the labelled split as it is', () => {
-    const t = buildTransferSet({ ...base, spec: { kind: 'train' } })
+  it('train: the labelled split as it is', async () => {
+    const t = await buildTransferSet({ ...base, spec: { kind: 'train' } })
     expect(t.split).toBe(labelled)
     expect(t.composition).toEqual({ labelled: 30, synthetic: 0, unlabelled: 0, omitted: 0 })
   })
 
-  it('munge: multiplier × n synthetic examples labelled −1 after the originals', () => {
-    const t = buildTransferSet({ ...base, spec: { kind: 'munge', p: 0.5, s: 2, multiplier: 3, pcaDims: 0, includeOriginal: true } })
+  it('munge: multiplier × n synthetic examples labelled −1 after the originals', async () => {
+    const t = await buildTransferSet({ ...base, spec: { kind: 'munge', p: 0.5, s: 2, multiplier: 3, pcaDims: 0, includeOriginal: true } })
     expect(t.split.n).toBe(30 + 90)
     expect(t.split.x.length).toBe(120 * 4)
     expect(Array.from(t.split.y.slice(0, 30))).toEqual(Array.from(labelled.y))
@@ -40,14 +40,14 @@ describe('buildTransferSet', () => {
     expect(t.composition).toEqual({ labelled: 30, synthetic: 90, unlabelled: 0, omitted: 0 })
     expect(t.mungeSwapRate).toBeGreaterThan(0.4)
     expect(t.mungeSwapRate).toBeLessThan(0.6)
-    const only = buildTransferSet({ ...base, spec: { kind: 'munge', p: 0.5, s: 2, multiplier: 2, pcaDims: 0, includeOriginal: false } })
+    const only = await buildTransferSet({ ...base, spec: { kind: 'munge', p: 0.5, s: 2, multiplier: 2, pcaDims: 0, includeOriginal: false } })
     expect(only.split.n).toBe(60)
     expect(count(only.split.y, UNLABELLED)).toBe(60)
     expect(only.composition.labelled).toBe(0)
   })
 
-  it('random: uniform examples within each feature range, labelled −1', () => {
-    const t = buildTransferSet({ ...base, spec: { kind: 'random', multiplier: 2, includeOriginal: true } })
+  it('random: uniform examples within each feature range, labelled −1', async () => {
+    const t = await buildTransferSet({ ...base, spec: { kind: 'random', multiplier: 2, includeOriginal: true } })
     expect(t.split.n).toBe(90)
     expect(count(t.split.y, UNLABELLED)).toBe(60)
     const synth = t.split.x.subarray(30 * 4)
@@ -55,26 +55,26 @@ describe('buildTransferSet', () => {
     expect(Math.max(...synth)).toBeLessThanOrEqual(29)
   })
 
-  it('omitClasses drops those classes from the labelled part and from what MUNGE is made of', () => {
-    const t = buildTransferSet({ ...base, omitClasses: [1], spec: { kind: 'munge', p: 0.5, s: 2, multiplier: 1, pcaDims: 0, includeOriginal: true } })
+  it('omitClasses drops those classes from the labelled part and from what MUNGE is made of', async () => {
+    const t = await buildTransferSet({ ...base, omitClasses: [1], spec: { kind: 'munge', p: 0.5, s: 2, multiplier: 1, pcaDims: 0, includeOriginal: true } })
     expect(t.composition).toEqual({ labelled: 20, synthetic: 20, unlabelled: 0, omitted: 10 })
     expect(count(t.split.y, 1)).toBe(0)
     expect(count(t.split.y, 0) + count(t.split.y, 2)).toBe(20)
-    expect(() => buildTransferSet({ ...base, omitClasses: [0, 1, 2], spec: { kind: 'train' } })).toThrow('no labelled examples left')
+    await expect(buildTransferSet({ ...base, omitClasses: [0, 1, 2], spec: { kind: 'train' } })).rejects.toThrow('no labelled examples left')
   })
 
-  it('unlabeled: the pool after the labelled examples, labels hidden, omitted classes dropped, count capped', () => {
+  it('unlabeled: the pool after the labelled examples, labels hidden, omitted classes dropped, count capped', async () => {
     const pool = split(12, 4)
-    const t = buildTransferSet({ ...base, unlabelledPool: pool, omitClasses: [2], spec: { kind: 'unlabeled', count: 5 } })
+    const t = await buildTransferSet({ ...base, unlabelledPool: pool, omitClasses: [2], spec: { kind: 'unlabeled', count: 5 } })
     // Labelled: 20 of classes 0 and 1; pool: 8 of classes 0 and 1, the first 5 taken.
     expect(t.composition).toEqual({ labelled: 20, synthetic: 0, unlabelled: 5, omitted: 10 + 4 })
     expect(t.split.n).toBe(25)
     expect(Array.from(t.split.y.slice(20))).toEqual([-1, -1, -1, -1, -1])
     // Pool examples 0, 1, 3, 4, 6 (classes 0, 1, 0, 1, 0) — their features are their indices.
     expect(Array.from(t.split.x.subarray(20 * 4)).filter((_, i) => i % 4 === 0)).toEqual([0, 1, 3, 4, 6])
-    const all = buildTransferSet({ ...base, unlabelledPool: pool, spec: { kind: 'unlabeled' } })
+    const all = await buildTransferSet({ ...base, unlabelledPool: pool, spec: { kind: 'unlabeled' } })
     expect(all.composition.unlabelled).toBe(12)
-    expect(() => buildTransferSet({ ...base, spec: { kind: 'unlabeled' } })).toThrow('no examples beyond the training split')
+    await expect(buildTransferSet({ ...base, spec: { kind: 'unlabeled' } })).rejects.toThrow('no examples beyond the training split')
   })
 
   it('withoutClasses keeps order and features', () => {

@@ -24,7 +24,7 @@ describe('thresholdMetric', () => {
       Array(5).fill(0.1),
     ])
     const structure = analyzeStructure(model)
-    zeroBelowThreshold(model, ['h1'], 0.05)
+    await zeroBelowThreshold(model, ['h1'], 0.05)
     const seen: number[] = []
     const evaluate = async (m: tf.LayersModel): Promise<number> => {
       seen.push(m.countParams())

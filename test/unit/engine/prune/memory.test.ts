@@ -33,17 +33,17 @@ async function pruneOnce(model: tf.LayersModel, xs: tf.Tensor, ys: tf.Tensor): P
       seed: 1,
     })
     const pruned = await removeUnits(model, selectGlobal(scores, { count: 2 }), structure)
-    measureModel(pruned)
+    await measureModel(pruned)
     pruned.dispose()
   }
   const penalty = l1Penalty(model)
   penalty.dispose()
   await globalThreshold(model, async () => 1, { quantiles: [0.5] })
-  selectByLayerStatistics(model)
-  const masks = magnitudeMasks(model, { sparsity: 0.5 })
+  await selectByLayerStatistics(model)
+  const masks = await magnitudeMasks(model, { sparsity: 0.5 })
   applyMasks(model, masks)
   disposeMasks(masks)
-  sparseExport(model)
+  await sparseExport(model)
 }
 
 describe('tensor memory', () => {

@@ -30,7 +30,7 @@ describe('global threshold (Singh et al. 2019, step 1)', () => {
       (a, n) => a + model.getLayer(n).getWeights()[0].size,
       0,
     )
-    expect(zeroBelowThreshold(model, ['h1', 'h2', 'out'], result.threshold) / total).toBeCloseTo(
+    expect(await zeroBelowThreshold(model, ['h1', 'h2', 'out'], result.threshold) / total).toBeCloseTo(
       result.zeroFraction,
       6,
     )
@@ -51,7 +51,7 @@ describe('global threshold (Singh et al. 2019, step 1)', () => {
 })
 
 describe('layer statistics selection (Singh et al. 2019, step 2)', () => {
-  it('selects mostly-zero filters of l and filters whose l+1 inputs are mostly zero', () => {
+  it('selects mostly-zero filters of l and filters whose l+1 inputs are mostly zero', async () => {
     const model = mlp() // h1: 4 → 5, h2: 5 → 4
     // h1 kernel [4, 5]: unit 0 all zero (1.0), unit 1 three of four zero (0.75).
     setWeights(model, 'h1', [
@@ -74,7 +74,7 @@ describe('layer statistics selection (Singh et al. 2019, step 2)', () => {
       ],
       [0, 0, 0, 0],
     ])
-    const { remove, stats } = selectByLayerStatistics(model, { layers: ['h1'] })
+    const { remove, stats } = await selectByLayerStatistics(model, { layers: ['h1'] })
     expect(remove).toEqual({ h1: [0, 2] })
     expect(stats.map((s) => [s.unit, s.zeroFraction, s.nextZeroFraction, s.reason])).toEqual([
       [0, 1, 0, 'zero-filter'],
@@ -83,13 +83,13 @@ describe('layer statistics selection (Singh et al. 2019, step 2)', () => {
       [3, 0, 0.75, null],
       [4, 0, 0, null],
     ])
-    expect(selectByLayerStatistics(model, { layers: ['h1'], cutoff: 0.75 }).remove).toEqual({
+    expect((await selectByLayerStatistics(model, { layers: ['h1'], cutoff: 0.75 })).remove).toEqual({
       h1: [0, 1, 2, 3],
     })
     model.dispose()
   })
 
-  it('reads l+1 input channels of a conv consumer and never empties a layer', () => {
+  it('reads l+1 input channels of a conv consumer and never empties a layer', async () => {
     const model = tf.sequential({
       layers: [
         tf.layers.conv2d({ inputShape: [4, 4, 1], filters: 2, kernelSize: 1, name: 'c1' }),
@@ -105,13 +105,13 @@ describe('layer statistics selection (Singh et al. 2019, step 2)', () => {
     // c2 kernel [2, 2, 2, 2]: input channel 1 all zero → c1 filter 1 selected.
     const k = Array.from({ length: 16 }, (_, i) => (Math.floor(i / 2) % 2 === 1 ? 0 : 1))
     setWeights(model, 'c2', [k, [0, 0]])
-    expect(selectByLayerStatistics(model, { layers: ['c1'] }).remove).toEqual({ c1: [1] })
+    expect((await selectByLayerStatistics(model, { layers: ['c1'] })).remove).toEqual({ c1: [1] })
     setWeights(model, 'c1', [
       [0, 0],
       [0, 0],
     ])
     // Both filters qualify; the least-zero one (filter 0: next inputs 0% zero) is kept.
-    expect(selectByLayerStatistics(model, { layers: ['c1'] }).remove).toEqual({ c1: [1] })
+    expect((await selectByLayerStatistics(model, { layers: ['c1'] })).remove).toEqual({ c1: [1] })
     model.dispose()
   })
 })

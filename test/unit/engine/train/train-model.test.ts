@@ -55,7 +55,7 @@ describe('trainModel', () => {
       training: training({ epochs: 3, validationFraction: 0.1, jitter: 2 }),
       seed: 1,
       loss: crossEntropyLoss,
-      onStepEnd: () => perStep.push(tf.memory().numTensors),
+      onStepEnd: () => void perStep.push(tf.memory().numTensors),
       onEpochEnd: () => void perEpoch.push(tf.memory().numTensors),
     })
     // Step 1 creates Adam's moment variables; from then on the count is flat.
