@@ -17,7 +17,7 @@ export * from './singh'
 export * from './slimming'
 
 export const methodSpecSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('train') }).strict(),
+  z.object({ kind: z.literal('train').describe('Train the model on the labels, nothing more.') }).strict(),
   distillMethodSchema,
   pruneMethodSchema,
   singhMethodSchema,
