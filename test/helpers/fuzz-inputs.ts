@@ -162,6 +162,7 @@ export function baseInputs(spec: Record<string, unknown>): Record<MethodName, un
   const bases: Partial<Record<string, unknown>> = {
     'experiments.validate': { spec },
     'experiments.launch': { spec },
+    'specs.layers': { spec },
     'runs.list': { status: ['queued'], search: 'seed', where: 'test.accuracy > 0.5 or seed in 0,1', sort: 'id', direction: 'asc', limit: 10, offset: 0 },
     'runs.get': { id: 1 },
     'runs.metrics': { id: 1, keys: ['train.loss'] },
