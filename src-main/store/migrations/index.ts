@@ -143,6 +143,9 @@ CREATE TABLE prune_groups (
   units_after  INTEGER NOT NULL,
   score        REAL,
   PRIMARY KEY (run_id, position)
+) WITHOUT ROWID;
+`
+
 const m0004_run_attempts = `-- 0004_run_attempts: a run may be tried more than once (issue 17: remote workers, retried by the
 -- queue when a worker dies). runs.attempt is the current attempt; metrics, results and log
 -- lines are keyed by attempt, so a retried run's series never mixes two attempts. A run sent to
