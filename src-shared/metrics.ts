@@ -10,14 +10,14 @@
  * parent's size). Pure data and functions: no Node or DOM imports (the renderer bundles it).
  */
 
+import { withUnit, type NumberKind } from './number-format'
+
+export { readableNumber } from './number-format'
+
 export type MetricDirection = 'higher' | 'lower' | null
 
-/**
- * How a value reads: `percent` 0..1 shown ×100; `points` a difference of percents, ×100 and
- * signed; `integer` counts; `number` 4 significant digits; `bytes`, `ms`, `seconds` with the
- * unit; `ratio` a factor (`2.5×`).
- */
-export type MetricFormat = 'percent' | 'points' | 'integer' | 'number' | 'bytes' | 'ms' | 'seconds' | 'ratio'
+/** How a value reads (`number-format.ts`): percent, points, integer, number, bytes, ms, seconds, ratio. */
+export type MetricFormat = NumberKind
 
 export interface MetricInfo {
   key: string
@@ -173,33 +173,7 @@ export function isSizeMetric(key: string): boolean {
   return isCostMetric(key) && !key.startsWith('kept.')
 }
 
-/** Integers as they are, other numbers to 4 significant digits (`0.98765` → `0.9877`). */
-export function readableNumber(n: number): string {
-  if (!Number.isFinite(n)) return String(n)
-  if (Number.isInteger(n)) return String(n)
-  return String(Number(n.toPrecision(4)))
-}
-
-/** `key`'s value as people read it: `93.12 %`, `+1.20 pp`, `12,345`, `2.50×`, `3.1 ms`. */
+/** `key`'s value as people read it (`number-format.ts`): `93.12 %`, `+1.20 pp`, `12,345`, `2.50×`, `3.1 ms`. */
 export function formatMetric(key: string, value: number | null | undefined): string {
-  if (value === null || value === undefined) return '—'
-  if (!Number.isFinite(value)) return String(value)
-  switch (metricInfo(key)?.format) {
-    case 'percent':
-      return `${(value * 100).toFixed(2)} %`
-    case 'points':
-      return `${value > 0 ? '+' : value < 0 ? '−' : ''}${Math.abs(value * 100).toFixed(2)} pp`
-    case 'integer':
-      return Number.isInteger(value) ? value.toLocaleString('en-US') : readableNumber(value)
-    case 'bytes':
-      return `${value.toLocaleString('en-US')} B`
-    case 'ms':
-      return `${readableNumber(value)} ms`
-    case 'seconds':
-      return `${readableNumber(value)} s`
-    case 'ratio':
-      return `${value.toFixed(2)}×`
-    default:
-      return readableNumber(value)
-  }
+  return withUnit(metricInfo(key)?.format, value)
 }

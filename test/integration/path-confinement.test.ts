@@ -37,6 +37,10 @@ const AT: Record<string, { spec: (v: string) => Spec; field: string }> = {
     spec: (v) => ({ ...classifier, dataset: { name: 'idx', trainImages: 'images.idx', trainLabels: 'labels.idx', testImages: 'images.idx', testLabels: v } }),
   },
   'dataset<csv>.path': { field: 'dataset.path', spec: (v) => ({ ...classifier, dataset: { name: 'csv', path: v, label: 'class' } }) },
+  'dataset<cifar10>.root': { field: 'dataset.root', spec: (v) => ({ ...classifier, dataset: { name: 'cifar10', root: v } }) },
+  'dataset<cifar100>.root': { field: 'dataset.root', spec: (v) => ({ ...classifier, dataset: { name: 'cifar100', root: v } }) },
+  'dataset<image-folder>.root': { field: 'dataset.root', spec: (v) => ({ ...classifier, dataset: { name: 'image-folder', root: v } }) },
+  'dataset<image-folder>.test': { field: 'dataset.test', spec: (v) => ({ ...classifier, dataset: { name: 'image-folder', root: 'pets', test: v } }) },
   'dataset<voc>.root': { field: 'dataset.root', spec: (v) => ({ ...detector, dataset: { name: 'voc', root: v }, method: { kind: 'detect' } }) },
   'dataset<voc>.unlabelled': {
     field: 'dataset.unlabelled',

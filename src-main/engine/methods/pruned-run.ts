@@ -7,9 +7,10 @@
 import type * as tf from '@tensorflow/tfjs'
 import type { LayerStats } from '../models/layer-report'
 import type { BatchProvider } from '../prune/importance/types'
+import { groupReport } from '../prune/group-report'
 import { measureModel, serializedBytes } from '../prune/measure'
 import { prunableStructure } from '../prune/protocol'
-import type { PruneStructure } from '../prune/structure'
+import { analyzeStructure, type PruneStructure } from '../prune/structure'
 import { deriveSeed } from '../random/seeded-rng'
 import { permutation, scoringBatches } from '../tasks/sampling'
 import type { RunTask, TaskEvaluation, TaskTeacher } from '../tasks'
@@ -119,7 +120,7 @@ export function minibatchFineTuner(ctx: RunContext, seed: number): (model: tf.La
     await task.train({
       model,
       split: task.subset(task.trainSplit, indices),
-      training: { epochs: 1, validationFraction: 0, lrSchedule: 'constant' },
+      training: { epochs: 1, validationFraction: 0, lrSchedule: 'constant', warmupEpochs: 0 },
       seed: deriveSeed(seed, `prune/finetune-${calls++}`),
       phase: 'prune',
       quiet: true,
@@ -196,6 +197,8 @@ export async function finishPruned(
     /** The run's training phases (none, null or empty ones included). */
     trainings: readonly (TrainResult | null)[]
     extra?: Record<string, number>
+    /** Each group's mean unit score at the last ranking, for the group report. */
+    groupScores?: ReadonlyMap<string, number>
   },
 ): Promise<Record<string, number>> {
   const task = taskOf(ctx)
@@ -215,6 +218,7 @@ export async function finishPruned(
   const [parentMs, prunedMs] = timings.wallMs
   const [parentCpuMs, prunedCpuMs] = timings.cpuMs
   ctx.sink.layers?.('after', r.layers)
+  ctx.sink.groups?.(groupReport(analyzeStructure(parent), analyzeStructure(model), o.groupScores))
   const before = p.evaluation.metric
   const after = r.evaluation.metric
   const results: Record<string, number> = {
