@@ -32,7 +32,7 @@ export const executeQuantize: MethodExecutor<QuantizeMethod> = async (ctx) => {
   const inputShape = task.data.inputShape
   await withParent(ctx, async (parent) => {
     const before = await reportParent(ctx, parent)
-    const parentOnnx = exportOnnx(parent)
+    const parentOnnx = await exportOnnx(parent)
     const parentWeights = weightBytes(parent)
     const model = await task.loadParent()
     const x = m.activations === 'static' ? calibrationInput(task, m, ctx.config.seed) : null
@@ -42,9 +42,9 @@ export const executeQuantize: MethodExecutor<QuantizeMethod> = async (ctx) => {
         sink.log('info', `quantization-aware training: ${m.qatEpochs} epochs, ${m.scheme} weights (straight-through)${m.activations === 'static' ? ', fake-quantized activations' : ''}`)
         return task.train({ model: training, training: { epochs: m.qatEpochs }, phase: 'qat', metricPrefix: 'qat.', onStepEnd })
       })
-      const activations = calibrate(model, m, x)
+      const activations = await calibrate(model, m, x)
       evaluated = activations.size ? withFakeQuant(model, activations) : model
-      const onnx = exportOnnx(model, { kernels: q.kernels, activations, docString: `compression-lab run ${ctx.job.runId}: ${m.scheme} weights, ${m.activations} activations` })
+      const onnx = await exportOnnx(model, { kernels: q.kernels, activations, docString: `compression-lab run ${ctx.job.runId}: ${m.scheme} weights, ${m.activations} activations` })
       const files = writeQuantizedArtifacts(ctx.job.artifactDir, onnx.bytes, { scheme: m.scheme, activations: Object.fromEntries(activations) })
       sink.artifact({ kind: 'onnx', ...files.onnx })
       sink.artifact({ kind: 'quantization', ...files.quantization })

@@ -21,9 +21,9 @@ export function kernelChannels(layer: tf.layers.Layer): number {
   return layer.getClassName() === 'DepthwiseConv2D' ? shape[2] * shape[3] : shape[shape.length - 1]
 }
 
-/** The current float values of a layer's kernel. */
-export function kernelValues(layer: tf.layers.Layer): Float32Array {
-  return layer.weights[0].read().dataSync() as Float32Array
+/** The current float values of a layer's kernel (read asynchronously, as webgpu under Node requires). */
+export async function kernelValues(layer: tf.layers.Layer): Promise<Float32Array> {
+  return (await layer.weights[0].read().data()) as Float32Array
 }
 
 /** Writes float values into a layer's kernel. */
@@ -35,16 +35,18 @@ export function writeKernel(layer: tf.layers.Layer, values: Float32Array): void 
 }
 
 /** Quantizes one layer's kernel and writes it back dequantized; returns its encoding. */
-export function quantizeLayer(layer: tf.layers.Layer, scheme: WeightScheme): KernelEncoding {
-  const values = kernelValues(layer)
+export async function quantizeLayer(layer: tf.layers.Layer, scheme: WeightScheme): Promise<KernelEncoding> {
+  const values = await kernelValues(layer)
   const encoding = quantizeKernel(values, kernelChannels(layer), scheme)
   writeKernel(layer, dequantizeKernel(encoding, values))
   return encoding
 }
 
 /** Every kernel of `model` quantized by `scheme` (the model now holds the dequantized kernels). */
-export function quantizeModelWeights(model: tf.LayersModel, scheme: WeightScheme): Map<string, KernelEncoding> {
-  return new Map(kernelLayers(model).map((l) => [l.name, quantizeLayer(l, scheme)]))
+export async function quantizeModelWeights(model: tf.LayersModel, scheme: WeightScheme): Promise<Map<string, KernelEncoding>> {
+  const out = new Map<string, KernelEncoding>()
+  for (const l of kernelLayers(model)) out.set(l.name, await quantizeLayer(l, scheme))
+  return out
 }
 
 /**

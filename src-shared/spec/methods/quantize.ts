@@ -52,6 +52,9 @@ export const quantizeMethodSchema = z
   .object(quantizeFields)
   .strict()
   .superRefine((m, ctx) => {
+    if (m.qatEpochs > 0 && m.scheme === 'float16') {
+      ctx.addIssue({ code: 'custom', path: ['qatEpochs'], message: 'quantization-aware training needs scheme int8 or uint8 (float16 loses too little to train back)' })
+    }
     if (m.activations === 'none' && m.calibration.method !== 'minmax') {
       ctx.addIssue({ code: 'custom', path: ['calibration'], message: 'calibration applies only with activations: static (weights need none)' })
     }

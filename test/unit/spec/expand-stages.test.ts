@@ -33,7 +33,7 @@ describe('nested stages', () => {
   })
 
   it('a grid over the quantize settings and two seeds prunes once per seed', () => {
-    const r = expandSpec({ ...base, sweep: { seeds: [0, 1], grid: { 'method.scheme': ['int8', 'float16'] } } })
+    const r = expandSpec({ ...base, sweep: { seeds: [0, 1], grid: { 'method.scheme': ['int8', 'uint8'] } } })
     if (!r.ok) throw new Error(JSON.stringify(r.issues))
     const stages = r.runs.filter((p) => p.key.startsWith('stage-'))
     expect(stages.map((p) => p.seed)).toEqual([0, 1])
