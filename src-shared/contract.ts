@@ -10,11 +10,14 @@
  */
 import type { z } from 'zod'
 import { artifactInputs, type ArtifactOutputs } from './contract/artifacts'
+import { attemptInputs, type AttemptOutputs } from './contract/attempts'
 import { catalogInputs, type CatalogOutputs } from './contract/catalog'
 import { compareInputs, type CompareOutputs } from './contract/compare'
 import type { EventName, EventPayloads } from './contract/events'
 import { experimentInputs, type ExperimentOutputs } from './contract/experiments'
 import { exportInputs, type ExportOutputs } from './contract/export'
+import { groupInputs, type GroupOutputs } from './contract/groups'
+import { modelExportInputs, type ModelExportOutputs } from './contract/model-export'
 import { runInputs, type RunOutputs } from './contract/runs'
 import { summaryInputs, type SummaryOutputs } from './contract/summary'
 import { sweepInputs, type SweepOutputs } from './contract/sweeps'
@@ -27,9 +30,12 @@ export * from './contract/errors'
 export * from './contract/events'
 export * from './contract/experiments'
 export * from './contract/export'
+export * from './contract/groups'
+export * from './contract/model-export'
 export * from './contract/runs'
 export * from './contract/summary'
 export * from './contract/sweeps'
+export * from './contract/attempts'
 
 /** Method name → zod schema of its input. */
 export const methodInputs = {
@@ -40,6 +46,9 @@ export const methodInputs = {
   ...catalogInputs,
   ...artifactInputs,
   ...sweepInputs,
+  ...groupInputs,
+  ...modelExportInputs,
+  ...attemptInputs,
   ...summaryInputs,
 } as const
 
@@ -55,6 +64,9 @@ export type MethodOutputs = ExperimentOutputs &
   CatalogOutputs &
   ArtifactOutputs &
   SweepOutputs &
+  GroupOutputs &
+  ModelExportOutputs &
+  AttemptOutputs &
   SummaryOutputs
 
 /** What every client (renderer, tests) talks to; the transports implement it. */

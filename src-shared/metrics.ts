@@ -5,7 +5,7 @@
  * format them. A key that is not declared has no direction and reads as a plain number.
  *
  * Families are declared by pattern: `parent.<k>`, `teacher.<k>`, `teacher.member<i>.<k>` and
- * `pruned.<k>` read as `<k>`; `<split>.ap.<class>` is a per-class AP; the lab derives
+ * `pruned.<k>`, `qat.<k>` read as `<k>`; `ort.latency.b<batch>.t<1|all>.ms` and `layer.bytes.<layer>` are families; `<split>.ap.<class>` is a per-class AP; the lab derives
  * `gain.<k>` (a difference, in points for a percent metric) and `kept.<k>` (a fraction of the
  * parent's size). Pure data and functions: no Node or DOM imports (the renderer bundles it).
  */
@@ -64,6 +64,10 @@ const METRICS: Readonly<Record<string, Entry>> = {
   'model.bytes': size('model files', 'bytes', 'bytes'),
   'serialized.bytes': size('serialized weights', 'bytes', 'bytes'),
   'sparse.bytes': size('sparse-encoded weights', 'bytes', 'bytes'),
+  'weights.bytes': size('weights as stored (quantized values, scales, zero points)', 'bytes', 'bytes'),
+  'weights.compression': ratio('parent weight bytes / weight bytes'),
+  'ort.test.accuracy': acc('test accuracy of the exported ONNX model in ONNX Runtime'),
+  'ort.threads.all': count('cores ONNX Runtime used for the all-cores latency'),
   'latency.ms': size('inference latency per batch (wall clock)', 'ms', 'ms'),
   'latency.cpu.ms': size('inference latency per batch (CPU time)', 'ms', 'ms'),
   compression: ratio('parent params / params'),
@@ -107,7 +111,7 @@ const METRICS: Readonly<Record<string, Entry>> = {
  * Prefixes naming the same measure of another model (the parent's, the teacher's, before
  * fine-tuning) or during one phase of a pruning run (AGP, fine-tuning, sparsity training, retraining).
  */
-const SAME_MEASURE = /^(parent|teacher\.member\d+|teacher|pruned|agp|finetune|sparsity|retrain)\.(.+)$/
+const SAME_MEASURE = /^(parent|teacher\.member\d+|teacher|pruned|agp|finetune|sparsity|retrain|qat)\.(.+)$/
 
 /** The registry entry of `key`, or undefined for a key nobody declared. */
 export function metricInfo(key: string): MetricInfo | undefined {
@@ -131,6 +135,13 @@ export function metricInfo(key: string): MetricInfo | undefined {
     const of = metricInfo(same[2])
     return of && { ...of, key, label: `${same[1]} ${of.label}` }
   }
+  const ort = /^ort\.(latency|speedup)\.b(\d+)\.t(1|all)(\.ms)?$/.exec(key)
+  if (ort) {
+    const at = `in ONNX Runtime (CPU, batch ${ort[2]}, ${ort[3] === '1' ? '1 thread' : 'all cores'})`
+    return ort[1] === 'latency' ? { key, ...size(`inference latency per batch ${at}`, 'ms', 'ms') } : { key, ...ratio(`parent latency / latency ${at}`) }
+  }
+  const layerBytes = /^layer\.bytes\.(.+)$/.exec(key)
+  if (layerBytes) return { key, ...size(`weights of layer ${layerBytes[1]} as stored`, 'bytes', 'bytes') }
   const ap = /^(test|val|parent\.test)\.ap\.(.+)$/.exec(key)
   if (ap) return { key, ...acc(`AP of class ${ap[2]}`) }
   const sensitivity = /^sensitivity\.(.+)@([\d.]+)$/.exec(key)

@@ -5,6 +5,7 @@
 import { z } from 'zod'
 import { pathField } from './path-field'
 import { positiveInt } from './zod-common'
+import { imageDatasetSpecSchemas } from './schema-image-data'
 
 /** Datasets shipped with the lab or brought by the user (see README "Data formats"). */
 export const classificationDatasetSpecSchema = z.discriminatedUnion('name', [
@@ -49,6 +50,7 @@ export const classificationDatasetSpecSchema = z.discriminatedUnion('name', [
       splitSeed: z.number().int().min(0).default(0),
     })
     .strict(),
+  ...imageDatasetSpecSchemas,
 ])
 export type ClassificationDatasetSpec = z.infer<typeof classificationDatasetSpecSchema>
 

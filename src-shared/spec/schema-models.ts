@@ -4,6 +4,7 @@
  */
 import { z } from 'zod'
 import { positiveInt } from './zod-common'
+import { netModelSpecSchemas } from './schema-nets'
 
 /** One layer of a custom architecture (a small, JSON-friendly subset of Keras layers). */
 export const layerSpecSchema = z.discriminatedUnion('type', [
@@ -63,6 +64,7 @@ export const classifierModelSpecSchema = z.discriminatedUnion('arch', [
     })
     .strict(),
   z.object({ arch: z.literal('custom'), layers: z.array(layerSpecSchema).min(1) }).strict(),
+  ...netModelSpecSchemas,
 ])
 export type ClassifierModelSpec = z.infer<typeof classifierModelSpecSchema>
 

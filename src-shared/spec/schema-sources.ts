@@ -6,9 +6,9 @@ import { trainingOverridesSchema } from './schema-training'
 import { positiveInt } from './zod-common'
 
 /** A model of an earlier run, by id. */
-const runModelSchema = z.object({ source: z.literal('run'), runId: positiveInt }).strict()
+export const runModelSchema = z.object({ source: z.literal('run'), runId: positiveInt }).strict()
 /** A TF.js layers-format `model.json` (weights beside it); relative paths resolve in the data folder. */
-const importedModelSchema = z.object({ source: z.literal('import'), path: pathField('file') }).strict()
+export const importedModelSchema = z.object({ source: z.literal('import'), path: pathField('file') }).strict()
 const trainedTeacherSchema = z
   .object({
     source: z.literal('train'),

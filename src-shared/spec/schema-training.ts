@@ -1,6 +1,7 @@
 /** The training settings of a spec (and the overrides a teacher or parent run may set). */
 import { z } from 'zod'
 import { positiveInt } from './zod-common'
+import { augmentSpecSchema } from './schema-image-data'
 
 export const trainingSpecSchema = z
   .object({
@@ -10,10 +11,22 @@ export const trainingSpecSchema = z
     learningRate: z.number().positive().max(10).default(1e-3),
     /** Momentum of the `momentum` optimizer. */
     momentum: z.number().min(0).lt(1).default(0.9),
-    /** Learning-rate schedule over epochs. */
+    /** Nesterov momentum (Sutskever et al. 2013) for the `momentum` optimizer [false]. */
+    nesterov: z.boolean().optional(),
+    /** Learning-rate schedule over epochs (after the warm-up). */
     lrSchedule: z.enum(['constant', 'cosine', 'step']).default('constant'),
+    /** Epochs of linear warm-up, step by step from learningRate/steps to learningRate (Goyal et al. 2017) [0]. */
+    warmupEpochs: z.number().int().min(0).max(10_000).optional(),
+    /**
+     * Decoupled weight decay (SGDW/AdamW, Loshchilov & Hutter 2019): w ← w − lr·weightDecay·w at
+     * each step, outside the loss, on kernels only (not biases nor batch-norm parameters) [0].
+     * Optional rather than defaulted, so runs stored before it keep the same parameters.
+     */
+    weightDecay: z.number().min(0).max(1).optional(),
     /** Random ±N pixel translation of training images (Hinton 2015 jittered by up to 2 px). */
     jitter: z.number().int().min(0).max(8).default(0),
+    /** Seeded random crop (after zero padding) and horizontal flip of training images (issue 16). */
+    augment: augmentSpecSchema.optional(),
     /** Fraction of the training split held out for validation metrics each epoch. */
     validationFraction: z.number().min(0).lt(1).default(0),
     /** Stop with status failed when the loss is NaN/Infinity (divergence). */

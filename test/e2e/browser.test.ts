@@ -20,6 +20,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import Database from 'better-sqlite3'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunSummary } from '../../src-shared/types'
@@ -258,14 +259,22 @@ describe.skipIf(Boolean(noChromium))('UI in Chromium (browser mode)', () => {
     expect(problems).toEqual([])
   }, 60_000)
 
-  it("shows a run's page: curves, per-layer sizes, results", async () => {
+  it("shows a run's page: curves, per-layer sizes, results, the GPU adapter", async () => {
     problems.length = 0
     const student = (await runs()).find((r) => r.role === 'student')!
+    // As a webgpu run records it (issue 15; the recording itself: test/unit/store/run-adapter.test.ts).
+    const adapter = { backend: 'vulkan', vendor: 'google', architecture: 'swiftshader', device: '', description: 'SwiftShader driver 5.0.0', software: true, maxBufferSize: 2 ** 31 }
+    const db = new Database(lab.dbPath)
+    db.prepare('UPDATE runs SET adapter = ? WHERE id = ?').run(JSON.stringify(adapter), student.id)
+    db.close()
     await page.goto(new URL(`#/runs/${student.id}`, server.url).href)
     await page.getByRole('heading', { level: 1, name: new RegExp(`Run ${student.id}`) }).waitFor({ timeout: 15_000 })
     await expect.poll(async () => (await canvasPixels(page, 'Accuracy curves')).coloured, { timeout: 10_000 }).toBeGreaterThan(50)
     await expect.poll(async () => (await canvasPixels(page, /^Per-layer/)).drawn, { timeout: 10_000 }).toBeGreaterThan(500)
     await expect.poll(() => page.getByRole('table', { name: 'Results' }).textContent(), { timeout: 10_000 }).toMatch(/test\.accuracy/)
+    await expect.poll(() => page.getByRole('region', { name: 'GPU adapter' }).textContent(), { timeout: 10_000 }).toMatch(
+      /google swiftshader \(SwiftShader driver 5\.0\.0, vulkan, software\), max buffer 2\.0 GiB/,
+    )
     await shot('run-detail.png')
     expect(problems).toEqual([])
   }, 60_000)
@@ -354,6 +363,8 @@ describe.skipIf(Boolean(noChromium))('UI in Chromium (browser mode)', () => {
     expect(await p.getByRole('table', { name: 'Doctor' }).locator('tbody tr').count()).toBeGreaterThan(0)
     await expect.poll(() => p.getByRole('table', { name: 'Lab' }).textContent()).toMatch(/database size/)
     await expect.poll(() => p.getByRole('table', { name: 'Datasets' }).textContent()).toMatch(/mnist-10k/)
+    // SwiftShader where Chromium is installed (vitest's globalSetup), else the fix per platform.
+    await expect.poll(() => p.getByRole('region', { name: 'WebGPU adapters' }).textContent()).toMatch(/software|hardware|No WebGPU adapter/)
     await shot('system.png', p)
     await p.close()
     expect(problems).toEqual([])

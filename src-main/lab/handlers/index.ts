@@ -4,11 +4,13 @@
  * every method of the contract is served exactly once.
  */
 import { runAdminRepo } from '../../store/run-admin'
+import { attemptHandlers } from './attempts'
 import { compareHandlers } from './compare'
 import type { HandlerContext, Handlers } from './context'
 import { experimentHandlers } from './experiments'
 import { exportHandlers } from './export'
 import { fileHandlers } from './files'
+import { groupHandlers } from './groups'
 import { runHandlers } from './runs'
 import { summaryHandlers } from './summary'
 import { systemHandlers } from './system'
@@ -25,6 +27,8 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     ...exportHandlers(domain),
     ...fileHandlers(domain),
     ...systemHandlers(domain),
+    ...groupHandlers(domain),
+    ...attemptHandlers(domain),
     ...summaryHandlers(domain),
   }
 }

@@ -2,6 +2,7 @@
 import { z } from 'zod'
 import { parentField } from '../schema-sources'
 import { positiveInt, probability } from '../zod-common'
+import { groupRankingFields } from './groups'
 
 const pruneCriteria = ['taylor', 'l1', 'l2', 'mean-activation', 'apoz', 'random', 'bn-scale'] as const
 export const PRUNE_CRITERIA = pruneCriteria
@@ -37,6 +38,7 @@ export const pruneMethodSchema = z
     finalEpochs: z.number().int().min(0).max(1000).default(2),
     /** Molchanov 2017 FLOPs regularisation λ (Θ ← Θ − λ·FLOPs_l); 0 turns it off, paper 1e-3. */
     flopsLambda: z.number().min(0).max(1).default(0),
+    ...groupRankingFields,
     /** Restrict pruning to these layers (names as in the model report); default all prunable. */
     layers: z.array(z.string().min(1)).optional(),
     /** Never leave a layer with fewer units. */
