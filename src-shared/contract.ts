@@ -21,6 +21,7 @@ import { modelExportInputs, type ModelExportOutputs } from './contract/model-exp
 import { runInputs, type RunOutputs } from './contract/runs'
 import { summaryInputs, type SummaryOutputs } from './contract/summary'
 import { sweepInputs, type SweepOutputs } from './contract/sweeps'
+import { viewInputs, type ViewOutputs } from './contract/views'
 
 export type { ParamValue } from './contract/common'
 export * from './contract/artifacts'
@@ -36,6 +37,7 @@ export * from './contract/runs'
 export * from './contract/summary'
 export * from './contract/sweeps'
 export * from './contract/attempts'
+export * from './contract/views'
 
 /** Method name → zod schema of its input. */
 export const methodInputs = {
@@ -50,6 +52,7 @@ export const methodInputs = {
   ...modelExportInputs,
   ...attemptInputs,
   ...summaryInputs,
+  ...viewInputs,
 } as const
 
 export type MethodName = keyof typeof methodInputs
@@ -67,7 +70,8 @@ export type MethodOutputs = ExperimentOutputs &
   GroupOutputs &
   ModelExportOutputs &
   AttemptOutputs &
-  SummaryOutputs
+  SummaryOutputs &
+  ViewOutputs
 
 /** What every client (renderer, tests) talks to; the transports implement it. */
 export interface LabClient {

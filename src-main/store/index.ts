@@ -46,7 +46,7 @@ export interface Store {
   /** How long a statement waits for a lock another connection holds (SQLite's busy timeout). */
   setBusyTimeout(ms: number): void
   /** Summaries with results and tags joined, filtered and sorted through the whitelist. */
-  listRuns(filter: RunFilter): { rows: RunSummary[]; total: number }
+  listRuns(filter: RunFilter): { rows: RunSummary[]; total: number; ids?: number[] }
   selectRuns(selection: { runIds?: number[]; experimentId?: number }): RunSummary[]
   runDetail(id: number): RunDetail | undefined
   /** `ok`, or SQLite's description of what is damaged. */
@@ -101,8 +101,8 @@ export function openStore(path: string, options: OpenOptions = {}): Store {
       db.pragma(`busy_timeout = ${Math.max(0, Math.floor(ms))}`)
     },
     listRuns(filter) {
-      const { rows, total } = runs.list(filter)
-      return { rows: withExtras(rows), total }
+      const { rows, total, ids } = runs.list(filter)
+      return ids ? { rows: [], total, ids } : { rows: withExtras(rows), total }
     },
     selectRuns(selection) {
       return withExtras(runs.select(selection))

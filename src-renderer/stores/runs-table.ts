@@ -11,6 +11,7 @@ import { listOf, type ViewState } from '../url-state'
 import { BASE_COLUMNS, DEFAULT_COLUMNS, columnOf, filterRuns, groupRuns, hasDetectionRuns, sortRuns, withDetectionColumn, type ColumnId } from '../views/runs-model'
 import { hasCompressionRuns, withCompressionColumns } from '../views/compression-columns'
 import { useRunsStore } from './runs'
+import { useRunsQuery } from './runs-query'
 
 /** A column id as the address may carry it: a fixed column, `result:KEY` or `param:KEY`. */
 function isColumnId(text: string | undefined): text is ColumnId {
@@ -58,7 +59,16 @@ export const useRunsTableStore = defineStore('runs-table', () => {
     { immediate: true },
   )
   const sorted = computed(() => sortRuns(runs.rows, sortColumn.value, direction.value, runs.paramValues))
-  const visible = computed(() => filterRuns(sorted.value, { text: text.value, statuses: statuses.value, experimentId: experimentId.value }))
+  // A structured query (`test.accuracy > 0.97`) is run by the lab; words are matched here.
+  const query = useRunsQuery(text, experimentId)
+  const visible = computed(() =>
+    filterRuns(sorted.value, {
+      text: query.mode.value === 'text' ? text.value : '',
+      statuses: statuses.value,
+      experimentId: experimentId.value,
+      ids: query.mode.value === 'query' ? query.ids.value : null,
+    }),
+  )
   const items = computed(() => groupRuns(visible.value, groupBy.value, runs.paramValues, collapsed.value))
   const selectedIds = computed(() => runs.rows.filter((r) => selected.value.has(r.id)).map((r) => r.id))
 
@@ -171,6 +181,10 @@ export const useRunsTableStore = defineStore('runs-table', () => {
     viewState,
     applyViewState,
     text,
+    /** `text`, `query` or `error`: how the filter box is read. */
+    queryMode: query.mode,
+    queryError: query.error,
+    queryNote: query.note,
     statuses,
     experimentId,
     sortColumn,

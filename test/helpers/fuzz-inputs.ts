@@ -162,7 +162,8 @@ export function baseInputs(spec: Record<string, unknown>): Record<MethodName, un
   const bases: Partial<Record<string, unknown>> = {
     'experiments.validate': { spec },
     'experiments.launch': { spec },
-    'runs.list': { status: ['queued'], search: 'seed', sort: 'id', direction: 'asc', limit: 10, offset: 0 },
+    'specs.layers': { spec },
+    'runs.list': { status: ['queued'], search: 'seed', where: 'test.accuracy > 0.5 or seed in 0,1', sort: 'id', direction: 'asc', limit: 10, offset: 0 },
     'runs.get': { id: 1 },
     'runs.metrics': { id: 1, keys: ['train.loss'] },
     'runs.cancel': { id: 1 },
@@ -184,6 +185,9 @@ export function baseInputs(spec: Record<string, unknown>): Record<MethodName, un
     'sweeps.pareto': { x: 'params', y: 'test.accuracy' },
     'export.render': { table: { columns: [{ key: 'a', label: 'A' }], rows: [{ a: 1 }] }, format: 'csv', name: 'x' },
     'artifacts.read': { id: 1 },
+    'views.list': { experimentId: 1 },
+    'views.save': { experimentId: 1, name: 'best', page: 'runs', query: { q: 'seed = 0' } },
+    'views.delete': { id: 1 },
     'models.import': { files: [{ name: 'model.json', base64: Buffer.from('{}').toString('base64') }] },
     'models.export': { runId: 1, format: 'onnx', out: 'exports/run-1' },
   }
@@ -200,6 +204,8 @@ export const WRITING_METHODS: ReadonlySet<string> = new Set([
   'runs.note',
   'models.import',
   'models.export',
+  'views.save',
+  'views.delete',
 ])
 
 export interface FuzzCase {

@@ -14,6 +14,7 @@ import { groupHandlers } from './groups'
 import { runHandlers } from './runs'
 import { summaryHandlers } from './summary'
 import { systemHandlers } from './system'
+import { viewHandlers } from './views'
 
 export type { HandlerContext, Handlers } from './context'
 
@@ -30,5 +31,6 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     ...groupHandlers(domain),
     ...attemptHandlers(domain),
     ...summaryHandlers(domain),
+    ...viewHandlers(domain),
   }
 }
