@@ -4,6 +4,7 @@
  * and forwards the sink's calls as messages (`worker/protocol.ts`), so the engine never imports
  * the worker (DESIGN §1).
  */
+import type { PruneGroupReport } from '../../src-shared/contract/groups'
 import type { RunConfig } from '../../src-shared/spec/expand'
 import type { LayerReport, MetricPoint, RunProgress, WebGpuAdapter } from '../../src-shared/types'
 
@@ -39,4 +40,6 @@ export interface RunSink {
   alive?(): void
   /** Per-layer report of the model before and after pruning (stored in the `layers` table). */
   layers?(phase: 'before' | 'after', layers: LayerReport[]): void
+  /** The dependency groups of a pruning run, channels before → after (stored in `prune_groups`). */
+  groups?(groups: PruneGroupReport[]): void
 }

@@ -103,6 +103,7 @@ async function main(): Promise<void> {
     alive: () => {
       if (!ended && Date.now() - lastBeat >= HEARTBEAT_MS) beat()
     },
+    groups: (groups) => ipc.send({ type: 'groups', groups }),
   }
 
   let ended = false

@@ -232,9 +232,10 @@ describe.skipIf(Boolean(noChromium))('UI in Chromium (browser mode)', () => {
     const csv = readFileSync(await download.path(), 'utf8')
     const expected = await lab.call('sweeps.pivot', { experimentId, roles: ['student'], rows: 'method.temperature', metrics: ['test.accuracy', 'gain.test.accuracy'] })
     const lines = csv.trimEnd().split('\r\n')
-    expect(lines[0]).toBe('method.temperature,test.accuracy mean,test.accuracy std,gain.test.accuracy mean,gain.test.accuracy std,runs')
+    // The gain is a paired difference: its n and 95 % interval (none with one seed) come with it (issue 18 item 10).
+    expect(lines[0]).toBe('method.temperature,test.accuracy mean,test.accuracy std,gain.test.accuracy mean,gain.test.accuracy std,gain.test.accuracy n,gain.test.accuracy ci_low,gain.test.accuracy ci_high,runs')
     expect(lines.slice(1).map((l) => l.split(','))).toEqual(
-      expected.rowValues.map((t, i) => [String(t), String(expected.cells[i][0][0].mean), '', String(expected.cells[i][0][1].mean), '', '1']),
+      expected.rowValues.map((t, i) => [String(t), String(expected.cells[i][0][0].mean), '', String(expected.cells[i][0][1].mean), '', '1', '', '', '1']),
     )
 
     const [png] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Save the chart test.accuracy by method.temperature as PNG' }).click()])
@@ -251,7 +252,7 @@ describe.skipIf(Boolean(noChromium))('UI in Chromium (browser mode)', () => {
     if (!table) throw new Error('these runs make no matrix')
     const cellsOf = (): Promise<string[][]> => matrix.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => (c.textContent ?? '').trim())))
     await expect.poll(cellsOf, { timeout: 15_000 }).toEqual(table.rows.map((r) => table.columns.map((c) => (r[c.key] === null ? '—' : String(r[c.key])))))
-    expect(table.rows[0].s0).toMatch(/^\d+\.\d\d \([+−]\d+\.\d\d\)$/)
+    expect(table.rows[0].s0).toMatch(/^\d+\.\d\d \([+−]?\d+\.\d\d\)$/)
     await page.goto(new URL(`#/sweeps?experiment=${experimentId}`, server.url).href)
     await page.getByRole('button', { name: 'Teacher × student gain' }).click()
     await expect.poll(() => page.getByRole('region', { name: 'Teacher × student', exact: true }).getByRole('note').textContent(), { timeout: 15_000 }).toMatch(/are both mlp 16 taught by mlp 32 with seed 0/)
