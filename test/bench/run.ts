@@ -17,7 +17,7 @@
  * and two 1-thread training processes at once (their summed throughput: how the lab uses both
  * cores, with the scheduler's concurrency 2); the cpu backend once (on fewer LeNet-5 examples);
  * native TensorFlow when installed; webgpu once where Dawn finds an adapter (SwiftShader where
- * Chromium is installed: on a software adapter a row of correctness, not speed, on 512 examples;
+ * Chromium is installed: on a software adapter a row of correctness, not speed, on 256 examples;
  * a GPU's figures come from `npm run bench:gpu`).
  *
  * Usage: npm run bench -- [--rounds N] [--examples N] [names…: pytorch wasm cpu tensorflow webgpu ui]
@@ -223,7 +223,7 @@ async function measure(config: Config, model: ModelName): Promise<void> {
   // A software WebGPU adapter emulates the GPU on the CPU: a short run checks that it trains.
   const limit =
     config.group === 'webgpu' && webgpuAdapter?.software
-      ? Math.min(512, args.examples ?? 512)
+      ? Math.min(256, args.examples ?? 256)
       : config.group === 'cpu' && model === 'lenet5'
       ? 320
       : config.threads > 1
