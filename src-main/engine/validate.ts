@@ -94,6 +94,24 @@ function datasetShape(config: RunConfig, dataDir: string, issues: string[]): Dat
   }
 }
 
+/**
+ * The prunable layers (name and units) of the model a pruning run starts from, planned without
+ * TensorFlow for the launch form's layer picker (`specs.layers`): the spec's model when the parent
+ * is trained in the same launch, `parentModel` when an earlier run trained it. The reason instead
+ * when they cannot be told before the run (an imported parent, a dataset that cannot be read).
+ */
+export function plannedPrunableLayers(config: RunConfig, dataDir: string, parentModel?: ModelSpec): { layers: PlannedUnits[] } | { reason: string } {
+  const m = config.method
+  if (!('parent' in m)) return { reason: `method ${m.kind} prunes no layers` }
+  const planned = 'runKey' in m.parent ? config.model : parentModel
+  if (!planned) return { reason: "the parent's layers are known once it is loaded (an imported model)" }
+  const issues: string[] = []
+  const shape = datasetShape(config, dataDir, issues)
+  if (!shape) return { reason: issues[0] ?? 'the dataset cannot be read' }
+  const layers = prunableUnits(planned, shape.inputShape, config.dataset.name === 'mnist-10k' ? 10 : null)
+  return layers ? { layers } : { reason: 'the model cannot be planned on this dataset (see the problems above)' }
+}
+
 /** What the lab knows of a pruning run's parent when it is an earlier run. */
 export interface CheckContext {
   /** The model spec an earlier `train`/`detect` run trained the parent with. */

@@ -13,6 +13,7 @@ import type { RunProgress } from '../../../src-shared/types'
 import { createRng, deriveSeed, shuffleInPlace } from '../random/seeded-rng'
 import { learningRateAtStep } from './lr-schedule'
 import { decayWeights, makeOptimizer, setLearningRate } from './optimizer'
+import { throwIfWebGpuFailed } from '../backend/webgpu-faults'
 import { epochProgress, yieldToEventLoop } from './progress-throttle'
 
 /** The settings the loop reads (a subset of the experiment's TrainingSpec). */
@@ -131,6 +132,8 @@ export async function runEpochs<B, P>(o: EpochLoopOptions, step: BatchStep<B, P>
         if (report(epoch, s + 1)) await yieldToEventLoop()
       }
       const read = sums ? await sums.data() : new Float32Array(1)
+      // A lost or failing GPU device ends the run here rather than training on what it returns.
+      throwIfWebGpuFailed()
       sums?.dispose()
       sums = null
       const epochSeconds = (performance.now() - epochStart) / 1000
