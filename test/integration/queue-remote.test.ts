@@ -33,9 +33,7 @@ describe.skipIf(!HAVE_REDIS)('a sweep over remote workers', () => {
     cleanups.push(t.cleanup, () => lab.stop())
     const sweep = await lab.call('experiments.launch', { spec: trainSpec('remote sweep', 2, [0, 1, 2, 3]) })
     const distill = await lab.call('experiments.launch', { spec: distillSpec('remote distill', 1) })
-    const began = Date.now()
     await lab.idle()
-    console.log(`[queue] 6 remote runs in ${Date.now() - began} ms`)
 
     const rows = (await lab.call('runs.list', { limit: 100 })).rows
     expect(rows.map((r) => [r.id, r.status, r.error])).toEqual(
@@ -61,7 +59,6 @@ describe.skipIf(!HAVE_REDIS)('a sweep over remote workers', () => {
     cleanups.push(local.cleanup, () => here.stop())
     const mine = await here.call('experiments.launch', { spec: trainSpec('local', 2, [0]) })
     await here.idle()
-    console.log(`[queue] the local run in ${Date.now() - began} ms`)
     // Times (epoch.seconds) differ from machine to machine; every other series is equal.
     const untimed = (s: { key: string }[]): { key: string }[] => s.filter((x) => !x.key.endsWith('.seconds'))
     const a = untimed(await lab.call('runs.metrics', { id: sweep.runIds[0] }))

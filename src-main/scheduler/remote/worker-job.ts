@@ -139,7 +139,7 @@ class ModelFetcher {
   }
 
   private async receive(modelRunId: number, folder: string): Promise<void> {
-    this.reader ??= this.ctx.redis.duplicate()
+    this.reader ??= this.ctx.redis.duplicate().on('error', () => {})
     this.out.send({ kind: 'fetch', modelRunId })
     const files = new Map<string, Buffer[]>()
     for (;;) {
