@@ -10,7 +10,7 @@
 //
 // Options: --serve (browser mode even with a display), --port N, --db PATH, --data-dir DIR.
 import { spawn, spawnSync } from 'node:child_process'
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { closeSync, cpSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { basename, dirname, extname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
@@ -47,13 +47,27 @@ function hasDisplay() {
   return Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY)
 }
 
-/** Electron 45 fetches its binary on first launch; try once, quietly report the outcome. */
+/** Where the downloader's own output goes: its stack trace is no message for a user. */
+const downloadLog = join(root, 'out', 'logs', 'electron-download.log')
+
+/**
+ * Electron 45 fetches its binary on first launch; try once, quietly report the outcome. The
+ * downloader writes to `downloadLog` (never to the terminal); a failure names that file.
+ */
 function downloadElectron() {
   if (process.env.ELECTRON_SKIP_BINARY_DOWNLOAD) return 'ELECTRON_SKIP_BINARY_DOWNLOAD is set'
   if (!existsSync(join(electronDir, 'install.js'))) return 'the electron package is not installed'
   console.log('> the Electron binary is missing: downloading it (first launch)…')
-  const r = spawnSync(process.execPath, [join(electronDir, 'install.js')], { stdio: 'inherit', timeout: 300_000 })
-  return r.status === 0 && electronBinary() ? null : 'the download failed (offline, or a proxy blocks it)'
+  mkdirSync(dirname(downloadLog), { recursive: true })
+  const log = openSync(downloadLog, 'w')
+  let r
+  try {
+    r = spawnSync(process.execPath, [join(electronDir, 'install.js')], { stdio: ['ignore', log, log], timeout: 300_000 })
+  } finally {
+    closeSync(log)
+  }
+  if (r.status === 0 && electronBinary()) return null
+  return `the download failed, offline or blocked by a proxy; the downloader's output is in ${downloadLog}`
 }
 
 function newestMtime(path) {

@@ -17,6 +17,7 @@ import {
 export type Route =
   | { name: 'launch' }
   | { name: 'runs'; experimentId?: number }
+  | { name: 'experiments' }
   | { name: 'run'; id: number }
   | { name: 'compare'; ids: number[] }
   | { name: 'sweeps'; ids: number[]; experimentId?: number }

@@ -24,6 +24,7 @@ export const ROUTES: RouteRecordRaw[] = [
     component: () => import('./views/SweepsView.vue'),
     props: (r) => ({ ids: idList(queryText(r.query, 'ids')), experimentId: sweepsExperiment(r) }),
   },
+  { path: '/experiments', name: 'experiments', component: () => import('./views/ExperimentsView.vue') },
   { path: '/system', name: 'system', component: () => import('./views/SystemView.vue') },
   { path: '/:path(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue') },
 ]

@@ -16,8 +16,12 @@ import { compareInputs, type CompareOutputs } from './contract/compare'
 import type { EventName, EventPayloads } from './contract/events'
 import { experimentInputs, type ExperimentOutputs } from './contract/experiments'
 import { exportInputs, type ExportOutputs } from './contract/export'
+import { groupInputs, type GroupOutputs } from './contract/groups'
+import { modelExportInputs, type ModelExportOutputs } from './contract/model-export'
 import { runInputs, type RunOutputs } from './contract/runs'
+import { summaryInputs, type SummaryOutputs } from './contract/summary'
 import { sweepInputs, type SweepOutputs } from './contract/sweeps'
+import { viewInputs, type ViewOutputs } from './contract/views'
 
 export type { ParamValue } from './contract/common'
 export * from './contract/artifacts'
@@ -27,9 +31,13 @@ export * from './contract/errors'
 export * from './contract/events'
 export * from './contract/experiments'
 export * from './contract/export'
+export * from './contract/groups'
+export * from './contract/model-export'
 export * from './contract/runs'
+export * from './contract/summary'
 export * from './contract/sweeps'
 export * from './contract/attempts'
+export * from './contract/views'
 
 /** Method name → zod schema of its input. */
 export const methodInputs = {
@@ -40,7 +48,11 @@ export const methodInputs = {
   ...catalogInputs,
   ...artifactInputs,
   ...sweepInputs,
+  ...groupInputs,
+  ...modelExportInputs,
   ...attemptInputs,
+  ...summaryInputs,
+  ...viewInputs,
 } as const
 
 export type MethodName = keyof typeof methodInputs
@@ -55,7 +67,11 @@ export type MethodOutputs = ExperimentOutputs &
   CatalogOutputs &
   ArtifactOutputs &
   SweepOutputs &
-  AttemptOutputs
+  GroupOutputs &
+  ModelExportOutputs &
+  AttemptOutputs &
+  SummaryOutputs &
+  ViewOutputs
 
 /** What every client (renderer, tests) talks to; the transports implement it. */
 export interface LabClient {

@@ -14,6 +14,7 @@ const COMMANDS: Record<string, () => Promise<(ctx: CommandContext) => Promise<nu
   validate: async () => (await import('./commands/validate')).validateCommand,
   runs: async () => (await import('./commands/runs')).runsCommand,
   export: async () => (await import('./commands/export')).exportCommand,
+  'export-model': async () => (await import('./commands/export-model')).exportModelCommand,
   serve: async () => (await import('./commands/serve')).serveCommand,
   doctor: async () => (await import('./commands/doctor')).doctorCommand,
   worker: async () => (await import('./commands/worker')).workerCommand,
@@ -39,8 +40,12 @@ Usage:
                                              [--metric KEY: the compared result (default test.accuracy,
                                               test.mAP for detection runs); --columns K,K: more
                                               results as mean ± std (seeds)]
+  complab export-model <run>     a run's model for deployment  --format tfjs|onnx --out DIR
+                                 (onnx: opset 13, int8 per-channel QDQ for a quantize run;
+                                 tfjs: weight-manifest quantization, per tensor)
   complab serve                  serve the UI in a browser  [--host H] [--port P] [--token T]
-  complab doctor                 which backends are present, what is missing, how to fix it
+  complab doctor                 which backends (and ONNX Runtime execution providers) are
+                                 present, what is missing, how to fix it
   complab worker --queue URL     train runs that labs send to the queue, until Ctrl-C
                                  [--concurrency N] [--backend B] [--name NAME] [--data-dir DIR:
                                   user files are looked up here at the lab's relative paths]

@@ -6,7 +6,7 @@
  */
 import type { DoctorReport } from '../../src-shared/types'
 
-export { checkRunConfig } from '../engine/validate'
+export { checkRunConfig, plannedPrunableLayers } from '../engine/validate'
 export { listDatasets } from '../engine/data/catalog'
 export { listModelArchs } from '../engine/models/catalog'
 

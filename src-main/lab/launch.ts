@@ -55,7 +55,7 @@ function teacherIssues(store: Store, runs: readonly RunPlan[]): ExpansionIssue[]
 }
 
 /** The model an earlier training run gave a pruning run's parent (its spec), when it trained one. */
-function parentModelOf(store: Store, plan: RunPlan): ModelSpec | undefined {
+export function parentModelOf(store: Store, plan: RunPlan): ModelSpec | undefined {
   const { parent } = modelRefs(plan.config.method)
   if (!parent || !('runId' in parent)) return undefined
   const run = store.runs.get(parent.runId)
@@ -89,7 +89,7 @@ export const MAX_LAUNCH_RUNS = 10_000
  * long axes names billions of points in a small request, and expanding them would hold the
  * lab's event loop for good.
  */
-function sweepSizeIssue(input: unknown): ExpansionIssue | null {
+export function sweepSizeIssue(input: unknown): ExpansionIssue | null {
   if (!input || typeof input !== 'object') return null
   const sweep = (input as { sweep?: unknown }).sweep
   if (!sweep || typeof sweep !== 'object') return null

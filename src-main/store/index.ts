@@ -9,6 +9,7 @@ import { annotationsRepo, type AnnotationsRepo } from './annotations'
 import { experimentsRepo, type ExperimentsRepo } from './experiments'
 import { metricsRepo, type MetricsRepo } from './metrics'
 import { openDatabase, type OpenOptions } from './open'
+import { pruneGroupsRepo, type PruneGroupsRepo } from './prune-groups'
 import { runAttemptsRepo, type RunAttemptsRepo } from './run-attempts'
 import { runOutputsRepo, type RunOutputsRepo } from './run-outputs'
 import { runsRepo, type RunFilter, type RunsRepo, type RunSummaryBase } from './runs'
@@ -31,6 +32,8 @@ export interface Store {
   readonly metrics: MetricsRepo
   readonly outputs: RunOutputsRepo
   readonly annotations: AnnotationsRepo
+  /** The dependency groups of pruning runs. */
+  readonly groups: PruneGroupsRepo
   /** Attempts, queue and worker of runs sent to remote workers (issue 17). */
   readonly attempts: RunAttemptsRepo
   /** Runs `fn` in one transaction (nested calls become savepoints). */
@@ -43,7 +46,7 @@ export interface Store {
   /** How long a statement waits for a lock another connection holds (SQLite's busy timeout). */
   setBusyTimeout(ms: number): void
   /** Summaries with results and tags joined, filtered and sorted through the whitelist. */
-  listRuns(filter: RunFilter): { rows: RunSummary[]; total: number }
+  listRuns(filter: RunFilter): { rows: RunSummary[]; total: number; ids?: number[] }
   selectRuns(selection: { runIds?: number[]; experimentId?: number }): RunSummary[]
   runDetail(id: number): RunDetail | undefined
   /** `ok`, or SQLite's description of what is damaged. */
@@ -67,6 +70,7 @@ export function openStore(path: string, options: OpenOptions = {}): Store {
   const metrics = metricsRepo(db)
   const outputs = runOutputsRepo(db)
   const annotations = annotationsRepo(db)
+  const groups = pruneGroupsRepo(db)
   const attempts = runAttemptsRepo(db)
 
   const withExtras = (rows: RunSummaryBase[]): RunSummary[] => {
@@ -84,6 +88,7 @@ export function openStore(path: string, options: OpenOptions = {}): Store {
     metrics,
     outputs,
     annotations,
+    groups,
     attempts,
     transaction<T>(fn: () => T): T {
       return db.transaction(fn)()
@@ -96,8 +101,8 @@ export function openStore(path: string, options: OpenOptions = {}): Store {
       db.pragma(`busy_timeout = ${Math.max(0, Math.floor(ms))}`)
     },
     listRuns(filter) {
-      const { rows, total } = runs.list(filter)
-      return { rows: withExtras(rows), total }
+      const { rows, total, ids } = runs.list(filter)
+      return ids ? { rows: [], total, ids } : { rows: withExtras(rows), total }
     },
     selectRuns(selection) {
       return withExtras(runs.select(selection))
@@ -113,6 +118,7 @@ export function openStore(path: string, options: OpenOptions = {}): Store {
         teacherRunId: record.teacherRunId,
         parentRunId: record.parentRunId,
         heartbeatAt: record.heartbeatAt,
+        adapter: runs.adapter(id),
         notes: annotations.note(id),
         artifacts: outputs.artifacts(id),
         logs: outputs.logs(id),

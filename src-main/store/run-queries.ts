@@ -11,6 +11,7 @@ import {
   type SummaryRow,
 } from './run-records'
 import { runOrder } from './run-sort'
+import { runWhere } from './run-where'
 
 export interface RunFilter {
   status?: RunStatus[]
@@ -18,6 +19,10 @@ export interface RunFilter {
   role?: string
   method?: string
   search?: string
+  /** A structured filter (`src-shared/filter-query.ts`), e.g. `test.accuracy > 0.97`. */
+  where?: string
+  /** Only the matching ids (`ids`), no rows. */
+  idsOnly?: boolean
   sort?: string
   direction?: string
   limit?: number
@@ -35,7 +40,7 @@ export interface RunQueries {
   statuses(ids: number[]): Map<number, RunStatus>
   /** Number of runs queued or running, optionally of one experiment. */
   activeCount(experimentId?: number): number
-  list(filter: RunFilter): { rows: RunSummaryBase[]; total: number }
+  list(filter: RunFilter): { rows: RunSummaryBase[]; total: number; ids?: number[] }
   /** Flattened params of several runs at once. */
   paramsFor(ids: readonly number[]): Map<number, Record<string, unknown>>
   /** Summaries of the given runs (or of one experiment, or all), in id order. */
@@ -81,10 +86,17 @@ export function runQueries(db: Database.Database): RunQueries {
   const selectAll = db.prepare(
     `SELECT ${SUMMARY_COLUMNS} FROM runs r JOIN experiments e ON e.id = r.experiment_id ORDER BY r.id`,
   )
-  const count = db.prepare(
-    `SELECT count(*) AS n FROM runs r JOIN experiments e ON e.id = r.experiment_id ${FILTER_WHERE}`,
-  )
-  const listStatements = new Map<string, Database.Statement>()
+  /** Statements by their SQL text (orders and query shapes vary; values are always bound). */
+  const statements = new Map<string, Database.Statement>()
+  const prepared = (sql: string): Database.Statement => {
+    let statement = statements.get(sql)
+    if (!statement) {
+      if (statements.size > 200) statements.clear()
+      statement = db.prepare(sql)
+      statements.set(sql, statement)
+    }
+    return statement
+  }
 
   return {
     get(id) {
@@ -114,28 +126,27 @@ export function runQueries(db: Database.Database): RunQueries {
     },
     list(filter) {
       const order = runOrder(filter.sort ?? 'id', filter.direction ?? 'asc')
-      const sql = `SELECT ${SUMMARY_COLUMNS} FROM runs r JOIN experiments e ON e.id = r.experiment_id ${order.join}
-        ${FILTER_WHERE} ${order.orderBy} LIMIT @limit OFFSET @offset`
-      let statement = listStatements.get(sql)
-      if (!statement) {
-        statement = db.prepare(sql)
-        listStatements.set(sql, statement)
-      }
+      const where = filter.where?.trim() ? runWhere(filter.where) : null
+      const conditions = where ? `${FILTER_WHERE} AND ${where.sql}` : FILTER_WHERE
+      const from = 'FROM runs r JOIN experiments e ON e.id = r.experiment_id'
       const params = {
         statuses: filter.status?.length ? JSON.stringify(filter.status) : null,
         experimentId: filter.experimentId ?? null,
         role: filter.role ?? null,
         method: filter.method ?? null,
         search: filter.search ? likePattern(filter.search) : null,
+        ...where?.params,
       }
-      const rows = statement.all({
+      const columns = filter.idsOnly ? 'r.id' : SUMMARY_COLUMNS
+      const rows = prepared(`SELECT ${columns} ${from} ${order.join} ${conditions} ${order.orderBy} LIMIT @limit OFFSET @offset`).all({
         ...params,
         ...(order.resultKey !== null ? { sortKey: order.resultKey } : {}),
         limit: filter.limit ?? 1000,
         offset: filter.offset ?? 0,
-      }) as SummaryRow[]
-      const total = (count.get(params) as { n: number }).n
-      return { rows: rows.map(toSummary), total }
+      })
+      const total = (prepared(`SELECT count(*) AS n ${from} ${conditions}`).get(params) as { n: number }).n
+      if (filter.idsOnly) return { rows: [], total, ids: (rows as { id: number }[]).map((r) => r.id) }
+      return { rows: (rows as SummaryRow[]).map(toSummary), total }
     },
     paramsFor(ids) {
       const rows = paramsFor.all(JSON.stringify(ids)) as { id: number; params: string }[]

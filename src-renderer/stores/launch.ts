@@ -4,7 +4,7 @@
  * is generated from, the bundled examples, and spec files opened and saved.
  */
 import { defineStore } from 'pinia'
-import { ref, shallowRef } from 'vue'
+import { computed, ref, shallowRef } from 'vue'
 import type { LaunchResult, SpecExample, ValidateResult } from '../../src-shared/contract'
 import { lab } from '../api/client'
 import type { JsonSchema } from '../components/form/schema-form'
@@ -26,6 +26,10 @@ export function starterSpec(): SpecDraft {
 
 const VALIDATE_DELAY_MS = 250
 
+/** Method kinds that prune a parent (their layers can be named). */
+const PRUNING_KINDS = new Set(['prune', 'singh', 'magnitude', 'slimming', 'sensitivity'])
+const isPruning = (s: SpecDraft): boolean => PRUNING_KINDS.has(String((s.method as { kind?: unknown } | undefined)?.kind))
+
 export const useLaunchStore = defineStore('launch', () => {
   const notices = useNoticesStore()
   const schema = shallowRef<JsonSchema | null>(null)
@@ -41,6 +45,13 @@ export const useLaunchStore = defineStore('launch', () => {
   const source = ref<string | null>(null)
   let timer: ReturnType<typeof setTimeout> | undefined
   let generation = 0
+  /** The spec as loaded (example, file, new): what "edited" compares with. */
+  const loaded = shallowRef<string>(JSON.stringify(spec.value))
+  /** The user changed the spec since it was loaded: replacing it asks first. */
+  const edited = computed(() => JSON.stringify(spec.value) !== loaded.value)
+  /** Prunable layers of the model the spec prunes (the layer picker), or why there are none. */
+  const layers = shallowRef<{ name: string; units: number }[]>([])
+  const layersReason = ref<string | null>(null)
 
   async function load(): Promise<void> {
     try {
@@ -57,8 +68,16 @@ export const useLaunchStore = defineStore('launch', () => {
     const gen = ++generation
     validating.value = true
     try {
-      const result = await lab.call('experiments.validate', { spec: spec.value })
-      if (gen === generation) validation.value = result
+      const prunes = isPruning(spec.value)
+      const [result, planned] = await Promise.all([
+        lab.call('experiments.validate', { spec: spec.value }),
+        prunes ? lab.call('specs.layers', { spec: spec.value }) : Promise.resolve({ layers: [], reason: 'the method prunes no layers' }),
+      ])
+      if (gen === generation) {
+        validation.value = result
+        layers.value = planned.layers
+        layersReason.value = planned.reason
+      }
     } catch (e) {
       if (gen === generation) error.value = (e as Error).message
     } finally {
@@ -68,7 +87,10 @@ export const useLaunchStore = defineStore('launch', () => {
 
   function setSpec(next: SpecDraft, from?: string): void {
     spec.value = next
-    if (from !== undefined) source.value = from
+    if (from !== undefined) {
+      source.value = from
+      loaded.value = JSON.stringify(next)
+    }
     clearTimeout(timer)
     validating.value = true
     timer = setTimeout(() => void validate(), VALIDATE_DELAY_MS)
@@ -116,7 +138,10 @@ export const useLaunchStore = defineStore('launch', () => {
   async function saveSpecFile(): Promise<void> {
     const name = typeof spec.value.name === 'string' && spec.value.name ? spec.value.name : 'spec'
     const where = await saveFile({ name: `${name.replace(/[^A-Za-z0-9._-]+/g, '-')}.json`, mime: 'application/json', data: JSON.stringify(spec.value, null, 2) + '\n' })
-    if (where) notices.info(`Saved ${where}`)
+    if (where) {
+      loaded.value = JSON.stringify(spec.value)
+      notices.info(`Saved ${where}`)
+    }
   }
 
   /** Imports a TF.js model (model.json + weight files) into the lab; resolves its path for `teacher.path`. */
@@ -142,5 +167,5 @@ export const useLaunchStore = defineStore('launch', () => {
     setSpec({ ...spec.value, method: { ...base, teacher: { source: 'import', path } } })
   }
 
-  return { importTeacher, schema, examples, spec, validation, validating, launching, error, textError, source, load, validate, setSpec, loadExample, launch, openSpecFile, saveSpecFile, importModel }
+  return { edited, layers, layersReason, importTeacher, schema, examples, spec, validation, validating, launching, error, textError, source, load, validate, setSpec, loadExample, launch, openSpecFile, saveSpecFile, importModel }
 })

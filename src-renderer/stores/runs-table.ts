@@ -9,7 +9,9 @@ import { computed, ref, shallowRef, watch } from 'vue'
 import { RUN_STATUSES, type RunStatus } from '../../src-shared/types'
 import { listOf, type ViewState } from '../url-state'
 import { BASE_COLUMNS, DEFAULT_COLUMNS, columnOf, filterRuns, groupRuns, hasDetectionRuns, sortRuns, withDetectionColumn, type ColumnId } from '../views/runs-model'
+import { hasCompressionRuns, withCompressionColumns } from '../views/compression-columns'
 import { useRunsStore } from './runs'
+import { useRunsQuery } from './runs-query'
 
 /** A column id as the address may carry it: a fixed column, `result:KEY` or `param:KEY`. */
 function isColumnId(text: string | undefined): text is ColumnId {
@@ -44,8 +46,29 @@ export const useRunsTableStore = defineStore('runs-table', () => {
   }
   stopWatching = watch(() => hasDetectionRuns(runs.rows), offerDetectionColumn)
   offerDetectionColumn(hasDetectionRuns(runs.rows))
+  // Pruned runs bring their compression figures the same way (issue 18 item 7).
+  let compressionColumnsAdded = false
+  const stopCompression = watch(
+    () => hasCompressionRuns(runs.rows),
+    (present) => {
+      if (!present || compressionColumnsAdded) return
+      compressionColumnsAdded = true
+      columnIds.value = withCompressionColumns(columnIds.value, runs.rows)
+      queueMicrotask(() => stopCompression())
+    },
+    { immediate: true },
+  )
   const sorted = computed(() => sortRuns(runs.rows, sortColumn.value, direction.value, runs.paramValues))
-  const visible = computed(() => filterRuns(sorted.value, { text: text.value, statuses: statuses.value, experimentId: experimentId.value }))
+  // A structured query (`test.accuracy > 0.97`) is run by the lab; words are matched here.
+  const query = useRunsQuery(text, experimentId)
+  const visible = computed(() =>
+    filterRuns(sorted.value, {
+      text: query.mode.value === 'text' ? text.value : '',
+      statuses: statuses.value,
+      experimentId: experimentId.value,
+      ids: query.mode.value === 'query' ? query.ids.value : null,
+    }),
+  )
   const items = computed(() => groupRuns(visible.value, groupBy.value, runs.paramValues, collapsed.value))
   const selectedIds = computed(() => runs.rows.filter((r) => selected.value.has(r.id)).map((r) => r.id))
 
@@ -149,6 +172,7 @@ export const useRunsTableStore = defineStore('runs-table', () => {
     if (cols.length) {
       detectionColumnAdded = true
       stopWatching?.()
+      compressionColumnsAdded = true
     }
     for (const id of [sort, ...columnIds.value]) needParam(id)
   }
@@ -157,6 +181,10 @@ export const useRunsTableStore = defineStore('runs-table', () => {
     viewState,
     applyViewState,
     text,
+    /** `text`, `query` or `error`: how the filter box is read. */
+    queryMode: query.mode,
+    queryError: query.error,
+    queryNote: query.note,
     statuses,
     experimentId,
     sortColumn,

@@ -5,6 +5,7 @@
  */
 import type { ParamValue } from '../../src-shared/contract'
 import type { RunStatus, RunSummary } from '../../src-shared/types'
+import { COMPRESSION_LABELS } from './compression-columns'
 
 export const BASE_COLUMNS = [
   { id: 'id', label: 'ID' },
@@ -30,7 +31,7 @@ export interface Column {
 
 export type ParamLookup = ReadonlyMap<string, ReadonlyMap<number, ParamValue>>
 
-const RESULT_LABELS: Readonly<Record<string, string>> = { 'test.accuracy': 'Test accuracy', 'test.mAP': 'Test mAP' }
+const RESULT_LABELS: Readonly<Record<string, string>> = { 'test.accuracy': 'Test accuracy', 'test.mAP': 'Test mAP', ...COMPRESSION_LABELS }
 
 export function columnOf(id: ColumnId): Column {
   if (id.startsWith('result:')) {
@@ -124,14 +125,18 @@ export interface RunFilter {
   text: string
   statuses: readonly RunStatus[]
   experimentId: number | null
+  /** The runs a structured query matched (the lab's answer), or null for none. */
+  ids?: ReadonlySet<number> | null
 }
 
 /** Runs matching every part of the filter; the text matches label, experiment, role, method, status, id or a tag. */
 export function filterRuns(rows: readonly RunSummary[], filter: RunFilter): readonly RunSummary[] {
   const q = filter.text.trim().toLowerCase()
   const statuses = filter.statuses.length ? new Set(filter.statuses) : null
-  if (!q && !statuses && filter.experimentId === null) return rows
+  const ids = filter.ids ?? null
+  if (!q && !statuses && filter.experimentId === null && !ids) return rows
   return rows.filter((r) => {
+    if (ids && !ids.has(r.id)) return false
     if (statuses && !statuses.has(r.status)) return false
     if (filter.experimentId !== null && r.experimentId !== filter.experimentId) return false
     if (!q) return true

@@ -9,6 +9,8 @@ export const experimentInputs = {
   'experiments.list': z.object({}).strict(),
   'specs.examples': z.object({}).strict(),
   'specs.schema': z.object({}).strict(),
+  /** The prunable layers of the model a spec prunes, for the launch form's layer picker. */
+  'specs.layers': z.object({ spec: z.unknown() }).strict(),
 } as const
 
 export interface ValidateResult {
@@ -40,4 +42,6 @@ export interface ExperimentOutputs {
   'experiments.list': ExperimentSummary[]
   'specs.examples': SpecExample[]
   'specs.schema': Record<string, unknown>
+  /** Layers by name with their units; `reason` instead when they cannot be told before the run. */
+  'specs.layers': { layers: { name: string; units: number }[]; reason: string | null }
 }

@@ -29,6 +29,10 @@ export const runsListInput = z
     method: z.string().max(32).optional(),
     /** Substring of the run label or experiment name. */
     search: z.string().max(200).optional(),
+    /** A structured filter (`src-shared/filter-query.ts`): `test.accuracy > 0.97 and method.criterion in taylor,l1`. */
+    where: z.string().max(2000).optional(),
+    /** Only the ids of the matching runs (`ids`; `rows` is empty): what a filter over loaded rows needs. */
+    idsOnly: z.boolean().optional(),
     sort: z.enum(RUN_SORT_COLUMNS).default('id'),
     direction: z.enum(['asc', 'desc']).default('asc'),
     limit: z.number().int().min(1).max(100_000).default(1000),
@@ -60,7 +64,7 @@ export interface LayerPhaseReport {
 }
 
 export interface RunOutputs {
-  'runs.list': { rows: RunSummary[]; total: number }
+  'runs.list': { rows: RunSummary[]; total: number; ids?: number[] }
   'runs.get': RunDetail
   'runs.metrics': MetricSeries[]
   'runs.cancel': { id: number; status: RunStatus }

@@ -12,9 +12,13 @@ export type PathKind = 'file' | 'folder'
 /** Marks the schemas made by `pathField`; looked up by identity while walking a schema. */
 export const pathFieldRegistry = z.registry<{ kind: PathKind }>()
 
-/** A path to a file or folder, relative to the data folder (or `npm:<package>/<file>`). */
-export function pathField(kind: PathKind): z.ZodString {
-  return z.string().min(1).max(4096).register(pathFieldRegistry, { kind })
+/**
+ * A path to a file or folder, relative to the data folder (or `npm:<package>/<file>`), with its
+ * help text (`.describe` makes a new schema the registry would not know: it is given here).
+ */
+export function pathField(kind: PathKind, description?: string): z.ZodString {
+  const field = z.string().min(1).max(4096)
+  return (description ? field.describe(description) : field).register(pathFieldRegistry, { kind })
 }
 
 /** One path a spec names: where (`dataset.root`, `method.teacher.members[1].path`) and what. */

@@ -6,15 +6,21 @@ import { trainingOverridesSchema } from './schema-training'
 import { positiveInt } from './zod-common'
 
 /** A model of an earlier run, by id. */
-const runModelSchema = z.object({ source: z.literal('run'), runId: positiveInt }).strict()
+export const runModelSchema = z
+  .object({ source: z.literal('run').describe('The model an earlier run saved.'), runId: positiveInt.describe('Id of that run.') })
+  .strict()
 /** A TF.js layers-format `model.json` (weights beside it); relative paths resolve in the data folder. */
-const importedModelSchema = z.object({ source: z.literal('import'), path: pathField('file') }).strict()
+export const importedModelSchema = z
+  .object({
+    source: z.literal('import').describe('A TF.js layers-format model file.'),
+    path: pathField('file', 'The model.json (weights beside it); relative paths resolve in the data folder.'),
+  })
+  .strict()
 const trainedTeacherSchema = z
   .object({
-    source: z.literal('train'),
-    model: modelSpecSchema,
-    /** Teacher training settings; fields left out fall back to the experiment's `training`. */
-    training: trainingOverridesSchema.optional(),
+    source: z.literal('train').describe('Trained in the same launch, before the runs that need it.'),
+    model: modelSpecSchema.describe('Architecture of the teacher.'),
+    training: trainingOverridesSchema.optional().describe("Teacher training settings; fields left out fall back to the experiment's `training`."),
   })
   .strict()
 export const singleTeacherSchema = z.discriminatedUnion('source', [trainedTeacherSchema, runModelSchema, importedModelSchema])
@@ -24,7 +30,12 @@ export const teacherSpecSchema = z.discriminatedUnion('source', [
   trainedTeacherSchema,
   runModelSchema,
   importedModelSchema,
-  z.object({ source: z.literal('ensemble'), members: z.array(singleTeacherSchema).min(2).max(16) }).strict(),
+  z
+    .object({
+      source: z.literal('ensemble').describe("An ensemble: the members' logits are averaged."),
+      members: z.array(singleTeacherSchema).min(2).max(16).describe('The teachers of the ensemble (2 to 16).'),
+    })
+    .strict(),
 ])
 export type TeacherSpec = z.infer<typeof teacherSpecSchema>
 export type SingleTeacherSpec = z.infer<typeof singleTeacherSchema>
@@ -33,9 +44,8 @@ export type SingleTeacherSpec = z.infer<typeof singleTeacherSchema>
 export const parentSpecSchema = z.discriminatedUnion('source', [
   z
     .object({
-      source: z.literal('train'),
-      /** Training of the parent; fields left out fall back to the experiment's `training`. */
-      training: trainingOverridesSchema.optional(),
+      source: z.literal('train').describe('Trained in the same launch, before the runs that prune it.'),
+      training: trainingOverridesSchema.optional().describe("Training of the parent; fields left out fall back to the experiment's `training`."),
     })
     .strict(),
   runModelSchema,
@@ -45,4 +55,6 @@ export type ParentSpec = z.infer<typeof parentSpecSchema>
 
 
 /** The `parent` field of every pruning-family method (default: trained in the same launch). */
-export const parentField = parentSpecSchema.default({ source: 'train' })
+export const parentField = parentSpecSchema
+  .default({ source: 'train' })
+  .describe('The unpruned model the run starts from: trained in the same launch (default), an earlier run, or an imported model.')

@@ -30,10 +30,8 @@ const gridValue = z
 
 export const sweepSpecSchema = z
   .object({
-    /** Grid axes: every combination of the listed values is one configuration. */
-    grid: z.record(dottedPath, z.array(gridValue).min(1)).default({}),
-    /** Each configuration runs once per seed. */
-    seeds: z.array(z.number().int().min(0)).min(1).default([0]),
+    grid: z.record(dottedPath, z.array(gridValue).min(1)).default({}).describe('Grid axes: every combination of the listed values is one configuration.'),
+    seeds: z.array(z.number().int().min(0)).min(1).default([0]).describe('Each configuration runs once per seed.'),
   })
   .strict()
 export type SweepSpec = z.infer<typeof sweepSpecSchema>

@@ -14,6 +14,8 @@ import { trainingSpecSchema } from './schema-training'
 
 export * from './schema-data'
 export * from './schema-models'
+export * from './schema-nets'
+export * from './schema-image-data'
 export * from './schema-training'
 export * from './schema-sources'
 export * from './methods/index'
@@ -21,16 +23,15 @@ export * from './schema-sweep'
 
 export const experimentSpecSchema = z
   .object({
-    version: z.literal(1).default(1),
-    name: z.string().min(1).max(200),
-    description: z.string().max(10_000).optional(),
-    dataset: datasetSpecSchema,
-    /** The model the experiment produces (the student, for distillation). */
-    model: modelSpecSchema,
-    training: trainingSpecSchema.default(trainingSpecSchema.parse({})),
-    method: methodSpecSchema.default({ kind: 'train' }),
-    sweep: sweepSpecSchema.default(sweepSpecSchema.parse({})),
-    tags: z.array(z.string().min(1).max(64)).max(50).default([]),
+    version: z.literal(1).default(1).describe('Version of the spec format (1).'),
+    name: z.string().min(1).max(200).describe('Name of the experiment, shown in the runs table and the exports.'),
+    description: z.string().max(10_000).optional().describe('Free text about the experiment.'),
+    dataset: datasetSpecSchema.describe('The data the runs train and test on.'),
+    model: modelSpecSchema.describe('The model the experiment produces (the student, for distillation).'),
+    training: trainingSpecSchema.default(trainingSpecSchema.parse({})).describe('Training settings of the runs (a teacher or parent may override some).'),
+    method: methodSpecSchema.default({ kind: 'train' }).describe('What each run does: train, distil, prune (several methods) or detect.'),
+    sweep: sweepSpecSchema.default(sweepSpecSchema.parse({})).describe('Grid axes over dotted paths and the seeds: one run per combination and seed.'),
+    tags: z.array(z.string().min(1).max(64)).max(50).default([]).describe('Tags given to every run of the experiment.'),
   })
   .strict()
 

@@ -60,9 +60,12 @@ export async function startUiStack(o: {
   problems: string[]
   concurrency?: number
   acceptDownloads?: boolean
+  /** Writes into the database before the lab opens it (runs a spec needs, without training them). */
+  seed?: (dbPath: string) => void
 }): Promise<UiStack> {
   const staticDir = await ensureRendererBuilt((line) => console.log(`[${o.tag}] ${line}`))
   const dir = mkdtempSync(join(tmpdir(), 'complab-e2e-'))
+  o.seed?.(join(dir, 'lab.db'))
   const lab = await createLab({
     dataDir: join(dir, 'data'),
     dbPath: join(dir, 'lab.db'),

@@ -162,7 +162,8 @@ export function baseInputs(spec: Record<string, unknown>): Record<MethodName, un
   const bases: Partial<Record<string, unknown>> = {
     'experiments.validate': { spec },
     'experiments.launch': { spec },
-    'runs.list': { status: ['queued'], search: 'seed', sort: 'id', direction: 'asc', limit: 10, offset: 0 },
+    'specs.layers': { spec },
+    'runs.list': { status: ['queued'], search: 'seed', where: 'test.accuracy > 0.5 or seed in 0,1', sort: 'id', direction: 'asc', limit: 10, offset: 0 },
     'runs.get': { id: 1 },
     'runs.metrics': { id: 1, keys: ['train.loss'] },
     'runs.cancel': { id: 1 },
@@ -173,6 +174,9 @@ export function baseInputs(spec: Record<string, unknown>): Record<MethodName, un
     'runs.tag': { ids: [1], add: ['a'], remove: [] },
     'runs.note': { id: 1, body: 'note' },
     'runs.layers': { id: 1 },
+    'runs.groups': { id: 1 },
+    'runs.summary': { id: 1 },
+    'export.matrix': { runIds: [1, 2], kind: 'seeds', format: 'md' },
     'runs.paramValues': { keys: ['seed'] },
     'runs.attempts': { id: 1 },
     'runs.attemptMetrics': { id: 1, attempt: 1 },
@@ -181,7 +185,11 @@ export function baseInputs(spec: Record<string, unknown>): Record<MethodName, un
     'sweeps.pareto': { x: 'params', y: 'test.accuracy' },
     'export.render': { table: { columns: [{ key: 'a', label: 'A' }], rows: [{ a: 1 }] }, format: 'csv', name: 'x' },
     'artifacts.read': { id: 1 },
+    'views.list': { experimentId: 1 },
+    'views.save': { experimentId: 1, name: 'best', page: 'runs', query: { q: 'seed = 0' } },
+    'views.delete': { id: 1 },
     'models.import': { files: [{ name: 'model.json', base64: Buffer.from('{}').toString('base64') }] },
+    'models.export': { runId: 1, format: 'onnx', out: 'exports/run-1' },
   }
   return Object.fromEntries(METHOD_NAMES.map((m) => [m, bases[m] ?? {}])) as Record<MethodName, unknown>
 }
@@ -195,6 +203,9 @@ export const WRITING_METHODS: ReadonlySet<string> = new Set([
   'runs.tag',
   'runs.note',
   'models.import',
+  'models.export',
+  'views.save',
+  'views.delete',
 ])
 
 export interface FuzzCase {

@@ -2,9 +2,10 @@
 import { specJsonSchema } from '../../../src-shared/spec/schema'
 import { listExamples } from '../examples'
 import { checkSpec, launchSpec } from '../launch'
+import { specLayers } from '../spec-layers'
 import type { DomainContext, DomainHandlers } from './context'
 
-type ExperimentMethod = 'experiments.validate' | 'experiments.launch' | 'experiments.list' | 'specs.examples' | 'specs.schema'
+type ExperimentMethod = 'experiments.validate' | 'experiments.launch' | 'experiments.list' | 'specs.examples' | 'specs.schema' | 'specs.layers'
 
 export function experimentHandlers(ctx: DomainContext): DomainHandlers<ExperimentMethod> {
   const { store, scheduler, events, dataDir } = ctx
@@ -20,5 +21,6 @@ export function experimentHandlers(ctx: DomainContext): DomainHandlers<Experimen
     'experiments.list': () => store.experiments.list(),
     'specs.examples': () => listExamples(),
     'specs.schema': () => (schema ??= specJsonSchema()),
+    'specs.layers': ({ spec }) => specLayers(store, dataDir, spec, ctx),
   }
 }

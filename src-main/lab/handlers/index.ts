@@ -10,8 +10,11 @@ import type { HandlerContext, Handlers } from './context'
 import { experimentHandlers } from './experiments'
 import { exportHandlers } from './export'
 import { fileHandlers } from './files'
+import { groupHandlers } from './groups'
 import { runHandlers } from './runs'
+import { summaryHandlers } from './summary'
 import { systemHandlers } from './system'
+import { viewHandlers } from './views'
 
 export type { HandlerContext, Handlers } from './context'
 
@@ -25,6 +28,9 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     ...exportHandlers(domain),
     ...fileHandlers(domain),
     ...systemHandlers(domain),
+    ...groupHandlers(domain),
     ...attemptHandlers(domain),
+    ...summaryHandlers(domain),
+    ...viewHandlers(domain),
   }
 }

@@ -8,6 +8,10 @@ export interface FormContext {
   runChoices: ComputedRef<{ id: number; text: string }[]>
   /** Asks for a TF.js model (model.json + weights), imports it, resolves its lab path. */
   importModel(): Promise<string | null>
+  /** Prunable layers of the model the spec prunes (`specs.layers`), for the layer picker. */
+  layers: ComputedRef<{ name: string; units: number }[]>
+  /** Why no layers are listed (null when they are). */
+  layersReason: ComputedRef<string | null>
 }
 
 export const FORM_CONTEXT: InjectionKey<FormContext> = Symbol('launch-form')
