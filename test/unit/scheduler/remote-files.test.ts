@@ -9,6 +9,7 @@ import { afterEach, expect, it } from 'vitest'
 import { checkWorkerFile, datasetFiles, pathSha256, recordFile, remoteRelative } from '../../../src-main/scheduler/remote/data-files'
 import { parseQueueUrl, queueUrlFrom, redactedUrl } from '../../../src-main/scheduler/remote/queue-url'
 import { confinedRelative } from '../../../src-main/scheduler/remote/wire'
+import { jobRefusal } from '../../../src-main/scheduler/remote/worker-job'
 import { TINY_CONFIG, tempDir } from '../store/helpers'
 
 const cleanups: (() => void)[] = []
@@ -73,4 +74,13 @@ it("a folder's sha256 covers its files' names and contents", () => {
   expect(pathSha256(join(a, 'img'), 'folder')).not.toBe(before)
   writeFileSync(join(a, 'img', 'cat', '1.png'), 'x')
   expect(pathSha256(join(a, 'img'), 'folder')).toBe(before)
+})
+
+it('a worker refuses a lab of another version, saying both, and a run with no tries left', () => {
+  const box = { name: 'box-a', version: '0.2.0' }
+  expect(jobRefusal({ version: '0.1.0', runId: 7, attempts: 3 }, box, 1)).toBe(
+    'worker box-a runs complab 0.2.0 and the lab 0.1.0: it refuses runs of another version',
+  )
+  expect(jobRefusal({ version: '0.2.0', runId: 7, attempts: 3 }, box, 3)).toBeNull()
+  expect(jobRefusal({ version: '0.2.0', runId: 7, attempts: 3 }, box, 4)).toMatch(/^run #7 was tried 3 times: each time the worker holding it stopped/)
 })
