@@ -1,9 +1,10 @@
 /** Display formatting shared by the views (pure functions). */
 import { readableNumber } from '../src-shared/metrics'
+import { withUnit } from '../src-shared/number-format'
 
-/** 0.9312 → "93.12%". */
-export function percent(value: number | null | undefined, digits = 2): string {
-  return value === null || value === undefined || !Number.isFinite(value) ? '—' : `${(value * 100).toFixed(digits)}%`
+/** 0.9312 → "93.12 %" (the lab's one number format, `number-format.ts`). */
+export function percent(value: number | null | undefined): string {
+  return value === null || value === undefined || !Number.isFinite(value) ? '—' : withUnit('percent', value)
 }
 
 /** Seconds → "45 s", "3 min 20 s", "1 h 05 min". */
@@ -16,18 +17,8 @@ export function duration(seconds: number | null | undefined): string {
   return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`
 }
 
-/** Bytes → "1.2 MB". */
-export function bytes(n: number | null | undefined): string {
-  if (n === null || n === undefined || !Number.isFinite(n)) return '—'
-  const units = ['B', 'kB', 'MB', 'GB', 'TB']
-  let v = n
-  let i = 0
-  while (v >= 1000 && i < units.length - 1) {
-    v /= 1000
-    i++
-  }
-  return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`
-}
+/** Bytes → "1.2 MB" (the lab's one number format). */
+export { fileSize as bytes } from '../src-shared/number-format'
 
 /** A number for a table cell: integers as they are, others with 4 significant digits. */
 export function scalar(value: unknown): string {

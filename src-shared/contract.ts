@@ -10,12 +10,16 @@
  */
 import type { z } from 'zod'
 import { artifactInputs, type ArtifactOutputs } from './contract/artifacts'
+import { attemptInputs, type AttemptOutputs } from './contract/attempts'
 import { catalogInputs, type CatalogOutputs } from './contract/catalog'
 import { compareInputs, type CompareOutputs } from './contract/compare'
 import type { EventName, EventPayloads } from './contract/events'
 import { experimentInputs, type ExperimentOutputs } from './contract/experiments'
 import { exportInputs, type ExportOutputs } from './contract/export'
+import { groupInputs, type GroupOutputs } from './contract/groups'
+import { modelExportInputs, type ModelExportOutputs } from './contract/model-export'
 import { runInputs, type RunOutputs } from './contract/runs'
+import { summaryInputs, type SummaryOutputs } from './contract/summary'
 import { sweepInputs, type SweepOutputs } from './contract/sweeps'
 import { viewInputs, type ViewOutputs } from './contract/views'
 
@@ -27,8 +31,12 @@ export * from './contract/errors'
 export * from './contract/events'
 export * from './contract/experiments'
 export * from './contract/export'
+export * from './contract/groups'
+export * from './contract/model-export'
 export * from './contract/runs'
+export * from './contract/summary'
 export * from './contract/sweeps'
+export * from './contract/attempts'
 export * from './contract/views'
 
 /** Method name → zod schema of its input. */
@@ -40,6 +48,10 @@ export const methodInputs = {
   ...catalogInputs,
   ...artifactInputs,
   ...sweepInputs,
+  ...groupInputs,
+  ...modelExportInputs,
+  ...attemptInputs,
+  ...summaryInputs,
   ...viewInputs,
 } as const
 
@@ -55,6 +67,10 @@ export type MethodOutputs = ExperimentOutputs &
   CatalogOutputs &
   ArtifactOutputs &
   SweepOutputs &
+  GroupOutputs &
+  ModelExportOutputs &
+  AttemptOutputs &
+  SummaryOutputs &
   ViewOutputs
 
 /** What every client (renderer, tests) talks to; the transports implement it. */

@@ -5,19 +5,19 @@
  * format them. A key that is not declared has no direction and reads as a plain number.
  *
  * Families are declared by pattern: `parent.<k>`, `teacher.<k>`, `teacher.member<i>.<k>` and
- * `pruned.<k>` read as `<k>`; `<split>.ap.<class>` is a per-class AP; the lab derives
+ * `pruned.<k>`, `qat.<k>` read as `<k>`; `ort.latency.b<batch>.t<1|all>.ms` and `layer.bytes.<layer>` are families; `<split>.ap.<class>` is a per-class AP; the lab derives
  * `gain.<k>` (a difference, in points for a percent metric) and `kept.<k>` (a fraction of the
  * parent's size). Pure data and functions: no Node or DOM imports (the renderer bundles it).
  */
 
+import { withUnit, type NumberKind } from './number-format'
+
+export { readableNumber } from './number-format'
+
 export type MetricDirection = 'higher' | 'lower' | null
 
-/**
- * How a value reads: `percent` 0..1 shown ×100; `points` a difference of percents, ×100 and
- * signed; `integer` counts; `number` 4 significant digits; `bytes`, `ms`, `seconds` with the
- * unit; `ratio` a factor (`2.5×`).
- */
-export type MetricFormat = 'percent' | 'points' | 'integer' | 'number' | 'bytes' | 'ms' | 'seconds' | 'ratio'
+/** How a value reads (`number-format.ts`): percent, points, integer, number, bytes, ms, seconds, ratio. */
+export type MetricFormat = NumberKind
 
 export interface MetricInfo {
   key: string
@@ -64,6 +64,10 @@ const METRICS: Readonly<Record<string, Entry>> = {
   'model.bytes': size('model files', 'bytes', 'bytes'),
   'serialized.bytes': size('serialized weights', 'bytes', 'bytes'),
   'sparse.bytes': size('sparse-encoded weights', 'bytes', 'bytes'),
+  'weights.bytes': size('weights as stored (quantized values, scales, zero points)', 'bytes', 'bytes'),
+  'weights.compression': ratio('parent weight bytes / weight bytes'),
+  'ort.test.accuracy': acc('test accuracy of the exported ONNX model in ONNX Runtime'),
+  'ort.threads.all': count('cores ONNX Runtime used for the all-cores latency'),
   'latency.ms': size('inference latency per batch (wall clock)', 'ms', 'ms'),
   'latency.cpu.ms': size('inference latency per batch (CPU time)', 'ms', 'ms'),
   compression: ratio('parent params / params'),
@@ -107,7 +111,7 @@ const METRICS: Readonly<Record<string, Entry>> = {
  * Prefixes naming the same measure of another model (the parent's, the teacher's, before
  * fine-tuning) or during one phase of a pruning run (AGP, fine-tuning, sparsity training, retraining).
  */
-const SAME_MEASURE = /^(parent|teacher\.member\d+|teacher|pruned|agp|finetune|sparsity|retrain)\.(.+)$/
+const SAME_MEASURE = /^(parent|teacher\.member\d+|teacher|pruned|agp|finetune|sparsity|retrain|qat)\.(.+)$/
 
 /** The registry entry of `key`, or undefined for a key nobody declared. */
 export function metricInfo(key: string): MetricInfo | undefined {
@@ -131,6 +135,13 @@ export function metricInfo(key: string): MetricInfo | undefined {
     const of = metricInfo(same[2])
     return of && { ...of, key, label: `${same[1]} ${of.label}` }
   }
+  const ort = /^ort\.(latency|speedup)\.b(\d+)\.t(1|all)(\.ms)?$/.exec(key)
+  if (ort) {
+    const at = `in ONNX Runtime (CPU, batch ${ort[2]}, ${ort[3] === '1' ? '1 thread' : 'all cores'})`
+    return ort[1] === 'latency' ? { key, ...size(`inference latency per batch ${at}`, 'ms', 'ms') } : { key, ...ratio(`parent latency / latency ${at}`) }
+  }
+  const layerBytes = /^layer\.bytes\.(.+)$/.exec(key)
+  if (layerBytes) return { key, ...size(`weights of layer ${layerBytes[1]} as stored`, 'bytes', 'bytes') }
   const ap = /^(test|val|parent\.test)\.ap\.(.+)$/.exec(key)
   if (ap) return { key, ...acc(`AP of class ${ap[2]}`) }
   const sensitivity = /^sensitivity\.(.+)@([\d.]+)$/.exec(key)
@@ -159,33 +170,7 @@ export function isSizeMetric(key: string): boolean {
   return isCostMetric(key) && !key.startsWith('kept.')
 }
 
-/** Integers as they are, other numbers to 4 significant digits (`0.98765` → `0.9877`). */
-export function readableNumber(n: number): string {
-  if (!Number.isFinite(n)) return String(n)
-  if (Number.isInteger(n)) return String(n)
-  return String(Number(n.toPrecision(4)))
-}
-
-/** `key`'s value as people read it: `93.12 %`, `+1.20 pp`, `12,345`, `2.50×`, `3.1 ms`. */
+/** `key`'s value as people read it (`number-format.ts`): `93.12 %`, `+1.20 pp`, `12,345`, `2.50×`, `3.1 ms`. */
 export function formatMetric(key: string, value: number | null | undefined): string {
-  if (value === null || value === undefined) return '—'
-  if (!Number.isFinite(value)) return String(value)
-  switch (metricInfo(key)?.format) {
-    case 'percent':
-      return `${(value * 100).toFixed(2)} %`
-    case 'points':
-      return `${value > 0 ? '+' : value < 0 ? '−' : ''}${Math.abs(value * 100).toFixed(2)} pp`
-    case 'integer':
-      return Number.isInteger(value) ? value.toLocaleString('en-US') : readableNumber(value)
-    case 'bytes':
-      return `${value.toLocaleString('en-US')} B`
-    case 'ms':
-      return `${readableNumber(value)} ms`
-    case 'seconds':
-      return `${readableNumber(value)} s`
-    case 'ratio':
-      return `${value.toFixed(2)}×`
-    default:
-      return readableNumber(value)
-  }
+  return withUnit(metricInfo(key)?.format, value)
 }

@@ -64,6 +64,8 @@ export interface RunDetail extends RunSummary {
   teacherRunId: number | null
   parentRunId: number | null
   heartbeatAt: string | null
+  /** The WebGPU adapter it trained on (runs on webgpu only). */
+  adapter: WebGpuAdapter | null
   notes: string | null
   artifacts: Artifact[]
   logs: { at: string; level: string; message: string }[]

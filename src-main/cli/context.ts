@@ -4,6 +4,7 @@ import { createLab } from '../lab'
 import { backendProblem } from '../lab/engine-api'
 import { defaultDataDir } from '../lab/paths'
 import type { Lab, LabOptions } from '../lab/types'
+import { queueUrlFrom } from '../scheduler/remote/queue-url'
 
 export interface CommandContext {
   out(line: string): void
@@ -69,7 +70,14 @@ export async function openLab(
   return createLab({ ...labPaths(ctx), schedule, ...labRunOptions(ctx), ...more })
 }
 
-/** What `--concurrency` and `--backend` ask of the lab's workers (run, resume, serve). */
-export function labRunOptions(ctx: CommandContext): Pick<LabOptions, 'concurrency' | 'backend'> {
-  return { concurrency: intOption(ctx, 'concurrency', 1) ?? 1, backend: stringOption(ctx, 'backend') }
+/**
+ * What `--concurrency`, `--backend`, `--queue` and `--attempts` ask of the lab's workers (run,
+ * resume, serve). With a queue (`--queue URL` or `COMPLAB_QUEUE_URL`), runs go to remote workers;
+ * `--concurrency N` then trains N of them here besides.
+ */
+export function labRunOptions(ctx: CommandContext): Pick<LabOptions, 'concurrency' | 'backend' | 'queue'> {
+  const concurrency = intOption(ctx, 'concurrency', 1)
+  const url = queueUrlFrom(stringOption(ctx, 'queue'))
+  const queue = url ? { url, attempts: intOption(ctx, 'attempts', 1), local: concurrency ?? 0 } : undefined
+  return { concurrency: concurrency ?? 1, backend: stringOption(ctx, 'backend'), queue }
 }

@@ -7,7 +7,7 @@ import type { EventPayloads } from '../../src-shared/contract'
 import type { RunProgress, RunSummary } from '../../src-shared/types'
 import type { Lab } from '../lab/types'
 import type { CommandContext } from './context'
-import { bar, dropEmptyColumns, duration, formatCell, textTable } from './format'
+import { bar, dropEmptyColumns, duration, formatCell, resultCell, resultHeader, textTable } from './format'
 
 /** Metrics shown on the per-epoch line, in this order, when the run reports them. */
 const EPOCH_KEYS = ['train.loss', 'train.accuracy', 'val.accuracy', 'test.loss', 'test.accuracy', 'test.mAP', 'epoch.seconds']
@@ -147,9 +147,9 @@ function summaryTable(rows: RunSummary[]): string {
       { key: 'id', label: 'run' },
       { key: 'label', label: 'label' },
       { key: 'status', label: 'status' },
-      { key: 'acc', label: 'test acc' },
+      { key: 'acc', label: resultHeader('test acc', 'test.accuracy') },
       { key: 'errors', label: 'test errors' },
-      { key: 'mAP', label: 'test mAP' },
+      { key: 'mAP', label: resultHeader('test mAP', 'test.mAP') },
       { key: 'params', label: 'params' },
       { key: 'seconds', label: 'train s' },
     ],
@@ -157,10 +157,10 @@ function summaryTable(rows: RunSummary[]): string {
       id: r.id,
       label: r.label,
       status: r.status,
-      acc: r.results['test.accuracy'] ?? null,
-      errors: r.results['test.errors'] ?? null,
-      mAP: r.results['test.mAP'] ?? null,
-      params: r.results['params'] ?? null,
+      acc: resultCell('test.accuracy', r.results['test.accuracy']),
+      errors: resultCell('test.errors', r.results['test.errors']),
+      mAP: resultCell('test.mAP', r.results['test.mAP']),
+      params: resultCell('params', r.results['params']),
       seconds: r.results['train.seconds'] !== undefined ? Math.round(r.results['train.seconds']) : null,
     })),
   }

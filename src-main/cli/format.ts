@@ -1,17 +1,25 @@
-/** Plain-text rendering for the terminal. */
+/** Plain-text rendering for the terminal, in the lab's one number format (`src-shared/number-format.ts`). */
+import { metricInfo } from '../../src-shared/metrics'
+import { bareNumber, headerWithUnit, readableNumber } from '../../src-shared/number-format'
 import type { ResultTable } from '../../src-shared/types'
 
 export function formatCell(v: unknown): string {
   if (v === null || v === undefined) return ''
-  if (typeof v === 'number') {
-    if (Number.isInteger(v)) return String(v)
-    return Math.abs(v) >= 1000 || Math.abs(v) < 1e-3 ? v.toPrecision(4) : v.toFixed(4)
-  }
+  if (typeof v === 'number') return readableNumber(v)
   if (typeof v === 'string') return v
   return JSON.stringify(v)
 }
 
-/** An aligned text table with a header rule. */
+/** A result as a table cell under a header that names its unit (`resultHeader`): `93.12`, `61,706`. */
+export function resultCell(key: string, value: number | undefined): string | null {
+  return value === undefined ? null : bareNumber(metricInfo(key)?.format, value)
+}
+
+/** A result column's header with its unit: `test acc (%)`. */
+export function resultHeader(label: string, key: string): string {
+  return headerWithUnit(label, metricInfo(key)?.format)
+}
+
 /**
  * The columns of `table` without those in `optional` that are empty in every row (a detection run
  * has no test accuracy, a classifier no mAP).
@@ -21,6 +29,7 @@ export function dropEmptyColumns(table: ResultTable, optional: string[]): Result
   return { ...table, columns: table.columns.filter((c) => !optional.includes(c.key) || !empty(c.key)) }
 }
 
+/** An aligned text table with a header rule. */
 export function textTable(table: ResultTable): string {
   const header = table.columns.map((c) => c.label)
   const rows = table.rows.map((r) => table.columns.map((c) => formatCell(r[c.key])))

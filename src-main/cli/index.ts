@@ -14,8 +14,11 @@ const COMMANDS: Record<string, () => Promise<(ctx: CommandContext) => Promise<nu
   validate: async () => (await import('./commands/validate')).validateCommand,
   runs: async () => (await import('./commands/runs')).runsCommand,
   export: async () => (await import('./commands/export')).exportCommand,
+  'export-model': async () => (await import('./commands/export-model')).exportModelCommand,
   serve: async () => (await import('./commands/serve')).serveCommand,
   doctor: async () => (await import('./commands/doctor')).doctorCommand,
+  worker: async () => (await import('./commands/worker')).workerCommand,
+  workers: async () => (await import('./commands/worker')).workersCommand,
 }
 
 export const USAGE = `complab — Compression Lab on the command line
@@ -37,8 +40,16 @@ Usage:
                                              [--metric KEY: the compared result (default test.accuracy,
                                               test.mAP for detection runs); --columns K,K: more
                                               results as mean ± std (seeds)]
+  complab export-model <run>     a run's model for deployment  --format tfjs|onnx --out DIR
+                                 (onnx: opset 13, int8 per-channel QDQ for a quantize run;
+                                 tfjs: weight-manifest quantization, per tensor)
   complab serve                  serve the UI in a browser  [--host H] [--port P] [--token T]
-  complab doctor                 which backends are present, what is missing, how to fix it
+  complab doctor                 which backends (and ONNX Runtime execution providers) are
+                                 present, what is missing, how to fix it
+  complab worker --queue URL     train runs that labs send to the queue, until Ctrl-C
+                                 [--concurrency N] [--backend B] [--name NAME] [--data-dir DIR:
+                                  user files are looked up here at the lab's relative paths]
+  complab workers --queue URL    list the queue's workers   [--json]
 
 Common options:
   --db PATH          the SQLite database (default: <data dir>/lab.db)
@@ -46,6 +57,11 @@ Common options:
                      or <db name>-data beside --db)
   --concurrency N    runs at once for run/resume/serve (default 1)
   --backend NAME     webgpu | tensorflow | wasm | cpu (default: the best available)
+  --queue URL        redis://[user:password@]host:port[/db] or rediss:// (TLS): run, resume and
+                     serve send runs to remote workers (\`complab worker\`); with --concurrency N,
+                     N runs still train here besides. Or set COMPLAB_QUEUE_URL (keeps a password
+                     out of the process list).
+  --attempts N       tries per remote run when its worker dies (default 3)
   -h, --help         this text
   -v, --version      the version
 `
@@ -72,6 +88,10 @@ const OPTIONS: ParseArgsConfig['options'] = {
   host: { type: 'string' },
   port: { type: 'string' },
   token: { type: 'string' },
+  queue: { type: 'string' },
+  attempts: { type: 'string' },
+  name: { type: 'string' },
+  'lock-ms': { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },

@@ -5,8 +5,12 @@
  * evaluates, saves the model and reports to the sink. Any failure becomes an Error with a
  * one-line message.
  */
+import * as tf from '@tensorflow/tfjs'
 import type { RunJob, RunSink } from './run-job'
 import { selectBackend } from './backend/select-backend'
+import { activeWebGpuAdapter } from './backend/webgpu-node'
+import { clearWebGpuError, settledWebGpuFault, throwIfWebGpuFailed } from './backend/webgpu-faults'
+import { onPipelineCompiled } from './backend/webgpu-pipelines'
 import { executorFor } from './methods'
 import { createTask } from './tasks'
 import { METHOD_TASKS } from './tasks/method-tasks'
@@ -20,7 +24,7 @@ async function execute(job: RunJob, sink: RunSink): Promise<void> {
   const { config } = job
   const executor = executorFor(config.method.kind)
   const backend = await selectBackend(job.backend)
-  sink.backend(backend)
+  sink.backend(backend, backend === 'webgpu' ? activeWebGpuAdapter() : null)
   const task = createTask({ job, config, sink })
   if (!METHOD_TASKS[config.method.kind].includes(task.kind)) {
     throw new Error(`method ${config.method.kind} does not run on ${task.kind} datasets`)
@@ -30,9 +34,16 @@ async function execute(job: RunJob, sink: RunSink): Promise<void> {
 
 /** Executes one run and reports to `sink`; rejects with a one-line message on failure. */
 export async function executeRun(job: RunJob, sink: RunSink): Promise<void> {
+  const quiet = onPipelineCompiled(() => sink.alive?.())
+  clearWebGpuError()
   try {
     await execute(job, sink)
+    throwIfWebGpuFailed()
   } catch (e) {
-    throw new Error(oneLine(e))
+    // A lost device or an allocation failure says so (naming the adapter), not the bare
+    // DOMException that a read on such a device rejects with.
+    throw new Error((tf.getBackend() === 'webgpu' ? await settledWebGpuFault() : null) ?? oneLine(e))
+  } finally {
+    quiet()
   }
 }

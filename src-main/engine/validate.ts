@@ -5,14 +5,17 @@
  * file imports), so the Lab process stays light. Each problem is one line naming what is wrong.
  */
 import type { RunConfig } from '../../src-shared/spec/expand'
-import { isDetectionDataset, isDetectionModel, type ModelSpec } from '../../src-shared/spec/schema'
+import { isDetectionDataset, isDetectionModel, isNetModel, type ModelSpec } from '../../src-shared/spec/schema'
+import { checkCifar } from './data/cifar'
 import { checkCsvDataset } from './data/csv-dataset'
+import { checkImageFolderDataset } from './data/image-folder-dataset'
 import { checkIdxDataset, idxClassCount } from './data/idx-dataset'
 import { readIdxHeader } from './data/idx-format'
 import { resolveDataPath } from './data/data-path'
 import { mnistDigitsDir } from './data/mnist-10k'
 import { importedModelFitIssues } from './models/imported-fit'
 import { planModel } from './models/model-plan'
+import { planNet } from './models/net-plan'
 import { prunableUnits, type PlannedUnits } from './models/prunable-plan'
 import { pruneTargetIssues } from './prune/target-checks'
 import { METHOD_TASKS, methodsFor } from './tasks/method-tasks'
@@ -61,6 +64,15 @@ function datasetShape(config: RunConfig, dataDir: string, issues: string[]): Dat
       return null
     }
     return { inputShape: [d.imageSize, d.imageSize, 3], numClasses: detection, trainExamples: null }
+  }
+  if (d.name === 'cifar10' || d.name === 'cifar100' || d.name === 'image-folder') {
+    try {
+      const s = d.name === 'image-folder' ? { ...checkImageFolderDataset(d, dataDir), trainExamples: null } : checkCifar(d, dataDir)
+      return { inputShape: s.inputShape, numClasses: () => s.numClasses, trainExamples: s.trainExamples }
+    } catch (e) {
+      issues.push(`dataset ${d.name}: ${(e as Error).message}`)
+      return null
+    }
   }
   if (d.name === 'csv') {
     try {
@@ -122,7 +134,7 @@ export function checkRunConfig(config: RunConfig, dataDir: string, context: Chec
     for (const i of stack) if (i >= model.filters.length) issues.push(`model.stackFrom: block ${i} does not exist (filters has ${model.filters.length} entries)`)
   } else {
     // The class count does not change any shape before the logits; 10 stands in for IDX labels.
-    const plan = planModel(model, shape.inputShape, 10)
+    const plan = isNetModel(model) ? planNet(model, shape.inputShape, 10) : planModel(model, shape.inputShape, 10)
     for (const issue of plan.issues) issues.push(`model: ${issue}`)
     issues.push(...importedModelFitIssues(config, dataDir, shape))
   }
@@ -132,6 +144,15 @@ export function checkRunConfig(config: RunConfig, dataDir: string, context: Chec
     issues.push('method.transfer unlabeled uses the training examples beyond dataset.trainLimit: set dataset.trainLimit')
   }
   issues.push(...pruningIssues(config, shape.inputShape, context.parentModel))
+  const augment = config.training.augment
+  if (augment && (augment.cropPadding > 0 || augment.flip)) {
+    if (isDetectionDataset(dataset)) issues.push('training.augment applies to classification images, not to detection datasets')
+    else if (shape.inputShape.length !== 3) issues.push(`training.augment needs image inputs, but dataset ${dataset.name} gives [${shape.inputShape.join(', ')}]`)
+    if (augment.cropPadding > 0 && config.training.jitter > 0) issues.push('training.jitter and training.augment.cropPadding are the same translation: set one of them')
+  }
+  if (config.training.nesterov && config.training.optimizer !== 'momentum') {
+    issues.push(`training.nesterov applies to optimizer momentum, not ${config.training.optimizer}`)
+  }
   const n = shape.trainExamples
   if (n !== null) {
     if (n < 1) issues.push('dataset: the training split is empty (testFraction too large?)')

@@ -16,6 +16,7 @@ import {
 import { zodIssues } from '../../src-shared/spec/expand'
 import { forkLauncher } from '../scheduler/fork-launcher'
 import { Scheduler } from '../scheduler/index'
+import { QueueLauncher } from '../scheduler/remote/queue-launcher'
 import { acquireLabLock, labLockHolder } from '../scheduler/lab-lock'
 import { DatabaseOpenError, openStore, type Store } from '../store/index'
 import {
@@ -29,6 +30,7 @@ import { createEventBus } from './events'
 import { createHandlers, type Handlers } from './handlers/index'
 import { makeDirectory } from '../store/data-folder'
 import { defaultDataDir, defaultDbPath } from './paths'
+import { labVersion } from './version'
 import type { Lab, LabOptions } from './types'
 
 export type { Lab, LabOptions } from './types'
@@ -41,6 +43,8 @@ export type { Lab, LabOptions } from './types'
 const LAB_BUSY_TIMEOUT_MS = 50
 /** How long a request that writes waits for another program's lock before it is refused. */
 const REQUEST_LOCK_WAIT_MS = 30_000
+/** Runs a lab with a queue may have on their way to remote workers at once (the queue holds them). */
+const REMOTE_SLOTS = 10_000
 
 /** Runs `fn`, and again with growing pauses while the database is locked, for up to `waitMs`. */
 async function whileLocked<T>(fn: () => T | Promise<T>, waitMs: number): Promise<T> {
@@ -137,22 +141,33 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
   // Experiments launched here, when this lab runs only those (`complab run`).
   const launchedHere = options.runOnlyLaunched ? new Set<number>() : undefined
   let scheduler: Scheduler
+  let remote: QueueLauncher | null = null
   try {
+    // A lab that does not schedule never starts a worker; do not look for the entry file then.
+    const local =
+      options.launcher ??
+      (schedule
+        ? forkLauncher()
+        : {
+            spawn: (): never => {
+              throw new Error('this lab does not run workers')
+            },
+          })
+    const q = schedule ? options.queue : undefined
+    if (q) {
+      const slots = q.local ?? 0
+      remote = await QueueLauncher.open({
+        url: q.url, store, dataDir, version: labVersion(), attempts: q.attempts, checkMs: q.checkMs,
+        local: slots > 0 ? { launcher: local, slots } : undefined,
+      })
+    }
     scheduler = new Scheduler({
       store,
-      // A lab that does not schedule never starts a worker; do not look for the entry file then.
-      launcher:
-        options.launcher ??
-        (schedule
-          ? forkLauncher()
-          : {
-              spawn: () => {
-                throw new Error('this lab does not run workers')
-              },
-            }),
+      launcher: remote ?? local,
       dataDir,
       emit: (event, payload) => events.emit(event, payload),
-      concurrency,
+      // With a queue, every runnable run may be on its way at once: the workers pace them.
+      concurrency: remote ? (q?.local ?? 0) + REMOTE_SLOTS : concurrency,
       backend: options.backend,
       experiments: launchedHere,
       heartbeatTimeoutMs: options.heartbeatTimeoutMs,
@@ -163,11 +178,13 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
     if (schedule) {
       if (dbPath !== ':memory:') releaseLock = acquireLabLock(dbPath)
       scheduler.start()
+      await remote?.begin()
     }
     // Start-up (migrations, recovery) waited for locks as long as SQLite's default; from now on
     // a lock held by another program is waited for asynchronously.
     store.setBusyTimeout(LAB_BUSY_TIMEOUT_MS)
   } catch (err) {
+    await remote?.close()
     releaseLock()
     store.close()
     // Recovery reads every unfinished run: the first place a damaged file too big to check shows.
@@ -231,6 +248,7 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
       stopped ??= (async () => {
         try {
           await scheduler.stop()
+          await remote?.close()
         } finally {
           store.close()
           releaseLock()

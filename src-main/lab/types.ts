@@ -45,6 +45,11 @@ export interface LabOptions {
    * before the run fails saying so (default 120 000); what it sent is written when the lock goes.
    */
   lockWaitMs?: number
+  /**
+   * Send runnable runs to remote workers through a BullMQ queue on Redis (issue 17), `local` of
+   * them at a time still trained here (default 0: all go to the queue).
+   */
+  queue?: { url: string; attempts?: number; local?: number; checkMs?: number }
 }
 
 export interface Lab {

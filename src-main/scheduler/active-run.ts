@@ -76,7 +76,7 @@ export class ActiveRun {
   /** Ends the worker for `reason`; the status follows from the first reason given. */
   stop(reason: EndReason, detail: string | null = null): void {
     this.stopped ??= { reason, detail }
-    this.handle.kill()
+    this.handle.kill(reason)
   }
 
   /** Kills a worker that does not start in time, or stops sending heartbeats once it runs. */

@@ -4,8 +4,8 @@
  * whenever a run settles; the contract events go out after the transaction has committed, so a
  * client that reacts to an event by querying the store sees the data.
  */
-import type { EventName, EventPayloads } from '../../src-shared/contract'
-import type { MetricPoint, RunProgress } from '../../src-shared/types'
+import type { EventName, EventPayloads, PruneGroupReport } from '../../src-shared/contract'
+import type { MetricPoint, RunProgress, WebGpuAdapter } from '../../src-shared/types'
 import type { Store } from '../store/index'
 import { isLocked, storageFailure } from '../store/storage-errors'
 import type { LayerReport, WorkerMessage } from '../worker/protocol'
@@ -21,9 +21,13 @@ export class RunEventBuffer {
   artifacts: { kind: string; path: string; bytes: number; sha256: string; at: string }[] = []
   results: Record<string, number> | null = null
   layers: { phase: 'before' | 'after'; layers: LayerReport[] }[] = []
+  groups: PruneGroupReport[] | null = null
   progress: RunProgress | null = null
   heartbeatAt: string | null = null
   backend: string | null = null
+  adapter: WebGpuAdapter | null = null
+  /** The last remote event (issue 17) among those buffered: stored once all of them are. */
+  remoteSeq: { attempt: number; seq: number } | null = null
 
   constructor(readonly runId: number) {}
 
@@ -35,6 +39,7 @@ export class RunEventBuffer {
         return true
       case 'backend':
         this.backend = message.name
+        this.adapter = message.adapter ?? null
         return true
       case 'progress': {
         const { type: _type, ...progress } = message
@@ -62,6 +67,12 @@ export class RunEventBuffer {
       case 'layers':
         this.layers.push({ phase: message.phase, layers: message.layers })
         return true
+      case 'groups':
+        this.groups = message.groups
+        return true
+      case 'seq':
+        this.remoteSeq = { attempt: message.attempt, seq: message.seq }
+        return true
       default:
         return false
     }
@@ -73,10 +84,12 @@ export class RunEventBuffer {
       !this.logs.length &&
       !this.artifacts.length &&
       !this.layers.length &&
+      this.groups === null &&
       this.results === null &&
       this.progress === null &&
       this.heartbeatAt === null &&
-      this.backend === null
+      this.backend === null &&
+      this.remoteSeq === null
     )
   }
 
@@ -94,8 +107,14 @@ export class RunEventBuffer {
     const logs = this.logs.length
     const artifacts = this.artifacts.length
     const layers = this.layers.length
-    const { results, progress, heartbeatAt, backend } = this
-    if (backend !== null) store.runs.setBackend(runId, backend)
+    const { results, progress, heartbeatAt, backend, groups } = this
+    // Remote events count as stored only once every point they carried is.
+    const remoteSeq = written === this.metrics.length ? this.remoteSeq : null
+    if (remoteSeq) store.attempts.setStoredSeq(runId, remoteSeq.attempt, remoteSeq.seq)
+    if (backend !== null) {
+      store.runs.setBackend(runId, backend)
+      store.runs.setAdapter(runId, this.adapter)
+    }
     if (heartbeatAt !== null) store.runs.setHeartbeat(runId, heartbeatAt)
     if (written) {
       const points = written < this.metrics.length ? this.metrics.slice(0, written) : this.metrics
@@ -105,6 +124,7 @@ export class RunEventBuffer {
     for (const a of this.artifacts) store.outputs.addArtifact(runId, a, a.at)
     if (results) store.outputs.setResults(runId, results)
     for (const l of this.layers) store.outputs.setLayers(runId, l.phase, l.layers)
+    if (groups) store.groups.setGroups(runId, groups)
     for (const line of this.logs) {
       store.outputs.addLog(runId, line)
       events.push(() => emit('run.log', { runId, level: line.level, message: line.message }))
@@ -119,9 +139,11 @@ export class RunEventBuffer {
       this.artifacts = this.artifacts.slice(artifacts)
       this.layers = this.layers.slice(layers)
       if (this.results === results) this.results = null
+      if (this.groups === groups) this.groups = null
       if (this.progress === progress) this.progress = null
       if (this.heartbeatAt === heartbeatAt) this.heartbeatAt = null
       if (this.backend === backend) this.backend = null
+      if (remoteSeq && this.remoteSeq === remoteSeq) this.remoteSeq = null
     }
     return { events, committed }
   }
@@ -133,9 +155,11 @@ export class RunEventBuffer {
     this.artifacts = []
     this.results = null
     this.layers = []
+    this.groups = null
     this.progress = null
     this.heartbeatAt = null
     this.backend = null
+    this.remoteSeq = null
   }
 }
 

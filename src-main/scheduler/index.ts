@@ -56,27 +56,28 @@ export class Scheduler {
   }
 
   /**
-   * Start-up recovery, then work: any run still marked `running` was left by a lab that died or
-   * stopped, so it becomes `interrupted` (its metrics stay); queued runs start again.
+   * Start-up recovery, then work: a run still marked `running` was left by a lab that died or
+   * stopped, so it becomes `interrupted` (its metrics stay), unless a remote worker of this lab's
+   * queue holds it: its events are taken up (issue 17). Queued runs start again.
    */
   start(): number[] {
     if (this.running) return []
     this.stopping = false
-    const interrupted = this.store.runs.interruptRunning(INTERRUPTED_REASON)
+    const queue = this.launcher.queue
+    const interrupted = this.store.runs.interruptRunning(INTERRUPTED_REASON, undefined, queue)
     for (const runId of interrupted) {
       this.emit('run.status', { runId, status: 'interrupted', error: INTERRUPTED_REASON })
       discardUnrecorded(this.store, this.options.dataDir, runId)
     }
     this.running = true
     this.writer.start(this.options.flushIntervalMs ?? 200)
+    for (const id of queue ? this.store.attempts.runningOn(queue) : []) this.launch(this.store.runs.get(id)!)
     this.wake()
     return interrupted
   }
 
   /** Why the queue waits (the database refused to store a run), or null when it does not. */
-  queuePaused(): string | null {
-    return this.queuePausedBy
-  }
+  queuePaused = (): string | null => this.queuePausedBy
 
   /** Lets queued runs start again after the database refused writes (see `queuePaused`). */
   resumeQueue(): void {
@@ -86,9 +87,7 @@ export class Scheduler {
   }
 
   /** Runs currently executing in a worker of this scheduler. */
-  activeRunIds(): number[] {
-    return [...this.active.keys()]
-  }
+  activeRunIds = (): number[] => [...this.active.keys()]
 
   /** Looks at the queue soon (after a launch, a settle, a cancel). */
   wake(): void {
@@ -144,7 +143,7 @@ export class Scheduler {
     this.stopping = true
     const exits: Promise<void>[] = []
     for (const a of this.active.values()) {
-      if (a.settled) a.handle.kill()
+      if (a.settled) a.handle.kill('stop')
       else a.stop('stop')
       exits.push(a.exited)
     }
@@ -153,7 +152,7 @@ export class Scheduler {
     for (const a of this.active.values()) {
       // A run that had reported its end keeps it; the rest of its points are written now.
       if (a.ending) this.finish(a, a.ending.status, a.ending.error)
-      else this.finish(a, 'interrupted', INTERRUPTED_REASON)
+      else if (!a.handle.detached) this.finish(a, 'interrupted', INTERRUPTED_REASON)
       this.tidyUnfinished(a)
       a.release()
     }
@@ -278,12 +277,12 @@ export class Scheduler {
         this.emit('run.status', { runId: run.id, status: 'failed', error })
       return
     }
-    if (!this.store.runs.start(run.id)) return
+    // A run already `running` is a remote one a restarted lab takes up (see `start`).
+    if (run.status !== 'running' && !this.store.runs.start(run.id)) return
     this.emit('run.status', { runId: run.id, status: 'running', error: null })
-
     let handle: WorkerHandle
     try {
-      handle = this.launcher.spawn()
+      handle = this.launcher.spawn(run)
     } catch (err) {
       const error = `could not start a worker: ${err instanceof Error ? err.message : String(err)}`
       if (this.store.runs.settle(run.id, 'failed', error))
@@ -339,7 +338,7 @@ export class Scheduler {
     active.processExited()
     // It reported its end; its last points are still being written (see `settleWhenWritten`).
     if (!active.settled && active.ending) return
-    if (!active.settled) {
+    if (!active.settled && !active.handle.detached) {
       const [status, error] = exitOutcome(active, code, signal, {
         heartbeatTimeoutMs: this.heartbeatTimeoutMs,
         startTimeoutMs: this.startTimeoutMs,

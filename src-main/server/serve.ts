@@ -3,6 +3,7 @@
  * both on one port. Loopback by default; any other address gets a token (given or generated).
  */
 import { createLab } from '../lab'
+import type { LabOptions } from '../lab/types'
 import { defaultDataDir, defaultDbPath } from '../lab/paths'
 import type { Lab } from '../lab/types'
 import { isLoopbackHost } from './auth'
@@ -17,6 +18,8 @@ export interface ServeOptions {
   token?: string
   concurrency?: number
   backend?: string
+  /** Remote workers through a queue (issue 17). */
+  queue?: LabOptions['queue']
   /** Serve this folder instead of `out/renderer` (built when missing). */
   staticDir?: string
   /** Where progress lines go (building, the URL). Default: nowhere; the caller prints `url`. */
@@ -43,6 +46,7 @@ export async function serveLab(options: ServeOptions = {}): Promise<ServedLab> {
     dataDir,
     concurrency: options.concurrency,
     backend: options.backend,
+    queue: options.queue,
     // Requests come from a browser: spec file paths must stay in the data folder (DESIGN §8).
     confinePaths: true,
   })

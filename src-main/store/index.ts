@@ -9,6 +9,8 @@ import { annotationsRepo, type AnnotationsRepo } from './annotations'
 import { experimentsRepo, type ExperimentsRepo } from './experiments'
 import { metricsRepo, type MetricsRepo } from './metrics'
 import { openDatabase, type OpenOptions } from './open'
+import { pruneGroupsRepo, type PruneGroupsRepo } from './prune-groups'
+import { runAttemptsRepo, type RunAttemptsRepo } from './run-attempts'
 import { runOutputsRepo, type RunOutputsRepo } from './run-outputs'
 import { runsRepo, type RunFilter, type RunsRepo, type RunSummaryBase } from './runs'
 
@@ -17,6 +19,7 @@ export { MigrationError } from './migrate'
 export type { OpenOptions } from './open'
 export type { NewRun, RunFilter, RunRecord } from './runs'
 export type { LayerPhase, LayerReport, LogLine } from './run-outputs'
+export type { AttemptSummary, RunPlacement } from './run-attempts'
 
 /** The error a run gets when the lab stopped (or died) while it ran. */
 export const INTERRUPTED_REASON = 'interrupted: the lab stopped while it ran'
@@ -29,6 +32,10 @@ export interface Store {
   readonly metrics: MetricsRepo
   readonly outputs: RunOutputsRepo
   readonly annotations: AnnotationsRepo
+  /** The dependency groups of pruning runs. */
+  readonly groups: PruneGroupsRepo
+  /** Attempts, queue and worker of runs sent to remote workers (issue 17). */
+  readonly attempts: RunAttemptsRepo
   /** Runs `fn` in one transaction (nested calls become savepoints). */
   transaction<T>(fn: () => T): T
   /**
@@ -63,6 +70,8 @@ export function openStore(path: string, options: OpenOptions = {}): Store {
   const metrics = metricsRepo(db)
   const outputs = runOutputsRepo(db)
   const annotations = annotationsRepo(db)
+  const groups = pruneGroupsRepo(db)
+  const attempts = runAttemptsRepo(db)
 
   const withExtras = (rows: RunSummaryBase[]): RunSummary[] => {
     const ids = rows.map((r) => r.id)
@@ -79,6 +88,8 @@ export function openStore(path: string, options: OpenOptions = {}): Store {
     metrics,
     outputs,
     annotations,
+    groups,
+    attempts,
     transaction<T>(fn: () => T): T {
       return db.transaction(fn)()
     },
@@ -107,6 +118,7 @@ export function openStore(path: string, options: OpenOptions = {}): Store {
         teacherRunId: record.teacherRunId,
         parentRunId: record.parentRunId,
         heartbeatAt: record.heartbeatAt,
+        adapter: runs.adapter(id),
         notes: annotations.note(id),
         artifacts: outputs.artifacts(id),
         logs: outputs.logs(id),

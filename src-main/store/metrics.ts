@@ -5,26 +5,34 @@ import type { MetricPoint, MetricSeries } from '../../src-shared/types'
 export interface MetricsRepo {
   /** Writes points; a point re-sent for the same (key, step) replaces the old value. */
   add(runId: number, points: readonly MetricPoint[]): void
-  /** Every series of a run (or only `keys`), each sorted by step. */
-  series(runId: number, keys?: readonly string[]): MetricSeries[]
+  /** Every series of a run's current attempt (or of `attempt`; only `keys`), each sorted by step. */
+  series(runId: number, keys?: readonly string[], attempt?: number): MetricSeries[]
   count(runId: number): number
 }
 
 /** Prepares the metrics statements once for this connection. */
 export function metricsRepo(db: Database.Database): MetricsRepo {
+  // Points belong to the run's current attempt (migration 0004): a retried run's series never mix.
   const insert = db.prepare(
-    'INSERT OR REPLACE INTO metrics (run_id, key, step, value) VALUES (?, ?, ?, ?)',
+    'INSERT OR REPLACE INTO metrics (run_id, attempt, key, step, value) VALUES (?, ?, ?, ?, ?)',
   )
-  const all = db.prepare('SELECT key, step, value FROM metrics WHERE run_id = ? ORDER BY key, step')
+  const current = db.prepare('SELECT attempt FROM runs WHERE id = ?').pluck()
+  const all = db.prepare(
+    'SELECT key, step, value FROM metrics WHERE run_id = ? AND attempt = ? ORDER BY key, step',
+  )
   const some = db.prepare(
-    'SELECT key, step, value FROM metrics WHERE run_id = ? AND key IN (SELECT value FROM json_each(?)) ORDER BY key, step',
+    'SELECT key, step, value FROM metrics WHERE run_id = ? AND attempt = ? AND key IN (SELECT value FROM json_each(?)) ORDER BY key, step',
   )
-  const count = db.prepare('SELECT count(*) AS n FROM metrics WHERE run_id = ?')
+  const count = db.prepare(
+    'SELECT count(*) AS n FROM metrics WHERE run_id = ? AND attempt = (SELECT attempt FROM runs WHERE id = ?)',
+  )
+  const attemptOf = (runId: number): number => (current.get(runId) as number | undefined) ?? 1
   const addMany = db.transaction((runId: number, points: readonly MetricPoint[]) => {
+    const attempt = attemptOf(runId)
     for (const p of points) {
       // A point without a key or a step cannot be placed on a chart: skip it, keep the others.
       if (typeof p.key !== 'string' || p.key === '' || !Number.isFinite(p.step)) continue
-      insert.run(runId, p.key, Math.round(p.step), Number.isFinite(p.value) ? p.value : null)
+      insert.run(runId, attempt, p.key, Math.round(p.step), Number.isFinite(p.value) ? p.value : null)
     }
   })
 
@@ -32,8 +40,10 @@ export function metricsRepo(db: Database.Database): MetricsRepo {
     add(runId, points) {
       if (points.length) addMany(runId, points)
     },
-    series(runId, keys) {
-      const rows = (keys ? some.all(runId, JSON.stringify(keys)) : all.all(runId)) as {
+    series(runId, keys, attempt = attemptOf(runId)) {
+      const rows = (
+        keys ? some.all(runId, attempt, JSON.stringify(keys)) : all.all(runId, attempt)
+      ) as {
         key: string
         step: number
         value: number | null
@@ -51,7 +61,7 @@ export function metricsRepo(db: Database.Database): MetricsRepo {
       return [...out.values()]
     },
     count(runId) {
-      return (count.get(runId) as { n: number }).n
+      return (count.get(runId, runId) as { n: number }).n
     },
   }
 }

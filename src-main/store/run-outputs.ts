@@ -29,8 +29,8 @@ export interface RunOutputsRepo {
   setLayers(runId: number, phase: LayerPhase, layers: readonly LayerReport[]): void
   layers(runId: number): { phase: LayerPhase; layers: LayerReport[] }[]
   addLog(runId: number, line: LogLine): void
-  /** The last `limit` log lines of a run, oldest first. */
-  logs(runId: number, limit?: number): LogLine[]
+  /** The last `limit` log lines of a run's current attempt (or of `attempt`), oldest first. */
+  logs(runId: number, limit?: number, attempt?: number): LogLine[]
 }
 
 interface ArtifactRow {
@@ -57,11 +57,12 @@ function toArtifact(r: ArtifactRow): Artifact {
 
 /** Prepares the statements once for this connection. */
 export function runOutputsRepo(db: Database.Database): RunOutputsRepo {
+  // Results and log lines belong to the run's current attempt (migration 0004).
   const setResult = db.prepare(
-    'INSERT OR REPLACE INTO results (run_id, key, value) VALUES (?, ?, ?)',
+    'INSERT OR REPLACE INTO results (run_id, attempt, key, value) VALUES (?, (SELECT attempt FROM runs WHERE id = ?), ?, ?)',
   )
   const resultsFor = db.prepare(
-    'SELECT run_id, key, value FROM results WHERE run_id IN (SELECT value FROM json_each(?)) ORDER BY run_id, key',
+    'SELECT s.run_id, s.key, s.value FROM results s JOIN runs r ON r.id = s.run_id AND r.attempt = s.attempt WHERE s.run_id IN (SELECT value FROM json_each(?)) ORDER BY s.run_id, s.key',
   )
   const addArtifact = db.prepare(
     'INSERT INTO artifacts (run_id, kind, path, bytes, sha256, created_at) VALUES (?, ?, ?, ?, ?, ?)',
@@ -78,14 +79,16 @@ export function runOutputsRepo(db: Database.Database): RunOutputsRepo {
   const layers = db.prepare(
     'SELECT phase, name, kind, units, params, macs FROM layers WHERE run_id = ? ORDER BY phase DESC, position',
   )
-  const addLog = db.prepare('INSERT INTO logs (run_id, at, level, message) VALUES (?, ?, ?, ?)')
+  const addLog = db.prepare(
+    'INSERT INTO logs (run_id, attempt, at, level, message) VALUES (?, (SELECT attempt FROM runs WHERE id = ?), ?, ?, ?)',
+  )
   const logs = db.prepare(
-    'SELECT at, level, message FROM (SELECT id, at, level, message FROM logs WHERE run_id = ? ORDER BY id DESC LIMIT ?) ORDER BY id',
+    'SELECT at, level, message FROM (SELECT id, at, level, message FROM logs WHERE run_id = ? AND attempt = coalesce(?, (SELECT attempt FROM runs WHERE id = ?)) ORDER BY id DESC LIMIT ?) ORDER BY id',
   )
 
   const setResults = db.transaction((runId: number, results: Record<string, number>) => {
     for (const [key, value] of Object.entries(results))
-      setResult.run(runId, key, Number.isFinite(value) ? value : null)
+      setResult.run(runId, runId, key, Number.isFinite(value) ? value : null)
   })
   const setLayers = db.transaction(
     (runId: number, phase: LayerPhase, list: readonly LayerReport[]) => {
@@ -145,10 +148,10 @@ export function runOutputsRepo(db: Database.Database): RunOutputsRepo {
       return out
     },
     addLog(runId, line) {
-      addLog.run(runId, line.at, line.level, line.message)
+      addLog.run(runId, runId, line.at, line.level, line.message)
     },
-    logs(runId, limit = 1000) {
-      return logs.all(runId, limit) as LogLine[]
+    logs(runId, limit = 1000, attempt) {
+      return logs.all(runId, attempt ?? null, runId, limit) as LogLine[]
     },
   }
 }

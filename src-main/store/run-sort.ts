@@ -59,7 +59,7 @@ export function runOrder(column: string, direction: string): RunOrder {
   const target = RUN_SORT_SQL[column]
   if ('resultKey' in target) {
     return {
-      join: 'LEFT JOIN results sr ON sr.run_id = r.id AND sr.key = @sortKey',
+      join: 'LEFT JOIN results sr ON sr.run_id = r.id AND sr.attempt = r.attempt AND sr.key = @sortKey',
       // Runs without the result go last in either direction; ties keep id order.
       orderBy: `ORDER BY sr.value IS NULL, sr.value ${dir}, r.id ${dir}`,
       resultKey: target.resultKey,

@@ -42,8 +42,11 @@ export interface RunWrites {
     error: string | null,
     at?: string,
   ): boolean
-  /** Start-up recovery: every run still `running` becomes `interrupted`. Returns their ids. */
-  interruptRunning(reason: string, at?: string): number[]
+  /**
+   * Start-up recovery: every run still `running` becomes `interrupted`, except those on the
+   * workers of `keepQueue` (their events are taken up). Returns their ids.
+   */
+  interruptRunning(reason: string, at?: string, keepQueue?: string): number[]
   setProgress(id: number, progress: RunProgress): void
   setHeartbeat(id: number, at: string): void
   setBackend(id: number, backend: string): void
@@ -64,7 +67,7 @@ export function runWrites(db: Database.Database): RunWrites {
     "UPDATE runs SET status = ?, error = ?, finished_at = ? WHERE id = ? AND status IN ('queued', 'running')",
   )
   const interrupt = db.prepare(
-    "UPDATE runs SET status = 'interrupted', error = ?, finished_at = ? WHERE status = 'running' RETURNING id",
+    "UPDATE runs SET status = 'interrupted', error = ?, finished_at = ? WHERE status = 'running' AND (queue IS NULL OR queue IS NOT ?) RETURNING id",
   )
   const progress = db.prepare('UPDATE runs SET progress = ? WHERE id = ?')
   const heartbeat = db.prepare('UPDATE runs SET heartbeat_at = ? WHERE id = ?')
@@ -97,8 +100,8 @@ export function runWrites(db: Database.Database): RunWrites {
     settle(id, status, error, at = new Date().toISOString()) {
       return settle.run(status, error, at, id).changes === 1
     },
-    interruptRunning(reason, at = new Date().toISOString()) {
-      return (interrupt.all(reason, at) as { id: number }[]).map((r) => r.id)
+    interruptRunning(reason, at = new Date().toISOString(), keepQueue) {
+      return (interrupt.all(reason, at, keepQueue ?? null) as { id: number }[]).map((r) => r.id)
     },
     setProgress(id, p) {
       progress.run(JSON.stringify(p), id)

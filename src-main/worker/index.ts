@@ -83,16 +83,27 @@ function flushAndExit(code: number): void {
 async function main(): Promise<void> {
   const ipc = channel()
   const { executeRun } = await import('../engine/index')
-  const heartbeat = setInterval(() => ipc.send({ type: 'heartbeat' }), HEARTBEAT_MS)
+  let lastBeat = Date.now()
+  const beat = (): void => {
+    lastBeat = Date.now()
+    ipc.send({ type: 'heartbeat' })
+  }
+  const heartbeat = setInterval(beat, HEARTBEAT_MS)
 
   const sink: RunSink = {
-    backend: (name) => ipc.send({ type: 'backend', name }),
+    backend: (name, adapter) => ipc.send({ type: 'backend', name, adapter: adapter ?? null }),
     progress: (p) => ipc.send({ type: 'progress', ...p }),
     metrics: (points) => ipc.send({ type: 'metric', points }),
     artifact: (a) => ipc.send({ type: 'artifact', ...a }),
     result: (results) => ipc.send({ type: 'result', results }),
     log: (level, message) => ipc.send({ type: 'log', level, message }),
     layers: (phase, layers) => ipc.send({ type: 'layers', phase, layers }),
+    // Inside a synchronous stretch (shader compiles on webgpu) the timer cannot fire, but a
+    // message sent from here leaves at once: the IPC write is attempted synchronously.
+    alive: () => {
+      if (!ended && Date.now() - lastBeat >= HEARTBEAT_MS) beat()
+    },
+    groups: (groups) => ipc.send({ type: 'groups', groups }),
   }
 
   let ended = false

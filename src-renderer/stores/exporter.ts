@@ -4,7 +4,7 @@
  */
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
-import type { ExportFormat } from '../../src-shared/contract'
+import type { ExportFormat, MethodInput, MethodOutputs } from '../../src-shared/contract'
 import type { ResultTable } from '../../src-shared/types'
 import { lab } from '../api/client'
 import { copyText, dataUrlBytes, saveFile } from '../platform/files'
@@ -14,13 +14,14 @@ export const useExporterStore = defineStore('exporter', () => {
   const busy = ref(false)
   const notices = useNoticesStore()
 
-  async function exportTable(table: ResultTable, format: ExportFormat, name: string, mode: 'save' | 'copy'): Promise<void> {
+  /** Renders a file with `render` (a lab method), then saves or copies it; failures become a notice. */
+  async function deliver(render: () => Promise<MethodOutputs['export.render']>, what: string, mode: 'save' | 'copy'): Promise<void> {
     busy.value = true
     try {
-      const out = await lab.call('export.render', { table, format, name })
+      const out = await render()
       if (mode === 'copy') {
         await copyText(out.content)
-        notices.info(`Copied the table as ${format.toUpperCase()} (${table.rows.length} rows)`)
+        notices.info(`Copied the ${what} as ${out.format.toUpperCase()}`)
       } else {
         const where = await saveFile({ name: out.filename, mime: out.mime, data: out.content })
         if (where) notices.info(`Saved ${where}`)
@@ -30,6 +31,15 @@ export const useExporterStore = defineStore('exporter', () => {
     } finally {
       busy.value = false
     }
+  }
+
+  async function exportTable(table: ResultTable, format: ExportFormat, name: string, mode: 'save' | 'copy'): Promise<void> {
+    await deliver(() => lab.call('export.render', { table, format, name }), `table (${table.rows.length} rows)`, mode)
+  }
+
+  /** A matrix as the lab renders it for the CLI too (`export.matrix`): numbers in CSV and JSON, readable cells in Markdown and LaTeX. */
+  async function exportMatrix(input: Omit<MethodInput<'export.matrix'>, 'format'>, format: ExportFormat, mode: 'save' | 'copy'): Promise<void> {
+    await deliver(() => lab.call('export.matrix', { ...input, format }), `${input.kind} matrix`, mode)
   }
 
   async function exportPng(dataUrl: string, name: string): Promise<void> {
@@ -42,5 +52,5 @@ export const useExporterStore = defineStore('exporter', () => {
     }
   }
 
-  return { busy, exportTable, exportPng }
+  return { busy, exportTable, exportMatrix, exportPng }
 })

@@ -9,6 +9,7 @@ import { computed, ref, shallowRef, watch } from 'vue'
 import { RUN_STATUSES, type RunStatus } from '../../src-shared/types'
 import { listOf, type ViewState } from '../url-state'
 import { BASE_COLUMNS, DEFAULT_COLUMNS, columnOf, filterRuns, groupRuns, hasDetectionRuns, sortRuns, withDetectionColumn, type ColumnId } from '../views/runs-model'
+import { hasCompressionRuns, withCompressionColumns } from '../views/compression-columns'
 import { useRunsStore } from './runs'
 import { useRunsQuery } from './runs-query'
 
@@ -45,6 +46,18 @@ export const useRunsTableStore = defineStore('runs-table', () => {
   }
   stopWatching = watch(() => hasDetectionRuns(runs.rows), offerDetectionColumn)
   offerDetectionColumn(hasDetectionRuns(runs.rows))
+  // Pruned runs bring their compression figures the same way (issue 18 item 7).
+  let compressionColumnsAdded = false
+  const stopCompression = watch(
+    () => hasCompressionRuns(runs.rows),
+    (present) => {
+      if (!present || compressionColumnsAdded) return
+      compressionColumnsAdded = true
+      columnIds.value = withCompressionColumns(columnIds.value, runs.rows)
+      queueMicrotask(() => stopCompression())
+    },
+    { immediate: true },
+  )
   const sorted = computed(() => sortRuns(runs.rows, sortColumn.value, direction.value, runs.paramValues))
   // A structured query (`test.accuracy > 0.97`) is run by the lab; words are matched here.
   const query = useRunsQuery(text, experimentId)
@@ -159,6 +172,7 @@ export const useRunsTableStore = defineStore('runs-table', () => {
     if (cols.length) {
       detectionColumnAdded = true
       stopWatching?.()
+      compressionColumnsAdded = true
     }
     for (const id of [sort, ...columnIds.value]) needParam(id)
   }

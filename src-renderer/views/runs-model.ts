@@ -5,6 +5,7 @@
  */
 import type { ParamValue } from '../../src-shared/contract'
 import type { RunStatus, RunSummary } from '../../src-shared/types'
+import { COMPRESSION_LABELS } from './compression-columns'
 
 export const BASE_COLUMNS = [
   { id: 'id', label: 'ID' },
@@ -30,7 +31,7 @@ export interface Column {
 
 export type ParamLookup = ReadonlyMap<string, ReadonlyMap<number, ParamValue>>
 
-const RESULT_LABELS: Readonly<Record<string, string>> = { 'test.accuracy': 'Test accuracy', 'test.mAP': 'Test mAP' }
+const RESULT_LABELS: Readonly<Record<string, string>> = { 'test.accuracy': 'Test accuracy', 'test.mAP': 'Test mAP', ...COMPRESSION_LABELS }
 
 export function columnOf(id: ColumnId): Column {
   if (id.startsWith('result:')) {

@@ -1,6 +1,7 @@
 /** Contract methods that write tables as files: CSV, Markdown, LaTeX, JSON. */
 import { z } from 'zod'
-import { runSelection } from './common'
+import { dottedKey, runSelection } from './common'
+import { MATRIX_KINDS } from './compare'
 
 export const EXPORT_FORMATS = ['csv', 'md', 'latex', 'json'] as const
 export type ExportFormat = (typeof EXPORT_FORMATS)[number]
@@ -24,6 +25,19 @@ export const exportInputs = {
       name: z.string().max(100).optional(),
     })
     .strict(),
+  /**
+   * A matrix of `compare.matrix` as a file, built by the same code for the window and the CLI:
+   * Markdown and LaTeX get readable cells (`72.55 ± 0.35`, intervals), CSV and JSON the numbers
+   * (mean, std, n, gain, ci_low, ci_high). Runs that make no such matrix: `invalid_input`, saying why.
+   */
+  'export.matrix': runSelection
+    .extend({
+      kind: z.enum(MATRIX_KINDS),
+      metric: dottedKey.optional(),
+      columns: z.array(dottedKey).max(16).optional(),
+      format: z.enum(EXPORT_FORMATS).default('csv'),
+    })
+    .strict(),
 } as const
 
 type ExportedFile = { format: ExportFormat; content: string; mime: string; filename: string }
@@ -31,4 +45,5 @@ type ExportedFile = { format: ExportFormat; content: string; mime: string; filen
 export interface ExportOutputs {
   'export.table': ExportedFile
   'export.render': ExportedFile
+  'export.matrix': ExportedFile
 }

@@ -22,11 +22,16 @@ export const sweepInputs = {
   'sweeps.pareto': z.object({ ...selection, x: dottedKey, y: dottedKey }).strict(),
 } as const
 
-/** Mean ± sample standard deviation of one metric over the runs of one pivot cell. */
+/**
+ * Mean ± sample standard deviation of one metric over the runs of one pivot cell, and the 95 %
+ * interval of the mean (Student's t; for a `gain.<k>` metric, the paired difference's, METHODS.md S1).
+ */
 export interface PivotStat {
   mean: number | null
   std: number | null
   n: number
+  ciLow?: number | null
+  ciHigh?: number | null
 }
 
 export interface PivotResult {

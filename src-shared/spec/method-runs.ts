@@ -25,7 +25,10 @@ export function methodRun(
   const suffix = `${label ? label + ' ' : ''}seed ${seed}`
   const m = s.method
   const dependsOn: string[] = []
-  if (m.kind === 'train') return { role: 'model', name: suffix, method: { kind: 'train' }, dependsOn }
+  if (m.kind === 'train') {
+    const from = m.from && (m.from.source === 'import' ? { path: m.from.path } : { runId: m.from.runId })
+    return { role: 'model', name: suffix, method: from ? { kind: 'train', from } : { kind: 'train' }, dependsOn }
+  }
   if (m.kind === 'detect') return { role: 'model', name: suffix, method: m, dependsOn }
   if (m.kind === 'detect-distill') {
     const teacher = shared.teacherRef(s, m.teacher, seed, dependsOn)

@@ -12,6 +12,10 @@ export function modelName(params: Record<string, unknown>): string {
   if (arch === 'mlp' && params['model.hidden'] !== undefined) name += ` ${list(params['model.hidden'])}`
   if ((arch === 'lenet5' || arch === 'tinyYolo' || arch === 'denseStackedStudent') && params['model.filters'] !== undefined) name += ` ${list(params['model.filters'])}`
   if (arch === 'custom' && Array.isArray(params['model.layers'])) name += ` ${params['model.layers'].length} layers`
+  if ((arch === 'resnet' || arch === 'vgg') && params['model.depth'] !== undefined) name += `-${String(params['model.depth'])}`
+  if (arch === 'resnet' && params['model.widths'] !== undefined) name += ` ${list(params['model.widths'])}`
+  const wm = params['model.widthMultiplier']
+  if ((arch === 'vgg' || arch === 'mobilenetv2') && wm !== undefined && Number(wm) !== 1) name += ` ×${String(wm)}`
   const dropout = Number(params['model.dropout'] ?? 0)
   return dropout > 0 ? `${name} dropout ${dropout}` : name
 }

@@ -19,8 +19,10 @@ export function runParams(plan: RunPlan): Record<string, unknown> {
   const { teachers, parent } = modelRefs(plan.config.method)
   if (teachers.length) params['method.teacher'] = teachers.map(modelRefText).join(' + ')
   if (parent) {
-    for (const k of Object.keys(params)) if (k.startsWith('method.parent.')) delete params[k]
-    params['method.parent'] = modelRefText(parent)
+    // A pruning run's parent, or the model `train` goes on from (`method.from`).
+    const key = plan.config.method.kind === 'train' ? 'method.from' : 'method.parent'
+    for (const k of Object.keys(params)) if (k.startsWith(`${key}.`)) delete params[k]
+    params[key] = modelRefText(parent)
   }
   return params
 }
@@ -30,6 +32,8 @@ export function modelRefs(method: RunMethod): { teachers: ModelRef[]; parent: Mo
   if (method.kind === 'distill') return { teachers: method.teacher, parent: null }
   if (method.kind === 'detect-distill') return { teachers: [method.teacher], parent: null }
   if ('parent' in method) return { teachers: [], parent: method.parent }
+  // A model trained further (`train` from an imported model) is read as a parent is.
+  if (method.kind === 'train' && method.from) return { teachers: [], parent: method.from }
   return { teachers: [], parent: null }
 }
 
@@ -39,5 +43,6 @@ export function mapModelRefs(config: RunConfig, f: (ref: ModelRef) => ModelRef):
   if (m.kind === 'distill') return { ...config, method: { ...m, teacher: m.teacher.map(f) } }
   if (m.kind === 'detect-distill') return { ...config, method: { ...m, teacher: f(m.teacher) } }
   if ('parent' in m) return { ...config, method: { ...m, parent: f(m.parent) } }
+  if (m.kind === 'train' && m.from) return { ...config, method: { ...m, from: f(m.from) } }
   return config
 }

@@ -23,7 +23,10 @@ type DetectDistillSpec = Extract<MethodSpec, { kind: 'detect-distill' }>
 export type DetectDistillRunMethod = Omit<DetectDistillSpec, 'teacher' | 'baseline'> & { teacher: ModelRef }
 export type DetectRunMethod = Extract<MethodSpec, { kind: 'detect' }>
 
-export type RunMethod = { kind: 'train' } | DistillRunMethod | PruneRunMethod | DetectRunMethod | DetectDistillRunMethod
+/** Method `train` as a run executes it: from scratch, or from an imported (or earlier) model. */
+export type TrainRunMethod = { kind: 'train'; from?: ModelRef }
+
+export type RunMethod = TrainRunMethod | DistillRunMethod | PruneRunMethod | DetectRunMethod | DetectDistillRunMethod
 
 /** Everything the engine needs to execute one run; stored flattened as the run's params. */
 export interface RunConfig {

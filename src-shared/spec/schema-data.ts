@@ -5,6 +5,7 @@
 import { z } from 'zod'
 import { pathField } from './path-field'
 import { positiveInt } from './zod-common'
+import { imageDatasetSpecSchemas } from './schema-image-data'
 
 /** Datasets shipped with the lab or brought by the user (see README "Data formats"). */
 export const classificationDatasetSpecSchema = z.discriminatedUnion('name', [
@@ -41,6 +42,7 @@ export const classificationDatasetSpecSchema = z.discriminatedUnion('name', [
       splitSeed: z.number().int().min(0).default(0).describe('Seed of the train/test split; independent of the run seed so runs share one split.'),
     })
     .strict(),
+  ...imageDatasetSpecSchemas,
 ])
 export type ClassificationDatasetSpec = z.infer<typeof classificationDatasetSpecSchema>
 

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod'
 import { positiveInt } from './zod-common'
+import { netModelSpecSchemas } from './schema-nets'
 
 const layerName = z.string().optional().describe('Layer name (as the model report and the pruning layer lists name it); generated when left out.')
 
@@ -69,6 +70,7 @@ export const classifierModelSpecSchema = z.discriminatedUnion('arch', [
       layers: z.array(layerSpecSchema).min(1).describe('The layers, input side first; the class layer is added after them.'),
     })
     .strict(),
+  ...netModelSpecSchemas,
 ])
 export type ClassifierModelSpec = z.infer<typeof classifierModelSpecSchema>
 

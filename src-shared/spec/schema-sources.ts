@@ -6,11 +6,11 @@ import { trainingOverridesSchema } from './schema-training'
 import { positiveInt } from './zod-common'
 
 /** A model of an earlier run, by id. */
-const runModelSchema = z
+export const runModelSchema = z
   .object({ source: z.literal('run').describe('The model an earlier run saved.'), runId: positiveInt.describe('Id of that run.') })
   .strict()
 /** A TF.js layers-format `model.json` (weights beside it); relative paths resolve in the data folder. */
-const importedModelSchema = z
+export const importedModelSchema = z
   .object({
     source: z.literal('import').describe('A TF.js layers-format model file.'),
     path: pathField('file', 'The model.json (weights beside it); relative paths resolve in the data folder.'),

@@ -1,6 +1,7 @@
 /** The training settings of a spec (and the overrides a teacher or parent run may set). */
 import { z } from 'zod'
 import { positiveInt } from './zod-common'
+import { augmentSpecSchema } from './schema-image-data'
 
 export const trainingSpecSchema = z
   .object({
@@ -9,8 +10,13 @@ export const trainingSpecSchema = z
     optimizer: z.enum(['adam', 'sgd', 'momentum']).default('adam').describe('adam, plain SGD, or SGD with momentum.'),
     learningRate: z.number().positive().max(10).default(1e-3).describe('Step size of the optimizer (the start of the schedule).'),
     momentum: z.number().min(0).lt(1).default(0.9).describe('Momentum of the `momentum` optimizer.'),
+    nesterov: z.boolean().optional().describe('Nesterov momentum (Sutskever et al. 2013) for the `momentum` optimizer [false].'),
     lrSchedule: z.enum(['constant', 'cosine', 'step']).default('constant').describe('Learning-rate schedule over epochs.'),
+    warmupEpochs: z.number().int().min(0).max(10_000).optional().describe('Epochs of linear warm-up, step by step from learningRate/steps to learningRate (Goyal et al. 2017) [0].'),
+    /** Optional rather than defaulted, so runs stored before it keep the same parameters. */
+    weightDecay: z.number().min(0).max(1).optional().describe('Decoupled weight decay (SGDW/AdamW, Loshchilov & Hutter 2019): w ← w − lr·weightDecay·w at each step, outside the loss, on kernels only (not biases nor batch-norm parameters) [0].'),
     jitter: z.number().int().min(0).max(8).default(0).describe('Random ±N pixel translation of training images (Hinton 2015 jittered by up to 2 px).'),
+    augment: augmentSpecSchema.optional().describe('Seeded random crop (after zero padding) and horizontal flip of training images.'),
     validationFraction: z.number().min(0).lt(1).default(0).describe('Fraction of the training split held out for validation metrics each epoch.'),
     stopOnNaN: z.boolean().default(true).describe('Stop with status failed when the loss is NaN/Infinity (divergence).'),
   })

@@ -14,6 +14,8 @@ import { trainingSpecSchema } from './schema-training'
 
 export * from './schema-data'
 export * from './schema-models'
+export * from './schema-nets'
+export * from './schema-image-data'
 export * from './schema-training'
 export * from './schema-sources'
 export * from './methods/index'

@@ -1,11 +1,12 @@
 /**
- * Where the CPU time of a LeNet-5 training step goes on the wasm backend: every registered wasm
+ * Where the CPU time of a training step (LeNet-5 by default) goes on the wasm backend: every registered wasm
  * kernel is wrapped to add up the CPU time (user + system) of its top-level calls (a composite's
  * inner kernel calls count toward the composite), over 40 steps of batch 64 with the lab's Adam after 10 of
  * warm-up; the rest of the step is the TF.js engine itself (tape, tidy, bookkeeping) and the JS
  * of the lab's loop.
  *
- * Usage: node --import tsx test/bench/kernel-profile.ts [lenet5|mlp] [steps=40]
+ * Usage: node --import tsx test/bench/kernel-profile.ts [lenet5|mlp|resnet8|mobilenetv2] [steps=40]
+ * (resnet8 and mobilenetv2 are the models of resnet-prune-mnist.json and mobilenetv2-prune-mnist.json)
  */
 import * as tf from '@tensorflow/tfjs'
 import { cpuUsage } from 'node:process'
@@ -44,7 +45,13 @@ async function main(): Promise<void> {
       },
     })
   }
-  const spec = arch === 'mlp' ? { arch: 'mlp', hidden: [256] } : { arch: 'lenet5' }
+  const specs: Record<string, Record<string, unknown>> = {
+    mlp: { arch: 'mlp', hidden: [256] },
+    lenet5: { arch: 'lenet5' },
+    resnet8: { arch: 'resnet', depth: 8, widths: [8, 16, 32] },
+    mobilenetv2: { arch: 'mobilenetv2', widthMultiplier: 0.25, expansion: 3, lastChannels: 128 },
+  }
+  const spec = specs[arch] ?? specs.lenet5
   const model = buildModel(modelSpecSchema.parse(spec), [28, 28, 1], 10, 0)
   const optimizer = makeOptimizer({ optimizer: 'adam', learningRate: 1e-3, momentum: 0.9 }) // the lab's multi-tensor Adam
   const x = tf.randomNormal([64, 28, 28, 1])

@@ -3,7 +3,8 @@
  * (DESIGN §10): training throughput (MLP 784-256-10 and LeNet-5, mnist-10k, batch 64, Adam) and
  * inference latency per backend present, against PyTorch on the same CPU when
  * `/usr/bin/python3 -c "import torch"` works; peak RSS of a training worker; tensor count across
- * epochs; when present, the pruned-model latency benchmark; and the Runs view over 10,000 runs in
+ * epochs; when present, the pruned-model latency benchmark, the direct conv and depthwise-gradient
+ * kernels against what they replaced; and the Runs view over 10,000 runs in
  * Chromium (`ui`: first paint, filter, heap; test/bench/ui-runs.ts). Writes bench-results/bench.json.
  *
  * The machine may be shared, so its load changes while the bench runs: every configuration is
@@ -25,6 +26,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ThroughputResult } from './train-throughput'
 import type { ConvTiming } from './conv-forward'
+import type { DepthwiseTiming } from './depthwise-grad'
 
 interface Measurement {
   samplesPerSec: number
@@ -349,6 +351,19 @@ if (wanted('wasm') && existsSync(join(root, 'test/bench/conv-forward.ts'))) {
   }
 }
 
+// The lab's direct depthwise-conv gradients (MobileNetV2 shapes) against the forward conv and the
+// block-diagonal composite they replaced (ratios of CPU time per call).
+let depthwise: { name: string; vsForward: number; vsComposite: number }[] | null = null
+if (wanted('wasm') && existsSync(join(root, 'test/bench/depthwise-grad.ts'))) {
+  try {
+    const out = await run(process.execPath, ['--import', 'tsx', join(root, 'test/bench/depthwise-grad.ts'), '12'])
+    const parsed = JSON.parse(lastLine(out)) as { rows: DepthwiseTiming[] }
+    depthwise = parsed.rows.map((r) => ({ name: r.name, vsForward: r.directMs / r.forwardMs, vsComposite: r.directMs / r.compositeMs }))
+  } catch (e) {
+    errors.push(`depthwise gradients: ${(e as Error).message}`)
+  }
+}
+
 // The Runs view over 10,000 generated runs in Chromium (first paint, filter, heap): its own
 // script prints its lines; its JSON joins bench.json. Skipped (saying why) without Chromium.
 let ui: unknown = null
@@ -414,6 +429,10 @@ if (convForward) {
       `  ${c.name.padEnd(36)} ${c.ratio.toFixed(2)}  ${c.gradRatio === null ? '-' : c.gradRatio.toFixed(2)}`,
     )
 }
+if (depthwise) {
+  console.log('depthwise-conv gradients (dW + dx), CPU time per call: × the forward conv, × the composite they replaced')
+  for (const d of depthwise) console.log(`  ${d.name.padEnd(36)} ${d.vsForward.toFixed(1)}  ${d.vsComposite.toFixed(2)}`)
+}
 for (const e of errors) console.log(`skipped: ${e}`)
 const info = torchInfo as { version: string; defaultThreads: number } | null
 if (info)
@@ -442,6 +461,7 @@ writeFileSync(
       rows,
       pruned,
       convForward,
+      depthwise,
       ui,
       errors,
     },

@@ -20,6 +20,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import Database from 'better-sqlite3'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunSummary } from '../../src-shared/types'
@@ -231,9 +232,10 @@ describe.skipIf(Boolean(noChromium))('UI in Chromium (browser mode)', () => {
     const csv = readFileSync(await download.path(), 'utf8')
     const expected = await lab.call('sweeps.pivot', { experimentId, roles: ['student'], rows: 'method.temperature', metrics: ['test.accuracy', 'gain.test.accuracy'] })
     const lines = csv.trimEnd().split('\r\n')
-    expect(lines[0]).toBe('method.temperature,test.accuracy mean,test.accuracy std,gain.test.accuracy mean,gain.test.accuracy std,runs')
+    // The gain is a paired difference: its n and 95 % interval (none with one seed) come with it (issue 18 item 10).
+    expect(lines[0]).toBe('method.temperature,test.accuracy mean,test.accuracy std,gain.test.accuracy mean,gain.test.accuracy std,gain.test.accuracy n,gain.test.accuracy ci_low,gain.test.accuracy ci_high,runs')
     expect(lines.slice(1).map((l) => l.split(','))).toEqual(
-      expected.rowValues.map((t, i) => [String(t), String(expected.cells[i][0][0].mean), '', String(expected.cells[i][0][1].mean), '', '1']),
+      expected.rowValues.map((t, i) => [String(t), String(expected.cells[i][0][0].mean), '', String(expected.cells[i][0][1].mean), '', '1', '', '', '1']),
     )
 
     const [png] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Save the chart test.accuracy by method.temperature as PNG' }).click()])
@@ -250,21 +252,29 @@ describe.skipIf(Boolean(noChromium))('UI in Chromium (browser mode)', () => {
     if (!table) throw new Error('these runs make no matrix')
     const cellsOf = (): Promise<string[][]> => matrix.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => (c.textContent ?? '').trim())))
     await expect.poll(cellsOf, { timeout: 15_000 }).toEqual(table.rows.map((r) => table.columns.map((c) => (r[c.key] === null ? '—' : String(r[c.key])))))
-    expect(table.rows[0].s0).toMatch(/^\d+\.\d\d \([+−]\d+\.\d\d\)$/)
+    expect(table.rows[0].s0).toMatch(/^\d+\.\d\d \([+−]?\d+\.\d\d\)$/)
     await page.goto(new URL(`#/sweeps?experiment=${experimentId}`, server.url).href)
     await page.getByRole('button', { name: 'Teacher × student gain' }).click()
     await expect.poll(() => page.getByRole('region', { name: 'Teacher × student', exact: true }).getByRole('note').textContent(), { timeout: 15_000 }).toMatch(/are both mlp 16 taught by mlp 32 with seed 0/)
     expect(problems).toEqual([])
   }, 60_000)
 
-  it("shows a run's page: curves, per-layer sizes, results", async () => {
+  it("shows a run's page: curves, per-layer sizes, results, the GPU adapter", async () => {
     problems.length = 0
     const student = (await runs()).find((r) => r.role === 'student')!
+    // As a webgpu run records it (issue 15; the recording itself: test/unit/store/run-adapter.test.ts).
+    const adapter = { backend: 'vulkan', vendor: 'google', architecture: 'swiftshader', device: '', description: 'SwiftShader driver 5.0.0', software: true, maxBufferSize: 2 ** 31 }
+    const db = new Database(lab.dbPath)
+    db.prepare('UPDATE runs SET adapter = ? WHERE id = ?').run(JSON.stringify(adapter), student.id)
+    db.close()
     await page.goto(new URL(`#/runs/${student.id}`, server.url).href)
     await page.getByRole('heading', { level: 1, name: new RegExp(`Run ${student.id}`) }).waitFor({ timeout: 15_000 })
     await expect.poll(async () => (await canvasPixels(page, 'Accuracy curves')).coloured, { timeout: 10_000 }).toBeGreaterThan(50)
     await expect.poll(async () => (await canvasPixels(page, /^Per-layer/)).drawn, { timeout: 10_000 }).toBeGreaterThan(500)
     await expect.poll(() => page.getByRole('table', { name: 'Results' }).textContent(), { timeout: 10_000 }).toMatch(/test\.accuracy/)
+    await expect.poll(() => page.getByRole('region', { name: 'GPU adapter' }).textContent(), { timeout: 10_000 }).toMatch(
+      /google swiftshader \(SwiftShader driver 5\.0\.0, vulkan, software\), max buffer 2\.0 GiB/,
+    )
     await shot('run-detail.png')
     expect(problems).toEqual([])
   }, 60_000)
@@ -353,6 +363,8 @@ describe.skipIf(Boolean(noChromium))('UI in Chromium (browser mode)', () => {
     expect(await p.getByRole('table', { name: 'Doctor' }).locator('tbody tr').count()).toBeGreaterThan(0)
     await expect.poll(() => p.getByRole('table', { name: 'Lab' }).textContent()).toMatch(/database size/)
     await expect.poll(() => p.getByRole('table', { name: 'Datasets' }).textContent()).toMatch(/mnist-10k/)
+    // SwiftShader where Chromium is installed (vitest's globalSetup), else the fix per platform.
+    await expect.poll(() => p.getByRole('region', { name: 'WebGPU adapters' }).textContent()).toMatch(/software|hardware|No WebGPU adapter/)
     await shot('system.png', p)
     await p.close()
     expect(problems).toEqual([])

@@ -27,7 +27,7 @@ const SPEC = {
 }
 
 /** 0.1234 → "12.34%", as the UI writes percentages. */
-const pct = (v: number): string => `${(v * 100).toFixed(2)}%`
+const pct = (v: number): string => `${(v * 100).toFixed(2)} %`
 
 describe.skipIf(Boolean(noChromium))('a detection run in the UI (browser mode)', () => {
   let dir: string

@@ -174,7 +174,12 @@ export function baseInputs(spec: Record<string, unknown>): Record<MethodName, un
     'runs.tag': { ids: [1], add: ['a'], remove: [] },
     'runs.note': { id: 1, body: 'note' },
     'runs.layers': { id: 1 },
+    'runs.groups': { id: 1 },
+    'runs.summary': { id: 1 },
+    'export.matrix': { runIds: [1, 2], kind: 'seeds', format: 'md' },
     'runs.paramValues': { keys: ['seed'] },
+    'runs.attempts': { id: 1 },
+    'runs.attemptMetrics': { id: 1, attempt: 1 },
     'compare.sheet': { runIds: [1, 2] },
     'sweeps.pivot': { rows: 'seed', metrics: ['test.accuracy'] },
     'sweeps.pareto': { x: 'params', y: 'test.accuracy' },
@@ -184,6 +189,7 @@ export function baseInputs(spec: Record<string, unknown>): Record<MethodName, un
     'views.save': { experimentId: 1, name: 'best', page: 'runs', query: { q: 'seed = 0' } },
     'views.delete': { id: 1 },
     'models.import': { files: [{ name: 'model.json', base64: Buffer.from('{}').toString('base64') }] },
+    'models.export': { runId: 1, format: 'onnx', out: 'exports/run-1' },
   }
   return Object.fromEntries(METHOD_NAMES.map((m) => [m, bases[m] ?? {}])) as Record<MethodName, unknown>
 }
@@ -197,6 +203,7 @@ export const WRITING_METHODS: ReadonlySet<string> = new Set([
   'runs.tag',
   'runs.note',
   'models.import',
+  'models.export',
   'views.save',
   'views.delete',
 ])

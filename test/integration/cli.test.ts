@@ -67,11 +67,13 @@ describe('complab CLI', () => {
     const matrix = await complab(['export', '--db', db, '--matrix', 'teacher-student', '--runs', '1,2,3', '--format', 'md'])
     expect(matrix.stderr).toBe('')
     expect(matrix.code).toBe(0)
-    expect(matrix.stdout).toMatch(/^\| teacher \/ student \| teacher test\.accuracy \| mlp 8 \|$/m)
-    expect(matrix.stdout).toMatch(/^\| mlp 32 \| \d+\.\d\d \| \d+\.\d\d \([+−]\d+\.\d\d\) \|$/m)
+    expect(matrix.stdout).toMatch(/^\| teacher \/ student \| teacher test\.accuracy \(%\) \| mlp 8 \|$/m)
+    expect(matrix.stdout).toMatch(/^\| mlp 32 \| \d+\.\d\d \| \d+\.\d\d \([+−]?\d+\.\d\d\) \|$/m)
     const seeds = await complab(['export', '--db', db, '--matrix', 'seeds', '--experiment', '1', '--columns', 'params'])
     expect(seeds.code).toBe(0)
-    expect(seeds.stdout.split('\r\n')[0]).toBe('role,configuration,seeds,test.accuracy mean,test.accuracy std,test.errors mean,test.errors std,gain over alone,params mean,params std')
+    expect(seeds.stdout.split('\r\n')[0]).toBe(
+      'role,configuration,seeds,test.accuracy mean,test.accuracy std,test.errors mean,test.errors std,against,gain mean,gain std,gain n,gain ci_low,gain ci_high,params mean,params std',
+    )
     const mixed = await complab(['export', '--db', db, '--matrix', 'teacher-student', '--experiment', '1'])
     expect(mixed.code).toBe(2)
     expect(mixed.stderr).toMatch(/^error: runs #3 and #4 are both mlp 8 taught by mlp 32 with seed 0/)

@@ -7,7 +7,7 @@
  * target that exists and to one that does not. Every one is refused naming the field, the words
  * do not tell whether the outside target exists, and nothing is stored.
  */
-import { symlinkSync } from 'node:fs'
+import { existsSync, symlinkSync } from 'node:fs'
 import { request } from 'node:http'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -37,6 +37,10 @@ const AT: Record<string, { spec: (v: string) => Spec; field: string }> = {
     spec: (v) => ({ ...classifier, dataset: { name: 'idx', trainImages: 'images.idx', trainLabels: 'labels.idx', testImages: 'images.idx', testLabels: v } }),
   },
   'dataset<csv>.path': { field: 'dataset.path', spec: (v) => ({ ...classifier, dataset: { name: 'csv', path: v, label: 'class' } }) },
+  'dataset<cifar10>.root': { field: 'dataset.root', spec: (v) => ({ ...classifier, dataset: { name: 'cifar10', root: v } }) },
+  'dataset<cifar100>.root': { field: 'dataset.root', spec: (v) => ({ ...classifier, dataset: { name: 'cifar100', root: v } }) },
+  'dataset<image-folder>.root': { field: 'dataset.root', spec: (v) => ({ ...classifier, dataset: { name: 'image-folder', root: v } }) },
+  'dataset<image-folder>.test': { field: 'dataset.test', spec: (v) => ({ ...classifier, dataset: { name: 'image-folder', root: 'pets', test: v } }) },
   'dataset<voc>.root': { field: 'dataset.root', spec: (v) => ({ ...detector, dataset: { name: 'voc', root: v }, method: { kind: 'detect' } }) },
   'dataset<voc>.unlabelled': {
     field: 'dataset.unlabelled',
@@ -52,6 +56,7 @@ const AT: Record<string, { spec: (v: string) => Spec; field: string }> = {
   'method<magnitude>.parent<import>.path': { field: 'method.parent.path', spec: pruning('magnitude') },
   'method<slimming>.parent<import>.path': { field: 'method.parent.path', spec: pruning('slimming') },
   'method<sensitivity>.parent<import>.path': { field: 'method.parent.path', spec: pruning('sensitivity') },
+  'method<quantize>.parent<import>.path': { field: 'method.parent.path', spec: pruning('quantize') },
   'method<detect-distill>.teacher<import>.path': {
     field: 'method.teacher.path',
     spec: (v) => ({ ...detector, dataset: { name: 'shapes' }, method: { kind: 'detect-distill', teacher: importFrom(v) } }),
@@ -159,5 +164,19 @@ describe('path confinement of a served lab', () => {
       )
       expect(result).toBe(`"../outside" leaves the lab's data folder`)
     }
+  })
+
+  it('confines the folder models.export writes to (issue 19): every traversal refused, nothing written', async () => {
+    const before = databaseDigest(fx.dbPath)
+    for (const [exists, absent] of traversals()) {
+      for (const out of [exists, absent]) {
+        const r = await post('models.export', { runId: 1, format: 'onnx', out })
+        expect(r.status, out).toBe(401)
+        expect(r.body.error?.code, out).toBe('unauthorized')
+        expect(r.body.error?.message, out).toMatch(/^export folder "[^"]*" (must be relative to the lab's data folder \(absolute paths are not accepted here\)|leaves the lab's data folder|leads out of the lab's data folder \(a link\))$/)
+      }
+    }
+    expect(existsSync(join(fx.root, 'nowhere'))).toBe(false)
+    expect(databaseDigest(fx.dbPath)).toEqual(before)
   })
 })

@@ -2,23 +2,6 @@
 import { writeFile } from 'node:fs/promises'
 import { idList, intOption, openLab, stringOption, UsageError, type CommandContext } from '../context'
 import { EXPORT_FORMATS, MATRIX_KINDS, type ExportFormat, type MatrixKind } from '../../../src-shared/contract'
-import { renderTable } from '../../lab/analysis/export-formats'
-import type { Lab } from '../../lab/types'
-
-/** A matrix table of the selected runs (`compare.matrix`), rendered in `format`. */
-async function matrixContent(
-  lab: Lab,
-  kind: MatrixKind,
-  selection: { runIds?: number[]; experimentId?: number },
-  format: ExportFormat,
-  options: { metric?: string; columns?: string[] },
-): Promise<string> {
-  // CSV and JSON are for further processing: numbers in their own columns; md/LaTeX read as text.
-  const cells = format === 'csv' || format === 'json' ? 'numbers' : 'text'
-  const { table, reason } = await lab.call('compare.matrix', { ...selection, kind, cells, ...options })
-  if (!table) throw new UsageError(reason)
-  return renderTable(table, format)
-}
 
 export async function exportCommand(ctx: CommandContext): Promise<number> {
   const format = stringOption(ctx, 'format') ?? 'csv'
@@ -36,11 +19,18 @@ export async function exportCommand(ctx: CommandContext): Promise<number> {
   const experimentId = stringOption(ctx, 'experiment') !== undefined ? intOption(ctx, 'experiment', 1) : undefined
   const lab = await openLab(ctx, false)
   try {
+    // A matrix is rendered by the lab's `export.matrix`, the method the window's export uses too.
     const content = matrix
-      ? await matrixContent(lab, matrix as MatrixKind, { runIds, experimentId }, format as ExportFormat, {
-          metric: stringOption(ctx, 'metric'),
-          columns: stringOption(ctx, 'columns')?.split(',').map((s) => s.trim()).filter(Boolean),
-        })
+      ? (
+          await lab.call('export.matrix', {
+            runIds,
+            experimentId,
+            kind: matrix as MatrixKind,
+            format: format as ExportFormat,
+            metric: stringOption(ctx, 'metric'),
+            columns: stringOption(ctx, 'columns')?.split(',').map((s) => s.trim()).filter(Boolean),
+          })
+        ).content
       : (await lab.call('export.table', { runIds, experimentId, format: format as ExportFormat })).content
     const out = stringOption(ctx, 'out')
     if (out) {

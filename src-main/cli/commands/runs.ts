@@ -1,9 +1,11 @@
 /** `complab runs list|show`: read-only views of the database. */
 import { intOption, openLab, stringOption, UsageError, type CommandContext } from '../context'
-import { dropEmptyColumns, formatCell, textTable } from '../format'
+import { dropEmptyColumns, formatCell, resultCell, resultHeader, textTable } from '../format'
+import { groupLines } from '../group-lines'
 import { RUN_SORT_COLUMNS, type RunSortColumn } from '../../../src-shared/contract'
 import { formatMetric } from '../../../src-shared/metrics'
 import { RUN_STATUSES, type RunStatus, type RunSummary } from '../../../src-shared/types'
+import { adapterLine } from '../../../src-shared/webgpu-adapter'
 import type { Lab } from '../../lab/types'
 
 export async function runsCommand(ctx: CommandContext): Promise<number> {
@@ -48,8 +50,8 @@ async function list(ctx: CommandContext): Promise<number> {
         { key: 'label', label: 'label' },
         { key: 'role', label: 'role' },
         { key: 'status', label: 'status' },
-        { key: 'acc', label: 'test acc' },
-        { key: 'mAP', label: 'test mAP' },
+        { key: 'acc', label: resultHeader('test acc', 'test.accuracy') },
+        { key: 'mAP', label: resultHeader('test mAP', 'test.mAP') },
         { key: 'created', label: 'created' },
       ],
       rows: rows.map((r) => ({
@@ -58,8 +60,8 @@ async function list(ctx: CommandContext): Promise<number> {
         label: r.label,
         role: r.role,
         status: runningStatus(r, stale.has(r.id)),
-        acc: r.results['test.accuracy'] ?? null,
-        mAP: r.results['test.mAP'] ?? null,
+        acc: resultCell('test.accuracy', r.results['test.accuracy']),
+        mAP: resultCell('test.mAP', r.results['test.mAP']),
         created: r.createdAt,
       })),
     }
@@ -104,12 +106,14 @@ async function show(ctx: CommandContext): Promise<number> {
     const run = await lab.call('runs.get', { id: Number(raw) })
     if (ctx.options.json) {
       const metrics = await lab.call('runs.metrics', { id: run.id })
-      ctx.out(JSON.stringify({ ...run, metrics }, null, 2))
+      const groups = await lab.call('runs.groups', { id: run.id })
+      ctx.out(JSON.stringify({ ...run, metrics, groups }, null, 2))
       return 0
     }
     ctx.out(`run #${run.id}  ${run.label}  [${run.status}]${run.error ? `  ${run.error}` : ''}`)
     if (run.status === 'running' && lab.schedulingPid() === null) ctx.out(staleNote(1, lab.dbPath))
     ctx.out(`experiment #${run.experimentId} ${run.experimentName}   role ${run.role}   seed ${run.seed}   backend ${run.backend ?? '-'}`)
+    if (run.adapter) ctx.out(`adapter ${adapterLine(run.adapter)}`)
     ctx.out(`created ${run.createdAt}   started ${run.startedAt ?? '-'}   finished ${run.finishedAt ?? '-'}`)
     if (run.teacherRunId) ctx.out(`teacher: run #${run.teacherRunId}`)
     ctx.out('\nparameters:')
@@ -117,6 +121,7 @@ async function show(ctx: CommandContext): Promise<number> {
     ctx.out('\nresults:')
     // As the metric registry reads them: `test.accuracy = 93.12 %`, `params = 12,730`, `speedup = 1.84×`.
     for (const [k, v] of Object.entries(run.results)) ctx.out(`  ${k} = ${formatMetric(k, v)}`)
+    for (const line of groupLines(await lab.call('runs.groups', { id: run.id }))) ctx.out(line)
     if (run.artifacts.length) {
       ctx.out('\nartifacts:')
       for (const a of run.artifacts) ctx.out(`  ${a.kind}  ${a.path}  ${a.bytes} bytes  sha256 ${a.sha256}`)

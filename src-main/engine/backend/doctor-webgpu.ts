@@ -4,6 +4,7 @@
  * hardware, max buffer size) and, where no hardware adapter is usable, the fix for the platform.
  */
 import type { DoctorReport, WebGpuAdapter } from '../../../src-shared/types'
+import { adapterLine } from '../../../src-shared/webgpu-adapter'
 import { isInstalled, type LoadOutcome } from './backend-loaders'
 import {
   describeAdapter,
@@ -31,11 +32,6 @@ export interface WebGpuFacts {
 /** Whether `auto` can choose webgpu: both packages present and a hardware adapter. */
 export function autoCanUseWebGpu(f: WebGpuFacts): boolean {
   return f.dawn.ok && f.backendPackage && f.adapters.some((a) => !a.software)
-}
-
-function bytes(n: number): string {
-  if (n >= 2 ** 30) return `${(n / 2 ** 30).toFixed(1)} GiB`
-  return `${(n / 2 ** 20).toFixed(0)} MiB`
 }
 
 /** The WebGPU checks (pure). */
@@ -72,7 +68,7 @@ export function webgpuChecks(f: WebGpuFacts): Check[] {
     checks.push({
       name: `WebGPU adapter ${i + 1}`,
       ok: true,
-      detail: `${describeAdapter(a)}, max buffer ${bytes(a.maxBufferSize)}`,
+      detail: adapterLine(a),
     })
   })
   if (!f.dawn.ok) return checks

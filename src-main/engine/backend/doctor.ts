@@ -36,6 +36,8 @@ export interface DoctorFacts {
   wasm: LoadOutcome & { simd?: boolean }
   webgpu: WebGpuFacts
   envBackend?: string
+  /** ONNX Runtime's execution providers (onnxruntime-node), bundled or not; an error when it does not load. */
+  ort?: { name: string; bundled: boolean }[] | { error: string }
 }
 
 /** Why nobody can install `@tensorflow/tfjs-node-gpu` today (checked December 2026). */
@@ -58,6 +60,17 @@ function libraryCheck(name: string, probe: LibraryProbe, fix: string): Check {
   }
 }
 
+/** Which ONNX Runtime execution providers are present (the lab times and checks exports on `cpu`). */
+function ortCheck(ort: NonNullable<DoctorFacts['ort']>): Check {
+  if ('error' in ort) return { name: 'onnxruntime', ok: false, detail: `onnxruntime-node does not load: ${ort.error}`, fix: 'npm install (onnxruntime-node ships its CPU binaries in the package)' }
+  const names = (bundled: boolean): string => ort.filter((p) => p.bundled === bundled).map((p) => p.name).join(', ') || 'none'
+  return {
+    name: 'onnxruntime',
+    ok: ort.some((p) => p.name === 'cpu' && p.bundled),
+    detail: `ONNX Runtime execution providers present: ${names(true)}; not installed: ${names(false)} (the CUDA add-on is not downloaded at install, see .npmrc)`,
+  }
+}
+
 /** Builds the report from gathered facts (pure). */
 export function doctorReportFrom(facts: DoctorFacts): DoctorReport {
   const checks: Check[] = []
@@ -66,6 +79,7 @@ export function doctorReportFrom(facts: DoctorFacts): DoctorReport {
   const cpuLoaded = facts.cpuPackage.load?.ok === true
 
   checks.push(...webgpuChecks(facts.webgpu))
+  if (facts.ort) checks.push(ortCheck(facts.ort))
   if (!facts.gpuPackage.installed) {
     checks.push({
       name: 'tfjs-node-gpu',
@@ -217,6 +231,7 @@ export async function doctor(): Promise<DoctorReport> {
         noAdapter: { platform: process.platform },
       }),
       envBackend: process.env[BACKEND_ENV] || undefined,
+      ort: await safely<NonNullable<DoctorFacts['ort']>>(async () => (await import('../measure/ort-session')).ortExecutionProviders(), { error: 'onnxruntime-node failed to load' }),
     }
     return doctorReportFrom(facts)
   } catch (e) {

@@ -6,6 +6,7 @@
  * sits in its own node_modules and is absent wherever the optional install failed.
  */
 import type { WebGpuAdapter } from '../../../src-shared/types'
+import { describeAdapter } from '../../../src-shared/webgpu-adapter'
 import { isInstalled } from './backend-loaders'
 import { findSharedLibrary } from './cuda-probe'
 
@@ -106,12 +107,7 @@ export function summariseAdapter(
   }
 }
 
-/** One line naming an adapter, e.g. `google swiftshader (SwiftShader driver 5.0.0, software)`. */
-export function describeAdapter(a: WebGpuAdapterSummary): string {
-  const name = [a.vendor, a.architecture].filter(Boolean).join(' ') || a.device || 'unnamed adapter'
-  const extra = [a.description || a.device, a.backend, a.software ? 'software' : 'hardware']
-  return `${name} (${extra.filter(Boolean).join(', ')})`
-}
+export { describeAdapter }
 
 /**
  * The adapters listed in Dawn's "no suitable backends found" error, which `create(['adapter=X'])`

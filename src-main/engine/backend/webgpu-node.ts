@@ -26,6 +26,10 @@ import {
   type GpuLike,
   type WebGpuAdapterSummary,
 } from './webgpu-dawn'
+import { watchDevice, type WatchedDevice } from './webgpu-faults'
+import { timePipelineCreation } from './webgpu-pipelines'
+
+type DeviceWithPipelines = Parameters<typeof timePipelineCreation>[0]
 
 /** Why a synchronous read fails on this backend, and what to do instead. */
 export const SYNC_READ_UNAVAILABLE =
@@ -185,7 +189,8 @@ export async function loadWebGpuBackend(accept: 'hardware' | 'any'): Promise<Loa
       'webgpu',
       async () => {
         const device = await adapter.requestDevice(deviceDescriptorFor(adapter))
-        return new mod.WebGPUBackend(device, adapter.info)
+        watchDevice(device as WatchedDevice, summariseAdapter(adapter))
+        return new mod.WebGPUBackend(timePipelineCreation(device as DeviceWithPipelines), adapter.info)
       },
       3,
     )

@@ -35,6 +35,36 @@ export function listDatasets(): DatasetInfo[] {
       examples: null,
     },
     {
+      name: 'cifar10',
+      description:
+        'CIFAR-10, the binary version as distributed (root: the cifar-10-batches-bin folder with ' +
+        'data_batch_1..5.bin and test_batch.bin, 3,073 bytes per record), 32×32 RGB, normalised per channel ' +
+        'by the training split; trainLimit / testLimit take the first records.',
+      inputShape: [32, 32, 3],
+      numClasses: 10,
+      examples: 60_000,
+    },
+    {
+      name: 'cifar100',
+      description:
+        'CIFAR-100, binary version (root: the cifar-100-binary folder with train.bin and test.bin, 3,074 ' +
+        'bytes per record); labels fine (100 classes) or coarse (20 superclasses); normalised per channel.',
+      inputShape: [32, 32, 3],
+      numClasses: 100,
+      examples: 60_000,
+    },
+    {
+      name: 'image-folder',
+      description:
+        'Your own images for classification: root holds one subfolder per class (sorted names are the ' +
+        'classes) of JPEG/PNG files, resized to imageSize², channels 1 (grey) or 3; a test folder with ' +
+        'the same classes or a seeded split by testFraction; broken files named and skipped or refused ' +
+        '(onBroken); normalised per channel by the training split.',
+      inputShape: [32, 32, 3],
+      numClasses: 0,
+      examples: null,
+    },
+    {
       name: 'shapes',
       description:
         'Detection: seeded synthetic RGB images (imageSize², default 64) with 1–4 overlapping shapes ' +

@@ -16,6 +16,10 @@ export interface Dataset {
   train: DataSplit
   test: DataSplit
   classNames: string[]
+  /** Per-channel statistics the pixels were normalised by (CIFAR, image folders), for the run log. */
+  normalization?: { mean: number[]; sd: number[] }
+  /** Files skipped as broken (image folders under onBroken skip), each named. */
+  warnings?: { file: string; message: string }[]
 }
 
 /** Number of feature values of one example. */

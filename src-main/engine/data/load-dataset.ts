@@ -1,7 +1,9 @@
 import type { DatasetSpec } from '../../../src-shared/spec/schema'
+import { loadCifar } from './cifar'
 import { loadCsvDataset } from './csv-dataset'
 import type { Dataset } from './dataset'
 import { loadIdxDataset } from './idx-dataset'
+import { loadImageFolderDataset } from './image-folder-dataset'
 import { loadMnist10k } from './mnist-10k'
 
 /** Loads the dataset a run names; relative file paths resolve against `dataDir`. */
@@ -13,6 +15,11 @@ export function loadDataset(spec: DatasetSpec, dataDir: string): Dataset {
       return loadIdxDataset(spec, dataDir)
     case 'csv':
       return loadCsvDataset(spec, dataDir)
+    case 'cifar10':
+    case 'cifar100':
+      return loadCifar(spec, dataDir)
+    case 'image-folder':
+      return loadImageFolderDataset(spec, dataDir)
     case 'shapes':
     case 'voc':
       throw new Error(`dataset ${spec.name} holds images with boxes: the detection methods load it`)

@@ -7,6 +7,7 @@
  * classes), by coordinate ascent over the omitted classes; ties go to the smallest |b|.
  */
 import * as tf from '@tensorflow/tfjs'
+import { joinFloats } from '../train/join-floats'
 
 /** Default grid of bias values tried: −5 … 25 in steps of 0.25. */
 export const BIAS_GRID: readonly number[] = Array.from({ length: 121 }, (_, i) => -5 + i * 0.25)
@@ -93,13 +94,7 @@ export async function predictLogits(
     parts.push((await z.data()) as Float32Array)
     z.dispose()
   }
-  const out = new Float32Array(parts.reduce((a, p) => a + p.length, 0))
-  let at = 0
-  for (const p of parts) {
-    out.set(p, at)
-    at += p.length
-  }
-  return out
+  return joinFloats(parts)
 }
 
 /** Adds `bias` to the bias vector of the model's output layer (so the saved model carries it). */

@@ -16,6 +16,7 @@ import { registerWasmMaxPoolGrad } from './max-pool-grad'
 import { registerWasmIdentityAndCast } from './identity-and-cast'
 import { registerWasmSliceOnHeap } from './slice-on-heap'
 import { registerWasmSumLeadingAxes } from './sum-leading-axes'
+import { registerWasmTileOnHeap } from './tile-on-heap'
 
 export const WASM_EXTRA_KERNELS: readonly KernelConfig[] = [
   wasmConv2dBackpropFilterConfig,
@@ -37,6 +38,7 @@ export function registerWasmKernels(): string[] {
   if (registerWasmMaxPoolGrad()) added.push('MaxPoolGrad')
   if (registerWasmSumLeadingAxes()) added.push('Sum')
   added.push(...registerWasmSliceOnHeap())
+  if (registerWasmTileOnHeap()) added.push('Tile')
   added.push(...registerWasmIdentityAndCast())
   for (const config of WASM_EXTRA_KERNELS) {
     if (tf.getKernel(config.kernelName, 'wasm')) continue

@@ -9,6 +9,7 @@ import { executeDetectDistill } from './detect-distill'
 import { executeDistill } from './distill'
 import { executeMagnitude } from './magnitude'
 import { executePrune } from './prune'
+import { executeQuantize } from './quantize'
 import { executeSensitivity } from './sensitivity'
 import { executeSingh } from './singh'
 import { executeSlimming } from './slimming'
@@ -26,6 +27,7 @@ export const METHOD_EXECUTORS: Executors = {
   magnitude: executeMagnitude,
   slimming: executeSlimming,
   sensitivity: executeSensitivity,
+  quantize: executeQuantize,
 }
 
 export function executorFor(kind: RunMethod['kind']): MethodExecutor {

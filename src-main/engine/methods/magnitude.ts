@@ -19,6 +19,7 @@ import { kernelLayerNames } from '../prune/sparsity'
 import { removeUnits } from '../prune/surgery'
 import { atomicWrite } from '../models/file-io-handler'
 import type { MethodExecutor } from './context'
+import { prunableStructure } from '../prune/protocol'
 import { finalTraining, finishPruned, reportParent, withParent } from './pruned-run'
 
 type MagnitudeMethod = Extract<RunMethod, { kind: 'magnitude' }>
@@ -33,6 +34,8 @@ export const executeMagnitude: MethodExecutor<MagnitudeMethod> = async (ctx) => 
     let model: tf.LayersModel | null = null
     let masks: WeightMasks = new Map()
     try {
+      // Its graph must be one pruning understands (the group report reads it); masks need no group.
+      prunableStructure(parent, `parent model (${task.modelText()})`, false)
       const layers = kernelLayerNames(parent)
       if (layers.length === 0) throw new Error(`the parent model (${config.model.arch}) has no Dense or Conv2D kernel to prune`)
       const before = await reportParent(ctx, parent)

@@ -14,7 +14,7 @@
 import type * as tf from '@tensorflow/tfjs'
 import type { RunMethod } from '../../../src-shared/spec/expand'
 import { iterativePruning, type PruneStepReport } from '../prune/prune-loop'
-import { checkCriterion, pruneSchedule, pruneScorer, reseeded, resolveLayers, stopReason } from '../prune/protocol'
+import { checkCriterion, groupRoundTo, pruneSchedule, pruneScorer, reseeded, resolveLayers, stopReason } from '../prune/protocol'
 import type { ImportanceScorer } from '../prune/importance/types'
 import type { RunTask, TaskTeacher } from '../tasks'
 import { yieldToEventLoop } from '../train/progress-throttle'
@@ -98,9 +98,12 @@ async function pruneParent(ctx: RunContext<PruneMethod>, parent: tf.LayersModel,
     const steps = await pruneSchedule(parent, structure, layers, m)
     const before = await reportParent(ctx, parent)
     const units = layers.reduce((a, l) => a + l.units, 0)
+    const coupled = layers.filter((g) => g.producers.length > 1 || g.owners.length > 1).length
     sink.log(
       'info',
-      `pruning ${m.criterion}: up to ${steps.reduce((a, b) => a + b, 0)} of ${units} units of ${layers.length} layers, ` +
+      `pruning ${m.criterion}: up to ${steps.reduce((a, b) => a + b, 0)} of ${units} units of ${layers.length} groups ` +
+        `(${coupled} coupling several layers; group score: ${m.groupReduction}, ranked ${m.ranking}` +
+        `${m.maxRatioPerLayer < 1 ? `, at most ${m.maxRatioPerLayer} of a group` : ''}), ` +
         `${m.unitsPerStep} per step${m.roundTo === 1 ? '' : ` (widths rounded to multiples of ${JSON.stringify(m.roundTo)})`}, ` +
         `${m.fineTuneSteps} fine-tuning updates between steps; metric: test ${task.metric}`,
     )
@@ -127,7 +130,10 @@ async function pruneParent(ctx: RunContext<PruneMethod>, parent: tf.LayersModel,
       },
       steps,
       minUnits: m.minUnits,
-      roundTo: m.roundTo,
+      roundTo: groupRoundTo(structure, m.roundTo),
+      groupReduction: m.groupReduction,
+      ranking: m.ranking,
+      maxRatioPerLayer: m.maxRatioPerLayer,
       fineTune: async (model) => {
         await fineTune(model, m.fineTuneSteps, teacher)
         await yieldToEventLoop()
@@ -149,7 +155,7 @@ async function pruneParent(ctx: RunContext<PruneMethod>, parent: tf.LayersModel,
 
     const trained = await finalTraining(ctx, pruned, m.finalEpochs, teacher ? { teacher } : {})
     const extra = loopResults(`pruned.test.${task.metric}`, kept, units, result.stoppedBy)
-    await finishPruned(ctx, { parent, before, model: pruned, trainings: [trained], extra })
+    await finishPruned(ctx, { parent, before, model: pruned, trainings: [trained], extra, groupScores: result.groupScores })
   } finally {
     x.dispose()
     pruned?.dispose()

@@ -7,15 +7,17 @@
 import type * as tf from '@tensorflow/tfjs'
 import type { LayerStats } from '../models/layer-report'
 import type { BatchProvider } from '../prune/importance/types'
+import { groupReport } from '../prune/group-report'
 import { measureModel, serializedBytes } from '../prune/measure'
 import { prunableStructure } from '../prune/protocol'
-import type { PruneStructure } from '../prune/structure'
+import { analyzeStructure, type PruneStructure } from '../prune/structure'
 import { deriveSeed } from '../random/seeded-rng'
 import { permutation, scoringBatches } from '../tasks/sampling'
 import type { RunTask, TaskEvaluation, TaskTeacher } from '../tasks'
 import type { TrainResult } from '../train/epoch-loop'
 import { round, type RunContext } from './context'
 import { interleavedTimings, type LatencyTimings } from './prune-latency'
+import { ortAgainstParent } from '../measure/ort-latency'
 
 /** Examples per latency batch (as `npm run bench` times inference: batch 64). */
 export const LATENCY_BATCH = 64
@@ -117,7 +119,7 @@ export function minibatchFineTuner(ctx: RunContext, seed: number): (model: tf.La
     await task.train({
       model,
       split: task.subset(task.trainSplit, indices),
-      training: { epochs: 1, validationFraction: 0, lrSchedule: 'constant' },
+      training: { epochs: 1, validationFraction: 0, lrSchedule: 'constant', warmupEpochs: 0 },
       seed: deriveSeed(seed, `prune/finetune-${calls++}`),
       phase: 'prune',
       quiet: true,
@@ -183,6 +185,8 @@ export async function finishPruned(
     /** The run's training phases (none, null or empty ones included). */
     trainings: readonly (TrainResult | null)[]
     extra?: Record<string, number>
+    /** Each group's mean unit score at the last ranking, for the group report. */
+    groupScores?: ReadonlyMap<string, number>
   },
 ): Promise<Record<string, number>> {
   const task = taskOf(ctx)
@@ -191,20 +195,25 @@ export async function finishPruned(
   const x = task.inputBatch(LATENCY_BATCH)
   const batch = x.shape[0]
   let timings: LatencyTimings
+  let onOrt: Awaited<ReturnType<typeof ortAgainstParent>>
   try {
     timings = await interleavedTimings([parent, model], x)
+    onOrt = await ortAgainstParent(parent, model, (await x.data()) as Float32Array, x.shape.slice(1))
   } finally {
     x.dispose()
   }
+  if ('skipped' in onOrt) ctx.sink.log('warn', onOrt.skipped)
   const [parentMs, prunedMs] = timings.wallMs
   const [parentCpuMs, prunedCpuMs] = timings.cpuMs
   ctx.sink.layers?.('after', r.layers)
+  ctx.sink.groups?.(groupReport(analyzeStructure(parent), analyzeStructure(model), o.groupScores))
   const before = p.evaluation.metric
   const after = r.evaluation.metric
   const results: Record<string, number> = {
     ...p.evaluation.results('parent.test'),
     ...sizeAndLatencyResults(p, r, timings, batch),
     [`${task.metric}.change`]: after - before,
+    ...('results' in onOrt ? onOrt.results : {}),
     ...o.extra,
   }
   ctx.sink.log(

@@ -40,7 +40,7 @@ export const executeSensitivity: MethodExecutor<SensitivityMethod> = async (ctx)
     const total = structure.prunable.length * ratios.length
     sink.log(
       'info',
-      `sensitivity (${m.criterion}): ${structure.prunable.length} layers × ${ratios.length} ratios, each layer pruned alone, no fine-tuning`,
+      `sensitivity (${m.criterion}): ${structure.prunable.length} groups × ${ratios.length} ratios, each group pruned alone (every layer coupled with it at once), no fine-tuning`,
     )
     let done = 0
     const started = performance.now()
@@ -50,6 +50,7 @@ export const executeSensitivity: MethodExecutor<SensitivityMethod> = async (ctx)
       context: { data: criterionBatches(ctx, config.seed), loss: task.scoringLoss, seed: config.seed },
       evaluate: async (model) => (await task.evaluate(model)).metric,
       ratios,
+      groupReduction: m.groupReduction,
       onRow: (row) => {
         done++
         sink.metrics([

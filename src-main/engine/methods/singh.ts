@@ -19,7 +19,7 @@ import { measureModel } from '../prune/measure'
 import { resolveLayers } from '../prune/protocol'
 import { removedCount } from '../prune/select'
 import { globalThreshold, l1Penalty, selectByLayerStatistics, zeroBelowThreshold } from '../prune/sparsity'
-import { analyzeStructure, type PrunableLayer, type PruneStructure } from '../prune/structure'
+import { analyzeStructure, prunableLayer, type PruneGroup, type PruneStructure } from '../prune/structure'
 import { removeUnits } from '../prune/surgery'
 import type { TrainResult } from '../train/epoch-loop'
 import { yieldToEventLoop } from '../train/progress-throttle'
@@ -29,7 +29,7 @@ import { finishPruned, parentStructure, reportParent, withParent } from './prune
 type SinghMethod = Extract<RunMethod, { kind: 'singh' }>
 
 /** The phases a spec asks for (validated), or one phase per prunable layer from the last. */
-export function singhPhases(layers: readonly PrunableLayer[], phases: readonly string[][] | undefined, resolve: (names: string[], field: string) => PrunableLayer[]): string[][] {
+export function singhPhases(layers: readonly PruneGroup[], phases: readonly string[][] | undefined, resolve: (names: string[], field: string) => PruneGroup[]): string[][] {
   if (phases === undefined) return [...layers].reverse().map((l) => [l.name])
   const seen = new Set<string>()
   return phases.map((names, i) => {
@@ -42,12 +42,15 @@ export function singhPhases(layers: readonly PrunableLayer[], phases: readonly s
   })
 }
 
-/** The phase's layers and the Dense/Conv2D layers reading them (the l+1 layers). */
-function sparsityLayerSet(phase: readonly PrunableLayer[]): string[] {
+/**
+ * The phase's groups' layers with kernels (their Dense/Conv2D and depthwise layers) and the layers
+ * reading them (the l+1 layers: a group's consumers).
+ */
+function sparsityLayerSet(phase: readonly PruneGroup[]): string[] {
   const set = new Set<string>()
-  for (const l of phase) {
-    set.add(l.name)
-    for (const c of l.consumers) if (c.role !== 'batch-norm') set.add(c.layer)
+  for (const g of phase) {
+    for (const o of g.owners) set.add(o.name)
+    for (const c of g.consumers) set.add(c.layer)
   }
   return [...set]
 }
@@ -80,7 +83,7 @@ export function thresholdMetric(o: {
 /** A phase's layers in the current model's structure, and its L1 layer set (l and the l+1 readers). */
 export function phaseLayerSet(model: tf.LayersModel, names: readonly string[]): { structure: PruneStructure; l1Set: string[] } {
   const structure = analyzeStructure(model)
-  const layers = names.map((name) => structure.prunable.find((p) => p.name === name) as PrunableLayer)
+  const layers = names.map((name) => prunableLayer(structure, name))
   return { structure, l1Set: sparsityLayerSet(layers) }
 }
 

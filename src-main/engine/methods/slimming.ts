@@ -7,7 +7,7 @@
  */
 import type * as tf from '@tensorflow/tfjs'
 import type { RunMethod } from '../../../src-shared/spec/expand'
-import { bnScalePenalty, networkSlimmingPlan, slimmableBatchNorms } from '../prune/network-slimming'
+import { bnScalePenalty, networkSlimmingPlan, slimmableBatchNorms, slimmableGroups } from '../prune/network-slimming'
 import { removableUnits } from '../prune/protocol'
 import { removedCount } from '../prune/select'
 import { removeUnits } from '../prune/surgery'
@@ -37,7 +37,7 @@ export const executeSlimming: MethodExecutor<SlimmingMethod> = async (ctx) => {
     try {
       const structure = parentStructure(ctx, parent)
       const batchNorms = slimmableBatchNorms(structure)
-      const layers = structure.prunable.filter((p) => p.batchNorm !== null)
+      const layers = slimmableGroups(structure)
       if (batchNorms.length === 0) {
         throw new Error(
           `the parent model (${task.modelText()}) has no BatchNormalization after a prunable layer: ${ADD_BN_HINT[task.kind]}`,

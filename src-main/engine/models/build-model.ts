@@ -1,11 +1,12 @@
 /**
- * ModelSpec → tf.LayersModel (a Sequential model) whose output is logits. Weights are initialised
+ * ModelSpec → tf.LayersModel (a Sequential model; the nets a functional one, build-nets.ts) whose output is logits. Weights are initialised
  * from the run seed: each layer gets its own seeded Glorot-uniform kernel initializer (zeros for
  * biases), and dropout masks come from seeded streams, so a run is reproducible from its seed.
  */
 import * as tf from '@tensorflow/tfjs'
-import type { LayerSpec, ModelSpec } from '../../../src-shared/spec/schema'
+import { isNetModel, type LayerSpec, type ModelSpec } from '../../../src-shared/spec/schema'
 import { deriveSeed } from '../random/seeded-rng'
+import { buildNet } from './build-nets'
 import { planModel } from './model-plan'
 import { SeededDropout } from './seeded-dropout'
 
@@ -47,6 +48,7 @@ function makeLayer(spec: LayerSpec, index: number, seed: number, inputShape?: nu
 
 /** Builds the model a spec describes for a dataset's input shape and class count; logits out. */
 export function buildModel(spec: ModelSpec, inputShape: number[], numClasses: number, seed: number): tf.LayersModel {
+  if (isNetModel(spec)) return buildNet(spec, inputShape, numClasses, seed)
   const plan = planModel(spec, inputShape, numClasses)
   if (plan.issues.length) throw new Error(plan.issues[0])
   const model = tf.sequential({ name: spec.arch })

@@ -23,6 +23,27 @@ export function listModelArchs(): ModelArchInfo[] {
         'units (logits) is appended unless the list already ends with one.',
     },
     {
+      arch: 'resnet',
+      description:
+        'CIFAR-style ResNet-(6n+2) (He et al. 2016 §4.2): conv 3×3 stem, three stages of n basic blocks ' +
+        '(conv 3×3 → batch norm → ReLU twice, residual Add) at widths [16, 32, 64], stride 2 and 1×1 ' +
+        'projection shortcuts at stage changes, global average pooling, dense logits; depth 8, 20, 32, 56 ' +
+        '(ResNet-20 ≈ 0.27 M, ResNet-56 ≈ 0.85 M parameters).',
+    },
+    {
+      arch: 'vgg',
+      description:
+        'VGG-11 or VGG-16 (depth) with batch norm after every conv 3×3 and 2×2 max pooling, global average ' +
+        'pooling and a small head (head, default [512] units); widthMultiplier scales every width.',
+    },
+    {
+      arch: 'mobilenetv2',
+      description:
+        'MobileNetV2 (Sandler et al. 2018) with CIFAR strides: inverted residual blocks (1×1 expand by ' +
+        '`expansion`, depthwise 3×3, linear 1×1 project, Add where shapes match), ReLU6, widthMultiplier ' +
+        '(widths rounded to multiples of 8), a last 1×1 conv of lastChannels, global average pooling.',
+    },
+    {
       arch: 'tinyYolo',
       description:
         'Detector (shapes, voc datasets; methods detect, detect-distill): Tiny-YOLO-style conv 3×3 + ' +

@@ -2,11 +2,13 @@
  * Whether the models a run imports (teachers, pruning parents given as `model.json` files) fit
  * its dataset, checked at launch from their topology without TensorFlow: one input of the
  * examples' shape (a teacher may take the same values flat), one output of one score per class.
+ * A pruning parent's layers must all be of a kind pruning knows (named with its class otherwise).
  * A file that cannot be read is left to the file checks (`lab/model-check.ts`), which name it.
  */
 import { readFileSync } from 'node:fs'
 import { modelRefs, type RunConfig } from '../../../src-shared/spec/expand'
 import { resolveDataPath } from '../data/data-path'
+import { firstUnsupportedLayer } from '../prune/layer-kinds/registry'
 import { modelFit, readTopology, type TopologyFacts } from './model-topology'
 
 /** The dataset as a model must take it; the class count is read only if a model needs it. */
@@ -46,6 +48,9 @@ export function importedModelFitIssues(config: RunConfig, dataDir: string, datas
     }
     const problem = modelFit(facts, dataset.inputShape, classes, exact)
     if (problem) issues.push(`${role} model ${ref.path} does not fit the dataset: ${problem}`)
+    // A pruning parent's graph must be one the dependency groups understand (layer-kinds/registry).
+    const unknown = role === 'parent' && 'parent' in config.method ? firstUnsupportedLayer(facts.layers) : null
+    if (unknown) issues.push(`parent model ${ref.path}: ${unknown}`)
   }
   return issues
 }

@@ -51,6 +51,10 @@ export function expandModelSpec(spec: ModelSpec): { layers: LayerSpec[]; label: 
     }
     case 'custom':
       return { layers: spec.layers, label: 'custom' }
+    case 'resnet':
+    case 'vgg':
+    case 'mobilenetv2':
+      throw new Error(`model ${spec.arch} is a graph, not a layer list: net-plan.ts plans it`)
     case 'tinyYolo':
     case 'denseStackedStudent':
       throw new Error(`model ${spec.arch} is a detector: the detection methods build it (detect, detect-distill, prune, singh)`)

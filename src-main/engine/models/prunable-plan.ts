@@ -7,7 +7,7 @@
  * class from 1, e.g. `conv2d_Conv2D1`, `dense_Dense2`; detectors name theirs `conv1`, `fuse`, …).
  */
 import type { DetectionModelSpec, ModelSpec } from '../../../src-shared/spec/schema'
-import { isDetectionModel } from '../../../src-shared/spec/schema'
+import { isDetectionModel, isNetModel } from '../../../src-shared/spec/schema'
 import { planModel } from './model-plan'
 
 export interface PlannedUnits {
@@ -56,5 +56,6 @@ function detectorUnits(m: DetectionModelSpec): PlannedUnits[] {
  * when the model cannot be planned exactly.
  */
 export function prunableUnits(spec: ModelSpec, inputShape: readonly number[], numClasses: number | null): PlannedUnits[] | null {
+  if (isNetModel(spec)) return null // graphs: their channels prune by dependency groups, judged once built
   return isDetectionModel(spec) ? detectorUnits(spec) : classifierUnits(spec, inputShape, numClasses)
 }

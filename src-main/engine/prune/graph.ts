@@ -26,6 +26,8 @@ export interface LayerGraph {
   /** Layers that read each layer's output (a layer appears once per input slot). */
   consumers: Map<string, string[]>
   byName: Map<string, GraphNode>
+  /** The model input's shape without the batch dimension (-1 where unknown). */
+  inputShape?: number[]
 }
 
 /** The topology JSON as `toJSON(null, false)` returns it. */
@@ -128,5 +130,7 @@ export function buildLayerGraph(model: tf.LayersModel): LayerGraph {
   const byName = new Map(nodes.map((n) => [n.name, n]))
   const consumers = new Map<string, string[]>(nodes.map((n) => [n.name, []]))
   for (const n of nodes) for (const i of n.inputs) consumers.get(i)?.push(n.name)
-  return { kind, nodes, outputs, consumers, byName }
+  const input = model.inputs[0]?.shape
+  const inputShape = input === undefined ? undefined : input.slice(1).map((d) => (d === null ? -1 : d))
+  return { kind, nodes, outputs, consumers, byName, inputShape }
 }

@@ -3,13 +3,13 @@
  * which units (importance/), when (schedules), plus Singh et al.'s sparsity framework, network
  * slimming, unstructured masks with a real sparse size, measurements, sensitivity and the P1 loop.
  */
-export {
-  analyzeStructure,
-  consumerIndices,
-  prunableLayer,
-  supportedLayerClasses,
-} from './structure'
-export type { ChannelConsumer, ConsumerRole, PrunableLayer, PruneStructure } from './structure'
+export { analyzeStructure, findGroup, memberNames, prunableLayer, supportedLayerClasses } from './structure'
+export type { GroupConsumer, GroupMember, GroupOwner, PruneGroup, PruneStructure, ScoredLayer } from './structure'
+export { traceChannels } from './channel-trace'
+export type { ChannelTrace } from './channel-trace'
+export { groupScores, scoreGroups } from './group-scores'
+export type { GroupReduction, GroupScoreOptions } from './group-scores'
+export { firstUnsupportedLayer, layerKindOf } from './layer-kinds/registry'
 export { buildLayerGraph } from './graph'
 export type { GraphNode, LayerGraph } from './graph'
 export { forwardLayers } from './forward'
@@ -29,7 +29,7 @@ export type {
   ImportanceScores,
   LossFunction,
 } from './importance/types'
-export { removedCount, selectGlobal, selectPerLayer } from './select'
+export { removedCount, selectGlobal, selectPerLayer, selectProportional } from './select'
 export type { GlobalSelection, PerLayerSelection } from './select'
 export {
   globalThreshold,

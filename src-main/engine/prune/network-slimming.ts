@@ -6,14 +6,20 @@
  * fine-tune.
  */
 import * as tf from '@tensorflow/tfjs'
+import { scoreGroups } from './group-scores'
 import { bnScaleImportance } from './importance/bn-scale'
 import { selectGlobal } from './select'
-import { analyzeStructure, type PruneStructure } from './structure'
+import { analyzeStructure, type PruneGroup, type PruneStructure } from './structure'
 import type { RemovalPlan } from './surgery'
 
-/** BatchNormalization layers that scale the units of a prunable layer. */
+/** The groups whose every owner layer is followed by a BatchNormalization (its |γ| scores the channel). */
+export function slimmableGroups(structure: PruneStructure): PruneGroup[] {
+  return structure.prunable.filter((g) => g.owners.every((o) => o.batchNorm !== null))
+}
+
+/** BatchNormalization layers that scale the channels of a slimmable group. */
 export function slimmableBatchNorms(structure: PruneStructure): string[] {
-  return structure.prunable.flatMap((p) => (p.batchNorm === null ? [] : [p.batchNorm]))
+  return [...new Set(slimmableGroups(structure).flatMap((g) => g.owners.map((o) => o.batchNorm as string)))]
 }
 
 /** Liu et al. 2017, eq. (1): λ·Σ|γ| over the given BatchNorm layers (a tf scalar reading the variables). */
@@ -33,16 +39,19 @@ export function bnScalePenalty(
   })
 }
 
-/** The channels with the smallest |γ| over all slimmable layers: floor(ratio·total) of them. */
+/**
+ * The channels with the smallest |γ| over all slimmable groups: floor(ratio·total) of them. A
+ * group's channel scores the largest |γ| among its BatchNorms (kept if any of them still scales it).
+ */
 export async function networkSlimmingPlan(
   model: tf.LayersModel,
   options: { ratio: number; minUnits?: number; structure?: PruneStructure },
 ): Promise<RemovalPlan> {
   const structure = options.structure ?? analyzeStructure(model)
-  const layers = structure.prunable.filter((p) => p.batchNorm !== null).map((p) => p.name)
+  const layers = slimmableGroups(structure).map((g) => g.name)
   if (layers.length === 0)
     throw new Error('network slimming needs BatchNormalization after at least one prunable layer')
-  const scores = await bnScaleImportance().score({ model, structure, layers })
+  const scores = await scoreGroups(bnScaleImportance(), { model, structure, layers }, { reduction: 'max', normalize: false })
   return selectGlobal(scores, {
     ratio: options.ratio,
     minUnits: options.minUnits,

@@ -11,7 +11,7 @@ import { deriveSeed } from '../random/seeded-rng'
 import { createImportanceScorer } from './importance/registry'
 import type { ImportanceScorer } from './importance/types'
 import { iterativeCounts } from './schedules'
-import { analyzeStructure, type PrunableLayer, type PruneStructure } from './structure'
+import { analyzeStructure, findGroup, notAGroup, type PruneGroup, type PruneStructure } from './structure'
 import { removeUnits, type RemovalPlan } from './surgery'
 
 type PruneMethod = Extract<RunMethod, { kind: 'prune' }>
@@ -20,14 +20,14 @@ const firstLine = (e: unknown): string => (e instanceof Error ? e.message : Stri
 const round = (n: number): string => n.toLocaleString('en-US', { maximumFractionDigits: 0 })
 
 /** `model`'s pruning structure, errors naming it as `what` (e.g. `parent model (lenet5 (…))`). */
-export function prunableStructure(model: tf.LayersModel, what: string): PruneStructure {
+export function prunableStructure(model: tf.LayersModel, what: string, requireGroups = true): PruneStructure {
   let structure: PruneStructure
   try {
     structure = analyzeStructure(model)
   } catch (e) {
     throw new Error(`${what}: ${firstLine(e)}`)
   }
-  if (structure.prunable.length === 0) {
+  if (requireGroups && structure.prunable.length === 0) {
     const fixed = structure.fixed.map((f) => `'${f.name}' (${f.reason})`).join('; ')
     throw new Error(
       `the ${what} has nothing to prune: no Dense or Conv2D layer whose units feed ` +
@@ -38,28 +38,23 @@ export function prunableStructure(model: tf.LayersModel, what: string): PruneStr
 }
 
 /**
- * The prunable layers a spec names (`method.layers`), or all of them. An unknown name, or one that
- * cannot be pruned, is an error listing what can be.
+ * The groups a spec names (`method.layers`: a group's name or any layer making its channels), or
+ * all of them. An unknown name, or one that cannot be pruned, is an error listing what can be.
  */
-export function resolveLayers(structure: PruneStructure, names: readonly string[] | undefined, field: string): PrunableLayer[] {
+export function resolveLayers(structure: PruneStructure, names: readonly string[] | undefined, field: string): PruneGroup[] {
   if (names === undefined) return structure.prunable
   const known = structure.prunable.map((p) => `'${p.name}'`).join(', ')
   if (names.length === 0) throw new Error(`${field} is empty; prunable layers: ${known}`)
   const seen = new Set<string>()
+  const picked = new Set<string>()
   return names.map((name) => {
     if (seen.has(name)) throw new Error(`${field} names layer '${name}' twice`)
     seen.add(name)
-    const found = structure.prunable.find((p) => p.name === name)
-    if (found !== undefined) return found
-    const fixed = structure.fixed.find((f) => f.name === name)
-    const node = structure.graph.byName.get(name)
-    const why =
-      fixed !== undefined
-        ? `layer '${name}' cannot be pruned: ${fixed.reason}`
-        : node !== undefined
-          ? `layer '${name}' (${node.className}) cannot be pruned: only Dense and Conv2D units can`
-          : `unknown layer '${name}'`
-    throw new Error(`${field}: ${why}; prunable layers: ${known}`)
+    const found = findGroup(structure, name)
+    if (found === undefined) throw new Error(`${field}: ${notAGroup(structure, name)}; prunable layers: ${known}`)
+    if (picked.has(found.name)) throw new Error(`${field} names layers of one group ('${found.name}': ${found.producers.join(', ')}) twice`)
+    picked.add(found.name)
+    return found
   })
 }
 
@@ -76,9 +71,9 @@ export function pruneScorer(criterion: string, flopsLambda = 0): ImportanceScore
  * Checks the criterion can score these layers: BN scale needs a BatchNormalization after each
  * (`model`: the parent as messages name it, `hint`: how to give it one).
  */
-export function checkCriterion(criterion: string, layers: readonly PrunableLayer[], model: string, hint: string): void {
+export function checkCriterion(criterion: string, layers: readonly PruneGroup[], model: string, hint: string): void {
   if (criterion !== 'bn-scale') return
-  const without = layers.filter((l) => l.batchNorm === null).map((l) => `'${l.name}'`)
+  const without = layers.flatMap((g) => g.owners.filter((o) => o.batchNorm === null).map((o) => `'${o.name}'`))
   if (without.length > 0) {
     throw new Error(
       `criterion 'bn-scale' needs a BatchNormalization after each pruned layer; ${without.join(', ')} of the parent ` +
@@ -87,9 +82,13 @@ export function checkCriterion(criterion: string, layers: readonly PrunableLayer
   }
 }
 
-/** Units that may be removed from these layers when each keeps at least `minUnits`. */
-export function removableUnits(layers: readonly PrunableLayer[], minUnits: number): number {
-  return layers.reduce((a, l) => a + Math.max(0, l.units - minUnits), 0)
+/** Units that may be removed from these groups when each keeps at least `minUnits` and loses at most `maxRatio` of its units. */
+export function removableUnits(layers: readonly PruneGroup[], minUnits: number, maxRatio = 1): number {
+  return layers.reduce((a, l) => a + removableOf(l, minUnits, maxRatio), 0)
+}
+
+function removableOf(l: PruneGroup, minUnits: number, maxRatio: number): number {
+  return Math.max(0, Math.min(l.units - minUnits, Math.floor(maxRatio * l.units + 1e-9)))
 }
 
 /**
@@ -113,12 +112,12 @@ export function reseeded(scorer: ImportanceScorer, seed: number): ImportanceScor
 export async function pruneSchedule(
   parent: tf.LayersModel,
   structure: PruneStructure,
-  layers: readonly PrunableLayer[],
-  m: Pick<PruneMethod, 'target' | 'unitsPerStep' | 'minUnits'> & { roundTo?: PruneMethod['roundTo'] },
+  layers: readonly PruneGroup[],
+  m: Pick<PruneMethod, 'target' | 'unitsPerStep' | 'minUnits'> & { roundTo?: PruneMethod['roundTo']; maxRatioPerLayer?: number },
 ): Promise<number[]> {
   const total = layers.reduce((a, l) => a + l.units, 0)
   if (m.roundTo !== undefined && typeof m.roundTo !== 'number') {
-    const pruned = new Set(layers.map((l) => l.name))
+    const pruned = new Set(layers.flatMap((l) => [l.name, ...l.producers]))
     const unknown = Object.keys(m.roundTo).filter((name) => !pruned.has(name))
     if (unknown.length > 0) {
       throw new Error(
@@ -126,9 +125,12 @@ export async function pruneSchedule(
       )
     }
   }
-  const removable = removableUnits(layers, m.minUnits)
+  const maxRatio = m.maxRatioPerLayer ?? 1
+  const removable = removableUnits(layers, m.minUnits, maxRatio)
   const names = layers.map((l) => `'${l.name}' (${l.units})`).join(', ')
-  const keep = `each of the ${layers.length} pruned layers [${names}] keeps at least minUnits = ${m.minUnits}`
+  const keep =
+    `each of the ${layers.length} pruned layers [${names}] keeps at least minUnits = ${m.minUnits}` +
+    (maxRatio < 1 ? ` and loses at most maxRatioPerLayer = ${maxRatio} of its units` : '')
   if (removable === 0) throw new Error(`nothing can be removed: ${keep}`)
   const { target } = m
   const counts: number[] = []
@@ -154,7 +156,10 @@ export async function pruneSchedule(
   if (target.macs !== undefined || target.params !== undefined) {
     // The smallest model the pruning can reach: every pruned layer down to minUnits.
     const plan: RemovalPlan = {}
-    for (const l of layers) if (l.units > m.minUnits) plan[l.name] = Array.from({ length: l.units - m.minUnits }, (_, i) => i)
+    for (const l of layers) {
+      const n = removableOf(l, m.minUnits, maxRatio)
+      if (n > 0) plan[l.name] = Array.from({ length: n }, (_, i) => i)
+    }
     const smallest = await removeUnits(parent, plan, structure)
     const { macs: minMacs, params: minParams } = modelStats(smallest)
     smallest.dispose()
@@ -172,6 +177,14 @@ export async function pruneSchedule(
     }
   }
   return iterativeCounts(counts.length > 0 ? Math.min(...counts) : removable, m.unitsPerStep)
+}
+
+/** `roundTo` keyed by group name (a spec may name any layer making a group's channels). */
+export function groupRoundTo(structure: PruneStructure, roundTo: number | Record<string, number>): number | Record<string, number> {
+  if (typeof roundTo === 'number') return roundTo
+  const out: Record<string, number> = {}
+  for (const [name, n] of Object.entries(roundTo)) out[findGroup(structure, name)?.name ?? name] = n
+  return out
 }
 
 /** Why the iterative loop stopped, in words (`metric`: what the floor is on). */

@@ -6,9 +6,10 @@
  * smaller model; the input model is not modified and intermediate models are disposed.
  */
 import type * as tf from '@tensorflow/tfjs'
-import type { ImportanceContext, ImportanceScorer } from './importance/types'
+import { scoreGroups, type GroupReduction } from './group-scores'
+import type { ImportanceContext, ImportanceScorer, ImportanceScores } from './importance/types'
 import { inferenceLatency, measureModel } from './measure'
-import { removedCount, selectGlobal } from './select'
+import { removedCount, selectGlobal, selectProportional } from './select'
 import { analyzeStructure } from './structure'
 import { removeUnits, type RemovalPlan } from './surgery'
 
@@ -34,8 +35,14 @@ export interface IterativePruningOptions {
   context?: Omit<ImportanceContext, 'model' | 'structure'>
   /** Units to remove at each step, e.g. `iterativeCounts(total, k)`. */
   steps: number[]
-  /** Normalise scores per layer before the global ranking (default true; see select.ts). */
+  /** Normalise each layer's scores before they are aggregated per group (default true; group-scores.ts). */
   normalize?: boolean
+  /** How a group's unit score aggregates its layers' (default sum). */
+  groupReduction?: GroupReduction
+  /** Rank all groups' units together (default) or remove from each group in proportion to its width. */
+  ranking?: 'global' | 'layer'
+  /** At most this fraction of each group's units (of the input model) is removed in all (default 1). */
+  maxRatioPerLayer?: number
   minUnits?: number
   /** Widths kept at multiples of N, per layer or for all (see GlobalSelection.roundTo). */
   roundTo?: number | Record<string, number>
@@ -56,6 +63,20 @@ export interface IterativePruningResult {
   model: tf.LayersModel
   reports: PruneStepReport[]
   stoppedBy: 'schedule' | 'accuracy-floor' | 'nothing-left' | 'aborted'
+  /** Each group's mean unit score at the last ranking (of the units it had then). */
+  groupScores: Map<string, number>
+}
+
+/** Each group's mean unit score. */
+export function meanScores(scores: ImportanceScores): Map<string, number> {
+  return new Map([...scores].map(([g, s]) => [g, s.reduce((a, v) => a + v, 0) / Math.max(1, s.length)]))
+}
+
+/** Per group, the units it may still lose: floor(maxRatio·width in the input model) less those gone. */
+function remainingCaps(original: Map<string, number>, current: Map<string, number>, maxRatio: number): Record<string, number> {
+  const caps: Record<string, number> = {}
+  for (const [g, units] of original) caps[g] = Math.floor(maxRatio * units + 1e-9) - (units - (current.get(g) ?? units))
+  return caps
 }
 
 async function report(
@@ -94,19 +115,31 @@ export async function iterativePruning(
   let totalRemoved = 0
   emit(await report(current, 0, {}, 0, await options.evaluate(current), options.latencyInput))
   let stoppedBy: IterativePruningResult['stoppedBy'] = 'schedule'
+  let groupScores = new Map<string, number>()
+  const widths = (s: ReturnType<typeof analyzeStructure>): Map<string, number> => new Map(s.prunable.map((g) => [g.name, g.units]))
+  const original = widths(analyzeStructure(current))
   for (let i = 0; i < options.steps.length; i++) {
     if (options.signal?.aborted === true) {
       stoppedBy = 'aborted'
       break
     }
     const structure = analyzeStructure(current)
-    const scores = await options.scorer.score({ ...options.context, model: current, structure })
-    const plan = selectGlobal(scores, {
-      count: options.steps[i],
-      minUnits: options.minUnits,
+    const scores = await scoreGroups(options.scorer, { ...options.context, model: current, structure }, {
+      reduction: options.groupReduction,
       normalize: options.normalize,
-      roundTo: options.roundTo,
     })
+    groupScores = meanScores(scores)
+    const maxRemove = options.maxRatioPerLayer === undefined ? undefined : remainingCaps(original, widths(structure), options.maxRatioPerLayer)
+    const plan =
+      options.ranking === 'layer'
+        ? selectProportional(scores, { count: options.steps[i], minUnits: options.minUnits, maxRemove })
+        : selectGlobal(scores, {
+            count: options.steps[i],
+            minUnits: options.minUnits,
+            normalize: false, // each layer was normalised before the group aggregate
+            roundTo: options.roundTo,
+            maxRemove,
+          })
     if (removedCount(plan) === 0) {
       stoppedBy = 'nothing-left'
       break
@@ -133,5 +166,5 @@ export async function iterativePruning(
     totalRemoved = r.totalRemoved
     emit(r)
   }
-  return { model: current, reports, stoppedBy }
+  return { model: current, reports, stoppedBy, groupScores }
 }

@@ -27,6 +27,8 @@ export interface GlobalSelection {
    * keeps all its units. The count is then approximate (usually exceeded).
    */
   roundTo?: number | Record<string, number>
+  /** At most this many units of each named layer (group) may go (`maxRatioPerLayer` of its parent width). */
+  maxRemove?: Record<string, number>
 }
 
 /** Options of the per-layer selection. */
@@ -90,7 +92,7 @@ export function selectGlobal(scores: ImportanceScores, options: GlobalSelection)
   const removable = new Map(
     [...scores].map(([layer, s]) => [
       layer,
-      reducible(layer, s.length) ? Math.max(0, s.length - minUnits) : 0,
+      reducible(layer, s.length) ? capped(layer, s.length, minUnits, options.maxRemove) : 0,
     ]),
   )
   const chosen: Candidate[] = []
@@ -106,6 +108,45 @@ export function selectGlobal(scores: ImportanceScores, options: GlobalSelection)
       ? chosen
       : roundWidths(chosen, candidates, scores, options.roundTo, minUnits),
   )
+}
+
+/** Units of a layer that may go: all but `minUnits`, and at most its `maxRemove` cap. */
+function capped(layer: string, units: number, minUnits: number, maxRemove: Record<string, number> | undefined): number {
+  return Math.max(0, Math.min(units - minUnits, maxRemove?.[layer] ?? Infinity))
+}
+
+/**
+ * Ranking per layer for an iterative step: `count` units split over the layers in proportion to
+ * their widths (largest remainders first), each layer losing its own lowest-scored ones, within
+ * `minUnits` and the `maxRemove` caps.
+ */
+export function selectProportional(
+  scores: ImportanceScores,
+  options: { count: number; minUnits?: number; maxRemove?: Record<string, number> },
+): RemovalPlan {
+  const minUnits = options.minUnits ?? 1
+  const layers = [...scores].map(([layer, s]) => ({ layer, s, room: capped(layer, s.length, minUnits, options.maxRemove) }))
+  const total = layers.reduce((a, l) => a + l.s.length, 0)
+  const shares = layers.map((l) => (options.count * l.s.length) / (total || 1))
+  const quota = layers.map((l, i) => Math.min(l.room, Math.floor(shares[i] + 1e-9)))
+  let left = options.count - quota.reduce((a, b) => a + b, 0)
+  const byRemainder = layers.map((_, i) => i).sort((a, b) => shares[b] - Math.floor(shares[b]) - (shares[a] - Math.floor(shares[a])) || a - b)
+  for (let progress = true; left > 0 && progress; ) {
+    progress = false
+    for (const i of byRemainder) {
+      if (left > 0 && quota[i] < layers[i].room) {
+        quota[i]++
+        left--
+        progress = true
+      }
+    }
+  }
+  const chosen: Candidate[] = []
+  layers.forEach(({ layer, s }, order) => {
+    const ranked = Array.from(s, (score, index) => ({ layer, layerOrder: order, index, score })).sort(byScore)
+    chosen.push(...ranked.slice(0, quota[order]))
+  })
+  return toPlan(chosen)
 }
 
 /** The rounding factor of one layer (1 where none is given). */

@@ -1,10 +1,11 @@
 /**
  * Sensitivity analysis (Li et al., ICLR 2017, §3.2 / Fig. 2; METHODS "modern companions"): prune
- * each prunable layer ALONE at ratios 0.1…0.9 by one criterion, evaluate, and report a row per
- * (layer, ratio). Scores are computed once on the unpruned model; every pruned copy is disposed
+ * each dependency group ALONE (a plain layer, or every layer coupled with it) at ratios 0.1…0.9
+ * by one criterion, evaluate, and report a row per (group, ratio). Scores are computed once on the unpruned model; every pruned copy is disposed
  * after it is evaluated.
  */
 import type * as tf from '@tensorflow/tfjs'
+import { scoreGroups, type GroupReduction } from './group-scores'
 import type { ImportanceContext, ImportanceScorer } from './importance/types'
 import { selectPerLayer } from './select'
 import { analyzeStructure, prunableLayer } from './structure'
@@ -29,8 +30,9 @@ export interface SensitivityOptions {
   evaluate: (model: tf.LayersModel) => Promise<number>
   /** Ratios to try, in the order given (default 0.1, 0.2, …, 0.9). */
   ratios?: number[]
-  /** Layers to analyse (default: every prunable layer). */
+  /** Groups to analyse (default: every group). */
   layers?: string[]
+  groupReduction?: GroupReduction
   /** Called after each row, e.g. to report progress. */
   onRow?: (row: SensitivityRow) => void
 }
@@ -47,12 +49,11 @@ export async function sensitivityAnalysis(
   const layers = (options.layers ?? structure.prunable.map((p) => p.name)).map((name) =>
     prunableLayer(structure, name),
   )
-  const scores = await options.scorer.score({
-    ...options.context,
-    model,
-    structure,
-    layers: layers.map((l) => l.name),
-  })
+  const scores = await scoreGroups(
+    options.scorer,
+    { ...options.context, model, structure, layers: layers.map((l) => l.name) },
+    { reduction: options.groupReduction },
+  )
   const baseline = await evaluate(model)
   const rows: SensitivityRow[] = []
   for (const layer of layers) {

@@ -5,32 +5,29 @@
  *     weight of the layer set L below ONE global threshold chosen on a validation set — here the
  *     largest candidate whose zeroing keeps the validation metric within a tolerance
  *     (`globalThreshold`, `zeroBelowThreshold`);
- *  2. filter selection from the statistics of layer l AND layer l+1: remove filters of l that are
- *     mostly zero, and filters whose matching input channels in l+1 are mostly zero
- *     (`selectByLayerStatistics`, cut-off 0.9 zero fraction by default);
- *  3. the plan then goes to `removeUnits`, which cuts the filters and the inputs of l+1.
+ *  2. filter selection from the statistics of layer l AND layer l+1 — with dependency groups, of
+ *     a group AND its consumers: remove the group's units whose filters (in every layer owning
+ *     them) are mostly zero, and units whose matching input channels in the consumers are mostly
+ *     zero (`selectByLayerStatistics`, cut-off 0.9 zero fraction by default);
+ *  3. the plan then goes to `removeUnits`, which cuts the group's members and the consumers' inputs.
  */
 import * as tf from '@tensorflow/tfjs'
-import {
-  analyzeStructure,
-  consumerIndices,
-  prunableLayer,
-  type PrunableLayer,
-  type PruneStructure,
-} from './structure'
+import { layerKindOf } from './layer-kinds/registry'
+import { analyzeStructure, prunableLayer, type GroupConsumer, type PruneGroup, type PruneStructure } from './structure'
 import type { RemovalPlan } from './surgery'
 
-/** Names of every Dense and Conv2D layer (the default layer set for weight sparsity). */
+/** Layer classes with a kernel (weight 0) that weight sparsity works on. */
+const KERNEL_CLASSES = ['Dense', 'Conv2D', 'DepthwiseConv2D', 'SeparableConv2D']
+
+/** Names of every layer with a kernel: Dense, Conv2D, depthwise and separable (the default layer set for weight sparsity). */
 export function kernelLayerNames(model: tf.LayersModel): string[] {
-  return model.layers
-    .filter((l) => ['Dense', 'Conv2D'].includes(l.getClassName()))
-    .map((l) => l.name)
+  return model.layers.filter((l) => KERNEL_CLASSES.includes(l.getClassName())).map((l) => l.name)
 }
 
 function kernelVariable(model: tf.LayersModel, name: string): tf.Tensor {
   const layer = model.getLayer(name)
   const kernel = layer.weights[0]
-  if (kernel === undefined || !['Dense', 'Conv2D'].includes(layer.getClassName())) {
+  if (kernel === undefined || !KERNEL_CLASSES.includes(layer.getClassName())) {
     throw new Error(`layer '${name}' (${layer.getClassName()}) has no Dense/Conv2D kernel`)
   }
   return kernel.read()
@@ -205,7 +202,7 @@ export async function globalThreshold(
   }
 }
 
-/** Zero statistics of one filter (unit) of layer l and of its inputs in layer l+1. */
+/** Zero statistics of one unit of a group (its filters in every owner) and of its inputs in the consumers (l+1). */
 export interface FilterStatistics {
   layer: string
   unit: number
@@ -219,7 +216,7 @@ export interface FilterStatistics {
 
 /** Options of the layer-statistics selection. */
 export interface LayerStatisticsOptions {
-  /** Layers to select in (default: all prunable layers). */
+  /** Groups to select in (default: all groups). */
   layers?: string[]
   /** Zero fraction at or above which a filter (or its l+1 inputs) counts as mostly zero (0.9). */
   cutoff?: number
@@ -230,41 +227,54 @@ export interface LayerStatisticsOptions {
   structure?: PruneStructure
 }
 
-/** Zero fraction per unit of the layer's own kernel (kernel as [fan-in, units]). */
-function ownZeroFractions(kernel: Float32Array, units: number, tol: number): Float64Array {
-  const zeros = new Float64Array(units)
-  for (let i = 0; i < kernel.length; i++) if (Math.abs(kernel[i]) <= tol) zeros[i % units]++
-  const fanIn = kernel.length / units
-  return zeros.map((z) => z / fanIn)
+/** Zero fraction, per unit of the group, of the owners' filters at the unit's positions. */
+async function ownZeroFractions(model: tf.LayersModel, group: PruneGroup, tol: number): Promise<Float64Array> {
+  const zeros = new Float64Array(group.units)
+  const totals = new Float64Array(group.units)
+  for (const owner of group.owners) {
+    // As a matrix [fan-in, width] (Dense, Conv2D, and depthwise [kh, kw, in, m] alike): flat i is column i mod width.
+    const kernel = model.getLayer(owner.name).getWeights()[layerKindOf(owner.className)?.kernelIndex ?? 0]
+    const data = (await kernel.data()) as Float32Array
+    const width = owner.units
+    const count = new Float64Array(width)
+    for (let i = 0; i < data.length; i++) if (Math.abs(data[i]) <= tol) count[i % width]++
+    owner.positions.forEach((ps, k) => {
+      for (const p of ps) {
+        zeros[k] += count[p]
+        totals[k] += data.length / width
+      }
+    })
+  }
+  return zeros.map((z, k) => (totals[k] > 0 ? z / totals[k] : 0))
 }
 
-/** Zeros and counts of the l+1 input weights that read each unit of `layer`. */
-async function nextZeroFractions(
-  model: tf.LayersModel,
-  layer: PrunableLayer,
-  tol: number,
-): Promise<Float64Array> {
-  const zeros = new Float64Array(layer.units)
-  const totals = new Float64Array(layer.units)
-  for (const consumer of layer.consumers) {
-    if (consumer.role === 'batch-norm') continue
-    const kernel = model.getLayer(consumer.layer).getWeights()[0]
-    const shape = kernel.shape
-    const cout = shape[shape.length - 1]
-    const cin = shape[shape.length - 2]
-    const pre = kernel.size / (cin * cout) // kh·kw for Conv2D, 1 for Dense
-    const data = (await kernel.data()) as Float32Array
-    for (let j = 0; j < layer.units; j++) {
-      for (const c of consumerIndices(consumer, j)) {
-        for (let p = 0; p < pre; p++) {
-          const base = (p * cin + c) * cout
-          for (let o = 0; o < cout; o++) if (Math.abs(data[base + o]) <= tol) zeros[j]++
-        }
-        totals[j] += pre * cout
-      }
-    }
-  }
+/** Zeros of the consumers' (l+1) input weights that read each unit of the group. */
+async function nextZeroFractions(model: tf.LayersModel, group: PruneGroup, tol: number): Promise<Float64Array> {
+  const zeros = new Float64Array(group.units)
+  const totals = new Float64Array(group.units)
+  for (const consumer of group.consumers) addConsumerZeros(await consumerKernel(model, consumer), consumer, tol, zeros, totals)
   return zeros.map((z, j) => (totals[j] > 0 ? z / totals[j] : 0))
+}
+
+async function consumerKernel(model: tf.LayersModel, consumer: GroupConsumer): Promise<{ data: Float32Array; shape: number[] }> {
+  const kernel = model.getLayer(consumer.layer).getWeights()[0]
+  return { data: (await kernel.data()) as Float32Array, shape: kernel.shape }
+}
+
+function addConsumerZeros(kernel: { data: Float32Array; shape: number[] }, consumer: GroupConsumer, tol: number, zeros: Float64Array, totals: Float64Array): void {
+  const { data, shape } = kernel
+  const cout = shape[shape.length - 1]
+  const cin = shape[shape.length - 2]
+  const pre = data.length / (cin * cout) // kh·kw for Conv2D, 1 for Dense
+  consumer.rows.forEach((rows, j) => {
+    for (const c of rows) {
+      for (let p = 0; p < pre; p++) {
+        const base = (p * cin + c) * cout
+        for (let o = 0; o < cout; o++) if (Math.abs(data[base + o]) <= tol) zeros[j]++
+      }
+      totals[j] += pre * cout
+    }
+  })
 }
 
 /**
@@ -286,11 +296,7 @@ export async function selectByLayerStatistics(
   const remove: RemovalPlan = {}
   const stats: FilterStatistics[] = []
   for (const layer of layers) {
-    const own = ownZeroFractions(
-      (await model.getLayer(layer.name).getWeights()[0].data()) as Float32Array,
-      layer.units,
-      tol,
-    )
+    const own = await ownZeroFractions(model, layer, tol)
     const next = await nextZeroFractions(model, layer, tol)
     const rows: FilterStatistics[] = Array.from({ length: layer.units }, (_, unit) => {
       const reason =

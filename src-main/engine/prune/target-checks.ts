@@ -25,8 +25,9 @@ function pick(layers: readonly PlannedUnits[], names: readonly string[] | undefi
   return picked
 }
 
-function removable(layers: readonly PlannedUnits[], minUnits: number): number {
-  return layers.reduce((a, l) => a + Math.max(0, l.units - minUnits), 0)
+/** Units that may go when each layer keeps `minUnits` and loses at most `maxRatio` of its units. */
+function removable(layers: readonly PlannedUnits[], minUnits: number, maxRatio = 1): number {
+  return layers.reduce((a, l) => a + Math.max(0, Math.min(l.units - minUnits, Math.floor(maxRatio * l.units + 1e-9))), 0)
 }
 
 function bnIssue(criterion: string, layers: readonly PlannedUnits[], withBn: (l: PlannedUnits) => boolean | null): string[] {
@@ -52,9 +53,11 @@ export function pruneTargetIssues(m: RunMethod, layers: readonly PlannedUnits[],
         const unknown = Object.keys(m.roundTo).filter((n) => !names.has(n))
         if (unknown.length) issues.push(`method.roundTo names ${quoted(unknown)}, not among the pruned layers: ${quoted([...names])}`)
       }
-      const can = removable(picked, m.minUnits)
+      const can = removable(picked, m.minUnits, m.maxRatioPerLayer)
       const all = total(picked)
-      const keep = `each of the ${picked.length} pruned layers keeps at least minUnits = ${m.minUnits}`
+      const keep =
+        `each of the ${picked.length} pruned layers keeps at least minUnits = ${m.minUnits}` +
+        (m.maxRatioPerLayer < 1 ? ` and loses at most maxRatioPerLayer = ${m.maxRatioPerLayer} of its units` : '')
       if (can === 0) issues.push(`nothing can be removed: ${keep}`)
       else if (m.target.ratio !== undefined) {
         const n = Math.floor(m.target.ratio * all + 1e-9)

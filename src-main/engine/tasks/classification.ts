@@ -4,14 +4,16 @@
  * accuracy as the metric, cross-entropy as the loss the Taylor criterion differentiates.
  */
 import * as tf from '@tensorflow/tfjs'
-import type { ModelSpec } from '../../../src-shared/spec/schema'
+import { isNetModel, type ModelSpec } from '../../../src-shared/spec/schema'
 import { featureSize, takeExamples, type DataSplit, type Dataset } from '../data/dataset'
 import { loadDataset } from '../data/load-dataset'
+import { channelStatsText } from '../data/normalize'
 import { stratifiedSplit } from '../data/stratified-split'
 import { hintonLossNote, hintonObjective } from '../distill/hinton-objective'
 import type { HintonArgs } from '../distill/losses/hinton'
 import { loadFittingModel, withLogitsOutput } from '../distill/teacher-model'
 import { buildModel } from '../models/build-model'
+import { netLabel } from '../models/net-plan'
 import type { LossFunction } from '../prune/importance/types'
 import { deriveSeed } from '../random/seeded-rng'
 import { crossEntropy, crossEntropyLoss } from '../train/cross-entropy'
@@ -44,6 +46,7 @@ export function classifierText(m: ModelSpec): string {
   if (m.arch === 'lenet5') return `lenet5 (filters [${m.filters.join(', ')}], dense [${m.dense.join(', ')}])`
   if (m.arch === 'mlp') return `mlp (hidden [${m.hidden.join(', ')}])`
   if (m.arch === 'custom') return `custom (${m.layers.map((l) => l.type).join(', ')})`
+  if (isNetModel(m)) return netLabel(m)
   return `${m.arch} (filters [${m.filters.join(', ')}])`
 }
 
@@ -59,6 +62,8 @@ export function createClassificationTask(run: TaskRun): ClassificationTask {
     `dataset ${data.name}: ${data.train.n} train / ${data.test.n} test examples of [${data.inputShape.join(', ')}], ` +
       `${data.numClasses} classes`,
   )
+  for (const w of data.warnings ?? []) sink.log('warn', `dataset ${data.name}: skipped ${w.file}: ${w.message}`)
+  if (data.normalization) sink.log('info', `dataset ${data.name}: pixels normalised per channel by the training split: ${channelStatsText(data.normalization)}`)
   const { inputShape } = data
   const f = featureSize(inputShape)
 

@@ -20,6 +20,8 @@ export const METHOD_TASKS: Record<RunMethod['kind'], readonly TaskKind[]> = {
   magnitude: BOTH,
   slimming: BOTH,
   sensitivity: BOTH,
+  // ONNX Runtime's accuracy is read on a classifier's labels (a detector's mAP through ORT is not written yet).
+  quantize: ['classification'],
 }
 
 /** The method kinds that run on a task, for messages (`detect, detect-distill, prune, …`). */

@@ -45,6 +45,7 @@ export async function finishTaskRun<E extends TaskEvaluation>(
   o: {
     trained: TrainResult | null
     results?: Record<string, number>
+    evaluated?: tf.LayersModel
     trainKeys: readonly string[]
     afterSave?(evaluation: E): void
   },
@@ -53,7 +54,7 @@ export async function finishTaskRun<E extends TaskEvaluation>(
   const { trained } = o
   const epochs = trained?.epochs ?? 0
   sink.progress({ phase: 'evaluate', epoch: epochs, epochs, step: 0, steps: 1, fraction: 1, etaSeconds: 0 })
-  const test = await task.evaluate(model)
+  const test = await task.evaluate(o.evaluated ?? model)
   const stats = modelStats(model)
   const files = await saveModel(model, join(job.artifactDir, 'model'))
   for (const f of files) sink.artifact({ kind: 'model', ...f })

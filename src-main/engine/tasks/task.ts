@@ -112,5 +112,13 @@ export interface RunTask<S extends TaskSplit = TaskSplit> {
    * (and the task's extras: preview images), report `results` with the evaluation, the size and
    * the training. Returns the test evaluation.
    */
-  finish(model: tf.LayersModel, o: { trained: TrainResult | null; results?: Record<string, number> }): Promise<TaskEvaluation>
+  finish(
+    model: tf.LayersModel,
+    o: {
+      trained: TrainResult | null
+      results?: Record<string, number>
+      /** The model evaluated when it computes otherwise than the saved one (fake-quantized activations). */
+      evaluated?: tf.LayersModel
+    },
+  ): Promise<TaskEvaluation>
 }

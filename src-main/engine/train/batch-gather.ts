@@ -1,3 +1,4 @@
+import type { AugmentSpec } from '../../../src-shared/spec/schema-image-data'
 import type { Rng } from '../random/seeded-rng'
 import type { DataSplit } from '../data/dataset'
 
@@ -5,7 +6,10 @@ import type { DataSplit } from '../data/dataset'
  * Copies the examples `order[start..end)` into fresh arrays (fresh because the cpu backend keeps a
  * reference to the array a tensor is made from). With `jitter` > 0 and image inputs [H, W, C], each
  * image is translated by a random whole number of pixels in [−jitter, jitter] on each axis, with
- * zeros shifted in (Hinton et al. 2015 trained the MNIST teacher with ±2 px jitter).
+ * zeros shifted in (Hinton et al. 2015 trained the MNIST teacher with ±2 px jitter). `augment` is
+ * the standard augmentation of CIFAR ResNets (He et al. 2016): zero padding by `cropPadding` and a
+ * random crop back to size (the same translation, by up to ±cropPadding), then a horizontal flip
+ * with probability ½. Draws come from `rng` in example order (dy, dx, then the flip).
  */
 export function gatherBatch(
   split: DataSplit,
@@ -15,12 +19,15 @@ export function gatherBatch(
   inputShape: readonly number[],
   jitter: number,
   rng: Rng,
+  augment?: AugmentSpec,
 ): { x: Float32Array; y: Int32Array } {
   const features = inputShape.reduce((a, b) => a * b, 1)
   const n = end - start
   const x = new Float32Array(n * features)
   const y = new Int32Array(n)
-  const image = inputShape.length === 3 && jitter > 0
+  const shift = jitter + (augment?.cropPadding ?? 0)
+  const flip = augment?.flip === true
+  const image = inputShape.length === 3 && (shift > 0 || flip)
   for (let i = 0; i < n; i++) {
     const src = order[start + i]
     y[i] = split.y[src]
@@ -30,9 +37,25 @@ export function gatherBatch(
       continue
     }
     const [h, w, c] = inputShape
-    shiftImageInto(from, x.subarray(i * features, (i + 1) * features), h, w, c, rng.int(-jitter, jitter), rng.int(-jitter, jitter))
+    const to = x.subarray(i * features, (i + 1) * features)
+    if (shift > 0) shiftImageInto(from, to, h, w, c, rng.int(-shift, shift), rng.int(-shift, shift))
+    else to.set(from)
+    if (flip && rng.next() < 0.5) flipRows(to, h, w, c)
   }
   return { x, y }
+}
+
+/** Mirrors an image left to right in place. */
+export function flipRows(img: Float32Array, h: number, w: number, c: number): void {
+  for (let r = 0; r < h; r++) {
+    for (let a = r * w, b = a + w - 1; a < b; a++, b--) {
+      for (let k = 0; k < c; k++) {
+        const t = img[a * c + k]
+        img[a * c + k] = img[b * c + k]
+        img[b * c + k] = t
+      }
+    }
+  }
 }
 
 /** dst = src translated by (dy rows, dx columns); uncovered pixels stay 0 (dst must be zeroed). */

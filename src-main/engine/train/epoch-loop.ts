@@ -11,12 +11,14 @@ import * as tf from '@tensorflow/tfjs'
 import type { TrainingSpec } from '../../../src-shared/spec/schema'
 import type { RunProgress } from '../../../src-shared/types'
 import { createRng, deriveSeed, shuffleInPlace } from '../random/seeded-rng'
-import { learningRateAt } from './lr-schedule'
-import { makeOptimizer, setLearningRate } from './optimizer'
+import { learningRateAtStep } from './lr-schedule'
+import { decayWeights, makeOptimizer, setLearningRate } from './optimizer'
+import { throwIfWebGpuFailed } from '../backend/webgpu-faults'
 import { epochProgress, yieldToEventLoop } from './progress-throttle'
 
 /** The settings the loop reads (a subset of the experiment's TrainingSpec). */
-export type LoopTraining = Pick<TrainingSpec, 'epochs' | 'batchSize' | 'optimizer' | 'learningRate' | 'momentum' | 'lrSchedule'> & {
+export type LoopTraining = Pick<TrainingSpec, 'epochs' | 'batchSize' | 'optimizer' | 'learningRate' | 'momentum' | 'lrSchedule'> &
+  Partial<Pick<TrainingSpec, 'nesterov' | 'warmupEpochs' | 'weightDecay'>> & {
   /** Stop with an error when the epoch's loss is NaN/Infinity (default true). */
   stopOnNaN?: boolean
 }
@@ -93,7 +95,8 @@ export async function runEpochs<B, P>(o: EpochLoopOptions, step: BatchStep<B, P>
   let sums: tf.Tensor1D | null = null
   try {
     for (let epoch = 0; epoch < epochs; epoch++) {
-      const lr = learningRateAt(training.lrSchedule, training.learningRate, epoch, epochs)
+      const warming = epoch < (training.warmupEpochs ?? 0)
+      let lr = learningRateAtStep(training, epoch, epochs, 0, steps)
       setLearningRate(optimizer, lr)
       shuffleInPlace(order, shuffleRng)
       sums = null
@@ -102,6 +105,10 @@ export async function runEpochs<B, P>(o: EpochLoopOptions, step: BatchStep<B, P>
       for (let s = 0; s < steps; s++) {
         const start = s * batchSize
         const batch = step.gather(order, start, Math.min(count, start + batchSize))
+        if (warming && s > 0) {
+          lr = learningRateAtStep(training, epoch, epochs, s, steps)
+          setLearningRate(optimizer, lr)
+        }
         const previous: tf.Tensor1D | null = sums
         const next: tf.Tensor1D = tf.tidy(() => {
           const prepared = step.prepare(batch)
@@ -111,6 +118,7 @@ export async function runEpochs<B, P>(o: EpochLoopOptions, step: BatchStep<B, P>
             held.sums = tf.keep(batchSums)
             return o.penalty ? (tf.add(objective, o.penalty()) as tf.Scalar) : objective
           }, variables)
+          decayWeights(variables, lr, training.weightDecay ?? 0)
           optimizer.applyGradients(grads)
           const batchSums = held.sums as tf.Tensor1D
           const all = tf.concat([tf.reshape(tf.mul(value, step.size(batch)), [1]), batchSums]) as tf.Tensor1D
@@ -124,6 +132,8 @@ export async function runEpochs<B, P>(o: EpochLoopOptions, step: BatchStep<B, P>
         if (report(epoch, s + 1)) await yieldToEventLoop()
       }
       const read = sums ? await sums.data() : new Float32Array(1)
+      // A lost or failing GPU device ends the run here rather than training on what it returns.
+      throwIfWebGpuFailed()
       sums?.dispose()
       sums = null
       const epochSeconds = (performance.now() - epochStart) / 1000

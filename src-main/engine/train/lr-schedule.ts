@@ -1,6 +1,23 @@
 import type { TrainingSpec } from '../../../src-shared/spec/schema'
 
 /**
+ * Learning rate at step `step` (0-based) of `steps` in epoch `epoch` (0-based) of `epochs`: during
+ * the first `warmupEpochs` it rises linearly, step by step, from base/(warm-up steps) to base
+ * (Goyal et al. 2017); then the schedule runs over the remaining epochs.
+ */
+export function learningRateAtStep(
+  t: Pick<TrainingSpec, 'lrSchedule' | 'learningRate'> & { warmupEpochs?: number },
+  epoch: number,
+  epochs: number,
+  step: number,
+  steps: number,
+): number {
+  const warm = Math.min(t.warmupEpochs ?? 0, epochs)
+  if (epoch < warm) return (t.learningRate * (epoch * steps + step + 1)) / (warm * steps)
+  return learningRateAt(t.lrSchedule, t.learningRate, epoch - warm, epochs - warm)
+}
+
+/**
  * Learning rate of an epoch (0-based) under a schedule:
  * - constant: the base rate;
  * - cosine: base · ½(1 + cos(π · epoch / epochs)) (Loshchilov & Hutter 2017, SGDR without restarts);

@@ -7,7 +7,7 @@ import { MultiTensorAdam } from './multi-tensor-adam'
  * variant (the same arithmetic as `tf.train.adam`, one set of kernels for all variables).
  */
 export function makeOptimizer(
-  spec: Pick<TrainingSpec, 'optimizer' | 'learningRate' | 'momentum'>,
+  spec: Pick<TrainingSpec, 'optimizer' | 'learningRate' | 'momentum'> & { nesterov?: boolean },
 ): tf.Optimizer {
   switch (spec.optimizer) {
     case 'adam':
@@ -15,8 +15,19 @@ export function makeOptimizer(
     case 'sgd':
       return tf.train.sgd(spec.learningRate)
     case 'momentum':
-      return tf.train.momentum(spec.learningRate, spec.momentum)
+      return tf.train.momentum(spec.learningRate, spec.momentum, spec.nesterov ?? false)
   }
+}
+
+/**
+ * Decoupled weight decay (SGDW/AdamW): w ← (1 − lr·decay)·w for every variable of rank ≥ 2 (conv,
+ * depthwise and dense kernels), never biases or batch-norm vectors; applied before the gradient
+ * step, as PyTorch's AdamW does. Call inside a tidy.
+ */
+export function decayWeights(variables: readonly tf.Variable[], lr: number, decay: number): void {
+  if (decay <= 0) return
+  const factor = 1 - lr * decay
+  for (const v of variables) if (v.rank >= 2) v.assign(tf.mul(v, factor))
 }
 
 /** Changes an optimizer's learning rate between steps (for the schedules). */

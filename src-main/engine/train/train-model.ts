@@ -69,7 +69,7 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
     { ...o, phase: o.phase ?? 'train' },
     {
       count: split.n,
-      gather: (order, start, end): Batch => ({ ...gatherBatch(split, order, start, end, inputShape, training.jitter, jitterRng), n: end - start }),
+      gather: (order, start, end): Batch => ({ ...gatherBatch(split, order, start, end, inputShape, training.jitter, jitterRng, training.augment), n: end - start }),
       size: (b) => b.n,
       prepare: (b) => {
         const x = tf.tensor(b.x, [b.n, ...inputShape])

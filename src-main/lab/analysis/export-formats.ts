@@ -1,11 +1,14 @@
 /**
- * Renders a result table as CSV (RFC 4180), a Markdown pipe table, a LaTeX tabular or JSON.
- * Pure functions. CSV and JSON keep every digit (they are for further processing); Markdown and
- * LaTeX are for reading, so non-integers are shown with 4 significant digits.
+ * Renders a result table as CSV (RFC 4180), a Markdown pipe table, a LaTeX tabular (booktabs) or
+ * JSON. Pure functions. CSV and JSON keep every digit (they are for further processing); Markdown
+ * and LaTeX are for reading: non-integers with 4 significant digits, and a table of statistics
+ * over seeds (`<metric>:mean`, `:std`, `:ci_low`… columns, the pivot's) read as `72.55 ± 0.35`
+ * cells with the unit in the header (`stat-table.ts`), as the window shows them.
  */
 import type { ExportFormat } from '../../../src-shared/contract'
 import { readableNumber } from '../../../src-shared/metrics'
 import type { ResultTable } from '../../../src-shared/types'
+import { readableStatistics } from './stat-table'
 
 type Cell = string | number | null
 
@@ -27,11 +30,14 @@ function cells(table: ResultTable, row: Record<string, Cell>): Cell[] {
   return table.columns.map((c) => row[c.key] ?? null)
 }
 
-/** A column whose every non-empty cell is a number (right-aligned in md/latex). */
+/** A number as text: `72.55`, `+0.35`, `72.55 ± 0.35`, `[−0.31, +1.15]`, `61,706`. */
+const NUMBER_TEXT = /^(\[)?[+−-]?[\d,.]+(( ± |, )[+−-]?[\d,.]+)?(\])?( n\.s\.)?$/
+
+/** A column whose every non-empty cell is a number, or reads as one (right-aligned in md/latex). */
 function numericColumns(table: ResultTable): boolean[] {
   return table.columns.map((c) => {
     const values = table.rows.map((r) => r[c.key]).filter((v) => v !== null && v !== undefined)
-    return values.length > 0 && values.every((v) => typeof v === 'number')
+    return values.length > 0 && values.every((v) => typeof v === 'number' || NUMBER_TEXT.test(v))
   })
 }
 
@@ -81,9 +87,17 @@ const LATEX_SPECIAL: Readonly<Record<string, string>> = {
   '^': '\\textasciicircum{}',
 }
 
-/** Escapes the ten characters LaTeX treats specially, in one pass (so `\` is not escaped twice). */
+/** Characters of the lab's number format that LaTeX typesets in math mode. */
+const LATEX_MATH: Readonly<Record<string, string>> = { '±': '$\\pm$', '−': '$-$', '×': '$\\times$', 'Δ': '$\\Delta$' }
+
+/**
+ * Escapes the ten characters LaTeX treats specially, in one pass (so `\` is not escaped twice),
+ * and writes ±, −, × and Δ as math.
+ */
 export function latexEscape(text: string): string {
-  return text.replace(/[\\&%$#_{}~^]/g, (c) => LATEX_SPECIAL[c]).replace(/\r?\n/g, ' ')
+  return text
+    .replace(/[\\&%$#_{}~^±−×Δ]/g, (c) => LATEX_SPECIAL[c] ?? LATEX_MATH[c])
+    .replace(/\r?\n/g, ' ')
 }
 
 function latexText(value: Cell): string {
@@ -91,19 +105,20 @@ function latexText(value: Cell): string {
   return latexEscape(typeof value === 'number' ? readableNumber(value) : value)
 }
 
-/** A plain `tabular` (no packages needed); numeric columns right-aligned. */
+/** A `tabular` with booktabs rules (`\\usepackage{booktabs}`); numeric columns right-aligned. */
 export function toLatex(table: ResultTable): string {
   const spec = numericColumns(table)
     .map((n) => (n ? 'r' : 'l'))
     .join('')
   const row = (values: string[]): string => `${values.join(' & ')} \\\\`
   const lines = [
+    '% needs \\usepackage{booktabs}',
     `\\begin{tabular}{${spec}}`,
-    '\\hline',
+    '\\toprule',
     row(table.columns.map((c) => latexText(c.label))),
-    '\\hline',
+    '\\midrule',
     ...table.rows.map((r) => row(cells(table, r).map(latexText))),
-    '\\hline',
+    '\\bottomrule',
     '\\end{tabular}',
   ]
   return lines.join('\n') + '\n'
@@ -123,9 +138,9 @@ export function renderTable(table: ResultTable, format: ExportFormat): string {
     case 'csv':
       return toCsv(table)
     case 'md':
-      return toMarkdown(table)
+      return toMarkdown(readableStatistics(table))
     case 'latex':
-      return toLatex(table)
+      return toLatex(readableStatistics(table))
     case 'json':
       return toJson(table)
   }

@@ -21,7 +21,7 @@ import { exportCell, paramText, paramValue, unionKeys, valuesDiffer } from './pa
 import { baselineFinder, pairedGains } from './gains'
 import { distillNames } from './model-names'
 import type { AnalysisRun } from './run'
-import { meanStd } from './statistics'
+import { meanInterval } from '../../../src-shared/stats'
 
 export type PivotRun = Pick<
   AnalysisRun,
@@ -174,7 +174,9 @@ export function pivotRuns(runs: readonly PivotRun[], query: PivotQuery): Omit<Pi
     }
   }
 
-  const cells = members.map((row) => row.map((cell) => query.metrics.map((m) => meanStd(cell.map((r) => r.results[m])))))
+  // A `gain.<k>` cell is the mean of paired differences: its interval is METHODS.md S1's.
+  const cells = members.map((row) => row.map((cell) => query.metrics.map((m) => meanInterval(cell.map((r) => r.results[m])))))
+  const paired = (m: string): boolean => m.startsWith('gain.')
   const table: ResultTable = {
     columns: [
       { key: 'row', label: query.rows },
@@ -182,6 +184,13 @@ export function pivotRuns(runs: readonly PivotRun[], query: PivotQuery): Omit<Pi
       ...query.metrics.flatMap((m) => [
         { key: `${m}:mean`, label: `${m} mean` },
         { key: `${m}:std`, label: `${m} std` },
+        ...(paired(m)
+          ? [
+              { key: `${m}:n`, label: `${m} n` },
+              { key: `${m}:ci_low`, label: `${m} ci_low` },
+              { key: `${m}:ci_high`, label: `${m} ci_high` },
+            ]
+          : []),
       ]),
       { key: 'n', label: 'runs' },
     ],
@@ -194,8 +203,10 @@ export function pivotRuns(runs: readonly PivotRun[], query: PivotQuery): Omit<Pi
       const line: Record<string, string | number | null> = { row: exportCell(rv), n }
       if (columnsKey) line.column = exportCell(cv)
       query.metrics.forEach((m, k) => {
-        line[`${m}:mean`] = cells[i][j][k].mean
-        line[`${m}:std`] = cells[i][j][k].std
+        const c = cells[i][j][k]
+        line[`${m}:mean`] = c.mean
+        line[`${m}:std`] = c.std
+        if (paired(m)) Object.assign(line, { [`${m}:n`]: c.n, [`${m}:ci_low`]: c.ciLow, [`${m}:ci_high`]: c.ciHigh })
       })
       table.rows.push(line)
     })

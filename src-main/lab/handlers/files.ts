@@ -1,10 +1,11 @@
 /** Files in and out of the lab: a run's artifacts, their preview images, and imported models. */
 import { LabError } from '../../../src-shared/contract'
 import { importModel, readArtifact } from '../model-files'
+import { exportRunModel } from '../model-export'
 import { readPreview } from '../previews'
 import type { DomainContext, DomainHandlers } from './context'
 
-type FileMethod = 'artifacts.read' | 'artifacts.preview' | 'models.import'
+type FileMethod = 'artifacts.read' | 'artifacts.preview' | 'models.import' | 'models.export'
 
 export function fileHandlers(ctx: DomainContext): DomainHandlers<FileMethod> {
   const { admin, dataDir } = ctx
@@ -16,5 +17,6 @@ export function fileHandlers(ctx: DomainContext): DomainHandlers<FileMethod> {
     },
     'artifacts.preview': ({ runId, id }) => readPreview(dataDir, runId, id, admin.artifact(id)),
     'models.import': ({ files }) => importModel(dataDir, files),
+    'models.export': (input) => exportRunModel(ctx, input),
   }
 }

@@ -4,12 +4,15 @@
  * every method of the contract is served exactly once.
  */
 import { runAdminRepo } from '../../store/run-admin'
+import { attemptHandlers } from './attempts'
 import { compareHandlers } from './compare'
 import type { HandlerContext, Handlers } from './context'
 import { experimentHandlers } from './experiments'
 import { exportHandlers } from './export'
 import { fileHandlers } from './files'
+import { groupHandlers } from './groups'
 import { runHandlers } from './runs'
+import { summaryHandlers } from './summary'
 import { systemHandlers } from './system'
 import { viewHandlers } from './views'
 
@@ -25,6 +28,9 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     ...exportHandlers(domain),
     ...fileHandlers(domain),
     ...systemHandlers(domain),
+    ...groupHandlers(domain),
+    ...attemptHandlers(domain),
+    ...summaryHandlers(domain),
     ...viewHandlers(domain),
   }
 }

@@ -124,6 +124,76 @@ CREATE TABLE logs (
 CREATE INDEX logs_run ON logs (run_id, id);
 `
 
+const m0002_run_adapter = `-- 0002_run_adapter: the WebGPU adapter a run trained on, beside runs.backend (issue 15).
+-- JSON {backend, vendor, architecture, device, description, software, maxBufferSize}; NULL for a
+-- run on another backend and for every run of an older lab.
+
+ALTER TABLE runs ADD COLUMN adapter TEXT CHECK (adapter IS NULL OR json_valid(adapter));
+`
+
+const m0003_prune_groups = `-- 0003_prune_groups: the dependency groups of a pruning run (issue 16 item 8): every set of
+-- channels removed together, its member layers, its channels before and after, and its score.
+
+CREATE TABLE prune_groups (
+  run_id       INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  position     INTEGER NOT NULL,
+  name         TEXT    NOT NULL,
+  members      TEXT    NOT NULL CHECK (json_valid(members)),
+  units_before INTEGER NOT NULL,
+  units_after  INTEGER NOT NULL,
+  score        REAL,
+  PRIMARY KEY (run_id, position)
+) WITHOUT ROWID;
+`
+
+const m0004_run_attempts = `-- 0004_run_attempts: a run may be tried more than once (issue 17: remote workers, retried by the
+-- queue when a worker dies). runs.attempt is the current attempt; metrics, results and log
+-- lines are keyed by attempt, so a retried run's series never mixes two attempts. A run sent to
+-- a queue names it (runs.queue) and the worker that holds it (runs.worker): a restarted lab
+-- leaves such runs running and takes up their events. run_event_seq is the last event of each
+-- (run, attempt) the lab has stored, written in the same transaction as the events, so an event
+-- delivered again after a crash is stored exactly once.
+
+ALTER TABLE runs ADD COLUMN attempt INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE runs ADD COLUMN queue TEXT;
+ALTER TABLE runs ADD COLUMN worker TEXT;
+
+CREATE TABLE metrics_by_attempt (
+  run_id  INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  attempt INTEGER NOT NULL DEFAULT 1,
+  key     TEXT    NOT NULL,
+  step    INTEGER NOT NULL,
+  value   REAL,
+  PRIMARY KEY (run_id, attempt, key, step)
+) WITHOUT ROWID;
+INSERT INTO metrics_by_attempt (run_id, attempt, key, step, value)
+  SELECT run_id, 1, key, step, value FROM metrics;
+DROP TABLE metrics;
+ALTER TABLE metrics_by_attempt RENAME TO metrics;
+
+CREATE TABLE results_by_attempt (
+  run_id  INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  attempt INTEGER NOT NULL DEFAULT 1,
+  key     TEXT    NOT NULL,
+  value   REAL,
+  PRIMARY KEY (run_id, attempt, key)
+) WITHOUT ROWID;
+INSERT INTO results_by_attempt (run_id, attempt, key, value)
+  SELECT run_id, 1, key, value FROM results;
+DROP TABLE results;
+ALTER TABLE results_by_attempt RENAME TO results;
+CREATE INDEX results_key ON results (key, value);
+
+ALTER TABLE logs ADD COLUMN attempt INTEGER NOT NULL DEFAULT 1;
+
+CREATE TABLE run_event_seq (
+  run_id  INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  attempt INTEGER NOT NULL,
+  seq     INTEGER NOT NULL,
+  PRIMARY KEY (run_id, attempt)
+) WITHOUT ROWID;
+`
+
 const m0005_saved_views = `-- 0005_saved_views: named views of an experiment (issue 18 item 11). A view is a page of the
 -- window (runs or sweeps) with its address query (filter, pivot, columns, chart choices),
 -- so opening it reopens the same table. Names are unique per experiment, in any case; the experiment's
@@ -143,5 +213,8 @@ CREATE TABLE saved_views (
 
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: '0001_init', sql: m0001_init },
+  { version: 2, name: '0002_run_adapter', sql: m0002_run_adapter },
+  { version: 3, name: '0003_prune_groups', sql: m0003_prune_groups },
+  { version: 4, name: '0004_run_attempts', sql: m0004_run_attempts },
   { version: 5, name: '0005_saved_views', sql: m0005_saved_views },
 ]

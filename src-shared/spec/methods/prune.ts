@@ -2,6 +2,7 @@
 import { z } from 'zod'
 import { parentField } from '../schema-sources'
 import { positiveInt, probability } from '../zod-common'
+import { groupRankingFields } from './groups'
 
 const pruneCriteria = ['taylor', 'l1', 'l2', 'mean-activation', 'apoz', 'random', 'bn-scale'] as const
 export const PRUNE_CRITERIA = pruneCriteria
@@ -28,6 +29,7 @@ export const pruneMethodSchema = z
     fineTuneSteps: z.number().int().min(0).max(100_000).default(20).describe('Minibatch updates of fine-tuning between removal steps (paper: 10–30).'),
     finalEpochs: z.number().int().min(0).max(1000).default(2).describe('Epochs of fine-tuning after the last removal.'),
     flopsLambda: z.number().min(0).max(1).default(0).describe('Molchanov 2017 FLOPs regularisation λ (Θ ← Θ − λ·FLOPs_l); 0 turns it off, paper 1e-3.'),
+    ...groupRankingFields,
     layers: z.array(z.string().min(1)).optional().describe('Restrict pruning to these layers (names as in the model report); default all prunable.'),
     minUnits: positiveInt.default(1).describe('Never leave a layer with fewer units.'),
     roundTo: z.union([positiveInt.max(1024), z.record(z.string().min(1), positiveInt.max(1024))]).default(1).describe("Keep each pruned layer's width a multiple of N (one N, or one per layer name; 1 = any width), like Torch-Pruning's round_to: kernels compute channels in tiles (XNNPACK on wasm: 8), so a width between two multiples costs as much as the next one up. A step may then remove more than unitsPerStep."),

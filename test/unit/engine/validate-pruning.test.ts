@@ -41,7 +41,7 @@ describe('pruning targets at launch', () => {
       detectionModelSpecSchema.parse({ arch: 'denseStackedStudent', filters: [4, 8], gridBlocks: [[6, 8]], bottleneck: 2, fuseFilters: 8 }),
     ]) {
       const model = buildDetector(spec, [16, 16, 3], { gridSize: 4, anchors: [[0.3, 0.3]], numClasses: 2 }, 0)
-      const found = analyzeStructure(model).prunable.map((p) => ({ name: p.name, units: p.units, batchNorm: p.batchNorm !== null }))
+      const found = analyzeStructure(model).prunable.map((p) => ({ name: p.name, units: p.units, batchNorm: p.owners[0].batchNorm !== null }))
       model.dispose()
       const planned = prunableUnits(spec, [16, 16, 3], null) ?? []
       expect([...planned].sort((a, b) => a.name.localeCompare(b.name))).toEqual([...found].sort((a, b) => a.name.localeCompare(b.name)))
@@ -51,6 +51,11 @@ describe('pruning targets at launch', () => {
   it('accepts sound targets and refuses the impossible ones in one line each', () => {
     expect(issues({ kind: 'prune', target: { ratio: 0.5 }, layers: ['conv2d_Conv2D1', 'conv2d_Conv2D2'], roundTo: { conv2d_Conv2D2: 2 } })).toEqual([])
     expect(issues({ kind: 'prune', target: { ratio: 0.99 } })).toEqual(['method.target.ratio 0.99 would remove 59 of 60 units: each of the 4 pruned layers keeps at least minUnits = 1, so at most 56 can go'])
+    // maxRatioPerLayer 0.5: each layer loses at most half of its units, 30 of 60 in all.
+    expect(issues({ kind: 'prune', target: { ratio: 0.5 }, maxRatioPerLayer: 0.5 })).toEqual([])
+    expect(issues({ kind: 'prune', target: { ratio: 0.6 }, maxRatioPerLayer: 0.5 })).toEqual([
+      'method.target.ratio 0.6 would remove 36 of 60 units: each of the 4 pruned layers keeps at least minUnits = 1 and loses at most maxRatioPerLayer = 0.5 of its units, so at most 30 can go',
+    ])
     expect(issues({ kind: 'prune', target: { units: 4 }, layers: ['conv2d_Conv2D1'] })[0]).toMatch(/^method\.target\.units 4 would remove every unit of a layer/)
     expect(issues({ kind: 'prune', target: { ratio: 0.5 }, layers: ['conv2d_Conv2D1', 'nope'] })[0]).toMatch(/^method\.layers: unknown layer 'nope' .*prunable layers: 'conv2d_Conv2D1', 'conv2d_Conv2D2', 'dense_Dense1', 'dense_Dense2'$/)
     expect(issues({ kind: 'prune', target: { ratio: 0.5 }, layers: ['logits'] })[0]).toMatch(/^method\.layers: unknown layer 'logits'/)

@@ -221,10 +221,11 @@ describe('compare and sweeps', () => {
     const t2 = rows.filter((r) => r.role !== 'student' || r.label.includes('T=2')).map((r) => r.id)
     const { table: m } = await lab.call('compare.matrix', { runIds: t2, kind: 'teacher-student' })
     if (!m) throw new Error('no matrix')
-    expect(m.columns.map((c) => c.label)).toEqual(['teacher / student', 'teacher test.accuracy', 'mlp 16'])
-    // Students at T=2: 0.920 and 0.921 over the seeds, each 0.02 above its baseline of the same seed.
+    expect(m.columns.map((c) => c.label)).toEqual(['teacher / student', 'teacher test.accuracy (%)', 'mlp 16'])
+    // Students at T=2: 0.920 and 0.921 over the seeds, 0.020 and 0.021 above the baseline of the same
+    // seed: +2.05 points, 95 % interval 2.05 ± 12.706 · 0.0707 / √2 = [+1.41, +2.69].
     expect(m.rows).toEqual([
-      { teacher: 'mlp 32', 'teacher.metric': null, s0: '92.05 ± 0.07 (+2.05)' },
+      { teacher: 'mlp 32', 'teacher.metric': null, s0: '92.05 ± 0.07 (+2.05 [+1.41, +2.69])' },
       { teacher: 'student alone', 'teacher.metric': null, s0: '90.00 ± 0.00' },
     ])
     const numbers = (await lab.call('compare.matrix', { runIds: t2, kind: 'teacher-student', cells: 'numbers' })).table
@@ -241,6 +242,15 @@ describe('compare and sweeps', () => {
     expect(await lab.call('compare.matrix', { kind: 'teacher-student' })).toEqual({ table: null, reason: expect.stringMatching(/are both mlp 16 taught by mlp 32 with seed 0/) })
     expect((await lab.call('compare.matrix', { kind: 'seeds', metric: 'no.such' })).reason).toMatch(/no finished runs with no\.such/)
     await refused(lab.call('compare.matrix', { experimentId: 99, kind: 'seeds' }), 'not_found', /experiment #99/)
+
+    // `export.matrix` (the window's and the CLI's export): readable cells in Markdown, numbers with the interval in CSV.
+    const md = await lab.call('export.matrix', { runIds: t2, kind: 'teacher-student', format: 'md' })
+    expect(md.filename).toBe('compression-lab-matrix-teacher-student.md')
+    expect(md.content).toContain('| mlp 32 |  | 92.05 ± 0.07 (+2.05 [+1.41, +2.69]) |')
+    const csv = (await lab.call('export.matrix', { runIds: t2, kind: 'teacher-student', format: 'csv' })).content.split('\r\n')
+    expect(csv[0]).toBe('teacher / student,teacher test.accuracy,mlp 16 mean,mlp 16 std,mlp 16 seeds,mlp 16 gain mean,mlp 16 gain std,mlp 16 gain n,mlp 16 gain ci_low,mlp 16 gain ci_high')
+    expect(Number(csv[1].split(',')[8])).toBeCloseTo(0.0205 - (12.7062 * Math.SQRT1_2) / 1000 / Math.SQRT2, 5)
+    await refused(lab.call('export.matrix', { kind: 'teacher-student', format: 'md' }), 'invalid_input', /are both mlp 16 taught by mlp 32/)
   })
 
   it('renders any table the UI shows in each export format', async () => {

@@ -1,13 +1,23 @@
-/** Every bundled example spec expands and passes the launch checks, as the app's "examples" menu offers them. */
-import { readdirSync, readFileSync } from 'node:fs'
+/**
+ * Every bundled example spec expands and passes the launch checks, as the app's "examples" menu
+ * offers them. Examples on datasets users bring (CIFAR-10) are checked against a data folder holding
+ * files of the right format (one record each), as a user's would.
+ */
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { expandSpec } from '../../../src-shared/spec/expand'
 import { checkRunConfig } from '../../../src-main/engine/validate'
 
 const dir = join(__dirname, '..', '..', '..', 'resources', 'examples')
 const files = readdirSync(dir).filter((f) => f.endsWith('.json'))
+
+const dataDir = mkdtempSync(join(tmpdir(), 'complab-examples-'))
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }))
+const cifar10 = join(dataDir, 'cifar-10-batches-bin')
+mkdirSync(cifar10)
+for (const f of ['data_batch_1', 'data_batch_2', 'data_batch_3', 'data_batch_4', 'data_batch_5', 'test_batch']) writeFileSync(join(cifar10, `${f}.bin`), new Uint8Array(3073))
 
 describe('bundled examples', () => {
   it('are there', () => {
@@ -19,7 +29,7 @@ describe('bundled examples', () => {
       const r = expandSpec(JSON.parse(readFileSync(join(dir, file), 'utf8')))
       if (!r.ok) throw new Error(`${file}: ${JSON.stringify(r.issues)}`)
       expect(r.runs.length).toBeGreaterThan(0)
-      for (const run of r.runs) expect(checkRunConfig(run.config, tmpdir()), `${file} ${run.label}`).toEqual([])
+      for (const run of r.runs) expect(checkRunConfig(run.config, dataDir), `${file} ${run.label}`).toEqual([])
     })
   }
 })

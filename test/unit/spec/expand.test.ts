@@ -47,6 +47,20 @@ describe('expandSpec', () => {
     expect(r.runs.find((x) => x.role === 'student')!.label).toBe('student T=1 α=0.5 seed 0')
   })
 
+  it('trains an imported or earlier model further: `from` becomes the run\'s model reference', () => {
+    for (const [from, ref, text] of [
+      [{ source: 'import', path: 'keras/model.json' }, { path: 'keras/model.json' }, 'file keras/model.json'],
+      [{ source: 'run', runId: 4 }, { runId: 4 }, 'run #4'],
+    ] as const) {
+      const r = expandSpec({ ...base, method: { kind: 'train', from } })
+      if (!r.ok) throw new Error(JSON.stringify(r.issues))
+      expect(r.runs.map((x) => [x.role, x.config.method])).toEqual([['model', { kind: 'train', from: ref }]])
+      const params = runParams(r.runs[0])
+      expect(params['method.from']).toBe(text)
+      expect(Object.keys(params).filter((k) => k.startsWith('method.from.'))).toEqual([])
+    }
+  })
+
   it('refers to an earlier run as teacher without creating a teacher run', () => {
     const r = expandSpec({ ...base, method: { kind: 'distill', baseline: false, teacher: { source: 'run', runId: 7 } } })
     if (!r.ok) throw new Error(JSON.stringify(r.issues))

@@ -4,12 +4,8 @@
  */
 import * as tf from '@tensorflow/tfjs'
 import { forwardLayers } from '../forward'
-import {
-  analyzeStructure,
-  prunableLayer,
-  type PrunableLayer,
-  type PruneStructure,
-} from '../structure'
+import { layerKindOf } from '../layer-kinds/registry'
+import { analyzeStructure, prunableLayer, type PruneStructure, type ScoredLayer } from '../structure'
 import type { Batch, ImportanceContext, ImportanceScorer, ImportanceScores } from './types'
 
 /** The structure of the context's model (analysed once when the context has none). */
@@ -17,13 +13,15 @@ export function contextStructure(ctx: ImportanceContext): PruneStructure {
   return ctx.structure ?? analyzeStructure(ctx.model)
 }
 
-/** The prunable layers a context asks to score (all of them by default). */
-export function layersToScore(
-  ctx: ImportanceContext,
-  structure: PruneStructure = contextStructure(ctx),
-): PrunableLayer[] {
-  if (ctx.layers === undefined) return structure.prunable
-  return ctx.layers.map((name) => prunableLayer(structure, name))
+/**
+ * The layers a context asks to score: the owners (Dense, Conv2D, depthwise layers carrying the
+ * channels with weights of their own) of the groups it names, all groups by default, each once.
+ */
+export function layersToScore(ctx: ImportanceContext, structure: PruneStructure = contextStructure(ctx)): ScoredLayer[] {
+  const groups = ctx.layers === undefined ? structure.prunable : ctx.layers.map((name) => prunableLayer(structure, name))
+  const owners = new Map<string, ScoredLayer>()
+  for (const g of groups) for (const o of g.owners) if (!owners.has(o.name)) owners.set(o.name, o)
+  return [...owners.values()]
 }
 
 /** Iterates the context's batches; throws when the criterion needs data and there is none. */
@@ -84,9 +82,12 @@ export function nonChannelAxes(t: tf.Tensor): number[] {
   return Array.from({ length: t.rank - 1 }, (_, i) => i)
 }
 
-/** The layer's kernel as a matrix [fan-in, units] (Dense [in, out]; Conv2D [kh·kw·in, out]). */
-export function unitKernelMatrix(model: tf.LayersModel, layer: PrunableLayer): tf.Tensor2D {
-  const kernel = model.getLayer(layer.name).getWeights()[0]
+/**
+ * The layer's kernel as a matrix [fan-in, units] (Dense [in, out]; Conv2D [kh·kw·in, out];
+ * DepthwiseConv2D [kh·kw, in·m], column c·m + k being output channel c·m + k).
+ */
+export function unitKernelMatrix(model: tf.LayersModel, layer: ScoredLayer): tf.Tensor2D {
+  const kernel = model.getLayer(layer.name).getWeights()[layerKindOf(layer.className)?.kernelIndex ?? 0]
   return tf.reshape(kernel, [-1, layer.units])
 }
 
@@ -96,7 +97,7 @@ export function unitKernelMatrix(model: tf.LayersModel, layer: PrunableLayer): t
  */
 export function weightScorer(
   name: string,
-  scoreLayer: (ctx: ImportanceContext, layer: PrunableLayer) => Float32Array | tf.Tensor1D,
+  scoreLayer: (ctx: ImportanceContext, layer: ScoredLayer) => Float32Array | tf.Tensor1D,
 ): ImportanceScorer {
   return {
     name,

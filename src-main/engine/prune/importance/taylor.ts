@@ -9,7 +9,7 @@
  *   eq. (9)  Θ ← Θ − λ·Θ_l^flops                                  optional FLOPs regularisation.
  *
  * z_l^k is unit k's feature map read where removal acts: after the layer's BatchNormalization and
- * activation (`PrunableLayer.featureMap`). All layers' gradients come from ONE backward pass: each
+ * activation (`ScoredLayer.featureMap`). All layers' gradients come from ONE backward pass: each
  * map is multiplied by (1 + p_l) with a zero probe p_l of shape [N, C] broadcast over positions,
  * so the forward pass is unchanged and ∂C/∂p_{l,n,k} = Σ_m ∂C/∂z_{n,m,k} · z_{n,m,k} — exactly
  * the sum inside eq. (7), for every example n and unit k at once.
@@ -22,7 +22,7 @@
  */
 import * as tf from '@tensorflow/tfjs'
 import { forwardLayers } from '../forward'
-import type { PrunableLayer } from '../structure'
+import type { ScoredLayer } from '../structure'
 import { contextBatches, contextStructure, layersToScore } from './context'
 import { l2NormalizeScores } from './normalize'
 import type { ImportanceContext, ImportanceScorer, ImportanceScores } from './types'
@@ -39,19 +39,20 @@ export interface TaylorOptions {
 export const TAYLOR_FLOPS_LAMBDA = 1e-3
 
 /** Multiply-accumulates (in millions) that one unit of the layer costs: Θ_l^flops of eq. (9). */
-export function unitMegaMacs(model: tf.LayersModel, layer: PrunableLayer): number {
+export function unitMegaMacs(model: tf.LayersModel, layer: ScoredLayer): number {
   const l = model.getLayer(layer.name)
-  const kernelShape = l.getWeights()[0].shape
+  const kernel = l.getWeights()[0]
   const outShape = l.outputShape as (number | null)[]
   const positions = outShape.slice(1, -1).reduce<number>((a, d) => a * (d ?? 1), 1)
-  const fanIn = kernelShape.slice(0, -1).reduce((a, d) => a * d, 1)
+  // Kernel entries per output channel: Dense fan-in, Conv2D kh·kw·c_in, DepthwiseConv2D kh·kw.
+  const fanIn = kernel.size / layer.units
   return (fanIn * positions) / 1e6
 }
 
 /** Raw Θ of eq. (7), averaged over all batches' examples, per layer. */
 async function rawTaylor(
   ctx: ImportanceContext,
-  layers: PrunableLayer[],
+  layers: ScoredLayer[],
 ): Promise<Map<string, Float64Array>> {
   if (ctx.loss === undefined) throw new Error("criterion 'taylor' needs a loss (ctx.loss)")
   const loss = ctx.loss
@@ -99,6 +100,7 @@ export function taylorImportance(options: TaylorOptions = {}): ImportanceScorer 
   return {
     name: 'taylor',
     needsData: true,
+    normalized: normalize,
     async score(ctx: ImportanceContext): Promise<ImportanceScores> {
       const layers = layersToScore(ctx, contextStructure(ctx))
       const raw = await rawTaylor(ctx, layers)

@@ -26,7 +26,7 @@ export interface ImportanceContext {
   model: tf.LayersModel
   /** The model's structure; analysed from `model` when absent. */
   structure?: PruneStructure
-  /** Names of the prunable layers to score; all prunable layers when absent. */
+  /** Names of the groups whose layers to score; every group when absent. */
   layers?: string[]
   /** Data, for criteria that need activations or gradients. */
   data?: BatchProvider
@@ -34,7 +34,7 @@ export interface ImportanceContext {
   seed?: number
 }
 
-/** Per-layer unit scores, higher = more important. */
+/** Unit scores by layer (a scorer's) or by group (`scoreGroups`), higher = more important. */
 export type ImportanceScores = Map<string, Float32Array>
 
 /** An importance criterion. */
@@ -43,5 +43,7 @@ export interface ImportanceScorer {
   readonly name: string
   /** Whether `score` needs `ctx.data` (and, for gradients, `ctx.loss`). */
   readonly needsData: boolean
+  /** Its scores are already normalised per layer (group scores do not normalise them again). */
+  readonly normalized?: boolean
   score(ctx: ImportanceContext): Promise<ImportanceScores>
 }

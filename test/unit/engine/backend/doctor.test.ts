@@ -218,6 +218,14 @@ describe('doctor', () => {
     expect(doctorReportFrom(facts({ envBackend: 'cpu' })).backend).toBe('cpu')
   })
 
+  it('lists the ONNX Runtime execution providers present (issue 19 item 5), from facts and from this install', async () => {
+    const r = doctorReportFrom(facts({ ort: [{ name: 'cpu', bundled: true }, { name: 'cuda', bundled: false }] }))
+    expect(check(r, 'onnxruntime')).toMatchObject({ ok: true, detail: expect.stringMatching(/present: cpu; not installed: cuda/) })
+    expect(check(doctorReportFrom(facts({ ort: { error: 'x' } })), 'onnxruntime').ok).toBe(false)
+    const { ortExecutionProviders } = await import('../../../../src-main/engine/measure/ort-session')
+    expect(ortExecutionProviders()).toContainEqual({ name: 'cpu', bundled: true })
+  })
+
   it('finds libraries on LD_LIBRARY_PATH', () => {
     const dir = mkdtempSync(join(tmpdir(), 'complab-lib-'))
     writeFileSync(join(dir, 'libcudnn.so.8'), '')

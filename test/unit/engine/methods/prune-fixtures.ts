@@ -128,4 +128,9 @@ export const PRUNED_RESULT_KEYS = [
   'parent.macs',
   'parent.serialized.bytes',
   'parent.latency.ms',
+  // Issue 19 item 4: ONNX Runtime's CPU latency beside the backend's.
+  'ort.latency.b1.t1.ms',
+  'ort.latency.b64.tall.ms',
+  'parent.ort.latency.b64.t1.ms',
+  'ort.speedup.b64.t1',
 ] as const

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs'
 import { describe, expect, it } from 'vitest'
-import { analyzeStructure, consumerIndices } from '../../../../src-main/engine/prune/structure'
+import { analyzeStructure } from '../../../../src-main/engine/prune/structure'
 import { convChain, mlp } from './fixtures'
 
 describe('analyzeStructure', () => {
@@ -11,22 +11,23 @@ describe('analyzeStructure', () => {
     expect(s.fixed).toEqual([{ name: 'out', reason: 'its units are (or reach) the model output' }])
     const c1 = s.prunable[0]
     expect(c1.units).toBe(3)
-    expect(c1.featureMap).toBe('r1')
-    expect(c1.batchNorm).toBe('bn1')
-    expect(c1.consumers.map((c) => [c.layer, c.role])).toEqual([
+    expect(c1.owners.map((o) => [o.name, o.featureMap, o.batchNorm])).toEqual([['c1', 'r1', 'bn1']])
+    expect(c1.members.map((m) => [m.layer, m.role])).toEqual([
+      ['c1', 'producer'],
       ['bn1', 'batch-norm'],
-      ['d1', 'dense-input'],
+      ['f1', 'coupling'],
+      ['d1', 'consumer'],
     ])
     // Pooled map 2×2×3 flattened: channel 1 sits at rows 1, 4, 7, 10 of d1's kernel.
-    const d1 = c1.consumers[1]
-    expect(consumerIndices(d1, 1)).toEqual([1, 4, 7, 10])
+    expect(c1.consumers.map((c) => c.layer)).toEqual(['d1'])
+    expect(c1.consumers[0].rows[1]).toEqual([1, 4, 7, 10])
     model.dispose()
   })
 
   it('reads a dense feature map after Dropout and stops at the next kernel', () => {
     const model = mlp()
     const s = analyzeStructure(model)
-    expect(s.prunable.map((p) => [p.name, p.featureMap, p.consumers.map((c) => c.layer)])).toEqual([
+    expect(s.prunable.map((p) => [p.name, p.owners[0].featureMap, p.consumers.map((c) => c.layer)])).toEqual([
       ['h1', 'drop', ['h2']],
       ['h2', 'h2', ['out']],
     ])
@@ -46,7 +47,7 @@ describe('analyzeStructure', () => {
     model.dispose()
   })
 
-  it('refuses element-wise merges (Add) in a functional graph', () => {
+  it('couples the layers an Add sums into one group', () => {
     const input = tf.input({ shape: [3] })
     const a = tf.layers.dense({ units: 2, name: 'a' }).apply(input) as tf.SymbolicTensor
     const b = tf.layers.dense({ units: 2, name: 'b' }).apply(input) as tf.SymbolicTensor
@@ -55,7 +56,9 @@ describe('analyzeStructure', () => {
       inputs: input,
       outputs: tf.layers.dense({ units: 1, name: 'o' }).apply(sum) as tf.SymbolicTensor,
     })
-    expect(() => analyzeStructure(model)).toThrow("layer 'sum' (Add) is not supported by pruning")
+    const s = analyzeStructure(model)
+    expect(s.prunable.map((g) => [g.name, g.units, g.producers])).toEqual([['a', 2, ['a', 'b']]])
+    expect(s.prunable[0].members.map((m) => `${m.layer}:${m.role}`)).toEqual(['a:producer', 'b:producer', 'sum:coupling', 'o:consumer'])
     model.dispose()
   })
 
@@ -94,10 +97,7 @@ describe('analyzeStructure', () => {
         tf.layers.dense({ units: 1, name: 'o' }),
       ],
     })
-    expect(analyzeStructure(pooled).prunable[0].consumers[0]).toMatchObject({
-      layer: 'o',
-      positions: 1,
-    })
+    expect(analyzeStructure(pooled).prunable[0].consumers[0]).toMatchObject({ layer: 'o', rows: [[0], [1]] })
     pooled.dispose()
     // (tfjs itself refuses Flatten after unknown spatial sizes; structure.ts guards it anyway.)
   })
@@ -119,11 +119,9 @@ describe('analyzeStructure', () => {
     const s = analyzeStructure(model)
     expect(s.graph.kind).toBe('functional')
     const b1 = s.prunable.find((p) => p.name === 'b')
-    expect(b1?.consumers).toEqual([
-      { layer: 'o', className: 'Dense', role: 'dense-input', offset: 2, stride: 5, positions: 16 },
-    ])
+    expect(b1?.consumers.map((c) => [c.layer, c.rows[0].length])).toEqual([['o', 16]])
     // Filter 0 of b is channel 2 of the 5-channel concat, so rows 2, 7, 12, … of o's kernel.
-    expect(consumerIndices(b1!.consumers[0], 0).slice(0, 3)).toEqual([2, 7, 12])
+    expect(b1!.consumers[0].rows[0].slice(0, 3)).toEqual([2, 7, 12])
     model.dispose()
   })
 

@@ -95,7 +95,7 @@ describe('Taylor criterion (Molchanov 2017)', () => {
     const model = tinyNet(false)
     const structure = analyzeStructure(model)
     // A hidden unit costs fan-in 2 MACs = 2e-6 MMAC; with λ = 1000 the term is 0.002.
-    expect(unitMegaMacs(model, structure.prunable[0])).toBeCloseTo(2e-6, 12)
+    expect(unitMegaMacs(model, structure.prunable[0].owners[0])).toBeCloseTo(2e-6, 12)
     const scores = await taylorImportance({ flopsLambda: 1000 }).score({
       model,
       structure,

@@ -43,24 +43,26 @@ describe('teacherStudentMatrix', () => {
 
   it('text cells: accuracy % mean ± std over seeds and the paired gain in points', () => {
     const t = teacherStudentMatrix(all)
-    expect(t.columns.map((c) => c.label)).toEqual(['teacher / student', 'teacher test.accuracy', 'mlp 32', 'mlp 128'])
-    // mlp 512-512 → mlp 32: (0.91, 0.95) mean 93.00, sd 2.83; gains (+1, +3) → +2.00.
-    // mlp 512-512 → mlp 128: (0.95, 0.93) mean 94.00, sd 1.41; gains (+1, −1) → +0.00.
-    // lenet5 → mlp 32: (0.92, 0.94) 93.00 ± 1.41, gains (+2, +2); → mlp 128: (0.96, 0.96) 96.00 ± 0.00, gains (+2, +2).
+    expect(t.columns.map((c) => c.label)).toEqual(['teacher / student', 'teacher test.accuracy (%)', 'mlp 32', 'mlp 128'])
+    // mlp 512-512 → mlp 32: (0.91, 0.95) mean 93.00, sd 2.83; gains (+1, +3) → +2.00, s_d = √2, so the
+    //   95 % interval is 2 ± 12.706 · √2 / √2 = [−10.71, +14.71]: it includes zero, not significant.
+    // mlp 512-512 → mlp 128: (0.95, 0.93) mean 94.00, sd 1.41; gains (+1, −1) → 0.00 ± 12.71.
+    // lenet5 → mlp 32: (0.92, 0.94) 93.00 ± 1.41, gains (+2, +2); → mlp 128: (0.96, 0.96) 96.00 ± 0.00,
+    //   gains (+2, +2): no spread, the interval is the point +2.00 and excludes zero.
     expect(t.rows).toEqual([
-      { teacher: 'mlp 512-512', 'teacher.metric': '96.00 ± 1.41', s0: '93.00 ± 2.83 (+2.00)', s1: '94.00 ± 1.41 (+0.00)' },
-      { teacher: 'lenet5 6-16 dropout 0.25', 'teacher.metric': '98.50 ± 0.71', s0: '93.00 ± 1.41 (+2.00)', s1: '96.00 ± 0.00 (+2.00)' },
+      { teacher: 'mlp 512-512', 'teacher.metric': '96.00 ± 1.41', s0: '93.00 ± 2.83 (+2.00 [−10.71, +14.71] n.s.)', s1: '94.00 ± 1.41 (0.00 [−12.71, +12.71] n.s.)' },
+      { teacher: 'lenet5 6-16 dropout 0.25', 'teacher.metric': '98.50 ± 0.71', s0: '93.00 ± 1.41 (+2.00 [+2.00, +2.00])', s1: '96.00 ± 0.00 (+2.00 [+2.00, +2.00])' },
       { teacher: 'student alone', 'teacher.metric': null, s0: '91.00 ± 1.41', s1: '94.00 ± 0.00' },
     ])
-    expect(toMarkdown(t).split('\n')[0]).toBe('| teacher / student | teacher test.accuracy | mlp 32 | mlp 128 |')
+    expect(toMarkdown(t).split('\n')[0]).toBe('| teacher / student | teacher test.accuracy (%) | mlp 32 | mlp 128 |')
   })
 
   it('number cells: mean, std, gain and seeds in their own columns', () => {
     const t = teacherStudentMatrix(all, { cells: 'numbers' })
     expect(t.columns.map((c) => c.key)).toEqual([
       'teacher', 'teacher.metric',
-      's0.mean', 's0.std', 's0.gain', 's0.seeds',
-      's1.mean', 's1.std', 's1.gain', 's1.seeds',
+      's0.mean', 's0.std', 's0.seeds', 's0.gain', 's0.gain.std', 's0.gain.n', 's0.ci_low', 's0.ci_high',
+      's1.mean', 's1.std', 's1.seeds', 's1.gain', 's1.gain.std', 's1.gain.n', 's1.ci_low', 's1.ci_high',
     ])
     const row = t.rows[1]
     expect(row.teacher).toBe('lenet5 6-16 dropout 0.25')
@@ -68,12 +70,16 @@ describe('teacherStudentMatrix', () => {
     expect(row['s0.mean']).toBeCloseTo(0.93, 10)
     expect(row['s0.gain']).toBeCloseTo(0.02, 10)
     expect(row['s0.seeds']).toBe(2)
+    const first = t.rows[0]
+    expect(first['s0.gain.n']).toBe(2)
+    expect(first['s0.ci_low']).toBeCloseTo(0.02 - 0.12706, 4)
+    expect(first['s0.ci_high']).toBeCloseTo(0.02 + 0.12706, 4)
     expect(t.rows[2]['s1.mean']).toBeCloseTo(0.94, 10)
   })
 
   it('ignores unfinished runs, names ensembles by their members, refuses two configurations in one cell', () => {
     const failed: MatrixRun = { ...students[0], id: 99, status: 'failed' }
-    expect(teacherStudentMatrix([...all, failed]).rows[0].s0).toBe('93.00 ± 2.83 (+2.00)')
+    expect(teacherStudentMatrix([...all, failed]).rows[0].s0).toBe('93.00 ± 2.83 (+2.00 [−10.71, +14.71] n.s.)')
     const ensemble = run('student', { ...mlp([32]), 'method.teacher': 'run #1 + run #3' }, 0, 0.93)
     const e = teacherStudentMatrix([...teachers, ...baselines, ensemble])
     // One seed: no spread to show (the lab's one mean ± std has no std below two values).
@@ -103,10 +109,20 @@ describe('seedSummary', () => {
     )
     const t = seedSummary(runs)
     expect(t.rows).toEqual([
-      { role: 'teacher', configuration: 'teacher lenet5', seeds: 2, metric: '98.50 ± 0.71', errors: '30.0 ± 14.1', gain: null },
-      { role: 'baseline', configuration: 'student alone', seeds: 2, metric: '91.00 ± 1.41', errors: '180.0 ± 28.3', gain: null },
-      // (0.92 − 0.90, 0.94 − 0.92) → +2.00 points.
-      { role: 'student', configuration: 'student T=4', seeds: 2, metric: '93.00 ± 1.41', errors: '140.0 ± 28.3', gain: '+2.00' },
+      { role: 'teacher', configuration: 'teacher lenet5', seeds: 2, metric: '98.50 ± 0.71', errors: '30.0 ± 14.1', against: null },
+      { role: 'baseline', configuration: 'student alone', seeds: 2, metric: '91.00 ± 1.41', errors: '180.0 ± 28.3', against: null },
+      // (0.92 − 0.90, 0.94 − 0.92) → +2.00 points, no spread: the interval is the point.
+      {
+        role: 'student',
+        configuration: 'student T=4',
+        seeds: 2,
+        metric: '93.00 ± 1.41',
+        errors: '140.0 ± 28.3',
+        against: 'student alone',
+        gain: '+2.00',
+        ci: '[+2.00, +2.00]',
+        significance: 'significant with 2 seeds',
+      },
     ])
     const n = seedSummary(runs, { cells: 'numbers' })
     expect(n.rows[2].gain).toBeCloseTo(0.02, 10)
@@ -142,11 +158,15 @@ describe('seedSummary of detection runs', () => {
       'role',
       'configuration',
       'seeds',
-      'test.mAP % (mean ± std)',
-      'gain over alone (points)',
-      'params (mean ± std)',
+      'test.mAP (%)',
+      'against',
+      'Δ test.mAP (pp)',
+      '95 % CI (pp)',
+      'significance',
+      'params',
     ])
-    expect(t.rows[1]).toMatchObject({ role: 'student', seeds: 2, metric: '52.50 ± 10.61', gain: '+7.50', 'x.params': '1,000 ± 0' })
+    // Gains 0.05 and 0.10: mean 0.075, s_d 0.03536, half = 12.706 · 0.03536 / √2 = 0.3177.
+    expect(t.rows[1]).toMatchObject({ role: 'student', seeds: 2, metric: '52.50 ± 10.61', gain: '+7.50', ci: '[−24.27, +39.27]', significance: 'not significant with 2 seeds', 'x.params': '1,000 ± 0' })
     const numbers = seedSummary(runs, { columns: ['params'], cells: 'numbers' })
     expect(numbers.rows[1]).toMatchObject({ mean: 0.525, 'x.params.mean': 1000, 'x.params.std': 0 })
   })
@@ -170,6 +190,17 @@ describe('seedSummary of detection runs', () => {
     const pruned = [det('parent', 'unpruned tinyYolo', 0, 0.8), det('pruned', 'prune taylor', 0, 0.79, { 'mAP.change': -0.01 }), det('pruned', 'prune taylor', 1, 0.81, { 'mAP.change': 0.03 })]
     const t = seedSummary(pruned, { columns: ['mAP.change'] })
     expect(t.columns.map((c) => c.key)).toEqual(['role', 'configuration', 'seeds', 'metric', 'x.mAP.change'])
-    expect(t.rows[1]).toMatchObject({ configuration: 'prune taylor', metric: '80.00 ± 1.41', 'x.mAP.change': '1.00 ± 2.83' })
+    expect(t.rows[1]).toMatchObject({ configuration: 'prune taylor', metric: '80.00 ± 1.41', 'x.mAP.change': '+1.00 ± 2.83' })
+  })
+
+  it('gives pruned runs their paired difference to the parent (the parent result they record), numbers for CSV', () => {
+    const pruned = [0, 1, 2].map((seed) => det('pruned', 'prune taylor', seed, [0.79, 0.8, 0.78][seed], { 'parent.test.mAP': 0.8 }))
+    const n = seedSummary(pruned, { cells: 'numbers' })
+    // d = −0.01, 0, −0.02: mean −0.01, s 0.01, half = 4.303 · 0.01 / √3 = 0.02484.
+    expect(n.columns.map((c) => c.key)).toEqual(['role', 'configuration', 'seeds', 'mean', 'std', 'against', 'gain', 'gain.std', 'gain.n', 'ci_low', 'ci_high'])
+    expect(n.rows[0]).toMatchObject({ against: 'parent', 'gain.n': 3 })
+    expect(n.rows[0].gain).toBeCloseTo(-0.01, 12)
+    expect(n.rows[0].ci_low).toBeCloseTo(-0.01 - 0.02484, 4)
+    expect(n.rows[0].ci_high).toBeCloseTo(-0.01 + 0.02484, 4)
   })
 })

@@ -1,4 +1,4 @@
-/** Sweep pivots: mean ± sample std per cell (statistics.ts), ordering, matrices, derived gains, mixed parameters. */
+/** Sweep pivots: mean ± sample std per cell and its 95 % interval (src-shared/stats.ts), ordering, matrices, derived gains, mixed parameters. */
 import { describe, expect, it } from 'vitest'
 import { compareValues, pivotAvailable, pivotRuns, withDerived, type PivotRun } from '../../../../src-main/lab/analysis/pivot'
 
@@ -34,7 +34,7 @@ describe('pivotRuns', () => {
     expect(acc25.mean).toBeCloseTo(0.93, 12)
     expect(acc25.std).toBeCloseTo(Math.SQRT2 * 0.01, 12)
     // One run has no params result: n counts the values, not the runs.
-    expect(params25).toEqual({ mean: 750, std: null, n: 1 })
+    expect(params25).toEqual({ mean: 750, std: null, n: 1, ciLow: null, ciHigh: null })
     expect(p.cells[1][0][1].mean).toBe(510)
     expect(p.mixed).toEqual([])
   })
@@ -58,6 +58,18 @@ describe('pivotRuns', () => {
     expect(p.table.rows[1]['test.accuracy:mean']).toBeCloseTo(0.85, 12)
   })
 
+  it('gives a gain its paired 95 % interval, in the cell and in the export line (METHODS.md S1)', () => {
+    // Gains over the parent of seeds 0, 1, 2: +0.01, +0.02, +0.03: mean 0.02, s 0.01, half = 4.303 · 0.01 / √3.
+    const gains = [0.01, 0.02, 0.03].map((g, seed) => run(10 + seed, 'pruned', { seed, 'method.target.ratio': 0.5 }, { 'gain.test.accuracy': g }))
+    const p = pivotRuns(gains, { rows: 'method.target.ratio', metrics: ['gain.test.accuracy'] })
+    const half = (4.303 * 0.01) / Math.sqrt(3)
+    expect(p.cells[0][0][0].ciLow).toBeCloseTo(0.02 - half, 4)
+    expect(p.cells[0][0][0].ciHigh).toBeCloseTo(0.02 + half, 4)
+    expect(p.table.columns.map((c) => c.key)).toEqual(['row', 'gain.test.accuracy:mean', 'gain.test.accuracy:std', 'gain.test.accuracy:n', 'gain.test.accuracy:ci_low', 'gain.test.accuracy:ci_high', 'n'])
+    expect(p.table.rows[0]['gain.test.accuracy:n']).toBe(3)
+    expect(p.table.rows[0]['gain.test.accuracy:ci_high']).toBeCloseTo(0.02 + half, 4)
+  })
+
   it('pivots two parameters as a matrix, leaving empty cells empty', () => {
     const grid = [
       run(1, 'student', { 'teacher.model.hidden': [64], 'model.hidden': [8] }, { 'test.accuracy': 0.8 }),
@@ -67,7 +79,7 @@ describe('pivotRuns', () => {
     const p = pivotRuns(grid, { rows: 'teacher.model.hidden', columns: 'model.hidden', metrics: ['test.accuracy'] })
     expect(p.rowValues).toEqual(['[64]', '[128]'])
     expect(p.columnValues).toEqual(['[8]', '[16]'])
-    expect(p.cells[1][0][0]).toEqual({ mean: null, std: null, n: 0 })
+    expect(p.cells[1][0][0]).toEqual({ mean: null, std: null, n: 0, ciLow: null, ciHigh: null })
     expect(p.cells[1][1][0].mean).toBe(0.87)
     expect(p.table.rows).toHaveLength(3)
   })

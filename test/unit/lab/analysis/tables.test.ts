@@ -155,14 +155,15 @@ describe('export formats', () => {
       'a\\textbackslash{}b \\& 5\\% \\$x\\_1\\textasciicircum{}2\\$ \\#\\{y\\} \\textasciitilde{}',
     )
     expect(toLatex(table)).toBe(
-      '\\begin{tabular}{rllr}\n' +
-        '\\hline\n' +
+      '% needs \\usepackage{booktabs}\n' +
+        '\\begin{tabular}{rllr}\n' +
+        '\\toprule\n' +
         'id & run & note, "quoted" & test.accuracy \\\\\n' +
-        '\\hline\n' +
+        '\\midrule\n' +
         '1 & T=2 seed 0 & a, b & 0.9877 \\\\\n' +
         '2 & say "hi" & line 1 line 2 &  \\\\\n' +
         '3 & 50\\% \\& \\$x\\_1\\textasciicircum{}2\\$ \\{\\#\\textasciitilde{}\\} \\textbackslash{} | pipe &  & 1 \\\\\n' +
-        '\\hline\n' +
+        '\\bottomrule\n' +
         '\\end{tabular}\n',
     )
   })
@@ -183,7 +184,7 @@ describe('export formats', () => {
     expect(toCsv(empty)).toBe('id\r\n')
     expect(toMarkdown(empty)).toBe('| id |\n| --- |\n')
     expect(toLatex(empty)).toBe(
-      '\\begin{tabular}{l}\n\\hline\nid \\\\\n\\hline\n\\hline\n\\end{tabular}\n',
+      '% needs \\usepackage{booktabs}\n\\begin{tabular}{l}\n\\toprule\nid \\\\\n\\midrule\n\\bottomrule\n\\end{tabular}\n',
     )
   })
 

@@ -1,0 +1,17 @@
+/** A run's attempts (issue 17 item 4): the current one, its queue and worker, and earlier ones. */
+import { notFound, type DomainContext, type DomainHandlers } from './context'
+
+export function attemptHandlers(ctx: DomainContext): DomainHandlers<'runs.attempts' | 'runs.attemptMetrics'> {
+  const { store } = ctx
+  return {
+    'runs.attempts': ({ id }) => {
+      const placement = store.attempts.placement(id)
+      if (!placement) throw notFound(`run #${id}`)
+      return { ...placement, attempts: store.attempts.attempts(id) }
+    },
+    'runs.attemptMetrics': ({ id, attempt }) => {
+      if (!store.attempts.placement(id)) throw notFound(`run #${id}`)
+      return store.metrics.series(id, undefined, attempt)
+    },
+  }
+}

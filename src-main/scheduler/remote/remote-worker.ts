@@ -1,0 +1,104 @@
+/**
+ * `complab worker --queue URL` (issue 17 item 1): pulls runs from the lab's BullMQ queue and
+ * trains each in a child process (the lab's own run worker, forked), `concurrency` at a time.
+ * It listens for cancels on a Redis channel every worker hears (BullMQ cancels only inside the
+ * process that runs a job), lists itself in the workers' registry, and stops a run whose lock it
+ * lost (the queue has given it to another worker).
+ */
+import { hostname } from 'node:os'
+import { resolve } from 'node:path'
+import { Worker, type Job } from 'bullmq'
+import { Redis } from 'ioredis'
+import { forkLauncher } from '../fork-launcher'
+import { bullConnection, parseQueueUrl, QUEUE_NAME } from './queue-url'
+import { runRemoteJob } from './worker-job'
+import { keys, type RemoteJob } from './wire'
+import { registerWorker, type WorkerEntry } from './worker-registry'
+
+export interface RemoteWorkerOptions {
+  url: string
+  name?: string
+  concurrency?: number
+  backend?: string
+  dataDir: string
+  version: string
+  /** BullMQ's lock duration: a worker silent this long is presumed dead (default 30 s). */
+  lockMs?: number
+  /** How often workers look for stalled jobs (default: lockMs / 2). */
+  stalledMs?: number
+  say?: (line: string) => void
+}
+
+export interface RemoteWorker {
+  readonly name: string
+  close(): Promise<void>
+}
+
+export async function startRemoteWorker(o: RemoteWorkerOptions): Promise<RemoteWorker> {
+  const address = parseQueueUrl(o.url)
+  const name = o.name ?? `${hostname()}-${process.pid}`
+  const say = o.say ?? (() => {})
+  const redis = new Redis(address.redis)
+  const sub = new Redis(address.redis)
+  const launcher = forkLauncher()
+  const entry: WorkerEntry = {
+    name,
+    host: hostname(),
+    pid: process.pid,
+    backend: o.backend ?? 'best available',
+    version: o.version,
+    current: [],
+    done: 0,
+    failed: 0,
+    heartbeatAt: '',
+  }
+  const ctx = { redis, name, version: o.version, dataDir: resolve(o.dataDir), backend: o.backend, launcher }
+  const lockMs = o.lockMs ?? 30_000
+  const worker: Worker<RemoteJob> = new Worker<RemoteJob>(
+    QUEUE_NAME,
+    async (job: Job<RemoteJob>, token?: string, signal?: AbortSignal) => {
+      entry.current.push(job.data.runId)
+      say(`run #${job.data.runId} (attempt ${job.attemptsStarted}) started`)
+      try {
+        await runRemoteJob(ctx, job, token ?? '', signal)
+        entry.done++
+        say(`run #${job.data.runId} finished`)
+      } catch (err) {
+        entry.failed++
+        say(`run #${job.data.runId} ended: ${err instanceof Error ? err.message : String(err)}`)
+        throw err
+      } finally {
+        entry.current = entry.current.filter((id) => id !== job.data.runId)
+      }
+    },
+    {
+      connection: bullConnection(address),
+      concurrency: Math.max(1, o.concurrency ?? 1),
+      name,
+      lockDuration: lockMs,
+      stalledInterval: o.stalledMs ?? Math.max(500, Math.floor(lockMs / 2)),
+      // The job decides how many tries a run gets (`attempts`), not the stalled counter.
+      maxStalledCount: 1000,
+    },
+  )
+  worker.on('error', (err) => say(`queue: ${err.message}`))
+  // Its lock is gone: the queue gives the run to another worker; this copy stops.
+  worker.on('lockRenewalFailed', (ids) => ids.forEach((id) => worker.cancelJob(id, 'lock lost')))
+  await sub.subscribe(keys.cancel)
+  sub.on('message', (_channel: string, jobId: string) => {
+    if (worker.cancelJob(jobId, 'cancelled by the lab')) say(`job ${jobId} cancelled by the lab`)
+  })
+  const registry = registerWorker(redis, entry)
+  await worker.waitUntilReady()
+  say(`worker ${name} takes runs from the queue (concurrency ${o.concurrency ?? 1})`)
+  return {
+    name,
+    async close() {
+      registry.stop()
+      await worker.close(true).catch(() => {})
+      await registry.remove()
+      sub.disconnect()
+      redis.disconnect()
+    },
+  }
+}

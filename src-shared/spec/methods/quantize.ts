@@ -1,0 +1,46 @@
+/**
+ * Quantization (METHODS Q1): the parent's kernels stored as int8 (symmetric per output channel),
+ * uint8 (affine per tensor) or float16; activations left in float or quantized to uint8 with ranges
+ * calibrated on training examples; optional quantization-aware training with a straight-through
+ * estimator. Every run also reports the model exported to ONNX (QDQ) as ONNX Runtime runs it.
+ */
+import { z } from 'zod'
+import { parentField } from '../schema-sources'
+import { positiveInt } from '../zod-common'
+
+const calibrationSchema = z
+  .object({
+    /** Training examples the activation ranges are read from (at most the training split). */
+    examples: positiveInt.max(100_000).default(256),
+    method: z.enum(['minmax', 'percentile']).default('minmax'),
+    /** With method percentile: the range covers the p-th and (100 − p)-th percentiles. */
+    percentile: z.number().gt(50).max(100).optional(),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    if (c.method === 'percentile' && c.percentile === undefined) ctx.addIssue({ code: 'custom', path: ['percentile'], message: 'calibration method percentile needs a percentile, e.g. 99.99' })
+    if (c.method !== 'percentile' && c.percentile !== undefined) ctx.addIssue({ code: 'custom', path: ['percentile'], message: 'percentile applies only with calibration method percentile' })
+  })
+
+/** The fields of a quantize method besides its parent (the parent may be a nested stage: `methods/index.ts`). */
+export const quantizeFields = {
+  kind: z.literal('quantize'),
+  parent: parentField,
+  scheme: z.enum(['int8', 'uint8', 'float16']).default('int8'),
+  activations: z.enum(['none', 'static']).default('none'),
+  calibration: calibrationSchema.default({ examples: 256, method: 'minmax' }),
+  /** Epochs of quantization-aware training (fake quantization, straight-through gradients); 0 = post-training only. */
+  qatEpochs: z.number().int().min(0).max(1000).default(0),
+}
+
+export const quantizeMethodSchema = z
+  .object(quantizeFields)
+  .strict()
+  .superRefine((m, ctx) => {
+    if (m.activations === 'none' && m.calibration.method !== 'minmax') {
+      ctx.addIssue({ code: 'custom', path: ['calibration'], message: 'calibration applies only with activations: static (weights need none)' })
+    }
+  })
+
+/** A quantize method's settings (everything but where its parent comes from). */
+export type QuantizeSettings = Omit<z.infer<typeof quantizeMethodSchema>, 'parent'>
