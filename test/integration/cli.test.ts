@@ -74,6 +74,11 @@ describe('complab CLI', () => {
     expect(seeds.stdout.split('\r\n')[0]).toBe(
       'role,configuration,seeds,test.accuracy mean,test.accuracy std,test.errors mean,test.errors std,against,gain mean,gain std,gain n,gain ci_low,gain ci_high,params mean,params std',
     )
+    // The same table for reading: units in the headers, the paired difference beside its interval and verdict.
+    const seedsMd = await complab(['export', '--db', db, '--matrix', 'seeds', '--experiment', '1', '--format', 'md'])
+    expect(seedsMd.code).toBe(0)
+    expect(seedsMd.stdout.split('\n')[0]).toBe('| role | configuration | seeds | test.accuracy (%) | test errors | against | Δ test.accuracy (pp) | 95 % CI (pp) | significance |')
+    expect(seedsMd.stdout).toMatch(/^\| student \| student T=1 \| 1 \| \d+\.\d\d \| \d+\.0 \| student alone \| [+−]?\d+\.\d\d \|  \| one seed: no interval \|$/m)
     const mixed = await complab(['export', '--db', db, '--matrix', 'teacher-student', '--experiment', '1'])
     expect(mixed.code).toBe(2)
     expect(mixed.stderr).toMatch(/^error: runs #3 and #4 are both mlp 8 taught by mlp 32 with seed 0/)

@@ -11,10 +11,10 @@ import { positiveInt } from '../zod-common'
 const calibrationSchema = z
   .object({
     /** Training examples the activation ranges are read from (at most the training split). */
-    examples: positiveInt.max(100_000).default(256),
-    method: z.enum(['minmax', 'percentile']).default('minmax'),
+    examples: positiveInt.max(100_000).default(256).describe('Training examples the activation ranges are read from.'),
+    method: z.enum(['minmax', 'percentile']).default('minmax').describe('Activation ranges from the minimum and maximum seen, or from percentiles.'),
     /** With method percentile: the range covers the p-th and (100 − p)-th percentiles. */
-    percentile: z.number().gt(50).max(100).optional(),
+    percentile: z.number().gt(50).max(100).optional().describe('With method percentile: the range covers the p-th and (100 − p)-th percentiles.'),
   })
   .strict()
   .superRefine((c, ctx) => {
@@ -24,13 +24,13 @@ const calibrationSchema = z
 
 /** The fields of a quantize method besides its parent (the parent may be a nested stage: `methods/index.ts`). */
 export const quantizeFields = {
-  kind: z.literal('quantize'),
+  kind: z.literal('quantize').describe('Quantize a parent model (METHODS Q1): int8, uint8 or float16 weights, optionally calibrated int8 activations.'),
   parent: parentField,
-  scheme: z.enum(['int8', 'uint8', 'float16']).default('int8'),
-  activations: z.enum(['none', 'static']).default('none'),
-  calibration: calibrationSchema.default({ examples: 256, method: 'minmax' }),
+  scheme: z.enum(['int8', 'uint8', 'float16']).default('int8').describe('int8: symmetric per output channel; uint8: affine per tensor; float16.'),
+  activations: z.enum(['none', 'static']).default('none').describe('none: weights only; static: activations quantized with calibrated ranges.'),
+  calibration: calibrationSchema.default({ examples: 256, method: 'minmax' }).describe('How activation ranges are calibrated (activations: static).'),
   /** Epochs of quantization-aware training (fake quantization, straight-through gradients); 0 = post-training only. */
-  qatEpochs: z.number().int().min(0).max(1000).default(0),
+  qatEpochs: z.number().int().min(0).max(1000).default(0).describe('Epochs of quantization-aware training (fake quantization, straight-through gradients); 0 = post-training only.'),
 }
 
 export const quantizeMethodSchema = z

@@ -7,8 +7,11 @@ import { importedModelSchema, runModelSchema } from '../schema-sources'
  */
 export const trainMethodSchema = z
   .object({
-    kind: z.literal('train'),
+    kind: z.literal('train').describe('Train the model on the labels, nothing more.'),
     /** Train this model further instead of building the spec's `model` (its layers, its weights). */
-    from: z.discriminatedUnion('source', [importedModelSchema, runModelSchema]).optional(),
+    from: z
+      .discriminatedUnion('source', [importedModelSchema, runModelSchema])
+      .optional()
+      .describe("Train this model further (an imported model.json or an earlier run's) instead of building the spec's model."),
   })
   .strict()
