@@ -3,12 +3,8 @@
  * `schema_migrations`; a failure rolls that migration back and stops start-up with an error that
  * names it. Nothing is logged-and-skipped.
  */
-import { readdirSync, readFileSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
 import type Database from 'better-sqlite3'
 import type { Migration } from './migrations/index'
-
-const MIGRATION_FILE = /^(\d{4})_([a-z0-9_]+)\.sql$/
 
 /** Thrown when a migration cannot be applied; start-up must stop. */
 export class MigrationError extends Error {
@@ -19,20 +15,6 @@ export class MigrationError extends Error {
     super(message)
     this.name = 'MigrationError'
   }
-}
-
-/** Reads `NNNN_name.sql` files from a folder (the on-disk source of truth of `MIGRATIONS`). */
-export function readMigrationFiles(dir: URL | string): Migration[] {
-  const path = typeof dir === 'string' ? dir : fileURLToPath(dir)
-  return readdirSync(path)
-    .map((file) => MIGRATION_FILE.exec(file))
-    .filter((m): m is RegExpExecArray => m !== null)
-    .map((m) => ({
-      version: Number(m[1]),
-      name: `${m[1]}_${m[2]}`,
-      sql: readFileSync(`${path.replace(/\/$/, '')}/${m[0]}`, 'utf8'),
-    }))
-    .sort((a, b) => a.version - b.version)
 }
 
 /** Versions already recorded in the database, creating the bookkeeping table if needed. */

@@ -1,12 +1,13 @@
 import { spawnSync } from 'node:child_process'
-import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { createHash } from 'node:crypto'
+import { chmodSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
-import { MigrationError, migrate, readMigrationFiles } from '../../../src-main/store/migrate'
+import { MigrationError, migrate } from '../../../src-main/store/migrate'
 import { MIGRATIONS, type Migration } from '../../../src-main/store/migrations/index'
 import { DatabaseOpenError, openDatabase } from '../../../src-main/store/open'
 import { openStore } from '../../../src-main/store/index'
@@ -31,15 +32,32 @@ function tableNames(db: Database.Database): string[] {
 }
 
 describe('migrations', () => {
-  it('the embedded SQL is exactly the .sql files on disk, every file listed once', () => {
-    const files = readMigrationFiles(
-      new URL('../../../src-main/store/migrations/', import.meta.url),
-    )
+  it('lists every NNNN_name.ts module beside index.ts once, in order, under its own number', () => {
+    const dir = fileURLToPath(new URL('../../../src-main/store/migrations/', import.meta.url))
+    const files = readdirSync(dir)
+      .map((f) => /^(\d{4})_([a-z0-9_]+)\.ts$/.exec(f))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .sort((a, b) => Number(a[1]) - Number(b[1]))
     expect(files.length).toBeGreaterThan(0)
-    expect(MIGRATIONS.map((m) => m.name)).toEqual(files.map((f) => f.name))
-    for (const [i, m] of MIGRATIONS.entries()) {
-      expect(m.version).toBe(files[i].version)
-      expect(m.sql).toBe(files[i].sql)
+    expect(MIGRATIONS.map((m) => m.name)).toEqual(files.map((f) => `${f[1]}_${f[2]}`))
+    expect(MIGRATIONS.map((m) => m.version)).toEqual(files.map((_, i) => i + 1))
+    for (const m of MIGRATIONS) {
+      expect(m.name.startsWith(`${String(m.version).padStart(4, '0')}_`)).toBe(true)
+      expect(m.sql.startsWith(`-- ${m.name}: `)).toBe(true)
+    }
+  })
+
+  it('released migrations keep their exact text (databases already upgraded recorded them)', () => {
+    const sha256 = (s: string) => createHash('sha256').update(s).digest('hex')
+    const released: Record<string, string> = {
+      '0001_init': '13441a1064e9aff3ab3efd632a94e26cd6ccf5ef37a3ac3639322c77900fc33a',
+      '0002_run_adapter': '81e5b897f455844263f6ee855b1e2c5334cdf46acf718ae1be7bb8ea292c6bd2',
+      '0003_prune_groups': 'fae563deb9a58e8335d8812ebe3d18479314d3ac6c6b2248fd5f52e703474402',
+      '0004_run_attempts': 'd43345ff1494ea739ee1383c6817b10ae545a37855f3163dc0d270422ccf251d',
+      '0005_saved_views': 'a64e5fc62474c28adfee1970c773854f8e818a2152d4dd4be0f275c6057cf66b',
+    }
+    for (const m of MIGRATIONS) {
+      if (m.name in released) expect([m.name, sha256(m.sql)]).toEqual([m.name, released[m.name]])
     }
   })
 

@@ -3,6 +3,7 @@
  * selects the cpu backend, the reference every pruning test computes on.
  */
 import * as tf from '@tensorflow/tfjs'
+import { expect } from 'vitest'
 
 await tf.setBackend('cpu')
 
@@ -115,4 +116,30 @@ export function agreementWith(
 /** Weights of a model as plain arrays, to compare before/after. */
 export function weightValues(model: tf.LayersModel): number[][] {
   return model.getWeights().map((w) => Array.from(w.dataSync()))
+}
+
+/** conv2d(`conv`) → flatten 'f' → dense(1 unit, 'out', overridden by `dense`). */
+export function convFlattenDense(
+  conv: Parameters<typeof tf.layers.conv2d>[0],
+  dense: Partial<Parameters<typeof tf.layers.dense>[0]> = {},
+): tf.Sequential {
+  return tf.sequential({
+    layers: [
+      tf.layers.conv2d(conv),
+      tf.layers.flatten({ name: 'f' }),
+      tf.layers.dense({ units: 1, name: 'out', ...dense }),
+    ],
+  })
+}
+
+/** Expects `pruned` to compute what `model` did (within 1e-5) on a fixed input of `shape`. */
+export function expectSameOutputs(
+  model: tf.LayersModel,
+  pruned: tf.LayersModel,
+  shape: number[],
+  seed?: number,
+): void {
+  const x = fixedInput(shape, seed)
+  expect(maxOutputDifference(model, pruned, x)).toBeLessThan(1e-5)
+  tf.dispose(x)
 }

@@ -10,7 +10,7 @@ import {
   createImportanceScorer,
   importanceCriteria,
 } from '../../../../src-main/engine/prune/importance/registry'
-import { convChain, mlp, setWeights } from './fixtures'
+import { convChain, convFlattenDense, mlp, setWeights } from './fixtures'
 
 const values = (a: Float32Array | undefined): number[] => Array.from(a ?? [])
 const close = (actual: number[], expected: number[], digits = 5): void => {
@@ -88,18 +88,12 @@ describe('activation criteria', () => {
 
   it('APoZ over spatial positions of a conv map', async () => {
     // 1×1 conv with filters (+1, −1) then ReLU: channel 0 = relu(x), channel 1 = relu(−x).
-    const model = tf.sequential({
-      layers: [
-        tf.layers.conv2d({
-          inputShape: [2, 2, 1],
-          filters: 2,
-          kernelSize: 1,
-          activation: 'relu',
-          name: 'c',
-        }),
-        tf.layers.flatten({ name: 'f' }),
-        tf.layers.dense({ units: 1, name: 'out' }),
-      ],
+    const model = convFlattenDense({
+      inputShape: [2, 2, 1],
+      filters: 2,
+      kernelSize: 1,
+      activation: 'relu',
+      name: 'c',
     })
     setWeights(model, 'c', [
       [1, -1],

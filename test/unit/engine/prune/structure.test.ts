@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs'
 import { describe, expect, it } from 'vitest'
 import { analyzeStructure } from '../../../../src-main/engine/prune/structure'
-import { convChain, mlp } from './fixtures'
+import { convChain, convFlattenDense, mlp } from './fixtures'
 
 describe('analyzeStructure', () => {
   it('finds conv → BN → pool → flatten → dense consumers, channels-last', () => {
@@ -63,19 +63,10 @@ describe('analyzeStructure', () => {
   })
 
   it('refuses channels_first convolutions', () => {
-    const model = tf.sequential({
-      layers: [
-        tf.layers.conv2d({
-          inputShape: [2, 5, 5],
-          filters: 2,
-          kernelSize: 2,
-          dataFormat: 'channelsFirst',
-          name: 'cf',
-        }),
-        tf.layers.flatten({ name: 'f' }),
-        tf.layers.dense({ units: 1, name: 'o' }),
-      ],
-    })
+    const model = convFlattenDense(
+      { inputShape: [2, 5, 5], filters: 2, kernelSize: 2, dataFormat: 'channelsFirst', name: 'cf' },
+      { name: 'o' },
+    )
     expect(() => analyzeStructure(model)).toThrow(
       "layer 'cf' (Conv2D): data_format 'channels_first' is not supported",
     )

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { taylorImportance, unitMegaMacs } from '../../../../src-main/engine/prune/importance/taylor'
 import type { Batch } from '../../../../src-main/engine/prune/importance/types'
 import { analyzeStructure } from '../../../../src-main/engine/prune/structure'
-import { setWeights } from './fixtures'
+import { convFlattenDense, setWeights } from './fixtures'
 
 const mse = (y: tf.Tensor, p: tf.Tensor): tf.Scalar => tf.losses.meanSquaredError(y, p) as tf.Scalar
 
@@ -57,16 +57,21 @@ function batches(split: boolean): () => Batch[] {
 }
 
 describe('Taylor criterion (Molchanov 2017)', () => {
-  it('matches the hand-computed Θ before normalisation', async () => {
+  /** Scores tinyNet's hidden layer without normalisation; they must be the hand-computed Θ. */
+  async function expectRawScores(split: boolean): Promise<void> {
     const model = tinyNet(false)
     const scores = await taylorImportance({ normalize: false }).score({
       model,
-      data: batches(false),
+      data: batches(split),
       loss: mse,
     })
     expect([...scores.keys()]).toEqual(['h'])
     Array.from(scores.get('h') as Float32Array).forEach((v, i) => expect(v).toBeCloseTo(RAW[i], 4))
     model.dispose()
+  }
+
+  it('matches the hand-computed Θ before normalisation', async () => {
+    await expectRawScores(false)
   })
 
   it('applies the layer-wise L2 normalisation of eq. (8), also with ReLU as its own layer', async () => {
@@ -81,14 +86,7 @@ describe('Taylor criterion (Molchanov 2017)', () => {
   })
 
   it('averages per example across batches of any size', async () => {
-    const model = tinyNet(false)
-    const scores = await taylorImportance({ normalize: false }).score({
-      model,
-      data: batches(true),
-      loss: mse,
-    })
-    Array.from(scores.get('h') as Float32Array).forEach((v, i) => expect(v).toBeCloseTo(RAW[i], 4))
-    model.dispose()
+    await expectRawScores(true)
   })
 
   it('subtracts λ·FLOPs_l (MMAC per unit) after normalisation', async () => {
@@ -109,24 +107,17 @@ describe('Taylor criterion (Molchanov 2017)', () => {
   })
 
   it('takes |(1/M) Σ_m ∂C/∂z_m z_m| per example for conv maps (checked against direct gradients)', async () => {
-    const model = tf.sequential({
-      layers: [
-        tf.layers.conv2d({
-          inputShape: [3, 3, 1],
-          filters: 2,
-          kernelSize: 2,
-          name: 'c',
-          kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }),
-          biasInitializer: 'zeros',
-        }),
-        tf.layers.flatten({ name: 'f' }),
-        tf.layers.dense({
-          units: 1,
-          name: 'out',
-          kernelInitializer: tf.initializers.glorotUniform({ seed: 4 }),
-        }),
-      ],
-    })
+    const model = convFlattenDense(
+      {
+        inputShape: [3, 3, 1],
+        filters: 2,
+        kernelSize: 2,
+        name: 'c',
+        kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }),
+        biasInitializer: 'zeros',
+      },
+      { kernelInitializer: tf.initializers.glorotUniform({ seed: 4 }) },
+    )
     const xs = tf.randomNormal([3, 3, 3, 1], 0, 1, 'float32', 5)
     const ys = tf.tensor2d([[1], [-1], [0.5]])
     const scores = await taylorImportance({ normalize: false }).score({

@@ -1,4 +1,5 @@
--- 0001_init: the lab's first schema (DESIGN §5).
+/** Migration 0001_init (see index.ts): its SQL, applied once, never edited after release. */
+export default `-- 0001_init: the lab's first schema (DESIGN §5).
 -- Timestamps are ISO-8601 UTC strings with milliseconds, so they sort as text.
 
 CREATE TABLE experiments (
@@ -103,3 +104,4 @@ CREATE TABLE logs (
   message TEXT    NOT NULL
 );
 CREATE INDEX logs_run ON logs (run_id, id);
+`

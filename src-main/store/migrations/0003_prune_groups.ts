@@ -1,4 +1,5 @@
--- 0003_prune_groups: the dependency groups of a pruning run (issue 16 item 8): every set of
+/** Migration 0003_prune_groups (see index.ts): its SQL, applied once, never edited after release. */
+export default `-- 0003_prune_groups: the dependency groups of a pruning run (issue 16 item 8): every set of
 -- channels removed together, its member layers, its channels before and after, and its score.
 
 CREATE TABLE prune_groups (
@@ -11,3 +12,4 @@ CREATE TABLE prune_groups (
   score        REAL,
   PRIMARY KEY (run_id, position)
 ) WITHOUT ROWID;
+`

@@ -1,4 +1,5 @@
--- 0005_saved_views: named views of an experiment (issue 18 item 11). A view is a page of the
+/** Migration 0005_saved_views (see index.ts): its SQL, applied once, never edited after release. */
+export default `-- 0005_saved_views: named views of an experiment (issue 18 item 11). A view is a page of the
 -- window (runs or sweeps) with its address query (filter, pivot, columns, chart choices),
 -- so opening it reopens the same table. Names are unique per experiment, in any case; the experiment's
 -- deletion takes its views with it.
@@ -13,3 +14,4 @@ CREATE TABLE saved_views (
   updated_at    TEXT    NOT NULL,
   UNIQUE (experiment_id, name)
 );
+`

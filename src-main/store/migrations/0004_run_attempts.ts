@@ -1,4 +1,5 @@
--- 0004_run_attempts: a run may be tried more than once (issue 17: remote workers, retried by the
+/** Migration 0004_run_attempts (see index.ts): its SQL, applied once, never edited after release. */
+export default `-- 0004_run_attempts: a run may be tried more than once (issue 17: remote workers, retried by the
 -- queue when a worker dies). runs.attempt is the current attempt; metrics, results and log
 -- lines are keyed by attempt, so a retried run's series never mixes two attempts. A run sent to
 -- a queue names it (runs.queue) and the worker that holds it (runs.worker): a restarted lab
@@ -44,3 +45,4 @@ CREATE TABLE run_event_seq (
   seq     INTEGER NOT NULL,
   PRIMARY KEY (run_id, attempt)
 ) WITHOUT ROWID;
+`
