@@ -56,6 +56,7 @@ const AT: Record<string, { spec: (v: string) => Spec; field: string }> = {
   'method<magnitude>.parent<import>.path': { field: 'method.parent.path', spec: pruning('magnitude') },
   'method<slimming>.parent<import>.path': { field: 'method.parent.path', spec: pruning('slimming') },
   'method<sensitivity>.parent<import>.path': { field: 'method.parent.path', spec: pruning('sensitivity') },
+  'method<train>.from<import>.path': { field: 'method.from.path', spec: (v) => ({ ...mnist, method: { kind: 'train', from: importFrom(v) } }) },
   'method<quantize>.parent<import>.path': { field: 'method.parent.path', spec: pruning('quantize') },
   ...Object.fromEntries(
     (['prune', 'singh', 'magnitude', 'slimming'] as const).map((kind) => [

@@ -2,7 +2,8 @@
  * Huffman coding of quantized weights, the third step of Deep Compression (Han et al. 2016, §4):
  * the int8 (or uint8) values of each kernel coded with a code built from their own frequencies.
  * What is counted is the coded size as stored: the code bits (rounded up to bytes) plus the code
- * table (one code length byte per symbol that occurs, with the symbol: 2 bytes each), per kernel.
+ * table (one code length byte per symbol that occurs, with the symbol: 2 bytes each), per kernel,
+ * or the plain bytes where coding does not pay.
  */
 import type { KernelEncoding } from './kernel-encoding'
 
@@ -28,5 +29,6 @@ export function huffmanKernelBytes(e: KernelEncoding): number | null {
   const counts = new Array<number>(256).fill(0)
   for (const q of e.q) counts[q & 0xff]++
   const symbols = counts.filter((c) => c > 0).length
-  return Math.ceil(huffmanBits(counts) / 8) + 2 * symbols
+  // A kernel whose code and table outweigh its plain bytes (a small pruned one) is stored as it is.
+  return Math.min(Math.ceil(huffmanBits(counts) / 8) + 2 * symbols, e.q.length)
 }

@@ -21,7 +21,12 @@ export const stageMethodSchema = z.discriminatedUnion('kind', [pruneMethodSchema
 
 /** A quantize run's parent: as a pruning run's (train, run, import), or a whole stage of its own. */
 export const quantizeParentSchema = z
-  .discriminatedUnion('source', [...parentSpecSchema.options, z.object({ source: z.literal('stage'), method: stageMethodSchema }).strict()])
+  .discriminatedUnion('source', [...parentSpecSchema.options, z
+      .object({
+        source: z.literal('stage').describe('A nested stage: a run of its own, linked to its own parent, whose model this run quantizes.'),
+        method: stageMethodSchema.describe('The stage: a pruning method (prune, singh, magnitude, slimming) with its own parent.'),
+      })
+      .strict()])
   .default({ source: 'train' })
 
 const calibrationSchema = z
@@ -40,7 +45,7 @@ const calibrationSchema = z
 
 const quantizeFields = {
   kind: z.literal('quantize').describe('Quantize a parent model (METHODS Q1): int8, uint8 or float16 weights, optionally calibrated int8 activations.'),
-  parent: quantizeParentSchema,
+  parent: quantizeParentSchema.describe('The model to quantize: trained in the launch, an earlier run, an imported file, or a nested stage (a pruning method with its own parent).'),
   scheme: z.enum(['int8', 'uint8', 'float16']).default('int8').describe('int8: symmetric per output channel; uint8: affine per tensor; float16.'),
   activations: z.enum(['none', 'static']).default('none').describe('none: weights only; static: activations quantized with calibrated ranges.'),
   calibration: calibrationSchema.default({ examples: 256, method: 'minmax' }).describe('How activation ranges are calibrated (activations: static).'),

@@ -55,6 +55,8 @@ describe('spec field descriptions', () => {
     expect(locations).toEqual(expect.arrayContaining(['dataset<idx>.trainImages', 'dataset<csv>.path', 'dataset<voc>.root', 'dataset<voc>.unlabelled']))
     expect(locations).toEqual(expect.arrayContaining(['method<distill>.teacher<ensemble>.members[]<import>.path', 'method<prune>.parent<import>.path']))
     expect(locations).toEqual(expect.arrayContaining(['dataset<cifar10>.root', 'dataset<image-folder>.test', 'method<train>.from<import>.path', 'method<quantize>.parent<import>.path']))
-    expect(locations).toHaveLength(21)
+    // Issue 19: a quantize run's nested stage (prune, singh, magnitude, slimming) has its own parent path.
+    expect(locations).toEqual(expect.arrayContaining(['method<quantize>.parent<stage>.method<prune>.parent<import>.path']))
+    expect(locations).toHaveLength(25)
   })
 })
