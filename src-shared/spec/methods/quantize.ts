@@ -21,8 +21,17 @@ export const stageMethodSchema = z.discriminatedUnion('kind', [pruneMethodSchema
 
 /** A quantize run's parent: as a pruning run's (train, run, import), or a whole stage of its own. */
 export const quantizeParentSchema = z
-  .discriminatedUnion('source', [...parentSpecSchema.options, z.object({ source: z.literal('stage'), method: stageMethodSchema }).strict()])
+  .discriminatedUnion('source', [
+    ...parentSpecSchema.options,
+    z
+      .object({
+        source: z.literal('stage').describe('A compression stage run first (prune, singh, magnitude or slimming), its result quantized.'),
+        method: stageMethodSchema.describe('The method of that stage, with its own parent.'),
+      })
+      .strict(),
+  ])
   .default({ source: 'train' })
+  .describe('The model quantized: trained in the same launch (default), an earlier run, an imported model, or a stage of its own.')
 
 const calibrationSchema = z
   .object({
