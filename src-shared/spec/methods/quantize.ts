@@ -21,13 +21,17 @@ export const stageMethodSchema = z.discriminatedUnion('kind', [pruneMethodSchema
 
 /** A quantize run's parent: as a pruning run's (train, run, import), or a whole stage of its own. */
 export const quantizeParentSchema = z
-  .discriminatedUnion('source', [...parentSpecSchema.options, z
+  .discriminatedUnion('source', [
+    ...parentSpecSchema.options,
+    z
       .object({
-        source: z.literal('stage').describe('A nested stage: a run of its own, linked to its own parent, whose model this run quantizes.'),
-        method: stageMethodSchema.describe('The stage: a pruning method (prune, singh, magnitude, slimming) with its own parent.'),
+        source: z.literal('stage').describe('A compression stage run first (prune, singh, magnitude or slimming), its result quantized.'),
+        method: stageMethodSchema.describe('The method of that stage, with its own parent.'),
       })
-      .strict()])
+      .strict(),
+  ])
   .default({ source: 'train' })
+  .describe('The model quantized: trained in the same launch (default), an earlier run, an imported model, or a stage of its own.')
 
 const calibrationSchema = z
   .object({
