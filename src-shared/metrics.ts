@@ -66,6 +66,9 @@ const METRICS: Readonly<Record<string, Entry>> = {
   'sparse.bytes': size('sparse-encoded weights', 'bytes', 'bytes'),
   'weights.bytes': size('weights as stored (quantized values, scales, zero points)', 'bytes', 'bytes'),
   'weights.compression': ratio('parent weight bytes / weight bytes'),
+  'weights.huffman.bytes': size('weights as stored, integer values Huffman-coded (Deep Compression)', 'bytes', 'bytes'),
+  'origin.compression': ratio('original (unpruned float) weight bytes / weight bytes (Deep Compression)'),
+  'origin.compression.huffman': ratio('original weight bytes / Huffman-coded weight bytes (Deep Compression)'),
   'ort.test.accuracy': acc('test accuracy of the exported ONNX model in ONNX Runtime'),
   'ort.threads.all': count('cores ONNX Runtime used for the all-cores latency'),
   'latency.ms': size('inference latency per batch (wall clock)', 'ms', 'ms'),
@@ -111,7 +114,7 @@ const METRICS: Readonly<Record<string, Entry>> = {
  * Prefixes naming the same measure of another model (the parent's, the teacher's, before
  * fine-tuning) or during one phase of a pruning run (AGP, fine-tuning, sparsity training, retraining).
  */
-const SAME_MEASURE = /^(parent|teacher\.member\d+|teacher|pruned|agp|finetune|sparsity|retrain|qat)\.(.+)$/
+const SAME_MEASURE = /^(parent|origin|teacher\.member\d+|teacher|pruned|agp|finetune|sparsity|retrain|qat)\.(.+)$/
 
 /** The registry entry of `key`, or undefined for a key nobody declared. */
 export function metricInfo(key: string): MetricInfo | undefined {

@@ -189,6 +189,7 @@ function pruningIssues(config: RunConfig, inputShape: number[], parentModel: Mod
   if (!layers) return issues
   let hasBn: (l: PlannedUnits) => boolean | null
   if (isDetectionModel(planned)) hasBn = () => planned.batchNorm
+  else if (isNetModel(planned)) hasBn = (l) => l.batchNorm
   else {
     const anyBn = planned.arch === 'custom' && planned.layers.some((l) => l.type === 'batchNorm')
     hasBn = (l) => (anyBn ? (l.batchNorm ? true : null) : false)

@@ -350,7 +350,8 @@ export class Scheduler {
 
   /** A gone, unfinished run's unrecorded files go (an end still waiting tidies once stored). */
   private tidyUnfinished(active: ActiveRun): void {
-    if (active.endStatus !== 'finished' && !this.writer.ends.has(active.run.id))
+    // A remote run the lab let go of goes on: its half-received files are the next lab's.
+    if (active.endStatus !== 'finished' && !this.writer.ends.has(active.run.id) && !active.handle.detached)
       discardUnrecorded(this.store, this.options.dataDir, active.run.id)
   }
 

@@ -6,6 +6,17 @@ export interface ChartPoint {
   y: number
   /** Half-height of an error bar (a standard deviation), drawn as ±err. */
   err?: number | null
+  /** The point's name, written beside it when its series is `named` (a Pareto point). */
+  label?: string
+  /** The run the point is: clicking it opens the run. */
+  runId?: number
+}
+
+/** A horizontal reference line (the parent, the student alone, the teacher). */
+export interface ChartReference {
+  label: string
+  y: number
+  color?: string
 }
 
 export interface ChartSeries {
@@ -16,6 +27,8 @@ export interface ChartSeries {
   showLine?: boolean
   dashed?: boolean
   pointRadius?: number
+  /** Write each point's `label` beside it. */
+  named?: boolean
 }
 
 /** What a chart is given: LabChart's props (ChartCard adds the PNG's file name). */
@@ -29,6 +42,12 @@ export interface ChartProps {
   xLabel?: string
   yLabel?: string
   height?: string
+  /** Logarithmic axes (only where every value is positive). */
+  logX?: boolean
+  logY?: boolean
+  /** y values are fractions shown as percentages (ticks ×100, with %). */
+  yPercent?: boolean
+  references?: readonly ChartReference[]
 }
 
 /** The defaults of the optional chart props. */
@@ -38,4 +57,8 @@ export const CHART_DEFAULTS = {
   xLabel: undefined,
   yLabel: undefined,
   height: '16rem',
+  logX: false,
+  logY: false,
+  yPercent: false,
+  references: () => [],
 } as const

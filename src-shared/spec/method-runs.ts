@@ -3,7 +3,7 @@
  * name and the method as the run executes it, with teachers and parent resolved to references).
  */
 import type { ExperimentSpec } from './schema'
-import type { PruneRunMethod, RunMethod, RunRole } from './run-plan'
+import type { ModelRef, PruneRunMethod, RunMethod, RunRole } from './run-plan'
 import type { SharedRuns } from './shared-runs'
 
 export interface MethodRun {
@@ -43,7 +43,15 @@ export function methodRun(
     const { baseline: _baseline, teacher: _teacher, ...rest } = m
     return { role: 'student', name: `student ${suffix}`, method: { ...rest, teacher }, dependsOn }
   }
-  const parent = shared.parentRef(s, m.parent, seed, dependsOn)
+  let parent: ModelRef
+  if (m.parent.source === 'stage') {
+    // A nested stage is a run of its own (shared by every quantize run of its seed that names the
+    // same stage), linked to its own parent; this run's parent is the stage's model.
+    const stage = methodRun({ ...s, method: m.parent.method }, point, label, seed, shared)
+    parent = shared.stageRef(s, stage, seed, dependsOn)
+  } else {
+    parent = shared.parentRef(s, m.parent, seed, dependsOn)
+  }
   const method = { ...m, parent } as PruneRunMethod
   // The criterion goes in the name unless the sweep already shows it.
   // A label that already starts with the method (a sweep over method objects) is not repeated.

@@ -21,12 +21,21 @@ export interface SharedRuns {
   parentRef(s: ExperimentSpec, parent: ParentSpec, seed: number, dependsOn: string[]): ModelRef
   /** The student trained alone on the labels, shared by every distillation of that seed. */
   addBaseline(s: ExperimentSpec, seed: number): void
+  /** A nested stage (a pruning run a quantize run starts from) as a reference, added once per configuration and seed. */
+  stageRef(s: ExperimentSpec, stage: StageRun, seed: number, dependsOn: string[]): ModelRef
+}
+
+/** A stage as `methodRun` made it: its name, its method with its parent resolved, its dependencies. */
+export interface StageRun {
+  name: string
+  method: RunConfig['method']
+  dependsOn: string[]
 }
 
 /** Shared runs, appended to `runs` as they are first needed. */
 export function sharedRuns(runs: RunPlan[]): SharedRuns {
   const sharedKeys = new Map<string, string>()
-  const counters = { teacher: 0, baseline: 0, parent: 0 }
+  const counters = { teacher: 0, baseline: 0, parent: 0, stage: 0 }
 
   const addShared = (
     kind: 'teacher' | 'baseline' | 'parent',
@@ -77,6 +86,18 @@ export function sharedRuns(runs: RunPlan[]): SharedRuns {
       if (parent.source === 'import') return { path: parent.path }
       const config = trainConfig(s, s.model, parent.training, seed)
       return trainedRef('parent', config, `unpruned ${s.model.arch} seed ${seed}`, seed, dependsOn)
+    },
+    stageRef(s, stage, seed, dependsOn) {
+      const config: RunConfig = { dataset: s.dataset, model: s.model, training: s.training, method: stage.method, seed }
+      const id = `stage:${stableStringify(config)}`
+      let key = sharedKeys.get(id)
+      if (key === undefined) {
+        key = `stage-${counters.stage++}`
+        sharedKeys.set(id, key)
+        runs.push({ key, role: 'pruned', label: stage.name, seed, config, dependsOn: stage.dependsOn, sweepPoint: {} })
+      }
+      dependsOn.push(key)
+      return { runKey: key }
     },
     addBaseline(s, seed) {
       const config = trainConfig(s, s.model, undefined, seed)

@@ -16,14 +16,17 @@
  * both 2-thread configurations time a quarter of the examples, as they crawl on a loaded machine),
  * and two 1-thread training processes at once (their summed throughput: how the lab uses both
  * cores, with the scheduler's concurrency 2); the cpu backend once (on fewer LeNet-5 examples);
- * native TensorFlow when installed.
+ * native TensorFlow when installed; webgpu once where Dawn finds an adapter (SwiftShader where
+ * Chromium is installed: on a software adapter a row of correctness, not speed, on 256 examples;
+ * a GPU's figures come from `npm run bench:gpu`).
  *
- * Usage: npm run bench -- [--rounds N] [--examples N] [names…: pytorch wasm cpu tensorflow ui]
+ * Usage: npm run bench -- [--rounds N] [--examples N] [names…: pytorch wasm cpu tensorflow webgpu ui]
  */
 import { execFileSync, spawn } from 'node:child_process'
 import { cpus, loadavg } from 'node:os'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { probeWebGpuAdapter, softwareVulkanEnv } from '../../scripts/software-vulkan.mjs'
 import type { ThroughputResult } from './train-throughput'
 import type { ConvTiming } from './conv-forward'
 import type { DepthwiseTiming } from './depthwise-grad'
@@ -40,7 +43,7 @@ interface Measurement {
 interface Config {
   /** Row label, e.g. `wasm 1 thread`. */
   name: string
-  group: 'pytorch' | 'wasm' | 'cpu' | 'tensorflow'
+  group: 'pytorch' | 'wasm' | 'cpu' | 'tensorflow' | 'webgpu'
   threads: number
   /** Measured in round 0 only. */
   once?: boolean
@@ -170,6 +173,16 @@ if (wanted('wasm')) {
 if (wanted('tensorflow') && tensorflowInstalled())
   configs.push({ name: 'tensorflow', group: 'tensorflow', threads: 1, once: true })
 if (wanted('cpu')) configs.push({ name: 'cpu', group: 'cpu', threads: 1, once: true })
+// The webgpu row: the adapter Dawn finds (SwiftShader set up as for the tests where there is no GPU).
+let webgpuAdapter: { detail: string; software: boolean } | null = null
+if (wanted('webgpu')) {
+  Object.assign(process.env, softwareVulkanEnv(process.env).vars)
+  const probe = probeWebGpuAdapter(process.env)
+  if (probe.ok) {
+    webgpuAdapter = { detail: probe.detail, software: /swiftshader|llvmpipe|lavapipe|warp/i.test(probe.detail) }
+    configs.push({ name: webgpuAdapter.software ? 'webgpu (software)' : 'webgpu', group: 'webgpu', threads: 1, once: true })
+  } else console.log(`no webgpu row: ${probe.detail}`)
+}
 
 const results = new Map<string, Measurement[]>()
 const key = (config: string, model: string): string => `${config}|${model}`
@@ -207,8 +220,11 @@ async function measure(config: Config, model: ModelName): Promise<void> {
   }
   // The pure-JS cpu backend is orders of magnitude slower on convolutions: time a few batches.
   // Threaded runs can crawl on a loaded machine: a quarter of the examples (as for PyTorch).
+  // A software WebGPU adapter emulates the GPU on the CPU: a short run checks that it trains.
   const limit =
-    config.group === 'cpu' && model === 'lenet5'
+    config.group === 'webgpu' && webgpuAdapter?.software
+      ? Math.min(256, args.examples ?? 256)
+      : config.group === 'cpu' && model === 'lenet5'
       ? 320
       : config.threads > 1
         ? Math.floor(examples / 4)
@@ -433,6 +449,11 @@ if (depthwise) {
   console.log('depthwise-conv gradients (dW + dx), CPU time per call: × the forward conv, × the composite they replaced')
   for (const d of depthwise) console.log(`  ${d.name.padEnd(36)} ${d.vsForward.toFixed(1)}  ${d.vsComposite.toFixed(2)}`)
 }
+if (webgpuAdapter)
+  console.log(
+    `webgpu on ${webgpuAdapter.detail}` +
+      (webgpuAdapter.software ? ': a software adapter (the CPU emulates the GPU), a row of correctness, not speed; GPU figures: npm run bench:gpu' : ''),
+  )
 for (const e of errors) console.log(`skipped: ${e}`)
 const info = torchInfo as { version: string; defaultThreads: number } | null
 if (info)
@@ -455,6 +476,7 @@ writeFileSync(
         node: process.version,
       },
       pytorch: info,
+      webgpuAdapter,
       rounds: args.rounds,
       examples,
       seconds,

@@ -86,4 +86,5 @@ def main():
     print(json.dumps({"torch": torch.__version__, "defaultThreads": default_threads, "results": results}))
 
 
-main()
+if __name__ == "__main__":
+    main()

@@ -20,6 +20,8 @@ export interface LabProcessConfig {
   lockWaitMs?: number
   /** A spec to launch once open. */
   launch?: Record<string, unknown>
+  /** Send runs to remote workers through this queue (issue 17). */
+  queue?: LabOptions['queue']
 }
 
 export type LabProcessMessage =
@@ -49,6 +51,7 @@ async function main(): Promise<void> {
     schedule: config.schedule,
     concurrency: config.concurrency,
     lockWaitMs: config.lockWaitMs,
+    queue: config.queue,
   }
   if (config.stream) options.launcher = streamLauncher(config.stream)
   let lab

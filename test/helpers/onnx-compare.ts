@@ -9,7 +9,7 @@ export async function compareWithOrt(model: tf.LayersModel, batch: number, bytes
   const shape = (model.inputs[0].shape as number[]).slice(1)
   const x = tf.randomUniform([batch, ...shape], 0, 1, 'float32', 7)
   const lab = (model.predict(x) as tf.Tensor).dataSync() as Float32Array
-  const session = await ort.InferenceSession.create(bytes ?? exportOnnx(model).bytes, options)
+  const session = await ort.InferenceSession.create(bytes ?? (await exportOnnx(model)).bytes, options)
   const out = await session.run({ input: new ort.Tensor('float32', x.dataSync() as Float32Array, [batch, ...shape]) })
   x.dispose()
   const y = out.output

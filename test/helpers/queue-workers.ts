@@ -11,7 +11,7 @@ import type { LabOptions } from '../../src-main/lab/types'
 import { startComplab } from './complab'
 
 /** BullMQ's lock in the tests: a worker silent this long is presumed dead. */
-export const TEST_LOCK_MS = 2000
+export const TEST_LOCK_MS = 5000
 
 export interface TestWorker {
   readonly name: string

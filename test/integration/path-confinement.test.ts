@@ -57,6 +57,15 @@ const AT: Record<string, { spec: (v: string) => Spec; field: string }> = {
   'method<slimming>.parent<import>.path': { field: 'method.parent.path', spec: pruning('slimming') },
   'method<sensitivity>.parent<import>.path': { field: 'method.parent.path', spec: pruning('sensitivity') },
   'method<quantize>.parent<import>.path': { field: 'method.parent.path', spec: pruning('quantize') },
+  ...Object.fromEntries(
+    (['prune', 'singh', 'magnitude', 'slimming'] as const).map((kind) => [
+      `method<quantize>.parent<stage>.method<${kind}>.parent<import>.path`,
+      {
+        field: 'method.parent.method.parent.path',
+        spec: (v: string): Spec => ({ ...mnist, method: { kind: 'quantize', parent: { source: 'stage', method: { kind, parent: importFrom(v), ...(kind === 'prune' ? { target: { ratio: 0.5 } } : {}) } } } }),
+      },
+    ]),
+  ),
   'method<detect-distill>.teacher<import>.path': {
     field: 'method.teacher.path',
     spec: (v) => ({ ...detector, dataset: { name: 'shapes' }, method: { kind: 'detect-distill', teacher: importFrom(v) } }),

@@ -37,9 +37,9 @@ export async function exportModelFiles(r: ModelExportRequest): Promise<{ files: 
       mkdirSync(r.outDir, { recursive: true })
       return await saveQuantizedTfjs(model, r.outDir, scheme)
     }
-    const kernels = scheme ? quantizeModelWeights(model, scheme) : new Map()
+    const kernels = scheme ? await quantizeModelWeights(model, scheme) : new Map()
     const activations = new Map(Object.entries(r.quantization?.activations ?? {}))
-    const onnx = exportOnnx(model, { kernels, activations })
+    const onnx = await exportOnnx(model, { kernels, activations })
     // ONNX Runtime must accept it before anything is written.
     const session = await ortSession(onnx.bytes)
     await session.release()

@@ -75,7 +75,7 @@ export function ortLatencyResults(parent: Record<string, number>, child: Record<
 export async function ortAgainstParent(parent: tf.LayersModel, child: tf.LayersModel, x: Float32Array, shape: readonly number[]): Promise<{ results: Record<string, number> } | { skipped: string }> {
   let models: Uint8Array[]
   try {
-    models = [exportOnnx(parent).bytes, exportOnnx(child).bytes]
+    models = [(await exportOnnx(parent)).bytes, (await exportOnnx(child)).bytes]
   } catch (e) {
     return { skipped: `no ONNX Runtime latency: ${(e as Error).message}` }
   }

@@ -96,6 +96,7 @@ async function pruneParent(ctx: RunContext<PruneMethod>, parent: tf.LayersModel,
     const layers = resolveLayers(structure, m.layers, 'method.layers')
     checkCriterion(m.criterion, layers, task.modelText(), task.batchNormHint)
     const steps = await pruneSchedule(parent, structure, layers, m)
+    const roundTo = groupRoundTo(structure, m.roundTo)
     const before = await reportParent(ctx, parent)
     const units = layers.reduce((a, l) => a + l.units, 0)
     const coupled = layers.filter((g) => g.producers.length > 1 || g.owners.length > 1).length
@@ -130,7 +131,7 @@ async function pruneParent(ctx: RunContext<PruneMethod>, parent: tf.LayersModel,
       },
       steps,
       minUnits: m.minUnits,
-      roundTo: groupRoundTo(structure, m.roundTo),
+      roundTo,
       groupReduction: m.groupReduction,
       ranking: m.ranking,
       maxRatioPerLayer: m.maxRatioPerLayer,

@@ -18,6 +18,7 @@ import type { TrainResult } from '../train/epoch-loop'
 import { round, type RunContext } from './context'
 import { interleavedTimings, type LatencyTimings } from './prune-latency'
 import { ortAgainstParent } from '../measure/ort-latency'
+import { originResults, readLineage, writeLineage } from '../models/lineage'
 
 /** Examples per latency batch (as `npm run bench` times inference: batch 64). */
 export const LATENCY_BATCH = 64
@@ -168,6 +169,17 @@ export function sizeAndLatencyResults(p: ModelSize, r: ModelSize, timings: Laten
 }
 
 /**
+ * Writes the run's lineage (the chain's original model: the parent's own lineage, or the parent)
+ * and returns the comparison with that origin when the parent was itself a compression stage.
+ */
+function lineageResults(ctx: RunContext, p: ModelSize & { evaluation: TaskEvaluation }, params: number, metric: number): Record<string, number> {
+  const inherited = readLineage(ctx.job.parentModelPath)
+  const origin = inherited ?? { weightsBytes: 4 * p.params, params: p.params, metric: p.evaluation.metric, metricName: taskOf(ctx).metric }
+  ctx.sink.artifact({ kind: 'lineage', ...writeLineage(ctx.job.artifactDir, origin) })
+  return inherited ? originResults(origin, 4 * params, metric) : {}
+}
+
+/**
  * The shared end of a pruning run: measure the pruned model, time it against the parent in the same
  * process (interleaved), report its layers ('after'), then `task.finish` (evaluation, the model
  * artifact, results) with the parent's values and the comparison: compression = parent params /
@@ -214,6 +226,7 @@ export async function finishPruned(
     ...sizeAndLatencyResults(p, r, timings, batch),
     [`${task.metric}.change`]: after - before,
     ...('results' in onOrt ? onOrt.results : {}),
+    ...lineageResults(ctx, p, r.params, after),
     ...o.extra,
   }
   ctx.sink.log(

@@ -11,6 +11,7 @@ import type { RunMethod } from '../../../src-shared/spec/expand'
 import { exportOnnx } from '../export/onnx/export-onnx'
 import { ortAccuracy, ortSession } from '../measure/ort-session'
 import { ortLatencies, ortLatencyResults } from '../measure/ort-latency'
+import { originResults, readLineage, writeLineage } from '../models/lineage'
 import { withFakeQuant } from '../quantize/fake-quant'
 import { weightBytes } from '../quantize/quantize-model'
 import { calibrate, calibrationInput, quantizeWeights, writeQuantizedArtifacts } from '../quantize/quantize-run'
@@ -31,7 +32,7 @@ export const executeQuantize: MethodExecutor<QuantizeMethod> = async (ctx) => {
   const inputShape = task.data.inputShape
   await withParent(ctx, async (parent) => {
     const before = await reportParent(ctx, parent)
-    const parentOnnx = exportOnnx(parent)
+    const parentOnnx = await exportOnnx(parent)
     const parentWeights = weightBytes(parent)
     const model = await task.loadParent()
     const x = m.activations === 'static' ? calibrationInput(task, m, ctx.config.seed) : null
@@ -41,9 +42,9 @@ export const executeQuantize: MethodExecutor<QuantizeMethod> = async (ctx) => {
         sink.log('info', `quantization-aware training: ${m.qatEpochs} epochs, ${m.scheme} weights (straight-through)${m.activations === 'static' ? ', fake-quantized activations' : ''}`)
         return task.train({ model: training, training: { epochs: m.qatEpochs }, phase: 'qat', metricPrefix: 'qat.', onStepEnd })
       })
-      const activations = calibrate(model, m, x)
+      const activations = await calibrate(model, m, x)
       evaluated = activations.size ? withFakeQuant(model, activations) : model
-      const onnx = exportOnnx(model, { kernels: q.kernels, activations, docString: `compression-lab run ${ctx.job.runId}: ${m.scheme} weights, ${m.activations} activations` })
+      const onnx = await exportOnnx(model, { kernels: q.kernels, activations, docString: `compression-lab run ${ctx.job.runId}: ${m.scheme} weights, ${m.activations} activations` })
       const files = writeQuantizedArtifacts(ctx.job.artifactDir, onnx.bytes, { scheme: m.scheme, activations: Object.fromEntries(activations) })
       sink.artifact({ kind: 'onnx', ...files.onnx })
       sink.artifact({ kind: 'quantization', ...files.quantization })
@@ -76,9 +77,19 @@ export const executeQuantize: MethodExecutor<QuantizeMethod> = async (ctx) => {
         `quantized (${m.scheme} weights, ${m.activations} activations): weights ${round(parentWeights.total, 0)} → ${round(stored.total, 0)} bytes ` +
           `(${(parentWeights.total / stored.total).toFixed(2)}×); ONNX Runtime test accuracy ${(ortTest * 100).toFixed(2)} %`,
       )
+      const huffman = weightBytes(model, q.kernels, true).total
+      results['weights.huffman.bytes'] = huffman
       const test = await task.finish(model, { trained: q.trained, results, evaluated })
-      // The run's model files are the exported ONNX model (the TF.js one holds float32 values).
-      sink.result({ 'accuracy.change': test.metric - before.evaluation.metric, 'model.bytes': onnx.bytes.byteLength })
+      // Deep Compression's ratio is against the chain's original model (the unpruned parent of a pruned stage).
+      const origin = readLineage(ctx.job.parentModelPath) ?? { weightsBytes: parentWeights.total, params: before.params, metric: before.evaluation.metric, metricName: task.metric }
+      sink.artifact({ kind: 'lineage', ...writeLineage(ctx.job.artifactDir, origin) })
+      sink.result({
+        // The run's model files are the exported ONNX model (the TF.js one holds float32 values).
+        'model.bytes': onnx.bytes.byteLength,
+        'accuracy.change': test.metric - before.evaluation.metric,
+        ...originResults(origin, stored.total, test.metric),
+        'origin.compression.huffman': origin.weightsBytes / huffman,
+      })
     } finally {
       x?.dispose()
       if (evaluated !== model) evaluated?.dispose()

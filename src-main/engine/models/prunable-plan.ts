@@ -9,6 +9,7 @@
 import type { DetectionModelSpec, ModelSpec } from '../../../src-shared/spec/schema'
 import { isDetectionModel, isNetModel } from '../../../src-shared/spec/schema'
 import { planModel } from './model-plan'
+import { netGroups } from './net-groups'
 
 export interface PlannedUnits {
   name: string
@@ -56,6 +57,6 @@ function detectorUnits(m: DetectionModelSpec): PlannedUnits[] {
  * when the model cannot be planned exactly.
  */
 export function prunableUnits(spec: ModelSpec, inputShape: readonly number[], numClasses: number | null): PlannedUnits[] | null {
-  if (isNetModel(spec)) return null // graphs: their channels prune by dependency groups, judged once built
+  if (isNetModel(spec)) return netGroups(spec, inputShape, numClasses ?? 10) // graphs: their dependency groups
   return isDetectionModel(spec) ? detectorUnits(spec) : classifierUnits(spec, inputShape, numClasses)
 }

@@ -7,7 +7,7 @@
  * along its last axis, so any layer's weights can be cut by asking which of its positions carry a
  * removed channel.
  */
-import type { GraphNode, LayerGraph } from './graph'
+import type { GraphNode, LayerGraph } from './layer-graph'
 import { layerKindOf, unsupportedLayerMessage } from './layer-kinds/registry'
 import { FIXED_INPUT, FIXED_OUTPUT, type LayerKind, type TraceStep } from './layer-kinds/types'
 

@@ -4,31 +4,10 @@
  * form, so structure analysis, surgery and the layer-by-layer forward pass share one walk.
  */
 import type * as tf from '@tensorflow/tfjs'
+import { layerGraph, type GraphNode, type LayerGraph } from './layer-graph'
 
-/** One layer of the model as a graph node. */
-export interface GraphNode {
-  name: string
-  className: string
-  /** Names of the layers whose outputs feed this one, in call order; [] = the model's input. */
-  inputs: string[]
-  /** The layer's config as written by `toJSON` (snake_case keys). */
-  config: Record<string, unknown>
-  /** Output shape without the batch dimension. */
-  outputShape: number[]
-}
-
-/** A model as a graph in topological order. */
-export interface LayerGraph {
-  kind: 'sequential' | 'functional'
-  nodes: GraphNode[]
-  /** Layers whose outputs are the model's outputs. */
-  outputs: string[]
-  /** Layers that read each layer's output (a layer appears once per input slot). */
-  consumers: Map<string, string[]>
-  byName: Map<string, GraphNode>
-  /** The model input's shape without the batch dimension (-1 where unknown). */
-  inputShape?: number[]
-}
+export { layerGraph } from './layer-graph'
+export type { GraphNode, LayerGraph } from './layer-graph'
 
 /** The topology JSON as `toJSON(null, false)` returns it. */
 export interface TopologyJson {
@@ -127,10 +106,7 @@ export function buildLayerGraph(model: tf.LayersModel): LayerGraph {
     }
     outputs = (topo.config.output_layers ?? []).map(([n]) => n)
   }
-  const byName = new Map(nodes.map((n) => [n.name, n]))
-  const consumers = new Map<string, string[]>(nodes.map((n) => [n.name, []]))
-  for (const n of nodes) for (const i of n.inputs) consumers.get(i)?.push(n.name)
   const input = model.inputs[0]?.shape
   const inputShape = input === undefined ? undefined : input.slice(1).map((d) => (d === null ? -1 : d))
-  return { kind, nodes, outputs, consumers, byName, inputShape }
+  return layerGraph(kind, nodes, outputs, inputShape)
 }

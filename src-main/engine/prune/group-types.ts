@@ -3,7 +3,7 @@
  * members, and a model's pruning structure.
  */
 import type { ChannelTrace } from './channel-trace'
-import type { LayerGraph } from './graph'
+import type { LayerGraph } from './layer-graph'
 
 /** A layer whose output channels are copies of a group's channels with weights of their own: what criteria score. */
 export interface ScoredLayer {

@@ -5,7 +5,7 @@
  * unit.
  */
 import type { ChannelTrace } from './channel-trace'
-import type { GraphNode, LayerGraph } from './graph'
+import type { GraphNode, LayerGraph } from './layer-graph'
 import type { GroupMember, MemberRole, PruneGroup, PruneStructure } from './group-types'
 import { isElementwise } from './layer-kinds/registry'
 import { FIXED_INPUT, FIXED_OUTPUT } from './layer-kinds/types'

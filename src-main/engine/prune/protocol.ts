@@ -183,7 +183,16 @@ export async function pruneSchedule(
 export function groupRoundTo(structure: PruneStructure, roundTo: number | Record<string, number>): number | Record<string, number> {
   if (typeof roundTo === 'number') return roundTo
   const out: Record<string, number> = {}
-  for (const [name, n] of Object.entries(roundTo)) out[findGroup(structure, name)?.name ?? name] = n
+  const namedBy: Record<string, string> = {}
+  for (const [name, n] of Object.entries(roundTo)) {
+    const group = findGroup(structure, name)?.name ?? name
+    // The layers of a group keep one width (a residual Add needs equal shapes): one multiple each.
+    if (out[group] !== undefined && out[group] !== n) {
+      throw new Error(`method.roundTo gives '${namedBy[group]}' ${out[group]} and '${name}' ${n}, but they are one group ('${group}') and keep one width`)
+    }
+    out[group] = n
+    namedBy[group] = name
+  }
   return out
 }
 

@@ -73,25 +73,27 @@ export function rangeOf(values: Float32Array, c: Calibration): ActivationQuantiz
  * model in inference mode, each point's range taken with the points before it already quantized
  * (as the quantized model computes them).
  */
-export function calibrateActivations(model: tf.LayersModel, x: tf.Tensor, points: readonly string[], c: Calibration, batchSize = 64): Map<string, ActivationQuantization> {
+export async function calibrateActivations(model: tf.LayersModel, x: tf.Tensor, points: readonly string[], c: Calibration, batchSize = 64): Promise<Map<string, ActivationQuantization>> {
   const graph = buildLayerGraph(model)
   const ranges = new Map<string, ActivationQuantization>()
-  const collect = (name: string): Float32Array =>
-    tf.tidy(() => {
-      const parts: Float32Array[] = []
-      for (let start = 0; start < x.shape[0]; start += batchSize) {
-        const size = Math.min(batchSize, x.shape[0] - start)
-        const xb = tf.slice(x, start, size)
-        const transform = (layer: string, y: tf.Tensor): tf.Tensor => (ranges.has(layer) ? fakeQuantValues(y, ranges.get(layer) as ActivationQuantization) : y)
-        const input = ranges.has(INPUT_KEY) ? fakeQuantValues(xb, ranges.get(INPUT_KEY) as ActivationQuantization) : xb
-        const out = name === INPUT_KEY ? input : (forwardLayers(model, graph, input, { transform, taps: [name] }).taps.get(name) as tf.Tensor)
-        parts.push(out.dataSync() as Float32Array)
-      }
-      return joinFloats(parts)
-    })
+  const quantized = (name: string, y: tf.Tensor): tf.Tensor => {
+    const q = ranges.get(name)
+    return q ? fakeQuantValues(y, q) : y
+  }
+  const collect = async (name: string): Promise<Float32Array> => {
+    const parts: Float32Array[] = []
+    for (let start = 0; start < x.shape[0]; start += batchSize) {
+      const out = tf.tidy(() => {
+        const input = quantized(INPUT_KEY, tf.slice(x, start, Math.min(batchSize, x.shape[0] - start)))
+        return name === INPUT_KEY ? input : (forwardLayers(model, graph, input, { transform: quantized, taps: [name] }).taps.get(name) as tf.Tensor)
+      })
+      parts.push((await out.data()) as Float32Array)
+      out.dispose()
+    }
+    return joinFloats(parts)
+  }
   // Topological order: each point sees the quantized values of the points before it.
   const order = [INPUT_KEY, ...graph.nodes.map((n) => n.name)].filter((n) => points.includes(n))
-  for (const name of order) ranges.set(name, rangeOf(collect(name), c))
+  for (const name of order) ranges.set(name, rangeOf(await collect(name), c))
   return ranges
 }
-

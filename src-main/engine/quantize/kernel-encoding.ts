@@ -21,15 +21,18 @@ export interface ActivationQuantization {
   zeroPoint: number
 }
 
-/** Bytes of a kernel as stored: its values plus its scales and zero points. */
-export function encodedKernelBytes(e: KernelEncoding, count: number): number {
+/**
+ * Bytes of a kernel as stored: its values plus its scales and zero points; `codedValues` replaces
+ * the integer values' bytes (their entropy-coded size).
+ */
+export function encodedKernelBytes(e: KernelEncoding, count: number, codedValues?: number): number {
   switch (e.kind) {
     case 'float32':
       return 4 * count
     case 'int8':
-      return e.q.length + 4 * e.scales.length + e.scales.length
+      return (codedValues ?? e.q.length) + 4 * e.scales.length + e.scales.length
     case 'uint8':
-      return e.q.length + 4 + 1
+      return (codedValues ?? e.q.length) + 4 + 1
     case 'float16':
       return 2 * e.bits.length
   }

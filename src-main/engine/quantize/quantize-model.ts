@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs'
 import { KERNEL_LAYERS } from '../export/onnx/layers'
 import { encodedKernelBytes, type KernelEncoding } from './kernel-encoding'
+import { huffmanKernelBytes } from './huffman'
 import { dequantizeKernel, quantizeKernel, type WeightScheme } from './quantize-tensor'
 
 /** The layers whose kernels are quantized, in model order. */
@@ -20,9 +21,9 @@ export function kernelChannels(layer: tf.layers.Layer): number {
   return layer.getClassName() === 'DepthwiseConv2D' ? shape[2] * shape[3] : shape[shape.length - 1]
 }
 
-/** The current float values of a layer's kernel. */
-export function kernelValues(layer: tf.layers.Layer): Float32Array {
-  return layer.weights[0].read().dataSync() as Float32Array
+/** The current float values of a layer's kernel (read asynchronously, as webgpu under Node requires). */
+export async function kernelValues(layer: tf.layers.Layer): Promise<Float32Array> {
+  return (await layer.weights[0].read().data()) as Float32Array
 }
 
 /** Writes float values into a layer's kernel. */
@@ -34,20 +35,25 @@ export function writeKernel(layer: tf.layers.Layer, values: Float32Array): void 
 }
 
 /** Quantizes one layer's kernel and writes it back dequantized; returns its encoding. */
-export function quantizeLayer(layer: tf.layers.Layer, scheme: WeightScheme): KernelEncoding {
-  const values = kernelValues(layer)
+export async function quantizeLayer(layer: tf.layers.Layer, scheme: WeightScheme): Promise<KernelEncoding> {
+  const values = await kernelValues(layer)
   const encoding = quantizeKernel(values, kernelChannels(layer), scheme)
   writeKernel(layer, dequantizeKernel(encoding, values))
   return encoding
 }
 
 /** Every kernel of `model` quantized by `scheme` (the model now holds the dequantized kernels). */
-export function quantizeModelWeights(model: tf.LayersModel, scheme: WeightScheme): Map<string, KernelEncoding> {
-  return new Map(kernelLayers(model).map((l) => [l.name, quantizeLayer(l, scheme)]))
+export async function quantizeModelWeights(model: tf.LayersModel, scheme: WeightScheme): Promise<Map<string, KernelEncoding>> {
+  const out = new Map<string, KernelEncoding>()
+  for (const l of kernelLayers(model)) out.set(l.name, await quantizeLayer(l, scheme))
+  return out
 }
 
-/** Weight bytes as stored, per layer (layers without weights left out) and in total. */
-export function weightBytes(model: tf.LayersModel, kernels: ReadonlyMap<string, KernelEncoding> = new Map()): { total: number; layers: Map<string, number> } {
+/**
+ * Weight bytes as stored, per layer (layers without weights left out) and in total; with
+ * `huffman`, each integer kernel's values Huffman-coded (Deep Compression's last step) instead.
+ */
+export function weightBytes(model: tf.LayersModel, kernels: ReadonlyMap<string, KernelEncoding> = new Map(), huffman = false): { total: number; layers: Map<string, number> } {
   const layers = new Map<string, number>()
   let total = 0
   for (const layer of model.layers) {
@@ -55,7 +61,8 @@ export function weightBytes(model: tf.LayersModel, kernels: ReadonlyMap<string, 
     layer.weights.forEach((w, i) => {
       const count = (w.shape as number[]).reduce((a, d) => a * d, 1)
       const encoding = i === 0 ? kernels.get(layer.name) : undefined
-      bytes += encoding ? encodedKernelBytes(encoding, count) : 4 * count
+      const coded = huffman && encoding ? huffmanKernelBytes(encoding) : null
+      bytes += encoding ? encodedKernelBytes(encoding, count, coded ?? undefined) : 4 * count
     })
     if (bytes === 0) continue
     layers.set(layer.name, bytes)

@@ -53,21 +53,22 @@ export async function quantizeWeights(
   x: tf.Tensor | null,
   train: (model: tf.LayersModel, onStepEnd: () => void) => Promise<TrainResult>,
 ): Promise<{ kernels: Map<string, KernelEncoding>; trained: TrainResult | null }> {
-  if (m.qatEpochs === 0) return { kernels: quantizeModelWeights(model, m.scheme), trained: null }
-  const initial = calibrate(model, m, x)
+  if (m.qatEpochs === 0) return { kernels: await quantizeModelWeights(model, m.scheme), trained: null }
+  const initial = await calibrate(model, m, x)
   const training = initial.size ? withFakeQuant(model, initial) : model
   try {
     const shadow = shadowWeights(training, m.scheme)
     const trained = await train(training, () => shadow.step())
+    const kernels = await shadow.finish()
     if (training !== model) copyWeightsBack(training, model)
-    return { kernels: shadow.encodings(), trained }
+    return { kernels, trained }
   } finally {
     if (training !== model) training.dispose()
   }
 }
 
 /** Calibrated ranges of the tensors kernel layers read (none when activations stay float). */
-export function calibrate(model: tf.LayersModel, m: QuantizeSettings, x: tf.Tensor | null): Map<string, ActivationQuantization> {
+export async function calibrate(model: tf.LayersModel, m: QuantizeSettings, x: tf.Tensor | null): Promise<Map<string, ActivationQuantization>> {
   if (m.activations !== 'static' || x === null) return new Map()
   return calibrateActivations(model, x, activationPoints(model), calibrationOf(m))
 }

@@ -74,6 +74,8 @@ export class EventConsumer {
 
   /** Unacknowledged entries of an earlier life first (id 0), then new ones (>). */
   private async read(stream: string): Promise<void> {
+    // Reading history (entries delivered before and not acknowledged) until it runs dry.
+    let history = true
     let from = '0'
     while (!this.stopped) {
       let reply: [string, [string, string[]][]][] | null
@@ -88,9 +90,12 @@ export class EventConsumer {
         continue
       }
       const entries = reply?.[0]?.[1] ?? []
-      if (from === '0' && entries.length === 0) from = '>'
+      if (history && entries.length === 0) {
+        history = false
+        from = '>'
+      }
       for (const [id, fields] of entries) {
-        if (from === '0') from = id
+        if (history) from = id
         await this.take(id, fields).catch((err: unknown) => {
           warn(`a remote event could not be taken (${id})`, err)
           this.ackNow.push(id)

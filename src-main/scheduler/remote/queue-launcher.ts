@@ -75,9 +75,13 @@ export class QueueLauncher implements WorkerLauncher, RemoteHost {
       redis.disconnect()
       throw new Error(`cannot reach the queue: ${err instanceof Error ? err.message : String(err)}`)
     }
+    // ioredis reconnects by itself; an error while Redis is away is expected, not a crash.
+    redis.on('error', () => {})
     const bull = new Queue(QUEUE_NAME, { connection: bullConnection(address) })
+    bull.on('error', () => {})
+    const reader = new Redis(address.redis).on('error', () => {})
     let launcher: QueueLauncher | null = null
-    const consumer = new EventConsumer(new Redis(address.redis), redis, {
+    const consumer = new EventConsumer(reader, redis, {
       store: o.store,
       dataDir: o.dataDir,
       labId: labIdOf(o.store),

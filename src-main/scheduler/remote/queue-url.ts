@@ -33,7 +33,8 @@ export function parseQueueUrl(url: string): QueueAddress {
   try {
     u = new URL(url)
   } catch {
-    throw new Error(`not a queue URL: ${redactedUrl(url)} (expected redis://[user:password@]host:port[/db])`)
+    // Not echoed: what does not parse may still hold a password.
+    throw new Error('not a queue URL (expected redis://[user:password@]host:port[/db] or rediss://…)')
   }
   const common: RedisOptions = {
     maxRetriesPerRequest: null,

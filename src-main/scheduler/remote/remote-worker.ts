@@ -38,8 +38,14 @@ export async function startRemoteWorker(o: RemoteWorkerOptions): Promise<RemoteW
   const address = parseQueueUrl(o.url)
   const name = o.name ?? `${hostname()}-${process.pid}`
   const say = o.say ?? (() => {})
-  const redis = new Redis(address.redis)
-  const sub = new Redis(address.redis)
+  // ioredis reconnects by itself (and keeps the commands meanwhile): an error is only said once.
+  let away = false
+  const onError = (err: Error): void => {
+    if (!away) say(`queue unreachable, buffering: ${err.message}`)
+    away = true
+  }
+  const redis = new Redis(address.redis).on('error', onError).on('ready', () => (away = false))
+  const sub = new Redis(address.redis).on('error', onError)
   const launcher = forkLauncher()
   const entry: WorkerEntry = {
     name,
@@ -81,7 +87,9 @@ export async function startRemoteWorker(o: RemoteWorkerOptions): Promise<RemoteW
       maxStalledCount: 1000,
     },
   )
-  worker.on('error', (err) => say(`queue: ${err.message}`))
+  worker.on('error', (err) => {
+    if (!/ECONNREFUSED|ECONNRESET|Connection is closed/.test(err.message)) say(`queue: ${err.message}`)
+  })
   // Its lock is gone: the queue gives the run to another worker; this copy stops.
   worker.on('lockRenewalFailed', (ids) => ids.forEach((id) => worker.cancelJob(id, 'lock lost')))
   await sub.subscribe(keys.cancel)

@@ -48,12 +48,19 @@ export async function runRemoteJob(ctx: WorkerContext, job: Job<RemoteJob>, toke
   await out.flush()
 }
 
+/** Why this worker does not train `d` (another version, no tries left), or null. */
+export function jobRefusal(d: Pick<RemoteJob, 'version' | 'runId' | 'attempts'>, ctx: Pick<WorkerContext, 'name' | 'version'>, attempt: number): string | null {
+  if (d.version !== ctx.version)
+    return `worker ${ctx.name} runs complab ${ctx.version} and the lab ${d.version}: it refuses runs of another version`
+  if (attempt > d.attempts)
+    return `run #${d.runId} was tried ${d.attempts} time${d.attempts === 1 ? '' : 's'}: each time the worker holding it stopped (the queue found the job stalled)`
+  return null
+}
+
 async function prepare(ctx: WorkerContext, job: Job<RemoteJob>, out: EventOut, attempt: number): Promise<RunJob> {
   const d = job.data
-  if (d.version !== ctx.version)
-    throw new JobRefused(`worker ${ctx.name} runs complab ${ctx.version} and the lab ${d.version}: it refuses runs of another version`)
-  if (attempt > d.attempts)
-    throw new JobRefused(`run #${d.runId} was tried ${d.attempts} time${d.attempts === 1 ? '' : 's'}: each time the worker holding it stopped (the queue found the job stalled)`)
+  const refused = jobRefusal(d, ctx, attempt)
+  if (refused) throw new JobRefused(refused)
   for (const f of d.dataFiles) checkWorkerFile(ctx.dataDir, f, ctx.name)
   const base = resolve(ctx.dataDir, 'remote', d.labId)
   const artifactDir = resolve(base, `run-${d.runId}`)
@@ -139,7 +146,7 @@ class ModelFetcher {
   }
 
   private async receive(modelRunId: number, folder: string): Promise<void> {
-    this.reader ??= this.ctx.redis.duplicate()
+    this.reader ??= this.ctx.redis.duplicate().on('error', () => {})
     this.out.send({ kind: 'fetch', modelRunId })
     const files = new Map<string, Buffer[]>()
     for (;;) {

@@ -40,6 +40,9 @@ export const pruneMethodSchema = z
   .strict()
   .superRefine((m, ctx) => {
     // A field that does nothing is refused: a sweep over it would launch identical runs.
+    if (m.ranking === 'layer' && m.roundTo !== 1) {
+      ctx.addIssue({ code: 'custom', path: ['roundTo'], message: "roundTo applies to ranking 'global' (a per-layer ranking removes each group's share as it is)" })
+    }
     if (m.recover === 'distill' && m.fineTuneSteps === 0 && m.finalEpochs === 0) {
       ctx.addIssue({ code: 'custom', path: ['recover'], message: 'recover: distill has nothing to distil: fineTuneSteps and finalEpochs are both 0' })
     }

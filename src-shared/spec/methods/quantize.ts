@@ -5,8 +5,24 @@
  * estimator. Every run also reports the model exported to ONNX (QDQ) as ONNX Runtime runs it.
  */
 import { z } from 'zod'
-import { parentField } from '../schema-sources'
+import { parentSpecSchema } from '../schema-sources'
 import { positiveInt } from '../zod-common'
+import { magnitudeMethodSchema } from './magnitude'
+import { pruneMethodSchema } from './prune'
+import { singhMethodSchema } from './singh'
+import { slimmingMethodSchema } from './slimming'
+
+/**
+ * The methods a stage can run before quantization: the pruning family (each with its own parent,
+ * trained, an earlier run or imported). prune → distil from the unpruned parent → quantize is a
+ * `prune` stage with `recover: distill`.
+ */
+export const stageMethodSchema = z.discriminatedUnion('kind', [pruneMethodSchema, singhMethodSchema, magnitudeMethodSchema, slimmingMethodSchema])
+
+/** A quantize run's parent: as a pruning run's (train, run, import), or a whole stage of its own. */
+export const quantizeParentSchema = z
+  .discriminatedUnion('source', [...parentSpecSchema.options, z.object({ source: z.literal('stage'), method: stageMethodSchema }).strict()])
+  .default({ source: 'train' })
 
 const calibrationSchema = z
   .object({
@@ -22,10 +38,9 @@ const calibrationSchema = z
     if (c.method !== 'percentile' && c.percentile !== undefined) ctx.addIssue({ code: 'custom', path: ['percentile'], message: 'percentile applies only with calibration method percentile' })
   })
 
-/** The fields of a quantize method besides its parent (the parent may be a nested stage: `methods/index.ts`). */
-export const quantizeFields = {
+const quantizeFields = {
   kind: z.literal('quantize').describe('Quantize a parent model (METHODS Q1): int8, uint8 or float16 weights, optionally calibrated int8 activations.'),
-  parent: parentField,
+  parent: quantizeParentSchema,
   scheme: z.enum(['int8', 'uint8', 'float16']).default('int8').describe('int8: symmetric per output channel; uint8: affine per tensor; float16.'),
   activations: z.enum(['none', 'static']).default('none').describe('none: weights only; static: activations quantized with calibrated ranges.'),
   calibration: calibrationSchema.default({ examples: 256, method: 'minmax' }).describe('How activation ranges are calibrated (activations: static).'),
@@ -37,6 +52,9 @@ export const quantizeMethodSchema = z
   .object(quantizeFields)
   .strict()
   .superRefine((m, ctx) => {
+    if (m.qatEpochs > 0 && m.scheme === 'float16') {
+      ctx.addIssue({ code: 'custom', path: ['qatEpochs'], message: 'quantization-aware training needs scheme int8 or uint8 (float16 loses too little to train back)' })
+    }
     if (m.activations === 'none' && m.calibration.method !== 'minmax') {
       ctx.addIssue({ code: 'custom', path: ['calibration'], message: 'calibration applies only with activations: static (weights need none)' })
     }

@@ -21,7 +21,7 @@ for (const f of ['data_batch_1', 'data_batch_2', 'data_batch_3', 'data_batch_4',
 
 describe('bundled examples', () => {
   it('are there', () => {
-    expect(files).toEqual(expect.arrayContaining(['kd-mnist.json', 'prune-lenet-mnist.json', 'singh-lenet-mnist.json', 'yolo-shapes-distill.json', 'yolo-shapes-prune.json']))
+    expect(files).toEqual(expect.arrayContaining(['kd-mnist.json', 'quantize-lenet-int8.json', 'deep-compression-lenet.json', 'prune-lenet-mnist.json', 'singh-lenet-mnist.json', 'yolo-shapes-distill.json', 'yolo-shapes-prune.json']))
   })
 
   for (const file of files) {

@@ -58,14 +58,22 @@ function quantizeActivation(g: OnnxGraphBuilder, v: OnnxValue, q: ActivationQuan
   return { ...v, name: g.node('DequantizeLinear', [quantized, s, z], { name: `${base}/act_dequant` }) }
 }
 
+/** Every layer's weight values, read asynchronously (as the webgpu backend under Node requires). */
+async function weightValues(model: tf.LayersModel): Promise<Map<string, Float32Array[]>> {
+  const out = new Map<string, Float32Array[]>()
+  for (const layer of model.layers) out.set(layer.name, await Promise.all(layer.weights.map(async (w) => (await w.read().data()) as Float32Array)))
+  return out
+}
+
 /** Exports a single-input, single-output TF.js layers model to ONNX. */
-export function exportOnnx(model: tf.LayersModel, o: OnnxExportOptions = {}): OnnxExport {
+export async function exportOnnx(model: tf.LayersModel, o: OnnxExportOptions = {}): Promise<OnnxExport> {
   if (model.inputs.length !== 1 || model.outputs.length !== 1) throw new Error(`ONNX export: the model has ${model.inputs.length} inputs and ${model.outputs.length} outputs; one of each is supported`)
   const graph = buildLayerGraph(model)
   for (const node of graph.nodes) layerExporter(node.className, node.name)
   const kernels = o.kernels ?? new Map<string, KernelEncoding>()
   const activations = o.activations ?? new Map<string, ActivationQuantization>()
   const folds = foldableBatchNorms(graph, kernels)
+  const weights = await weightValues(model)
   const foldedInto = new Map([...folds].map(([bn, layer]) => [layer, bn]))
   const g = new OnnxGraphBuilder()
 
@@ -102,8 +110,9 @@ export function exportOnnx(model: tf.LayersModel, o: OnnxExportOptions = {}): On
       inputs,
       nchw: (v) => reorder(v, 'nchw'),
       tfOrder: (v) => reorder(v, 'tf'),
+      values: weights.get(node.name) ?? [],
       encoding: kernels.get(node.name) ?? { kind: 'float32' },
-      folded: foldedOf(model, graph, foldedInto.get(node.name)),
+      folded: foldedOf(model, graph, foldedInto.get(node.name), weights),
       isFolded: folds.has(node.name),
     }
     if (!KERNEL_LAYERS.has(node.className) && kernels.has(node.name)) throw new Error(`ONNX export: layer '${node.name}' (${node.className}) has no kernel to quantize`)
@@ -128,9 +137,9 @@ function valueFor(values: ReadonlyMap<string, OnnxValue>, name: string, reader: 
   return v
 }
 
-function foldedOf(model: tf.LayersModel, graph: LayerGraph, bn: string | undefined): FoldedBatchNorm | null {
+function foldedOf(model: tf.LayersModel, graph: LayerGraph, bn: string | undefined, weights: ReadonlyMap<string, Float32Array[]>): FoldedBatchNorm | null {
   if (bn === undefined) return null
   const node = graph.byName.get(bn)
   if (!node) return null
-  return batchNormAffine(model.getLayer(bn), node.config)
+  return batchNormAffine(model.getLayer(bn), node.config, weights.get(bn) ?? [])
 }

@@ -34,6 +34,8 @@ export interface LayerExportContext {
   nchw(v: OnnxValue): string
   /** `v` in TF.js order. */
   tfOrder(v: OnnxValue): string
+  /** The layer's weight values, in `layer.weights` order (read before the export: no synchronous reads). */
+  values: Float32Array[]
   /** How the layer's kernel is stored (float32 unless quantized). */
   encoding: KernelEncoding
   /** The BatchNormalization folded into this layer, if any. */

@@ -29,9 +29,9 @@ let activations: Record<string, { scale: number; zeroPoint: number }>
 beforeAll(async () => {
   await selectBackend('cpu')
   model = buildModel(modelSpecSchema.parse({ arch: 'lenet5', filters: [4, 8], dense: [32, 16] }), [28, 28, 1], 10, 4)
-  quantizeModelWeights(model, 'int8')
+  await quantizeModelWeights(model, 'int8')
   const x = tf.randomUniform([16, 28, 28, 1], 0, 1, 'float32', 3)
-  activations = Object.fromEntries(calibrateActivations(model, x, activationPoints(model), { method: 'minmax' }))
+  activations = Object.fromEntries(await calibrateActivations(model, x, activationPoints(model), { method: 'minmax' }))
   x.dispose()
   await saveModel(model, join(root, 'run', 'model'))
   modelJsonPath = join(root, 'run', 'model', 'model.json')

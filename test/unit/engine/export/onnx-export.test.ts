@@ -91,9 +91,9 @@ describe('ONNX export', () => {
     })
   }
 
-  it('writes opset 13, a dynamic batch dimension, the NHWC input, and folds BatchNormalization', () => {
+  it('writes opset 13, a dynamic batch dimension, the NHWC input, and folds BatchNormalization', async () => {
     const model = MODELS['conv + batch norm (folded) + leaky relu, average pool']()
-    const decoded = decodeOnnxModel(exportOnnx(model).bytes) as {
+    const decoded = decodeOnnxModel((await exportOnnx(model)).bytes) as {
       opsetImport: { version: number }[]
       graph: { node: { opType: string }[]; input: { type: { tensorType: { shape: { dim: Record<string, unknown>[] } } } }[] }
     }
@@ -105,11 +105,11 @@ describe('ONNX export', () => {
     model.dispose()
   })
 
-  it('refuses a layer kind it does not know, naming the layer and its kind', () => {
+  it('refuses a layer kind it does not know, naming the layer and its kind', async () => {
     const x = input([4, 4, 1])
     const y = tf.layers.upSampling2d({ size: [2, 2], name: 'up' }).apply(x) as tf.SymbolicTensor
     const model = tf.model({ inputs: x, outputs: y })
-    expect(() => exportOnnx(model)).toThrow(/layer 'up' is a UpSampling2D, which ONNX export does not know/)
+    await expect(exportOnnx(model)).rejects.toThrow(/layer 'up' is a UpSampling2D, which ONNX export does not know/)
     model.dispose()
   })
 })

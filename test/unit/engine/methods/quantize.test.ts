@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { executeRun } from '../../../../src-main/engine/run'
+import { withoutSyncReads } from './no-sync-reads'
 import { filesOf, pruneJob, pruneMethod, recordingSink, runConfig, runPruning, SMALL_LENET } from './prune-fixtures'
 
 const root = mkdtempSync(join(tmpdir(), 'complab-quantize-'))
@@ -46,7 +47,8 @@ describe('method quantize', () => {
 
   it('static int8 activations with percentile calibration, one QAT epoch: the lab and ORT agree', async () => {
     const spec = { kind: 'quantize', scheme: 'int8', activations: 'static', calibration: { examples: 128, method: 'percentile', percentile: 99.99 }, qatEpochs: 1 }
-    const got = await runPruning(root, 3, SMALL_LENET, spec, parent)
+    // As on the webgpu backend under Node: no synchronous tensor read anywhere in the run.
+    const got = await withoutSyncReads(() => runPruning(root, 3, SMALL_LENET, spec, parent))
     const r = merged(got.results)
     console.log(JSON.stringify(r))
     expect(Math.abs(r['ort.test.accuracy'] - r['test.accuracy'])).toBeLessThan(0.005)
@@ -57,6 +59,22 @@ describe('method quantize', () => {
     expect(q.scheme).toBe('int8')
     // What each kernel reads (the input, pool 1, flatten, the 2 hidden dense) and writes (the convs, the hidden dense; not the logits).
     expect(Object.keys(q.activations).sort()).toEqual(['', 'conv2d_Conv2D1', 'conv2d_Conv2D2', 'dense_Dense1', 'dense_Dense2', 'flatten_Flatten1', 'max_pooling2d_MaxPooling2D1'].sort())
+  })
+
+  it('after a pruning stage: Deep Compression ratios against the ORIGINAL unpruned parent, Huffman-coded bytes', async () => {
+    const pruned = merged((await runPruning(root, 5, SMALL_LENET, { kind: 'magnitude', finalSparsity: 0.5, steps: 2, frequency: 2, finalEpochs: 0 }, parent)).results)
+    const got = await runPruning(root, 6, SMALL_LENET, { kind: 'quantize', scheme: 'int8' }, join(root, 'run-5', 'model', 'model.json'))
+    const r = merged(got.results)
+    // Magnitude pruning keeps every unit (masks): the stage's parent (run 5) has as many weights as the original.
+    expect(r['origin.weights.bytes']).toBe(8_042 * 4)
+    expect(r['origin.params']).toBe(8_042)
+    expect(r['origin.test.accuracy']).toBeCloseTo(pruned['parent.test.accuracy'], 9)
+    expect(r['origin.accuracy.change']).toBeCloseTo(r['test.accuracy'] - pruned['parent.test.accuracy'], 9)
+    expect(r['origin.compression']).toBeCloseTo(r['origin.weights.bytes'] / r['weights.bytes'], 9)
+    // Many kernel weights are zero (one code of about a bit), the rest few distinct levels: fewer bytes than int8.
+    expect(r['weights.huffman.bytes']).toBeLessThan(0.8 * r['weights.bytes'])
+    expect(r['origin.compression.huffman']).toBeGreaterThan(r['origin.compression'])
+    expect(got.artifacts.some((a) => a.kind === 'lineage')).toBe(true)
   })
 
   it('refuses a calibration set larger than the training split, writing nothing', async () => {

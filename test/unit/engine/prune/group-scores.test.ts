@@ -1,7 +1,9 @@
 import * as tf from '@tensorflow/tfjs'
 import { describe, expect, it } from 'vitest'
+import { pruneMethodSchema } from '../../../../src-shared/spec/schema'
 import { groupScores, scoreGroups } from '../../../../src-main/engine/prune/group-scores'
 import { l1NormImportance } from '../../../../src-main/engine/prune/importance/l1-norm'
+import { groupRoundTo } from '../../../../src-main/engine/prune/protocol'
 import { selectGlobal, selectProportional } from '../../../../src-main/engine/prune/select'
 import { analyzeStructure } from '../../../../src-main/engine/prune/structure'
 import { invertedResidualNet, residualNet } from './group-models'
@@ -54,5 +56,20 @@ describe('group scores (DepGraph §3.3, METHODS G1)', () => {
     expect(selectProportional(scores, { count: 6 })).toEqual({ a: [0, 1], b: [4, 5, 6, 7] })
     // A cap moves the rest to the groups with room left.
     expect(selectProportional(scores, { count: 6, maxRemove: { a: 1 } })).toEqual({ a: [0], b: [3, 4, 5, 6, 7] })
+  })
+})
+
+describe('roundTo on groups', () => {
+  it('keys a layer\'s multiple by its group and refuses two multiples for one group', () => {
+    const model = residualNet()
+    const s = analyzeStructure(model)
+    expect(groupRoundTo(s, { b1_conv2: 2, b2_conv1: 4 })).toEqual({ stem: 2, b2_conv1: 4 })
+    expect(() => groupRoundTo(s, { stem: 2, b1_conv2: 4 })).toThrow(
+      "method.roundTo gives 'stem' 2 and 'b1_conv2' 4, but they are one group ('stem') and keep one width",
+    )
+    expect(pruneMethodSchema.safeParse({ kind: 'prune', target: { ratio: 0.5 }, ranking: 'layer', roundTo: 8 }).error?.issues[0].message).toBe(
+      "roundTo applies to ranking 'global' (a per-layer ranking removes each group's share as it is)",
+    )
+    model.dispose()
   })
 })

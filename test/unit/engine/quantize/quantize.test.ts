@@ -13,6 +13,7 @@ import { activationPoints, calibrateActivations, rangeOf } from '../../../../src
 import { fakeQuantize, withFakeQuant } from '../../../../src-main/engine/quantize/fake-quant'
 import { quantizeModelWeights, weightBytes } from '../../../../src-main/engine/quantize/quantize-model'
 import { dequantizeKernel, fromFloat16Bits, quantizeInt8PerChannel, quantizeUint8PerTensor, toFloat16Bits } from '../../../../src-main/engine/quantize/quantize-tensor'
+import { huffmanBits } from '../../../../src-main/engine/quantize/huffman'
 import { shadowWeights } from '../../../../src-main/engine/quantize/qat'
 import { modelSpecSchema } from '../../../../src-shared/spec/schema'
 import { compareWithOrt, maxDiff } from '../../../helpers/onnx-compare'
@@ -45,6 +46,12 @@ describe('quantization', () => {
     expect(fromFloat16Bits(toFloat16Bits(-0.333251953125))).toBe(-0.333251953125)
   })
 
+  it('Huffman code lengths (Deep Compression step 3): frequencies 1, 1, 2 code in 6 bits; one symbol in 1 bit each', () => {
+    expect(huffmanBits([1, 1, 2])).toBe(6)
+    expect(huffmanBits([0, 5, 0])).toBe(5)
+    expect(huffmanBits([1, 1, 1, 1])).toBe(8)
+  })
+
   it('percentile calibration clips an outlier that min–max keeps', () => {
     const values = Float32Array.from({ length: 10_001 }, (_, i) => (i === 0 ? 1000 : (i % 100) / 100))
     expect(rangeOf(values, { method: 'minmax' }).scale).toBeCloseTo(1000 / 255, 6)
@@ -62,8 +69,8 @@ describe('quantization', () => {
     it(`${scheme} weights only: ONNX Runtime computes the lab's quantized LeNet-5 (within 1e-4 unoptimised; 1 % optimised); weight bytes as stored`, async () => {
       const model = lenet()
       const float = weightBytes(model).total
-      const kernels = quantizeModelWeights(model, scheme)
-      const bytes = exportOnnx(model, { kernels }).bytes
+      const kernels = await quantizeModelWeights(model, scheme)
+      const bytes = (await exportOnnx(model, { kernels })).bytes
       // Unoptimised, ORT dequantizes and computes in float: the lab's values exactly.
       const exact = await compareWithOrt(model, 2, bytes, { graphOptimizationLevel: 'disabled' })
       expect(maxDiff(exact.lab, exact.onnx)).toBeLessThan(1e-4)
@@ -78,10 +85,10 @@ describe('quantization', () => {
     })
   }
 
-  it('int8 export is per-channel QDQ (DequantizeLinear on int8 kernels with a scale per channel)', () => {
+  it('int8 export is per-channel QDQ (DequantizeLinear on int8 kernels with a scale per channel)', async () => {
     const model = lenet()
-    const kernels = quantizeModelWeights(model, 'int8')
-    const decoded = decodeOnnxModel(exportOnnx(model, { kernels }).bytes) as { graph: { node: { opType: string; input: string[] }[]; initializer: { name: string; dataType: number; dims: number[] }[] } }
+    const kernels = await quantizeModelWeights(model, 'int8')
+    const decoded = decodeOnnxModel((await exportOnnx(model, { kernels })).bytes) as { graph: { node: { opType: string; input: string[] }[]; initializer: { name: string; dataType: number; dims: number[] }[] } }
     const init = new Map(decoded.graph.initializer.map((i) => [i.name, i]))
     const dq = decoded.graph.node.filter((n) => n.opType === 'DequantizeLinear')
     expect(dq).toHaveLength(5)
@@ -94,38 +101,37 @@ describe('quantization', () => {
 
   it('static int8 activations: ORT agrees with the lab\'s fake-quantized model (argmax and within an output step)', async () => {
     const model = lenet()
-    const kernels = quantizeModelWeights(model, 'int8')
+    const kernels = await quantizeModelWeights(model, 'int8')
     const x = tf.randomUniform([32, 28, 28, 1], 0, 1, 'float32', 5)
-    const activations = calibrateActivations(model, x, activationPoints(model), { method: 'minmax' })
+    const activations = await calibrateActivations(model, x, activationPoints(model), { method: 'minmax' })
     // The input, the 2 convs' and 2 hidden dense layers' outputs, pool 1 and flatten (what conv 2 and dense 1 read).
     expect(activations.size).toBe(7)
     expect(activations.has('')).toBe(true)
     const evaluated = withFakeQuant(model, activations)
-    const { lab, onnx } = await compareWithOrt(evaluated, 4, exportOnnx(model, { kernels, activations }).bytes)
+    const { lab, onnx } = await compareWithOrt(evaluated, 4, (await exportOnnx(model, { kernels, activations })).bytes)
     expect(maxDiff(lab, onnx)).toBeLessThan(1e-3)
     x.dispose()
     model.dispose()
   })
 
-  it('QAT shadow weights: the model computes with quantized kernels; small updates accumulate on the float kernels', () => {
+  it('QAT shadow weights: the model computes with quantized kernels; small updates accumulate on the float kernels', async () => {
     // Channel 0 holds 1 and 0.3: s = 1/127, 0.3 → q = 38 (0.2992). Two steps of +0.002 on 0.3 move
     // the float weight to 0.304 → q = 39; re-quantizing the quantized weight each step would stay at 38.
     const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [2], useBias: false })] })
     const kernel = model.layers[0].weights[0]
     kernel.write(tf.tensor2d([[1], [0.3]]))
     const shadow = shadowWeights(model, 'int8')
-    const q = (): number[] => {
-      const e = shadow.encodings().get(model.layers[0].name)
-      return e?.kind === 'int8' ? Array.from(e.q) : []
-    }
-    expect(q()).toEqual([127, 38])
+    const now = async (): Promise<number> => (await kernel.read().data())[1] * 127
+    expect(await now()).toBeCloseTo(38, 4)
     for (const expected of [38, 39]) {
-      const [w0, w1] = Array.from(kernel.read().dataSync())
+      const [w0, w1] = Array.from(await kernel.read().data())
       kernel.write(tf.tensor2d([[w0], [w1 + 0.002]])) // an optimiser step
       shadow.step()
-      expect(q()).toEqual([127, expected])
-      expect(kernel.read().dataSync()[1]).toBeCloseTo(expected / 127, 6)
+      expect(await now()).toBeCloseTo(expected, 4)
     }
+    const q = (await shadow.finish()).get(model.layers[0].name)
+    expect(q?.kind === 'int8' && Array.from(q.q)).toEqual([127, 39])
+    expect(() => shadowWeights(model, 'float16')).toThrow(/needs an integer scheme/)
     model.dispose()
   })
 })

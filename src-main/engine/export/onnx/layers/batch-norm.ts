@@ -8,14 +8,14 @@ import type { FoldedBatchNorm, LayerExporter } from '../layer-export'
 import { valueOf } from '../layer-export'
 
 /** The affine form of a BatchNormalization layer (channels last). */
-export function batchNormAffine(layer: tf.layers.Layer, config: Record<string, unknown>): FoldedBatchNorm {
+export function batchNormAffine(layer: tf.layers.Layer, config: Record<string, unknown>, weights: readonly Float32Array[]): FoldedBatchNorm {
   const axis = config.axis ?? -1
   if (axis !== -1 && !(Array.isArray(axis) && axis.length === 1 && axis[0] === -1)) {
     const rank = (layer.outputShape as number[]).length
     if (axis !== rank - 1) throw new Error(`ONNX export: layer '${layer.name}' (BatchNormalization) over axis ${String(axis)}: only the channel (last) axis is supported`)
   }
   const eps = Number(config.epsilon ?? 1e-3)
-  const values = new Map(layer.weights.map((w) => [w.originalName.split('/').pop() ?? '', w.read().dataSync() as Float32Array]))
+  const values = new Map(layer.weights.map((w, i) => [w.originalName.split('/').pop() ?? '', weights[i]]))
   const mean = values.get('moving_mean')
   const variance = values.get('moving_variance')
   if (!mean || !variance) throw new Error(`ONNX export: layer '${layer.name}' (BatchNormalization) has no moving statistics`)
@@ -33,7 +33,7 @@ export function batchNormAffine(layer: tf.layers.Layer, config: Record<string, u
 export const exportBatchNorm: LayerExporter = (c) => {
   const x = c.inputs[0]
   if (c.isFolded) return { ...x, shape: c.node.outputShape }
-  const { scale, shift } = batchNormAffine(c.layer, c.node.config)
+  const { scale, shift } = batchNormAffine(c.layer, c.node.config, c.values)
   const nchw = x.layout === 'nchw'
   const dims = nchw ? [scale.length, 1, 1] : [scale.length]
   const a = c.g.floats(`${c.node.name}/scale`, scale, dims)

@@ -9,10 +9,9 @@ import type { KernelKind } from '../tensor-layout'
 
 /** The layer's kernel and bias values (TF.js layout) and the kernel's shape. */
 function weightsOf(c: LayerExportContext): { kernel: Float32Array; shape: number[]; bias: Float32Array | null } {
-  const w = c.layer.getWeights()
-  const kernel = w[0].dataSync() as Float32Array
-  const bias = c.node.config.use_bias === false || w.length < 2 ? null : (w[1].dataSync() as Float32Array)
-  return { kernel, shape: w[0].shape, bias }
+  const w = c.layer.weights
+  const bias = c.node.config.use_bias === false || w.length < 2 ? null : c.values[1]
+  return { kernel: c.values[0], shape: w[0].shape as number[], bias }
 }
 
 export const exportDense: LayerExporter = (c) => {
