@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium, type Browser, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core'
+import { afterAll, beforeAll } from 'vitest'
 import { createLab } from '../../src-main/lab'
 import type { Lab } from '../../src-main/lab/types'
 import { startServer, type RunningServer } from '../../src-main/server'
@@ -85,6 +86,21 @@ export async function stopUiStack(s: Partial<Pick<UiStack, 'browser' | 'server' 
   await s.server?.close()
   await s.lab?.stop()
   if (s.dir) rmSync(s.dir, { recursive: true, force: true })
+}
+
+/**
+ * The stack of one spec: started by `startUiStack(o)` in a beforeAll of the calling describe (up to
+ * 3 minutes, for the renderer build) and stopped in its afterAll. The object returned is empty
+ * until then and filled in when the stack is up; the spec's own beforeAll hooks, registered after
+ * this call, run after it.
+ */
+export function useUiStack(o: Parameters<typeof startUiStack>[0]): UiStack {
+  const ui = {} as UiStack
+  beforeAll(async () => {
+    Object.assign(ui, await startUiStack(o))
+  }, 180_000)
+  afterAll(() => stopUiStack(ui))
+  return ui
 }
 
 /** Launches one run that trains for minutes (200 epochs): something to cancel. Returns its id. */

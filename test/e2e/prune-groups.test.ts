@@ -4,11 +4,8 @@
  * dependency groups (members by role, channels before → after, score) as the lab stored them.
  */
 import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Lab } from '../../src-main/lab/types'
-import type { RunningServer } from '../../src-main/server'
-import { SHOTS, chromiumMissing, startUiStack, stopUiStack } from './chromium'
+import { describe, expect, it } from 'vitest'
+import { chromiumMissing, SHOTS, useUiStack } from './chromium'
 
 const noChromium = chromiumMissing('e2e prune groups')
 
@@ -21,32 +18,22 @@ const SPEC = {
 }
 
 describe.skipIf(Boolean(noChromium))('pruning groups on the run page (browser mode)', () => {
-  let dir: string
-  let lab: Lab
-  let server: RunningServer
-  let browser: Browser
-  let page: Page
   const problems: string[] = []
-
-  beforeAll(async () => {
-    ;({ dir, lab, server, browser, page } = await startUiStack({ tag: 'e2e prune groups', problems }))
-  }, 180_000)
-
-  afterAll(() => stopUiStack({ browser, server, lab, dir }))
+  const ui = useUiStack({ tag: 'e2e prune groups', problems })
 
   it('lists the groups of a pruned run with their members, channels and scores', async () => {
-    const { runIds } = await lab.call('experiments.launch', { spec: SPEC })
+    const { runIds } = await ui.lab.call('experiments.launch', { spec: SPEC })
     const pruned = runIds[runIds.length - 1]
     await expect
-      .poll(async () => (await lab.call('runs.get', { id: pruned })).status, { timeout: 120_000, interval: 500 })
+      .poll(async () => (await ui.lab.call('runs.get', { id: pruned })).status, { timeout: 120_000, interval: 500 })
       .toMatch(/finished|failed|cancelled|interrupted/)
-    const run = await lab.call('runs.get', { id: pruned })
+    const run = await ui.lab.call('runs.get', { id: pruned })
     expect(`${run.status}${run.error ? `: ${run.error}` : ''}`).toBe('finished')
-    const groups = await lab.call('runs.groups', { id: pruned })
+    const groups = await ui.lab.call('runs.groups', { id: pruned })
     expect(groups.map((g) => g.name)).toEqual(['dense_Dense1', 'dense_Dense2'])
 
-    await page.goto(`${server.pageUrl}#/runs/${pruned}`)
-    const card = page.getByRole('region', { name: 'Pruning groups' })
+    await ui.page.goto(`${ui.server.pageUrl}#/runs/${pruned}`)
+    const card = ui.page.getByRole('region', { name: 'Pruning groups' })
     await card.waitFor({ timeout: 20_000 })
     const rows = card.getByRole('table').locator('tbody tr')
     await expect.poll(() => rows.count()).toBe(2)
@@ -60,11 +47,11 @@ describe.skipIf(Boolean(noChromium))('pruning groups on the run page (browser mo
     const removed = groups.reduce((a, g) => a + g.unitsBefore - g.unitsAfter, 0)
     expect(removed).toBe(Math.floor(0.3 * 14))
     expect(await card.textContent()).toContain(`${removed} channels removed`)
-    await page.screenshot({ path: join(SHOTS, 'prune-groups.png'), fullPage: true })
+    await ui.page.screenshot({ path: join(SHOTS, 'prune-groups.png'), fullPage: true })
     // A run without groups (the parent, a training run) shows no card.
-    await page.goto(`${server.pageUrl}#/runs/${runIds[0]}`)
-    await page.getByRole('heading', { level: 1, name: new RegExp(`Run ${runIds[0]}`) }).waitFor({ timeout: 15_000 })
-    expect(await page.getByRole('region', { name: 'Pruning groups' }).count()).toBe(0)
+    await ui.page.goto(`${ui.server.pageUrl}#/runs/${runIds[0]}`)
+    await ui.page.getByRole('heading', { level: 1, name: new RegExp(`Run ${runIds[0]}`) }).waitFor({ timeout: 15_000 })
+    expect(await ui.page.getByRole('region', { name: 'Pruning groups' }).count()).toBe(0)
     expect(problems).toEqual([])
   }, 180_000)
 })

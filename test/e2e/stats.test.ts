@@ -12,57 +12,47 @@
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { formatMetric } from '../../src-shared/metrics'
 import { withUnit } from '../../src-shared/number-format'
 import type { RunSummary } from '../../src-shared/types'
-import type { Lab } from '../../src-main/lab/types'
-import type { RunningServer } from '../../src-main/server'
-import { chromiumMissing, SHOTS, startUiStack, stopUiStack } from './chromium'
+import { chromiumMissing, SHOTS, useUiStack } from './chromium'
 
 const noChromium = chromiumMissing('e2e stats')
 
 const TINY = { dataset: { name: 'mnist-10k', trainLimit: 200 }, training: { epochs: 1, batchSize: 50 }, sweep: { seeds: [0, 1] } }
 
 describe.skipIf(Boolean(noChromium))('compression summary and statistics over seeds (browser mode)', () => {
-  let dir: string
-  let lab: Lab
-  let server: RunningServer
-  let browser: Browser
-  let page: Page
   let prune = 0
   let distill = 0
   const problems: string[] = []
-  const runs = async (): Promise<RunSummary[]> => (await lab.call('runs.list', { limit: 1000 })).rows
-  const open = (hash: string): Promise<unknown> => page.goto(new URL(hash, server.url).href)
+  const ui = useUiStack({ tag: 'e2e stats', problems, concurrency: 2, acceptDownloads: true })
+  const runs = async (): Promise<RunSummary[]> => (await ui.lab.call('runs.list', { limit: 1000 })).rows
+  const open = (hash: string): Promise<unknown> => ui.page.goto(new URL(hash, ui.server.url).href)
 
   beforeAll(async () => {
-    ;({ dir, lab, server, browser, page } = await startUiStack({ tag: 'e2e stats', problems, concurrency: 2, acceptDownloads: true }))
     prune = (
-      await lab.call('experiments.launch', {
+      await ui.lab.call('experiments.launch', {
         spec: { name: 'e2e-prune-seeds', ...TINY, model: { arch: 'mlp', hidden: [8] }, method: { kind: 'prune', criterion: 'l1', target: { ratio: 0.5 }, fineTuneSteps: 1, finalEpochs: 0 } },
       })
     ).experimentId
     distill = (
-      await lab.call('experiments.launch', {
+      await ui.lab.call('experiments.launch', {
         spec: { name: 'e2e-distill-seeds', ...TINY, model: { arch: 'mlp', hidden: [8] }, method: { kind: 'distill', teacher: { source: 'train', model: { arch: 'mlp', hidden: [16] } }, baseline: true } },
       })
     ).experimentId
-    for (const id of [prune, distill]) await lab.idle(id)
-    await page.goto(server.pageUrl)
+    for (const id of [prune, distill]) await ui.lab.idle(id)
+    await ui.page.goto(ui.server.pageUrl)
     const outcome = (await runs()).map((r) => `#${r.id} ${r.label} ${r.status}${r.error ? `: ${r.error}` : ''}`)
     expect(outcome.filter((line) => !/ finished$/.test(line)), 'runs that did not finish').toEqual([])
   }, 300_000)
-
-  afterAll(() => stopUiStack({ browser, server, lab, dir }))
 
   it('7: a pruned run’s summary card: parent → pruned, speed-up, change in points, per layer, over seeds', async () => {
     problems.length = 0
     const pruned = (await runs()).find((r) => r.experimentId === prune && r.role === 'pruned' && r.seed === 0)!
     const r = pruned.results
     await open(`#/runs/${pruned.id}`)
-    const card = page.getByRole('region', { name: 'Pruning summary' })
+    const card = ui.page.getByRole('region', { name: 'Pruning summary' })
     await card.waitFor({ timeout: 15_000 })
     const params = card.locator('tr[data-key="params"] td')
     await expect.poll(() => params.allTextContents(), { timeout: 10_000 }).toEqual([
@@ -87,7 +77,7 @@ describe.skipIf(Boolean(noChromium))('compression summary and statistics over se
     const student = all.find((r) => r.experimentId === distill && r.role === 'student' && r.seed === 1)!
     const alone = all.find((r) => r.experimentId === distill && r.role === 'baseline' && r.seed === 1)!
     await open(`#/runs/${student.id}`)
-    const card = page.getByRole('region', { name: 'Distillation summary' })
+    const card = ui.page.getByRole('region', { name: 'Distillation summary' })
     await card.waitFor({ timeout: 15_000 })
     const vsAlone = card.locator('.headline [data-against="student alone"]')
     await expect.poll(() => vsAlone.getByTestId('quality-change').textContent(), { timeout: 10_000 }).toBe(
@@ -99,7 +89,7 @@ describe.skipIf(Boolean(noChromium))('compression summary and statistics over se
     )
 
     await open('#/runs')
-    const table = page.getByRole('table', { name: 'Runs' })
+    const table = ui.page.getByRole('table', { name: 'Runs' })
     const pruned = all.find((r) => r.experimentId === prune && r.role === 'pruned')!
     await table.locator(`tbody tr[data-run-id="${pruned.id}"]`).waitFor({ timeout: 15_000 })
     const heads = (await table.locator('thead th').allTextContents()).map((t) => t.trim())
@@ -113,10 +103,10 @@ describe.skipIf(Boolean(noChromium))('compression summary and statistics over se
   it('8: the Sweeps pivot and the teacher × student matrix give a gain its 95 % interval over the paired seeds, and say when it includes zero', async () => {
     problems.length = 0
     await open(`#/sweeps?experiment=${distill}`)
-    await page.getByRole('button', { name: 'Teacher × student gain' }).click()
-    const pivot = page.getByRole('table', { name: 'Pivot matrix of gain.test.accuracy' })
+    await ui.page.getByRole('button', { name: 'Teacher × student gain' }).click()
+    const pivot = ui.page.getByRole('table', { name: 'Pivot matrix of gain.test.accuracy' })
     await expect.poll(async () => (await pivot.locator('tbody th').allTextContents()).map((t) => t.trim()), { timeout: 15_000 }).toEqual(['mlp 16'])
-    const expected = await lab.call('sweeps.pivot', { experimentId: distill, roles: ['student'], rows: 'teacher', columns: 'student', metrics: ['gain.test.accuracy'] })
+    const expected = await ui.lab.call('sweeps.pivot', { experimentId: distill, roles: ['student'], rows: 'teacher', columns: 'student', metrics: ['gain.test.accuracy'] })
     const cell = expected.cells[0][0][0]
     expect(cell.n).toBe(2)
     const bare = (v: number): string => withUnit('points', v).replace(' pp', '')
@@ -125,9 +115,9 @@ describe.skipIf(Boolean(noChromium))('compression summary and statistics over se
     const includesZero = cell.ciLow! <= 0 && cell.ciHigh! >= 0
     expect(/n\.s\.( \(2\))?$/.test(text)).toBe(includesZero)
     // The lab's matrix (what `complab export --matrix teacher-student` writes) carries the same interval.
-    const matrix = page.getByRole('table', { name: 'Teacher × student matrix' })
+    const matrix = ui.page.getByRole('table', { name: 'Teacher × student matrix' })
     await expect.poll(async () => (await matrix.locator('tbody td').nth(1).textContent())?.trim(), { timeout: 15_000 }).toContain(`[${bare(cell.ciLow!)}, ${bare(cell.ciHigh!)}]`)
-    await page.screenshot({ path: join(SHOTS, 'sweeps-ci.png'), fullPage: false })
+    await ui.page.screenshot({ path: join(SHOTS, 'sweeps-ci.png'), fullPage: false })
     expect(problems).toEqual([])
   }, 60_000)
 
@@ -135,7 +125,7 @@ describe.skipIf(Boolean(noChromium))('compression summary and statistics over se
     problems.length = 0
     const ids = (await runs()).filter((r) => r.experimentId === distill && r.role !== 'teacher').map((r) => r.id)
     await open(`#/compare?ids=${ids.join(',')}`)
-    const table = page.getByRole('table', { name: 'Statistics over seeds' })
+    const table = ui.page.getByRole('table', { name: 'Statistics over seeds' })
     await table.waitFor({ timeout: 15_000 })
     const heads = (await table.locator('thead th').allTextContents()).map((t) => t.trim())
     expect(heads).toEqual(expect.arrayContaining(['test.accuracy (%)', 'against', 'Δ test.accuracy (pp)', '95 % CI (pp)', 'significance']))
@@ -143,11 +133,11 @@ describe.skipIf(Boolean(noChromium))('compression summary and statistics over se
     expect(await table.locator('tbody tr').count()).toBe(2)
     expect((await student.textContent()) ?? '').toMatch(/(not )?significant with 2 seeds/)
 
-    await page.getByLabel('Export format for statistics over seeds').selectOption('csv')
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Save statistics over seeds as CSV' }).click()])
+    await ui.page.getByLabel('Export format for statistics over seeds').selectOption('csv')
+    const [download] = await Promise.all([ui.page.waitForEvent('download'), ui.page.getByRole('button', { name: 'Save statistics over seeds as CSV' }).click()])
     expect(download.suggestedFilename()).toBe('compression-lab-matrix-seeds.csv')
     const csv = readFileSync(await download.path(), 'utf8')
-    const cli = await lab.call('export.matrix', { runIds: ids, kind: 'seeds', format: 'csv' })
+    const cli = await ui.lab.call('export.matrix', { runIds: ids, kind: 'seeds', format: 'csv' })
     expect(csv).toBe(cli.content)
     expect(csv.split('\r\n')[0]).toMatch(/,against,gain mean,gain std,gain n,gain ci_low,gain ci_high$/)
     expect(problems).toEqual([])
