@@ -101,7 +101,7 @@ describe.skipIf(Boolean(noChromium))('UI in Chromium (browser mode)', () => {
     await training.getByLabel('Learning rate').fill('0.003')
 
     // An impossible value is flagged at the field itself, then fixed.
-    const epochs = training.getByLabel('Epochs')
+    const epochs = training.getByLabel('Epochs', { exact: true })
     await epochs.fill('0')
     await expect.poll(() => epochs.getAttribute('aria-invalid'), { timeout: 10_000 }).toBe('true')
     await expect.poll(() => training.locator('.issue-text').first().textContent()).toMatch(/>\s*0|too small|greater/i)

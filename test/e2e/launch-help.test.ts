@@ -31,7 +31,7 @@ describe.skipIf(Boolean(noChromium))('Launch form: help, layer picker, confirmat
     page = ui.page
     await page.goto(ui.server.pageUrl)
     await page.goto(new URL('#/launch', ui.server.url).href)
-    await page.getByLabel('Epochs').waitFor()
+    await page.getByLabel('Epochs', { exact: true }).waitFor()
   }, 120_000)
 
   afterAll(() => stopUiStack(ui ?? {}))

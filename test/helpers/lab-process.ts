@@ -58,7 +58,10 @@ async function main(): Promise<void> {
   try {
     lab = await createLab(options)
   } catch (err) {
-    tell({ type: 'refused', message: err instanceof Error ? err.message : String(err) })
+    const message = err instanceof Error ? err.message : String(err)
+    tell({ type: 'refused', message })
+    // Also on stderr: a test that waits for something else reports the exit with stderr.
+    process.stderr.write(`the lab refused to start: ${message}\n`)
     process.exit(3)
   }
   lab.subscribe('run.metric', (p) => {

@@ -27,6 +27,11 @@ afterEach(async () => {
   while (cleanups.length) await cleanups.pop()?.()
 })
 
+/**
+ * The lab process's file-size limit: room for a new database (its five migrations leave ~180 kB
+ * in the WAL) and a little more, so the runs' writes are what fill the "disk".
+ */
+const FILE_LIMIT_KB = 448
 const STREAM: StreamOptions = { pointsPerMessage: 100, keys: 4, intervalMs: 5, messages: 1e9 }
 /** About 4,000 points a second, flushed in batches of a few kilobytes. */
 const SMALL_BATCHES: StreamOptions = { pointsPerMessage: 40, keys: 4, intervalMs: 10, messages: 1e9 }
@@ -49,7 +54,7 @@ describe('a full disk', () => {
     cleanups.push(t.cleanup)
     const lab = spawnLab(
       { dataDir: t.dir, concurrency: 1, stream: SMALL_BATCHES, launch: { name: 'full disk', ...TINY, sweep: { seeds: [0, 1] } } },
-      { fileSizeLimitKb: 256 },
+      { fileSizeLimitKb: FILE_LIMIT_KB },
     )
     cleanups.push(() => lab.kill())
     const { runIds } = (await lab.waitFor((m) => m.type === 'launched')) as { runIds: number[] }
@@ -101,7 +106,7 @@ describe('a full disk at the COMMIT of a run\'s last events', () => {
     // One message of 4,000 points, then the results and `done`, all in one tick: the run's end is
     // one transaction of several hundred kB, which fails at COMMIT (the WAL is written then).
     const lastBurst: StreamOptions = { pointsPerMessage: 4000, keys: 4, messagesPerTick: 2, intervalMs: 5, messages: 1 }
-    const lab = spawnLab({ dataDir: t.dir, stream: lastBurst, launch: { name: 'full at commit', ...TINY } }, { fileSizeLimitKb: 256 })
+    const lab = spawnLab({ dataDir: t.dir, stream: lastBurst, launch: { name: 'full at commit', ...TINY } }, { fileSizeLimitKb: FILE_LIMIT_KB })
     cleanups.push(() => lab.kill())
     const { runIds } = (await lab.waitFor((m) => m.type === 'launched')) as { runIds: number[] }
     const end = await lab.waitFor((m) => m.type === 'status' && m.runId === runIds[0] && m.status !== 'running', 60_000)
