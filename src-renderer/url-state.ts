@@ -47,6 +47,9 @@ export function useQueryState(options: QueryStateOptions): void {
 
   function write(state: Record<string, string>): void {
     if (route.name !== routeName) return
+    // A navigation away may be under way (the address already changed, the route not yet): a
+    // replace now would cancel it and pull the user back to this view.
+    if (router.resolve(router.options.history.location).name !== routeName) return
     const query: Record<string, string | null | (string | null)[]> = { ...route.query }
     for (const k of options.keys) delete query[k]
     void router.replace({ query: { ...query, ...state } })
