@@ -11,7 +11,7 @@ import type { LabOptions } from '../../src-main/lab/types'
 import { startComplab } from './complab'
 
 /** BullMQ's lock in the tests: a worker silent this long is presumed dead. */
-export const TEST_LOCK_MS = 5000
+export const TEST_LOCK_MS = 3000
 
 export interface TestWorker {
   readonly name: string
@@ -19,12 +19,18 @@ export interface TestWorker {
   readonly pid: number
   output(): string
   kill(signal?: NodeJS.Signals): Promise<void>
+  /** Sends `signal` and leaves the process be. */
+  signal(signal: NodeJS.Signals): void
+  /** Resolves with the exit code. */
+  readonly exited: Promise<number | null>
 }
 
 /** Starts `complab worker` named `name`; resolves once it takes runs. */
-export async function startWorker(url: string, name: string, dataDir?: string, extra: string[] = []): Promise<TestWorker> {
+export async function startWorker(url: string, name: string, dataDir?: string, extra: string[] = [], env: Record<string, string> = {}): Promise<TestWorker> {
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), `complab-${name}-`))
-  const w = startComplab(['worker', '--queue', url, '--name', name, '--data-dir', dir, '--backend', 'wasm', '--lock-ms', String(TEST_LOCK_MS), ...extra])
+  // An empty url: the worker reads COMPLAB_QUEUE_URL from `env` (no password in its arguments).
+  const queue = url ? ['--queue', url] : []
+  const w = startComplab(['worker', ...queue, '--name', name, '--data-dir', dir, '--backend', 'wasm', '--lock-ms', String(TEST_LOCK_MS), ...extra], env)
   const until = Date.now() + 60_000
   while (!w.stdout().includes('takes runs from the queue')) {
     if (w.child.exitCode !== null || Date.now() > until)
@@ -36,6 +42,8 @@ export async function startWorker(url: string, name: string, dataDir?: string, e
     dataDir: dir,
     pid: w.child.pid!,
     output: () => w.stdout() + w.stderr(),
+    signal: (signal) => void w.child.kill(signal),
+    exited: w.exited,
     async kill(signal = 'SIGKILL') {
       if (w.child.exitCode === null && w.child.signalCode === null) {
         w.child.kill(signal)
