@@ -28,13 +28,13 @@ export function complab(args: string[], cwd = PROJECT_ROOT): Promise<CliResult> 
 }
 
 /** Starts `complab args` and leaves it running (`complab serve`); stdout and stderr are kept. */
-export function startComplab(args: string[]): {
+export function startComplab(args: string[], env: Record<string, string> = {}): {
   child: ChildProcess
   stdout(): string
   stderr(): string
   exited: Promise<number | null>
 } {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: PROJECT_ROOT, env: ENV })
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: PROJECT_ROOT, env: { ...ENV, ...env } })
   let out = ''
   let err = ''
   child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c))

@@ -3,7 +3,7 @@
  * its files in a temp folder, AOF on and a password, as `resources/deploy/redis.conf` asks. It can
  * be killed (SIGKILL) and started again on the same port and folder: what AOF kept comes back.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -11,6 +11,7 @@ import { join } from 'node:path'
 
 export const REDIS_SERVER = '/usr/bin/redis-server'
 export const HAVE_REDIS = existsSync(REDIS_SERVER)
+const OPENSSL = '/usr/bin/openssl'
 
 export interface TestRedis {
   readonly url: string
@@ -35,11 +36,39 @@ function freePort(): Promise<number> {
   })
 }
 
-function launch(port: number, dir: string, password: string): Promise<ChildProcess> {
+/** A TLS-only Redis: its certificate (self-signed, for 127.0.0.1) and key, in its folder. */
+export interface RedisTls {
+  cert: string
+  key: string
+}
+
+/**
+ * A throwaway certificate for 127.0.0.1 made with the openssl command, or why there is none.
+ * Node trusts it where NODE_EXTRA_CA_CERTS names it.
+ */
+export function makeTestCertificate(dir: string): RedisTls | string {
+  if (!existsSync(OPENSSL)) return `no ${OPENSSL}`
+  const tls = { cert: join(dir, 'cert.pem'), key: join(dir, 'key.pem') }
+  try {
+    execFileSync(OPENSSL, [
+      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
+      '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', tls.key, '-out', tls.cert,
+    ], { stdio: 'pipe' })
+  } catch (err) {
+    return `openssl could not make a certificate: ${String((err as { stderr?: Buffer }).stderr ?? err).trim()}`
+  }
+  return tls
+}
+
+function launch(port: number, dir: string, password: string, tls?: RedisTls): Promise<ChildProcess> {
+  // With TLS, the port speaks only TLS (no plain port at all).
+  const ports = tls
+    ? ['--port', '0', '--tls-port', String(port), '--tls-cert-file', tls.cert, '--tls-key-file', tls.key, '--tls-ca-cert-file', tls.cert, '--tls-auth-clients', 'no']
+    : ['--port', String(port)]
   const child = spawn(
     REDIS_SERVER,
     [
-      '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '',
+      ...ports, '--bind', '127.0.0.1', '--dir', dir, '--save', '',
       '--appendonly', 'yes', '--appendfsync', 'always', '--maxmemory-policy', 'noeviction',
       '--requirepass', password, '--daemonize', 'no', '--loglevel', 'notice',
     ],
@@ -64,12 +93,13 @@ function launch(port: number, dir: string, password: string): Promise<ChildProce
   })
 }
 
-/** Starts a Redis for one test file. */
-export async function startRedis(): Promise<TestRedis> {
+/** Starts a Redis for one test file (TLS only, `rediss://`, with `tls`). */
+export async function startRedis(o: { tls?: RedisTls } = {}): Promise<TestRedis> {
   const dir = mkdtempSync(join(tmpdir(), 'complab-redis-'))
   const port = await freePort()
   const password = 'queue-test-secret'
-  let child: ChildProcess | null = await launch(port, dir, password)
+  const tls = o.tls
+  let child: ChildProcess | null = await launch(port, dir, password, tls)
   const kill = async (): Promise<void> => {
     const c = child
     child = null
@@ -79,14 +109,14 @@ export async function startRedis(): Promise<TestRedis> {
     await gone
   }
   return {
-    url: `redis://:${password}@127.0.0.1:${port}`,
+    url: `${tls ? 'rediss' : 'redis'}://:${password}@127.0.0.1:${port}`,
     port,
     password,
     dir,
     kill,
     async restart() {
       await kill()
-      child = await launch(port, dir, password)
+      child = await launch(port, dir, password, tls)
     },
     async stop() {
       await kill()

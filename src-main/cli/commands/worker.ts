@@ -5,7 +5,7 @@
 import { Redis } from 'ioredis'
 import { labVersion } from '../../lab/version'
 import { parseQueueUrl, queueUrlFrom, redactedUrl } from '../../scheduler/remote/queue-url'
-import { startRemoteWorker } from '../../scheduler/remote/remote-worker'
+import { startRemoteWorker, type RemoteWorker } from '../../scheduler/remote/remote-worker'
 import { listWorkers } from '../../scheduler/remote/worker-registry'
 import { defaultDataDir } from '../../lab/paths'
 import { intOption, stringOption, UsageError, type CommandContext } from '../context'
@@ -30,14 +30,49 @@ export async function workerCommand(ctx: CommandContext): Promise<number> {
     say: (line) => ctx.out(line),
   })
   ctx.out(`queue ${redactedUrl(url)}`)
-  await new Promise<void>((resolveStop) => {
-    process.once('SIGINT', () => resolveStop())
-    process.once('SIGTERM', () => resolveStop())
-  })
+  const said = await untilStopped(worker, (line) => ctx.out(line))
   await worker.close()
+  ctx.out(said)
   return 0
 }
 
+const runs = (ids: number[]): string => ids.map((id) => `#${id}`).join(', ')
+
+/**
+ * Ctrl-C: the worker takes no new run and finishes the runs in hand (a second Ctrl-C hands them
+ * back to the queue at once); SIGTERM (a service stopping) hands them back at once. Resolves once
+ * it holds nothing, with the line that says how it stopped.
+ */
+function untilStopped(worker: RemoteWorker, say: (line: string) => void): Promise<string> {
+  return new Promise((resolveStop) => {
+    let stopping = false
+    let finishing: number[] = []
+    const handedBack: number[] = []
+    const onSignal = (signal: NodeJS.Signals): void => {
+      const held = worker.current()
+      if (held.length && (signal === 'SIGTERM' || stopping)) {
+        handedBack.push(...held)
+        worker.handBack()
+      } else if (held.length) {
+        finishing = held
+        say(`stopping: worker ${worker.name} finishes run ${runs(held)} and takes no new run (Ctrl-C again hands it back to the queue now)`)
+      }
+      if (stopping) return
+      stopping = true
+      void worker.stop().then(() =>
+        resolveStop(
+          handedBack.length
+            ? `worker ${worker.name} stopped: it handed run ${runs(handedBack)} back to the queue (another worker takes it up as its next attempt)`
+            : finishing.length
+              ? `worker ${worker.name} stopped once run ${runs(finishing)} ended`
+              : `worker ${worker.name} stopped: no run in hand`,
+        ),
+      )
+    }
+    process.on('SIGINT', onSignal)
+    process.on('SIGTERM', onSignal)
+  })
+}
 export async function workersCommand(ctx: CommandContext): Promise<number> {
   const redis = new Redis({ ...parseQueueUrl(queueUrl(ctx)).redis, maxRetriesPerRequest: 1 })
   try {

@@ -4,6 +4,7 @@
  * `COMPLAB_QUEUE_URL`, so that a password is not in the process list; a URL is only ever shown
  * with its password replaced by `***`.
  */
+import { isIP } from 'node:net'
 import type { ConnectionOptions } from 'bullmq'
 import type { RedisOptions } from 'ioredis'
 
@@ -51,14 +52,16 @@ export function parseQueueUrl(url: string): QueueAddress {
   if (u.protocol !== 'redis:' && u.protocol !== 'rediss:')
     throw new Error(`the queue URL must start with redis:// or rediss://, got ${u.protocol}//`)
   const db = u.pathname.replace(/^\//, '')
+  const host = u.hostname.replace(/^\[|\]$/g, '') || '127.0.0.1'
   if (db && !/^\d+$/.test(db)) throw new Error(`the queue URL's database must be a number, got '${db}'`)
   const redis: RedisOptions = {
     ...common,
-    host: u.hostname || '127.0.0.1',
+    host,
     port: u.port ? Number(u.port) : 6379,
     db: db ? Number(db) : 0,
   }
-  if (u.protocol === 'rediss:') redis.tls = { servername: u.hostname }
+  // TLS checks the certificate against the host; SNI carries a name, never an address (RFC 6066).
+  if (u.protocol === 'rediss:') redis.tls = isIP(host) ? {} : { servername: host }
   return { url, redis }
 }
 

@@ -7,7 +7,7 @@
  */
 import { hostname } from 'node:os'
 import { resolve } from 'node:path'
-import { Worker, type Job } from 'bullmq'
+import { WaitingError, Worker, type Job } from 'bullmq'
 import { Redis } from 'ioredis'
 import { forkLauncher } from '../fork-launcher'
 import { bullConnection, parseQueueUrl, QUEUE_NAME } from './queue-url'
@@ -31,6 +31,13 @@ export interface RemoteWorkerOptions {
 
 export interface RemoteWorker {
   readonly name: string
+  /** The runs it trains now. */
+  current(): number[]
+  /** Takes no new run; resolves once the runs in hand have finished or were handed back. */
+  stop(): Promise<void>
+  /** Hands the runs in hand back to the queue now: another worker takes each up as its next attempt. */
+  handBack(): void
+  /** Hands back what it holds, stops, and leaves the registry. */
   close(): Promise<void>
 }
 
@@ -60,21 +67,33 @@ export async function startRemoteWorker(o: RemoteWorkerOptions): Promise<RemoteW
   }
   const ctx = { redis, name, version: o.version, dataDir: resolve(o.dataDir), backend: o.backend, launcher }
   const lockMs = o.lockMs ?? 30_000
+  /** The runs in hand, each with what hands it back to the queue. */
+  const holding = new Map<number, AbortController>()
   const worker: Worker<RemoteJob> = new Worker<RemoteJob>(
     QUEUE_NAME,
     async (job: Job<RemoteJob>, token?: string, signal?: AbortSignal) => {
-      entry.current.push(job.data.runId)
-      say(`run #${job.data.runId} (attempt ${job.attemptsStarted}) started`)
+      const runId = job.data.runId
+      entry.current.push(runId)
+      const back = new AbortController()
+      holding.set(runId, back)
+      say(`run #${runId} (attempt ${job.attemptsStarted}) started`)
       try {
-        await runRemoteJob(ctx, job, token ?? '', signal)
+        await runRemoteJob(ctx, job, token ?? '', signal ? AbortSignal.any([signal, back.signal]) : back.signal)
         entry.done++
-        say(`run #${job.data.runId} finished`)
+        say(`run #${runId} finished`)
       } catch (err) {
+        if (back.signal.aborted && !signal?.aborted) {
+          // Handed back: the job waits again; the next worker to take it starts the next attempt.
+          await job.moveToWait(token)
+          say(`run #${runId} handed back to the queue: another worker takes it up as attempt ${job.attemptsStarted + 1}`)
+          throw new WaitingError()
+        }
         entry.failed++
-        say(`run #${job.data.runId} ended: ${err instanceof Error ? err.message : String(err)}`)
+        say(`run #${runId} ended: ${err instanceof Error ? err.message : String(err)}`)
         throw err
       } finally {
-        entry.current = entry.current.filter((id) => id !== job.data.runId)
+        holding.delete(runId)
+        entry.current = entry.current.filter((id) => id !== runId)
       }
     },
     {
@@ -99,11 +118,17 @@ export async function startRemoteWorker(o: RemoteWorkerOptions): Promise<RemoteW
   const registry = registerWorker(redis, entry)
   await worker.waitUntilReady()
   say(`worker ${name} takes runs from the queue (concurrency ${o.concurrency ?? 1})`)
+  const handBack = (): void => holding.forEach((c) => c.abort())
+  const stop = (): Promise<void> => worker.close().catch(() => {})
   return {
     name,
+    current: () => [...holding.keys()],
+    stop,
+    handBack,
     async close() {
+      handBack()
+      await stop()
       registry.stop()
-      await worker.close(true).catch(() => {})
       await registry.remove()
       sub.disconnect()
       redis.disconnect()
