@@ -10,12 +10,17 @@ export interface MetricsRepo {
   count(runId: number): number
 }
 
+/** Points per multi-row INSERT (5 parameters each; SQLite allows 32,766 per statement). */
+const ROWS_PER_STATEMENT = 200
+
 /** Prepares the metrics statements once for this connection. */
 export function metricsRepo(db: Database.Database): MetricsRepo {
   // Points belong to the run's current attempt (migration 0004): a retried run's series never mix.
-  const insert = db.prepare(
-    'INSERT OR REPLACE INTO metrics (run_id, attempt, key, step, value) VALUES (?, ?, ?, ?, ?)',
-  )
+  const insertRows = (n: number): Database.Statement =>
+    db.prepare(`INSERT OR REPLACE INTO metrics (run_id, attempt, key, step, value) VALUES ${Array(n).fill('(?, ?, ?, ?, ?)').join(', ')}`)
+  const insert = insertRows(1)
+  // Many points per statement: a stream of points (a remote worker's) costs a fraction per point.
+  const insertMany = insertRows(ROWS_PER_STATEMENT)
   const current = db.prepare('SELECT attempt FROM runs WHERE id = ?').pluck()
   const all = db.prepare(
     'SELECT key, step, value FROM metrics WHERE run_id = ? AND attempt = ? ORDER BY key, step',
@@ -29,11 +34,14 @@ export function metricsRepo(db: Database.Database): MetricsRepo {
   const attemptOf = (runId: number): number => (current.get(runId) as number | undefined) ?? 1
   const addMany = db.transaction((runId: number, points: readonly MetricPoint[]) => {
     const attempt = attemptOf(runId)
-    for (const p of points) {
-      // A point without a key or a step cannot be placed on a chart: skip it, keep the others.
-      if (typeof p.key !== 'string' || p.key === '' || !Number.isFinite(p.step)) continue
-      insert.run(runId, attempt, p.key, Math.round(p.step), Number.isFinite(p.value) ? p.value : null)
-    }
+    const row = (p: MetricPoint): unknown[] => [runId, attempt, p.key, Math.round(p.step), Number.isFinite(p.value) ? p.value : null]
+    // A point without a key or a step cannot be placed on a chart: skip it, keep the others.
+    const placed = points.filter((p) => typeof p.key === 'string' && p.key !== '' && Number.isFinite(p.step))
+    let i = 0
+    // Points are written in order, so a point sent twice in one batch keeps its last value.
+    for (; i + ROWS_PER_STATEMENT <= placed.length; i += ROWS_PER_STATEMENT)
+      insertMany.run(placed.slice(i, i + ROWS_PER_STATEMENT).flatMap(row))
+    for (; i < placed.length; i++) insert.run(row(placed[i]))
   })
 
   return {

@@ -20,7 +20,10 @@
  * Chromium is installed: on a software adapter a row of correctness, not speed, on 256 examples;
  * a GPU's figures come from `npm run bench:gpu`).
  *
- * Usage: npm run bench -- [--rounds N] [--examples N] [names…: pytorch wasm cpu tensorflow webgpu ui]
+ * With `queue`: the remote workers' rows (test/bench/queue.ts: overhead per run, speed-up on two
+ * workers, events into SQLite per second, the 60-run sweep with faults); `npm run bench -- queue` runs only them.
+ *
+ * Usage: npm run bench -- [--rounds N] [--examples N] [names…: pytorch wasm cpu tensorflow webgpu ui queue]
  */
 import { execFileSync, spawn } from 'node:child_process'
 import { cpus, loadavg } from 'node:os'
@@ -400,6 +403,21 @@ if (wanted('ui') && existsSync(join(root, 'test/bench/ui-runs.ts'))) {
   }
 }
 
+// The queue's rows (issue 17): overhead per run, speed-up on two workers, ingest into SQLite, and
+// the 60-run sweep with a worker, Redis and the lab killed (test/bench/queue.ts prints its lines).
+let queue: unknown = null
+if (wanted('queue')) {
+  try {
+    const queueOut = join(root, 'bench-results', 'queue.json')
+    mkdirSync(join(root, 'bench-results'), { recursive: true })
+    const out = await run(process.execPath, ['--import', 'tsx', join(root, 'test/bench/queue.ts'), '--out', queueOut], 1_800_000)
+    for (const line of out.split('\n').filter((l) => l.startsWith('queue'))) console.log(line)
+    if (existsSync(queueOut)) queue = JSON.parse(readFileSync(queueOut, 'utf8')) as unknown
+  } catch (e) {
+    errors.push(`queue: ${(e as Error).message}`)
+  }
+}
+
 const fmt = (v: number | null, digits: number): string => (v === null ? '-' : v.toFixed(digits))
 console.log(
   `training throughput (mnist-10k, ${examples} examples, batch 64, Adam) and inference latency (batch 64)`,
@@ -485,6 +503,7 @@ writeFileSync(
       convForward,
       depthwise,
       ui,
+      queue,
       errors,
     },
     null,

@@ -1,8 +1,10 @@
 /** The `complab` command as a user runs it: a real process, the wasm backend unless told. */
 import { execFile, spawn, type ChildProcess } from 'node:child_process'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 
-export const PROJECT_ROOT = join(__dirname, '..', '..')
+// From the module's URL, so this helper also runs outside vitest (the bench runs under tsx as ESM).
+export const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const BIN = join(PROJECT_ROOT, 'bin', 'complab.mjs')
 const ENV = { ...process.env, COMPLAB_BACKEND: 'wasm' }
 

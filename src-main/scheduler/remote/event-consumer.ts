@@ -81,7 +81,7 @@ export class EventConsumer {
       let reply: [string, [string, string[]][]][] | null
       try {
         reply = (await this.reader.xreadgroup(
-          'GROUP', LAB_GROUP, CONSUMER, 'COUNT', 200, 'BLOCK', 1000, 'STREAMS', stream, from,
+          'GROUP', LAB_GROUP, CONSUMER, 'COUNT', 1000, 'BLOCK', 1000, 'STREAMS', stream, from,
         )) as [string, [string, string[]][]][] | null
       } catch (err) {
         if (this.stopped) return

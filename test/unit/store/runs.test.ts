@@ -232,6 +232,19 @@ describe('runs repository', () => {
     expect(store.runDetail(9999)).toBeUndefined()
   })
 
+  it('writes a long batch of points many to a statement, as one by one: in order, the last value of a point wins', () => {
+    const [id] = seedRuns(store, 1).runIds
+    // 1,000 points and a few more: a point repeated across a statement's edge, and one without a key.
+    const points = Array.from({ length: 1003 }, (_, i) => ({ key: 'train.loss', step: (i % 700) + 1, value: i }))
+    store.metrics.add(id, [...points.slice(0, 450), { key: '', step: 1, value: 9 }, ...points.slice(450)])
+    const loss = store.metrics.series(id, ['train.loss'])[0].points
+    expect(loss).toHaveLength(700)
+    expect(loss[0]).toEqual({ step: 1, value: 700 })
+    expect(loss[302]).toEqual({ step: 303, value: 1002 })
+    expect(loss[303]).toEqual({ step: 304, value: 303 })
+    expect(store.metrics.count(id)).toBe(700)
+  })
+
   it('enforces foreign keys', () => {
     expect(() => store.metrics.add(12345, [{ key: 'x', step: 0, value: 1 }])).toThrow(/FOREIGN KEY/)
   })
