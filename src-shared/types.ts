@@ -46,6 +46,10 @@ export interface RunSummary {
   /** Final scalars (`test.accuracy`, `test.loss`, `params`, …). */
   results: Record<string, number>
   tags: string[]
+  /** A run sent to remote workers (issue 17): the worker that holds (held) it, null while none has. */
+  worker?: string | null
+  /** A run sent to remote workers: its current attempt (a worker that died handed it on). */
+  attempt?: number
 }
 
 export interface Artifact {

@@ -199,6 +199,7 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
     dataDir,
     concurrency,
     confinePaths: options.confinePaths === true,
+    queueWorkers: remote ? () => remote!.workers() : undefined,
   })
   let stopped: Promise<void> | null = null
 

@@ -47,10 +47,16 @@ export type SummaryRow = Pick<
   | 'started_at'
   | 'finished_at'
   | 'progress'
-> & { experiment_name: string }
+> & {
+  experiment_name: string
+  /** Set for a run sent to remote workers (migration 0004). */
+  queue?: string | null
+  worker?: string | null
+  attempt?: number
+}
 
 export const SUMMARY_COLUMNS = `r.id, r.experiment_id, e.name AS experiment_name, r.key, r.role, r.label, r.method, r.seed,
-  r.status, r.error, r.backend, r.created_at, r.started_at, r.finished_at, r.progress`
+  r.status, r.error, r.backend, r.created_at, r.started_at, r.finished_at, r.progress, r.queue, r.worker, r.attempt`
 
 /** The columns a record and a summary share, in the summary's order. */
 function commonFields(
@@ -92,5 +98,7 @@ export function toSummary(row: SummaryRow): RunSummaryBase {
     experimentId: row.experiment_id,
     experimentName: row.experiment_name,
     ...commonFields(row),
+    // Only runs sent to remote workers carry their worker and attempt (the runs table's column).
+    ...(row.queue ? { worker: row.worker ?? null, attempt: row.attempt ?? 1 } : {}),
   }
 }

@@ -58,6 +58,16 @@ export const useRunsTableStore = defineStore('runs-table', () => {
     },
     { immediate: true },
   )
+  // Runs sent to remote workers bring the worker column (worker and attempt; issue 17 item 7).
+  const stopRemote = watch(
+    () => runs.rows.some((r) => r.attempt !== undefined),
+    (present) => {
+      if (!present) return
+      if (!columnIds.value.includes('worker')) columnIds.value = [...columnIds.value, 'worker']
+      queueMicrotask(() => stopRemote())
+    },
+    { immediate: true },
+  )
   const sorted = computed(() => sortRuns(runs.rows, sortColumn.value, direction.value, runs.paramValues))
   // A structured query (`test.accuracy > 0.97`) is run by the lab; words are matched here.
   const query = useRunsQuery(text, experimentId)

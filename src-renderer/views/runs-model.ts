@@ -17,6 +17,7 @@ export const BASE_COLUMNS = [
   { id: 'status', label: 'Status' },
   { id: 'progress', label: 'Progress' },
   { id: 'tags', label: 'Tags' },
+  { id: 'worker', label: 'Worker' },
 ] as const
 export type BaseColumnId = (typeof BASE_COLUMNS)[number]['id']
 
@@ -88,6 +89,10 @@ export function cellValue(run: RunSummary, column: ColumnId, params: ParamLookup
       return run.status === 'finished' ? 1 : (run.progress?.fraction ?? 0)
     case 'tags':
       return run.tags.join(', ') || null
+    case 'worker':
+      // Remote runs only (issue 17): the worker, and the attempt once a run was tried again.
+      if (run.attempt === undefined) return null
+      return `${run.worker ?? 'waiting'}${run.attempt > 1 ? ` · attempt ${run.attempt}` : ''}`
   }
   if (column.startsWith('result:')) {
     const v = run.results[column.slice(7)]

@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { chromium, type Browser, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core'
 import { afterAll, beforeAll } from 'vitest'
 import { createLab } from '../../src-main/lab'
-import type { Lab } from '../../src-main/lab/types'
+import type { Lab, LabOptions } from '../../src-main/lab/types'
 import { startServer, type RunningServer } from '../../src-main/server'
 import { ensureRendererBuilt, PROJECT_ROOT } from '../../src-main/server/renderer-build'
 
@@ -63,6 +63,8 @@ export async function startUiStack(o: {
   acceptDownloads?: boolean
   /** Writes into the database before the lab opens it (runs a spec needs, without training them). */
   seed?: (dbPath: string) => void
+  /** Send runs to remote workers through this queue (issue 17); read when the stack starts. */
+  queue?: LabOptions['queue']
 }): Promise<UiStack> {
   const staticDir = await ensureRendererBuilt((line) => console.log(`[${o.tag}] ${line}`))
   const dir = mkdtempSync(join(tmpdir(), 'complab-e2e-'))
@@ -71,6 +73,7 @@ export async function startUiStack(o: {
     dataDir: join(dir, 'data'),
     dbPath: join(dir, 'lab.db'),
     ...(o.concurrency ? { concurrency: o.concurrency } : {}),
+    ...(o.queue ? { queue: o.queue } : {}),
   })
   const server = await startServer({ lab, staticDir, requireToken: true })
   const browser = await launchChromium()

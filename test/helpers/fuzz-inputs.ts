@@ -180,6 +180,7 @@ export function baseInputs(spec: Record<string, unknown>): Record<MethodName, un
     'runs.paramValues': { keys: ['seed'] },
     'runs.attempts': { id: 1 },
     'runs.attemptMetrics': { id: 1, attempt: 1 },
+    'queue.workers': {},
     'compare.sheet': { runIds: [1, 2] },
     'sweeps.pivot': { rows: 'seed', metrics: ['test.accuracy'] },
     'sweeps.pareto': { x: 'params', y: 'test.accuracy' },

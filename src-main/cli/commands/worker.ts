@@ -84,7 +84,7 @@ export async function workersCommand(ctx: CommandContext): Promise<number> {
     if (!workers.length) ctx.out('no worker has joined this queue')
     for (const w of workers) {
       const runs = w.current.length ? `running #${w.current.join(', #')}` : 'idle'
-      ctx.out(`${w.alive ? '●' : '○'} ${w.name}  ${w.host}  ${w.backend}  ${w.alive ? runs : 'gone'}  ${w.done} done, ${w.failed} failed  last heartbeat ${w.heartbeatAt}`)
+      ctx.out(`${w.alive ? '●' : '○'} ${w.name}  ${w.host}  ${w.backend}${w.adapter ? ` (${w.adapter})` : ''}  ${w.alive ? runs : 'gone'}  ${w.done} done, ${w.failed} failed  last heartbeat ${w.heartbeatAt}`)
     }
     return 0
   } finally {

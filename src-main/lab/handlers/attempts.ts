@@ -1,7 +1,7 @@
-/** A run's attempts (issue 17 item 4): the current one, its queue and worker, and earlier ones. */
+/** A run's attempts (issue 17 item 4): the current one, its queue and worker, and earlier ones; the queue's workers (item 7). */
 import { notFound, type DomainContext, type DomainHandlers } from './context'
 
-export function attemptHandlers(ctx: DomainContext): DomainHandlers<'runs.attempts' | 'runs.attemptMetrics'> {
+export function attemptHandlers(ctx: DomainContext): DomainHandlers<'runs.attempts' | 'runs.attemptMetrics' | 'queue.workers'> {
   const { store } = ctx
   return {
     'runs.attempts': ({ id }) => {
@@ -13,5 +13,6 @@ export function attemptHandlers(ctx: DomainContext): DomainHandlers<'runs.attemp
       if (!store.attempts.placement(id)) throw notFound(`run #${id}`)
       return store.metrics.series(id, undefined, attempt)
     },
+    'queue.workers': () => ctx.queueWorkers?.() ?? { queue: null, workers: [] },
   }
 }

@@ -22,6 +22,8 @@ export interface HandlerContext {
   concurrency: number
   /** Refuse spec file paths outside the data folder (a lab serving a browser). */
   confinePaths?: boolean
+  /** The workers of the queue the lab sends runs to (issue 17), when it has one. */
+  queueWorkers?: () => Promise<MethodOutputs['queue.workers']>
 }
 
 /** The context with the run-administration statements, prepared once per lab. */

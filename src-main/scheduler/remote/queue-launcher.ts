@@ -19,7 +19,9 @@ import type { WorkerHandle, WorkerLauncher } from '../launcher'
 import { warn } from '../options'
 import { datasetFiles, recordFile } from './data-files'
 import { EventConsumer } from './event-consumer'
-import { bullConnection, parseQueueUrl, QUEUE_NAME } from './queue-url'
+import type { QueueWorker } from '../../../src-shared/contract/attempts'
+import { bullConnection, parseQueueUrl, QUEUE_NAME, redactedUrl } from './queue-url'
+import { listWorkers } from './worker-registry'
 import { RemoteRun, type RemoteHost } from './remote-run'
 import { CHUNK_BYTES, jobIdOf, keys, type RemoteJob, type WireEvent, type WireModel } from './wire'
 
@@ -44,6 +46,8 @@ export function labIdOf(store: Store): string {
 
 /** How long a remote run's heartbeat shows the lab follows it (the queue decides what is dead). */
 const HEARTBEAT_MS = 2000
+/** How long the System page waits for Redis to list the workers. */
+const WORKERS_WAIT_MS = 3000
 /** A job the queue failed ends its run after this grace (its own error event may be on its way). */
 const FAILED_GRACE_MS = 3000
 
@@ -188,6 +192,19 @@ export class QueueLauncher implements WorkerLauncher, RemoteHost {
       importedTeachers: imported(teachers),
       importedParent: parent ? (imported([parent])[0] ?? null) : null,
       dataFiles: datasetFiles(dataDir, run.config),
+    }
+  }
+
+  /** The queue's workers (the System page); throws when Redis does not answer in a few seconds. */
+  async workers(): Promise<{ queue: string; workers: QueueWorker[] }> {
+    let timer: NodeJS.Timeout | undefined
+    const away = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`the queue ${redactedUrl(this.o.url)} does not answer`)), WORKERS_WAIT_MS)
+    })
+    try {
+      return { queue: redactedUrl(this.o.url), workers: await Promise.race([listWorkers(this.redis), away]) }
+    } finally {
+      clearTimeout(timer)
     }
   }
 

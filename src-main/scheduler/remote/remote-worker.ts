@@ -11,7 +11,8 @@ import { WaitingError, Worker, type Job } from 'bullmq'
 import { Redis } from 'ioredis'
 import { forkLauncher } from '../fork-launcher'
 import { bullConnection, parseQueueUrl, QUEUE_NAME } from './queue-url'
-import { runRemoteJob } from './worker-job'
+import { runRemoteJob, type WorkerContext } from './worker-job'
+import { describeAdapter } from '../../../src-shared/webgpu-adapter'
 import { keys, type RemoteJob } from './wire'
 import { registerWorker, type WorkerEntry } from './worker-registry'
 
@@ -59,13 +60,21 @@ export async function startRemoteWorker(o: RemoteWorkerOptions): Promise<RemoteW
     host: hostname(),
     pid: process.pid,
     backend: o.backend ?? 'best available',
+    adapter: null,
     version: o.version,
     current: [],
     done: 0,
     failed: 0,
     heartbeatAt: '',
   }
-  const ctx = { redis, name, version: o.version, dataDir: resolve(o.dataDir), backend: o.backend, launcher }
+  const ctx: WorkerContext = {
+    redis, name, version: o.version, dataDir: resolve(o.dataDir), backend: o.backend, launcher,
+    // What its runs train on, for the registry (the System page, `complab workers`).
+    trainsOn: (backend, adapter) => {
+      entry.backend = backend
+      entry.adapter = adapter ? describeAdapter(adapter) : null
+    },
+  }
   const lockMs = o.lockMs ?? 30_000
   /** The runs in hand, each with what hands it back to the queue. */
   const holding = new Map<number, AbortController>()

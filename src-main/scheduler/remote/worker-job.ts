@@ -10,6 +10,7 @@ import { hostname } from 'node:os'
 import { dirname, relative, resolve } from 'node:path'
 import type { Job } from 'bullmq'
 import type { Redis } from 'ioredis'
+import type { WebGpuAdapter } from '../../../src-shared/types'
 import type { RunJob, WorkerMessage } from '../../worker/protocol'
 import type { WorkerLauncher } from '../launcher'
 import { checkWorkerFile } from './data-files'
@@ -23,6 +24,8 @@ export interface WorkerContext {
   dataDir: string
   backend?: string
   launcher: WorkerLauncher
+  /** A run said which backend (and webgpu adapter) it trains on. */
+  trainsOn?: (backend: string, adapter: WebGpuAdapter | null) => void
 }
 
 /** A run that cannot start here; its message goes to the lab as the run's error. */
@@ -106,6 +109,10 @@ function train(ctx: WorkerContext, job: RunJob, out: EventOut, signal?: AbortSig
         case 'done':
           out.send({ kind: 'message', message: m })
           return end(null)
+        case 'backend':
+          ctx.trainsOn?.(m.name, m.adapter ?? null)
+          out.send({ kind: 'message', message: m })
+          return
         case 'error':
           // Sent by `runRemoteJob` as the run's error.
           return end(new Error(m.message))

@@ -4,18 +4,11 @@
  * System page read it. An entry not refreshed for a while is a worker that is gone.
  */
 import type { Redis } from 'ioredis'
+import type { QueueWorker } from '../../../src-shared/contract/attempts'
 import { keys } from './wire'
 
-export interface WorkerEntry {
-  name: string
-  host: string
+export interface WorkerEntry extends Omit<QueueWorker, 'alive'> {
   pid: number
-  backend: string
-  version: string
-  current: number[]
-  done: number
-  failed: number
-  heartbeatAt: string
 }
 
 const EVERY_MS = 2000
@@ -43,6 +36,6 @@ export async function listWorkers(redis: Redis, now = Date.now()): Promise<(Work
   const all = await redis.hgetall(keys.workers)
   return Object.values(all)
     .map((text) => JSON.parse(text) as WorkerEntry)
-    .map((w) => ({ ...w, alive: now - Date.parse(w.heartbeatAt) < WORKER_GONE_MS }))
+    .map((w) => ({ ...w, adapter: w.adapter ?? null, alive: now - Date.parse(w.heartbeatAt) < WORKER_GONE_MS }))
     .sort((a, b) => Number(b.alive) - Number(a.alive) || a.name.localeCompare(b.name))
 }
