@@ -97,7 +97,8 @@ export async function sweepWithFaults(o: { runs: number; seed: number; timeoutMs
           holders = workers.filter((w) => holdsRun(w.output())).map((w) => w.name)
           return holders.length > 0
         }, deadline - Date.now(), 'a worker holding a run')
-        const victim = workers.find((w) => w.name === rng.pick(holders))!
+        const chosen = rng.pick(holders)
+        const victim = workers.find((w) => w.name === chosen)!
         await victim.kill()
         // That machine is gone: the other two train the rest, its run included.
         workers.splice(workers.indexOf(victim), 1)
