@@ -39,7 +39,7 @@ async function sweepSeconds(lab: Awaited<ReturnType<typeof createLab>>, runs: nu
   const { experimentId, runIds } = await lab.call('experiments.launch', { spec: tinySweep(name, runs) })
   await lab.idle(experimentId)
   const seconds = (performance.now() - began) / 1000
-  const list = await lab.call('runs.list', { limit: runs + 10 })
+  const list = await lab.call('runs.list', { experimentId, limit: runs + 10 })
   const finished = list.rows.filter((r) => runIds.includes(r.id) && r.status === 'finished').length
   if (finished !== runs) throw new Error(`${name}: ${finished} of ${runs} runs finished`)
   return seconds
@@ -131,4 +131,8 @@ async function main(): Promise<void> {
   if (o.out) writeFileSync(o.out, JSON.stringify({ ...result, load }, null, 2))
 }
 
-await main()
+await main().catch((err: unknown) => {
+  // One line first: `npm run bench` reports a row's failure by the first line of its stderr.
+  process.stderr.write(`queue bench failed: ${err instanceof Error ? err.message : String(err)}\n${err instanceof Error ? err.stack : ''}\n`)
+  process.exitCode = 1
+})

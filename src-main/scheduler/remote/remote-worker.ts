@@ -16,6 +16,9 @@ import { describeAdapter } from '../../../src-shared/webgpu-adapter'
 import { keys, type RemoteJob } from './wire'
 import { registerWorker, type WorkerEntry } from './worker-registry'
 
+/** How long closing waits for the runs in hand to be handed back before it lets go anyway. */
+const CLOSE_WAIT_MS = 10_000
+
 export interface RemoteWorkerOptions {
   url: string
   name?: string
@@ -136,7 +139,10 @@ export async function startRemoteWorker(o: RemoteWorkerOptions): Promise<RemoteW
     handBack,
     async close() {
       handBack()
-      await stop()
+      // A hand-back needs Redis: while it is away, the lock's expiry hands the run on instead.
+      let timer: NodeJS.Timeout | undefined
+      await Promise.race([stop(), new Promise((r) => (timer = setTimeout(r, CLOSE_WAIT_MS)))])
+      clearTimeout(timer)
       registry.stop()
       await registry.remove()
       sub.disconnect()
