@@ -103,8 +103,11 @@ export async function runEpochs<B, P>(o: EpochLoopOptions, step: BatchStep<B, P>
   try {
     for (let epoch = 0; epoch < epochs; epoch++) {
       const warming = epoch < (training.warmupEpochs ?? 0)
+      // The rate changes at every step during warm-up and under the cosine schedule, by epoch otherwise.
+      const perStep = warming || training.lrSchedule === 'cosine'
       let lr = learningRateAtStep(training, epoch, epochs, 0, steps)
       setLearningRate(optimizer, lr)
+      const firstLr = lr
       shuffleInPlace(order, shuffleRng)
       sums = null
       const epochStart = performance.now()
@@ -112,7 +115,7 @@ export async function runEpochs<B, P>(o: EpochLoopOptions, step: BatchStep<B, P>
       for (let s = 0; s < steps; s++) {
         const start = s * batchSize
         const batch = step.gather(order, start, Math.min(count, start + batchSize))
-        if (warming && s > 0) {
+        if (perStep && s > 0) {
           lr = learningRateAtStep(training, epoch, epochs, s, steps)
           setLearningRate(optimizer, lr)
         }
@@ -153,7 +156,8 @@ export async function runEpochs<B, P>(o: EpochLoopOptions, step: BatchStep<B, P>
         ...step.metrics(Float32Array.from(read.subarray(1)), count),
         ...(step.evaluate ? await step.evaluate(epoch + 1, epoch === epochs - 1) : {}),
       }
-      metrics.lr = lr
+      // The epoch's rate: where it changes by step, the last warm-up step's, or the first annealing step's.
+      metrics.lr = warming ? lr : firstLr
       metrics['epoch.seconds'] = epochSeconds
       history.push(metrics)
       report(epoch, steps, true)
