@@ -43,6 +43,11 @@ export const netModelSpecSchemas = [
       expansion: positiveInt.max(16).default(6).describe('Expansion factor t of the inverted residual blocks after the first (6 in the paper).'),
       /** Channels of the last 1×1 conv before pooling (1280 in the paper). */
       lastChannels: positiveInt.max(8192).default(1280).describe('Channels of the last 1×1 conv before pooling (1280 in the paper).'),
+      /** Stride of the stem convolution: 1 (CIFAR) or 2 (ImageNet's); 2 quarters the cost of the full-resolution blocks. */
+      stemStride: z
+        .union([z.literal(1), z.literal(2)])
+        .optional()
+        .describe("Stride of the first 3×3 conv: 1 as on CIFAR, 2 as on ImageNet (a quarter of the early blocks' work at 28×28 or 32×32) [1]."),
       dropout,
     })
     .strict(),

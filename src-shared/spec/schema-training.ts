@@ -15,6 +15,13 @@ export const trainingSpecSchema = z
     warmupEpochs: z.number().int().min(0).max(10_000).optional().describe('Epochs of linear warm-up, step by step from learningRate/steps to learningRate (Goyal et al. 2017) [0].'),
     /** Optional rather than defaulted, so runs stored before it keep the same parameters. */
     weightDecay: z.number().min(0).max(1).optional().describe('Decoupled weight decay (SGDW/AdamW, Loshchilov & Hutter 2019): w ← w − lr·weightDecay·w at each step, outside the loss, on kernels only (not biases nor batch-norm parameters) [0].'),
+    bnRecalibration: z
+      .number()
+      .int()
+      .min(0)
+      .max(1_000_000)
+      .optional()
+      .describe("After each epoch, batch-norm layers' moving mean and variance are recomputed from the batch statistics of this many training examples (adaptive BN, as EagleEye); 0 keeps the moving averages [1024]."),
     jitter: z.number().int().min(0).max(8).default(0).describe('Random ±N pixel translation of training images (Hinton 2015 jittered by up to 2 px).'),
     augment: augmentSpecSchema.optional().describe('Seeded random crop (after zero padding) and horizontal flip of training images.'),
     validationFraction: z.number().min(0).lt(1).default(0).describe('Fraction of the training split held out for validation metrics each epoch.'),

@@ -11,7 +11,9 @@ export const executeTrain: MethodExecutor<TrainRunMethod | DetectRunMethod> = as
   // `from`: an imported (or earlier) model trained further, loaded and checked as a parent is.
   const model = m.kind === 'train' && m.from ? await task.loadParent() : task.buildModel()
   try {
-    const stats = describeModel(ctx, model, `${task.kind === 'detection' ? 'detector' : 'model'} ${task.modelText()}`)
+    // A model trained further is named by its source, not by the spec's `model` (unused then).
+    const from = m.kind === 'train' && m.from ? ('path' in m.from ? `file ${m.from.path}` : 'runId' in m.from ? `run #${m.from.runId}` : `run ${m.from.runKey}`) : null
+    const stats = describeModel(ctx, model, `${task.kind === 'detection' ? 'detector' : 'model'} ${from ? `${model.name} from ${from}` : task.modelText()}`)
     ctx.sink.layers?.('before', stats.layers)
     const trained = await task.train({ model, phase: 'train' })
     await task.finish(model, { trained })

@@ -175,7 +175,7 @@ function divisible(v: number, divisor = 8): number {
   return rounded < 0.9 * v ? rounded + divisor : rounded
 }
 
-/** MobileNetV2 (Sandler et al. 2018, Table 2) with the CIFAR strides; ReLU6, linear bottlenecks. */
+/** MobileNetV2 (Sandler et al. 2018, Table 2) with the CIFAR strides (the stem's: `stemStride`); ReLU6, linear bottlenecks. */
 function mobilenetv2(g: Graph, spec: Extract<NetModelSpec, { arch: 'mobilenetv2' }>): string {
   const wm = spec.widthMultiplier
   const t = spec.expansion
@@ -189,7 +189,7 @@ function mobilenetv2(g: Graph, spec: Extract<NetModelSpec, { arch: 'mobilenetv2'
     [t, 160, 3, 2],
     [t, 320, 1, 1],
   ]
-  let x = g.convBnRelu(['conv1', 'bn1', 'relu1'], 'input', divisible(32 * wm), 3, 1, 6)
+  let x = g.convBnRelu(['conv1', 'bn1', 'relu1'], 'input', divisible(32 * wm), 3, spec.stemStride ?? 1, 6)
   let k = 0
   for (const [expansion, channels, repeats, stride] of stages) {
     const out = divisible(Math.floor(channels * wm))
@@ -215,7 +215,7 @@ const times = (m: number): string => (m === 1 ? '' : ` ×${m}`)
 export function netLabel(spec: NetModelSpec): string {
   if (spec.arch === 'resnet') return `resnet-${spec.depth}${spec.widths.join(',') === '16,32,64' ? '' : ` [${spec.widths.join(', ')}]`}`
   if (spec.arch === 'vgg') return `vgg-${spec.depth}${times(spec.widthMultiplier)}`
-  return `mobilenetv2${times(spec.widthMultiplier)}${spec.expansion === 6 ? '' : ` t=${spec.expansion}`}`
+  return `mobilenetv2${times(spec.widthMultiplier)}${spec.expansion === 6 ? '' : ` t=${spec.expansion}`}${(spec.stemStride ?? 1) === 1 ? '' : ` stem/${spec.stemStride}`}`
 }
 
 /** The plan of a net for images of `inputShape` [h, w, c] and `numClasses` logits. */

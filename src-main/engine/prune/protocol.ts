@@ -8,6 +8,7 @@ import type * as tf from '@tensorflow/tfjs'
 import type { RunMethod } from '../../../src-shared/spec/expand'
 import { modelStats } from '../models/layer-report'
 import { deriveSeed } from '../random/seeded-rng'
+import { keepEveryOwner } from './keep-owners'
 import { createImportanceScorer } from './importance/registry'
 import type { ImportanceScorer } from './importance/types'
 import { iterativeCounts } from './schedules'
@@ -160,7 +161,8 @@ export async function pruneSchedule(
       const n = removableOf(l, m.minUnits, maxRatio)
       if (n > 0) plan[l.name] = Array.from({ length: n }, (_, i) => i)
     }
-    const smallest = await removeUnits(parent, plan, structure)
+    // (A group through a Concatenate keeps one channel of each layer making part of it.)
+    const smallest = await removeUnits(parent, keepEveryOwner(plan, structure, new Map()), structure)
     const { macs: minMacs, params: minParams } = modelStats(smallest)
     smallest.dispose()
     const { macs, params } = modelStats(parent)

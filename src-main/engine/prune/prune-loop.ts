@@ -8,6 +8,7 @@
 import type * as tf from '@tensorflow/tfjs'
 import { scoreGroups, type GroupReduction } from './group-scores'
 import type { ImportanceContext, ImportanceScorer, ImportanceScores } from './importance/types'
+import { keepEveryOwner } from './keep-owners'
 import { inferenceLatency, measureModel } from './measure'
 import { removedCount, selectGlobal, selectProportional } from './select'
 import { analyzeStructure } from './structure'
@@ -130,7 +131,7 @@ export async function iterativePruning(
     })
     groupScores = meanScores(scores)
     const maxRemove = options.maxRatioPerLayer === undefined ? undefined : remainingCaps(original, widths(structure), options.maxRatioPerLayer)
-    const plan =
+    const selected =
       options.ranking === 'layer'
         ? selectProportional(scores, { count: options.steps[i], minUnits: options.minUnits, maxRemove })
         : selectGlobal(scores, {
@@ -140,6 +141,7 @@ export async function iterativePruning(
             roundTo: options.roundTo,
             maxRemove,
           })
+    const plan = keepEveryOwner(selected, structure, scores)
     if (removedCount(plan) === 0) {
       stoppedBy = 'nothing-left'
       break

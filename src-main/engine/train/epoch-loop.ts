@@ -11,6 +11,7 @@ import * as tf from '@tensorflow/tfjs'
 import type { TrainingSpec } from '../../../src-shared/spec/schema'
 import type { RunProgress } from '../../../src-shared/types'
 import { createRng, deriveSeed, shuffleInPlace } from '../random/seeded-rng'
+import { DEFAULT_BN_RECALIBRATION, recalibrateBatchNorm } from './bn-recalibrate'
 import { learningRateAtStep } from './lr-schedule'
 import { decayWeights, makeOptimizer, setLearningRate } from './optimizer'
 import { throwIfWebGpuFailed } from '../backend/webgpu-faults'
@@ -18,7 +19,7 @@ import { epochProgress, yieldToEventLoop } from './progress-throttle'
 
 /** The settings the loop reads (a subset of the experiment's TrainingSpec). */
 export type LoopTraining = Pick<TrainingSpec, 'epochs' | 'batchSize' | 'optimizer' | 'learningRate' | 'momentum' | 'lrSchedule'> &
-  Partial<Pick<TrainingSpec, 'nesterov' | 'warmupEpochs' | 'weightDecay'>> & {
+  Partial<Pick<TrainingSpec, 'nesterov' | 'warmupEpochs' | 'weightDecay' | 'bnRecalibration'>> & {
   /** Stop with an error when the epoch's loss is NaN/Infinity (default true). */
   stopOnNaN?: boolean
 }
@@ -40,6 +41,12 @@ export interface BatchStep<B, P> {
   loss(batch: B, prepared: P): { objective: tf.Scalar; sums: tf.Tensor1D }
   /** The epoch's metrics from the accumulated `sums` (without the objective) over `count`. */
   metrics(sums: Float32Array, count: number): Record<string, number>
+  /**
+   * The model inputs of examples start..end−1 (in index order, without augmentation): when given,
+   * batch-norm statistics are recomputed from the first `bnRecalibration` examples after each
+   * epoch, before its evaluation (bn-recalibrate.ts).
+   */
+  inputs?(start: number, end: number): tf.Tensor
   /** After each epoch: evaluation metrics (validation, test); `last` is the final epoch. */
   evaluate?(epoch: number, last: boolean): Promise<Record<string, number>>
 }
@@ -96,8 +103,11 @@ export async function runEpochs<B, P>(o: EpochLoopOptions, step: BatchStep<B, P>
   try {
     for (let epoch = 0; epoch < epochs; epoch++) {
       const warming = epoch < (training.warmupEpochs ?? 0)
+      // The rate changes at every step during warm-up and under the cosine schedule, by epoch otherwise.
+      const perStep = warming || training.lrSchedule === 'cosine'
       let lr = learningRateAtStep(training, epoch, epochs, 0, steps)
       setLearningRate(optimizer, lr)
+      const firstLr = lr
       shuffleInPlace(order, shuffleRng)
       sums = null
       const epochStart = performance.now()
@@ -105,7 +115,7 @@ export async function runEpochs<B, P>(o: EpochLoopOptions, step: BatchStep<B, P>
       for (let s = 0; s < steps; s++) {
         const start = s * batchSize
         const batch = step.gather(order, start, Math.min(count, start + batchSize))
-        if (warming && s > 0) {
+        if (perStep && s > 0) {
           lr = learningRateAtStep(training, epoch, epochs, s, steps)
           setLearningRate(optimizer, lr)
         }
@@ -140,12 +150,14 @@ export async function runEpochs<B, P>(o: EpochLoopOptions, step: BatchStep<B, P>
       trainSeconds += epochSeconds
       const trainLoss = read[0] / count
       if (!Number.isFinite(trainLoss) && training.stopOnNaN !== false) throw new Error(`diverged at epoch ${epoch + 1}`)
+      if (step.inputs) await recalibrateBatchNorm(model, step.inputs, Math.min(count, training.bnRecalibration ?? DEFAULT_BN_RECALIBRATION), batchSize)
       const metrics: Record<string, number> = {
         'train.loss': trainLoss,
         ...step.metrics(Float32Array.from(read.subarray(1)), count),
         ...(step.evaluate ? await step.evaluate(epoch + 1, epoch === epochs - 1) : {}),
       }
-      metrics.lr = lr
+      // The epoch's rate: where it changes by step, the last warm-up step's, or the first annealing step's.
+      metrics.lr = warming ? lr : firstLr
       metrics['epoch.seconds'] = epochSeconds
       history.push(metrics)
       report(epoch, steps, true)

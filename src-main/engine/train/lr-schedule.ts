@@ -3,7 +3,8 @@ import type { TrainingSpec } from '../../../src-shared/spec/schema'
 /**
  * Learning rate at step `step` (0-based) of `steps` in epoch `epoch` (0-based) of `epochs`: during
  * the first `warmupEpochs` it rises linearly, step by step, from base/(warm-up steps) to base
- * (Goyal et al. 2017); then the schedule runs over the remaining epochs.
+ * (Goyal et al. 2017); then the schedule runs over the remaining epochs (cosine by step, from the
+ * base rate at the first step after warm-up towards 0 after the last).
  */
 export function learningRateAtStep(
   t: Pick<TrainingSpec, 'lrSchedule' | 'learningRate'> & { warmupEpochs?: number },
@@ -14,6 +15,9 @@ export function learningRateAtStep(
 ): number {
   const warm = Math.min(t.warmupEpochs ?? 0, epochs)
   if (epoch < warm) return (t.learningRate * (epoch * steps + step + 1)) / (warm * steps)
+  // Cosine anneals step by step: by epoch, a short run (two epochs of fine-tuning after a pruning,
+  // one of them warm-up) would never leave the base rate and end on its largest steps.
+  if (t.lrSchedule === 'cosine') return t.learningRate * 0.5 * (1 + Math.cos((Math.PI * ((epoch - warm) * steps + step)) / ((epochs - warm) * steps)))
   return learningRateAt(t.lrSchedule, t.learningRate, epoch - warm, epochs - warm)
 }
 

@@ -71,6 +71,7 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
       count: split.n,
       gather: (order, start, end): Batch => ({ ...gatherBatch(split, order, start, end, inputShape, training.jitter, jitterRng, training.augment), n: end - start }),
       size: (b) => b.n,
+      inputs: (start, end) => tf.tensor(split.x.subarray(start * features, end * features), [end - start, ...inputShape]),
       prepare: (b) => {
         const x = tf.tensor(b.x, [b.n, ...inputShape])
         const y = tf.tensor1d(b.y, 'int32')

@@ -136,6 +136,8 @@ describe('imported models with residual, depthwise and concatenated layers', () 
     const got = await run(40, { kind: 'train' })
     expect(got.results[0].epochs).toBe(1)
     expect(got.layers[0].layers.map((l) => l.name)).toContain('dw')
+    // Named by its file, not by the spec's (unused) model.
+    expect(got.logs.filter((l) => /^info: model keras_style from file imported\/model\.json: [\d,]+ parameters/.test(l))).toHaveLength(1)
     const saved = await loadModel(got.artifacts.find((a) => a.path.endsWith('model.json'))?.path as string)
     expect(saved.getLayer('add').getClassName()).toBe('Add')
     saved.dispose()

@@ -15,7 +15,7 @@ import { pruneJob, recordingSink } from '../methods/prune-fixtures'
 import { selectBackend } from '../../../../src-main/engine/backend/select-backend'
 import { buildModel } from '../../../../src-main/engine/models/build-model'
 import { modelStats } from '../../../../src-main/engine/models/layer-report'
-import { planNet } from '../../../../src-main/engine/models/net-plan'
+import { netLabel, planNet } from '../../../../src-main/engine/models/net-plan'
 import { executeRun } from '../../../../src-main/engine/run'
 import { checkRunConfig } from '../../../../src-main/engine/validate'
 
@@ -44,6 +44,13 @@ describe('net plans', () => {
     expect(plan.nodes.filter((n) => n.op.kind === 'add')).toHaveLength(10)
     // CIFAR strides: 32 → 16 → 8 → 4 before the last conv.
     expect(plan.nodes.find((n) => n.name === 'conv_last')?.outputShape).toEqual([4, 4, 1280])
+    // ImageNet's stem stride: the same weights, the full-resolution blocks at half the side.
+    const stem2 = planNet(net({ arch: 'mobilenetv2', stemStride: 2 }), [32, 32, 3], 1000)
+    expect(stem2.params).toBe(3_538_984)
+    expect(stem2.nodes.find((n) => n.name === 'block3_project')?.outputShape).toEqual([16, 16, 24])
+    expect(stem2.nodes.find((n) => n.name === 'conv_last')?.outputShape).toEqual([2, 2, 1280])
+    expect(stem2.macs).toBeLessThan(plan.macs / 3)
+    expect(netLabel(net({ arch: 'mobilenetv2', widthMultiplier: 0.25, expansion: 3, stemStride: 2 }))).toBe('mobilenetv2 ×0.25 t=3 stem/2')
   })
 
   it('VGG-16 with batch norm has the 14.7 M conv weights of configuration D; VGG-11 has 8 convs', () => {
@@ -88,6 +95,7 @@ describe('built nets', () => {
     { arch: 'resnet', depth: 8, widths: [4, 8, 16] },
     { arch: 'vgg', depth: 11, widthMultiplier: 0.125, head: [32] },
     { arch: 'mobilenetv2', widthMultiplier: 0.25, lastChannels: 64, expansion: 2 },
+    { arch: 'mobilenetv2', widthMultiplier: 0.25, lastChannels: 64, expansion: 2, stemStride: 2 },
   ]
   it.each(small)('$arch: the built model has the plan\'s layers, names, params and MACs, and outputs logits', (s) => {
     const spec = net(s)

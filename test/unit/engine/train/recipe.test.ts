@@ -26,9 +26,15 @@ describe('learningRateAtStep', () => {
     // 2 warm-up epochs of 4 steps: 0.05, 0.10, …, 0.40 at the last warm-up step.
     const warm = [0, 1].flatMap((e) => [0, 1, 2, 3].map((s) => learningRateAtStep(t, e, 6, s, 4)))
     expect(warm.map((v) => +v.toFixed(6))).toEqual([0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4])
-    // Then cosine over the 4 remaining epochs, constant within an epoch.
+    // Then cosine over the 16 steps of the 4 remaining epochs, step by step towards 0.
     expect(learningRateAtStep(t, 2, 6, 0, 4)).toBeCloseTo(0.4, 12)
-    expect(learningRateAtStep(t, 4, 6, 3, 4)).toBeCloseTo(0.2, 12)
+    expect(learningRateAtStep(t, 4, 6, 0, 4)).toBeCloseTo(0.2, 12)
+    expect(learningRateAtStep(t, 4, 6, 3, 4)).toBeCloseTo(0.2 * (1 + Math.cos((11 * Math.PI) / 16)), 12)
+    expect(learningRateAtStep(t, 5, 6, 3, 4)).toBeCloseTo(0.2 * (1 + Math.cos((15 * Math.PI) / 16)), 12)
+    // Two epochs of fine-tuning, one of warm-up: the second anneals instead of staying at the base rate.
+    const fineTune = [0, 1, 2, 3].map((s) => learningRateAtStep({ ...t, warmupEpochs: 1 }, 1, 2, s, 4))
+    expect(fineTune[0]).toBeCloseTo(0.4, 12)
+    expect(fineTune[3]).toBeCloseTo(0.2 * (1 + Math.cos((3 * Math.PI) / 4)), 12)
     expect(learningRateAtStep({ learningRate: 1, lrSchedule: 'step' }, 5, 8, 0, 4)).toBeCloseTo(0.1, 12)
   })
 })
