@@ -17,6 +17,7 @@ export const BASE_COLUMNS = [
   { id: 'status', label: 'Status' },
   { id: 'progress', label: 'Progress' },
   { id: 'tags', label: 'Tags' },
+  { id: 'gain', label: 'Gain over student alone (pp)' },
 ] as const
 export type BaseColumnId = (typeof BASE_COLUMNS)[number]['id']
 
@@ -31,6 +32,12 @@ export interface Column {
 
 export type ParamLookup = ReadonlyMap<string, ReadonlyMap<number, ParamValue>>
 
+/**
+ * The entry of the lookup that holds each distilled student's gain over the student alone (run id
+ * → fraction, from `runs.studentGains`); no parameter key starts with a NUL.
+ */
+export const STUDENT_GAIN = '\u0000gain'
+
 const RESULT_LABELS: Readonly<Record<string, string>> = { 'test.accuracy': 'Test accuracy', 'test.mAP': 'Test mAP', ...COMPRESSION_LABELS }
 
 export function columnOf(id: ColumnId): Column {
@@ -40,13 +47,29 @@ export function columnOf(id: ColumnId): Column {
   }
   if (id.startsWith('param:')) return { id, label: id.slice(6), numeric: false }
   const base = BASE_COLUMNS.find((c) => c.id === id)
-  return { id, label: base?.label ?? id, numeric: id === 'id' || id === 'seed' }
+  return { id, label: base?.label ?? id, numeric: id === 'id' || id === 'seed' || id === 'gain' }
 }
 
 export const DEFAULT_COLUMNS: ColumnId[] = ['id', 'experiment', 'label', 'role', 'method', 'seed', 'status', 'progress', 'result:test.accuracy', 'tags']
 
 /** The column detection runs bring (added once such runs are present; classification-only tables never show it). */
 export const DETECTION_COLUMN: ColumnId = 'result:test.mAP'
+
+/** The gain column, added once distilled students are listed (issue 18 item 7). */
+export const GAIN_COLUMN: ColumnId = 'gain'
+
+/** True when one of the runs is a distilled student. */
+export function hasStudentRuns(rows: readonly RunSummary[]): boolean {
+  return rows.some((r) => r.role === 'student')
+}
+
+/** The columns with the gain over the student alone after the test accuracy (or before the tags). */
+export function withGainColumn(ids: readonly ColumnId[]): ColumnId[] {
+  if (ids.includes(GAIN_COLUMN)) return [...ids]
+  const after = ids.indexOf('result:test.accuracy')
+  const at = after >= 0 ? after + 1 : ids.includes('tags') ? ids.indexOf('tags') : ids.length
+  return [...ids.slice(0, at), GAIN_COLUMN, ...ids.slice(at)]
+}
 
 /** True when one of the runs recorded a test mAP (a detection run). */
 export function hasDetectionRuns(rows: readonly RunSummary[]): boolean {
@@ -88,6 +111,8 @@ export function cellValue(run: RunSummary, column: ColumnId, params: ParamLookup
       return run.status === 'finished' ? 1 : (run.progress?.fraction ?? 0)
     case 'tags':
       return run.tags.join(', ') || null
+    case 'gain':
+      return params.get(STUDENT_GAIN)?.get(run.id) ?? null
   }
   if (column.startsWith('result:')) {
     const v = run.results[column.slice(7)]
