@@ -176,7 +176,8 @@ export interface Refusal {
  * events in order. Each run's batch is a savepoint of its own: a batch SQLite refuses for its
  * data is dropped and noted in that run's log, and never blocks the other runs' batches. A
  * database another connection has locked refuses the whole flush (`isLocked`): then nothing is
- * forgotten and the caller tries again later; so does a COMMIT that fails (a full disk). With
+ * forgotten and the caller tries again later; so does a COMMIT that fails (a full disk), or a batch
+ * whose error made SQLite roll back the whole transaction (checked, not assumed). With
  * `maxMetricsPerRun`, a run's surplus points stay buffered (so one flush never holds the event
  * loop for long). Returns the refused batches.
  */
@@ -199,7 +200,10 @@ export function flushBuffers(
         committed.push(written.committed)
       } catch (err) {
         // Locked: nothing of this flush can be written now; keep every batch for the next try.
-        if (isLocked(err)) throw err
+        // Rolled back as a whole (SQLite does that on SQLITE_FULL, SQLITE_IOERR, SQLITE_NOMEM):
+        // the batches before this one are gone too, and the next statements would each commit on
+        // their own; so the whole flush fails with this error and every batch stays buffered.
+        if (isLocked(err) || !store.db.inTransaction) throw err
         committed.push(() => b.clear())
         refused.push({
           runId: b.runId,
@@ -215,7 +219,7 @@ export function flushBuffers(
           store.outputs.addLog(r.runId, { at: new Date().toISOString(), level: 'error', message }),
         )
       } catch (err) {
-        if (isLocked(err)) throw err
+        if (isLocked(err) || !store.db.inTransaction) throw err
         // Not even a log line fits (the run is gone, the disk is full): the event is all that is left.
       }
       pending.push(() => emit('run.log', { runId: r.runId, level: 'error', message }))

@@ -110,3 +110,37 @@ it("a batch SQLite refuses is dropped and logged without blocking the other runs
   )
   expect(logs).toHaveLength(1)
 })
+
+it('a batch whose error rolls back the whole transaction fails the flush and keeps every batch', () => {
+  const { runIds } = seedRuns(store, 2)
+  const first = new RunEventBuffer(runIds[0])
+  first.add({ type: 'metric', points: [{ key: 'train.loss', step: 1, value: 2 }] })
+  const big = new RunEventBuffer(runIds[1])
+  big.add({ type: 'metric', points: [{ key: 'train.loss', step: 1, value: 3 }] })
+  // Log lines are single-row inserts without a statement journal: their SQLITE_FULL rolls back
+  // the whole transaction (the metrics' multi-row insert would only roll back itself).
+  for (let i = 0; i < 100; i++) big.add({ type: 'log', level: 'info', message: `${i} ${'x'.repeat(3000)}` })
+  const last = new RunEventBuffer(runIds[0])
+  last.add({ type: 'log', level: 'info', message: 'after the full batch' })
+  // SQLITE_FULL from max_page_count: SQLite rolls back the whole transaction, not the savepoint.
+  const pages = store.db.pragma('page_count', { simple: true }) as number
+  store.db.pragma(`max_page_count = ${pages + 4}`)
+  const emitted: string[] = []
+  expect(() => flushBuffers(store, (event) => emitted.push(event), [first, big, last])).toThrow(
+    expect.objectContaining({ code: 'SQLITE_FULL' }),
+  )
+  // Nothing written, nothing committed half-way, nothing forgotten, nothing announced.
+  expect(store.db.inTransaction).toBe(false)
+  expect(store.metrics.count(runIds[0])).toBe(0)
+  expect(store.metrics.count(runIds[1])).toBe(0)
+  expect(store.outputs.logs(runIds[0])).toEqual([])
+  expect([first.empty, big.empty, last.empty]).toEqual([false, false, false])
+  expect(emitted).toEqual([])
+  // Room again: the next flush writes all of it.
+  store.db.pragma('max_page_count = 1073741823')
+  flushBuffers(store, () => {}, [first, big, last])
+  expect(store.metrics.count(runIds[0])).toBe(1)
+  expect(store.metrics.count(runIds[1])).toBe(1)
+  expect(store.outputs.logs(runIds[1], 1000)).toHaveLength(100)
+  expect(store.outputs.logs(runIds[0]).map((l) => l.message)).toEqual(['after the full batch'])
+})
