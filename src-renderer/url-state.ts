@@ -1,11 +1,12 @@
 /**
  * A view's state in its address (issue 18 item 11): the query keys a view owns mirror its store,
  * so a link (or a saved view) reopens the same table. Keys in the address are applied to the
- * store; a change in the store replaces the address (no history entry per keystroke). An address
+ * store; a change in the store replaces the address once changes pause (no history entry, and no
+ * navigation, per keystroke). An address
  * without any of the keys (the navigation bar's plain `#/runs`) keeps the store as the user left
  * it and writes it into the address. Default values are left out of the address.
  */
-import { computed, watch, type Ref } from 'vue'
+import { computed, onScopeDispose, watch, type Ref } from 'vue'
 import { useRoute, useRouter, type LocationQuery } from 'vue-router'
 import { queryText } from './router'
 
@@ -69,10 +70,21 @@ export function useQueryState(options: QueryStateOptions): void {
     },
     { immediate: true },
   )
-  watch(inStore, (state) => {
-    if ((options.ready?.value ?? true) && !sameState(state, inUrl(route.query))) write(state)
+  // Typing changes the store at every key: the address follows once the changes pause. (A replace
+  // is a same-document navigation: the route and whatever reads it update, and Chromium fetches the
+  // favicon again — at every key, that was most of a keystroke's cost in a 10,000-run table.)
+  let pending: ReturnType<typeof setTimeout> | undefined
+  watch(inStore, () => {
+    clearTimeout(pending)
+    pending = setTimeout(() => {
+      if ((options.ready?.value ?? true) && !sameState(inStore.value, inUrl(route.query))) write(inStore.value)
+    }, ADDRESS_DELAY_MS)
   })
+  onScopeDispose(() => clearTimeout(pending))
 }
+
+/** How long the store must stay unchanged before the address is written (ms). */
+export const ADDRESS_DELAY_MS = 250
 
 /** A comma list in a query value, empty items dropped. */
 export function listOf(text: string | undefined): string[] {
