@@ -91,7 +91,7 @@ export const useRunsStore = defineStore('runs', () => {
       loaded.value = true
       partial.value = false
       if (paramValues.value.size) void loadParamValues([...paramValues.value.keys()])
-      void loadStudentGains()
+      scheduleStudentGains()
     } catch (e) {
       error.value = (e as Error).message
     } finally {
@@ -147,7 +147,7 @@ export const useRunsStore = defineStore('runs', () => {
         tags: detail.tags,
       }
       if (!replaceRow(id, () => summary)) scheduleLoad()
-      else if (summary.role === 'student' || summary.role === 'baseline') void loadStudentGains()
+      else if (summary.role === 'student' || summary.role === 'baseline') scheduleStudentGains()
     } catch {
       scheduleLoad()
     }
@@ -230,6 +230,13 @@ export const useRunsStore = defineStore('runs', () => {
     } catch (e) {
       error.value = (e as Error).message
     }
+  }
+
+  /** Loads the gains shortly (a sweep's students ending together ask once). */
+  let gainsTimer: ReturnType<typeof setTimeout> | undefined
+  function scheduleStudentGains(): void {
+    clearTimeout(gainsTimer)
+    gainsTimer = setTimeout(() => void loadStudentGains(), 200)
   }
 
   /** The students' gains over the student alone, when distilled students are listed. */
