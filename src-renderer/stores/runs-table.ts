@@ -86,7 +86,7 @@ export const useRunsTableStore = defineStore('runs-table', () => {
     }),
   )
   const items = computed(() => groupRuns(visible.value, groupBy.value, runs.lookups, collapsed.value))
-  const selectedIds = computed(() => runs.rows.filter((r) => selected.value.has(r.id)).map((r) => r.id))
+  const selectedIds = computed(() => (selected.value.size ? runs.rows.filter((r) => selected.value.has(r.id)).map((r) => r.id) : []))
 
   function needParam(id: ColumnId | null): void {
     if (id?.startsWith('param:')) runs.ensureParam(id.slice(6))
