@@ -46,14 +46,14 @@ export function useQueryState(options: QueryStateOptions): void {
     defined(Object.fromEntries(options.keys.map((k) => [k, queryText(query, k)])))
   const inStore = computed(() => defined(options.read()))
 
-  function write(state: Record<string, string>): void {
+  async function write(state: Record<string, string>): Promise<void> {
     if (route.name !== routeName) return
     // A navigation away may be under way (the address already changed, the route not yet): a
     // replace now would cancel it and pull the user back to this view.
     if (router.resolve(router.options.history.location).name !== routeName) return
     const query: Record<string, string | null | (string | null)[]> = { ...route.query }
     for (const k of options.keys) delete query[k]
-    void router.replace({ query: { ...query, ...state } })
+    await router.replace({ query: { ...query, ...state } })
   }
 
   watch(
@@ -65,7 +65,7 @@ export function useQueryState(options: QueryStateOptions): void {
       if (Object.keys(state).length) options.apply(state)
       else {
         options.restore?.()
-        write(inStore.value)
+        void write(inStore.value)
       }
     },
     { immediate: true },
@@ -74,13 +74,28 @@ export function useQueryState(options: QueryStateOptions): void {
   // is a same-document navigation: the route and whatever reads it update, and Chromium fetches the
   // favicon again — at every key, that was most of a keystroke's cost in a 10,000-run table.)
   let pending: ReturnType<typeof setTimeout> | undefined
+  const flush = (): Promise<void> => {
+    clearTimeout(pending)
+    unwritten.delete(flush)
+    return (options.ready?.value ?? true) && !sameState(inStore.value, inUrl(route.query)) ? write(inStore.value) : Promise.resolve()
+  }
   watch(inStore, () => {
     clearTimeout(pending)
-    pending = setTimeout(() => {
-      if ((options.ready?.value ?? true) && !sameState(inStore.value, inUrl(route.query))) write(inStore.value)
-    }, ADDRESS_DELAY_MS)
+    unwritten.add(flush)
+    pending = setTimeout(() => void flush(), ADDRESS_DELAY_MS)
   })
-  onScopeDispose(() => clearTimeout(pending))
+  onScopeDispose(() => {
+    clearTimeout(pending)
+    unwritten.delete(flush)
+  })
+}
+
+/** The views' changes not yet in the address. */
+const unwritten = new Set<() => Promise<void>>()
+
+/** Writes what the views changed into the address now (before reading it: saving a view). */
+export async function flushAddress(): Promise<void> {
+  await Promise.all([...unwritten].map((flush) => flush()))
 }
 
 /** How long the store must stay unchanged before the address is written (ms). */
