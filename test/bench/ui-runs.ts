@@ -169,7 +169,7 @@ function browserCpuMs(rootPid: number | undefined): number | null {
   return total
 }
 
-const TRACE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'blink', 'blink.user_timing', 'loading', 'cc', 'gpu']
+const TRACE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'disabled-by-default-devtools.timeline.stack', 'v8', 'blink', 'blink.user_timing', 'loading', 'cc', 'gpu']
 
 /**
  * With UI_BENCH_TRACE=FILE: Chromium traces of the filtering (FILE) and of the last load
