@@ -13,7 +13,7 @@ import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import vue from '@vitejs/plugin-vue'
 import { defineConfig } from 'electron-vite'
-import type { UserConfig } from 'vite'
+import type { Plugin, UserConfig } from 'vite'
 import { EVENT_NAMES, METHOD_NAMES } from './src-shared/contract'
 
 const root = dirname(fileURLToPath(import.meta.url))
@@ -22,13 +22,26 @@ const r = (...parts: string[]): string => resolve(root, ...parts)
 /** Packages the main bundle must not inline (native addons, tfjs backends, data packages). */
 const EXTERNAL = ['better-sqlite3', 'mnist', '@tensorflow/tfjs', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-backend-wasm']
 
+/**
+ * Production builds resolve `@vue/devtools-api` to a stub (src-renderer/devtools-api-stub.ts):
+ * vue-router imports it unconditionally, and it drags @vue/devtools-kit into the main bundle.
+ */
+function withoutDevtoolsApi(): Plugin {
+  return {
+    name: 'complab-without-devtools-api',
+    apply: 'build',
+    enforce: 'pre',
+    resolveId: (id) => (id === '@vue/devtools-api' ? r('src-renderer', 'devtools-api-stub.ts') : null),
+  }
+}
+
 /** The renderer, shared by the Electron build and the browser mode's own build (serve.ts). */
 function rendererBase(): UserConfig {
   return {
     root: r('src-renderer'),
     // Relative asset URLs: the same build loads from file:// (Electron) and http:// (server).
     base: './',
-    plugins: [vue()],
+    plugins: [vue(), withoutDevtoolsApi()],
     resolve: { alias: { '@shared': r('src-shared') } },
     build: {
       outDir: r('out', 'renderer'),

@@ -1,11 +1,12 @@
 /**
  * A view's state in its address (issue 18 item 11): the query keys a view owns mirror its store,
  * so a link (or a saved view) reopens the same table. Keys in the address are applied to the
- * store; a change in the store replaces the address (no history entry per keystroke). An address
+ * store; a change in the store replaces the address once changes pause (no history entry, and no
+ * navigation, per keystroke). An address
  * without any of the keys (the navigation bar's plain `#/runs`) keeps the store as the user left
  * it and writes it into the address. Default values are left out of the address.
  */
-import { computed, watch, type Ref } from 'vue'
+import { computed, onScopeDispose, watch, type Ref } from 'vue'
 import { useRoute, useRouter, type LocationQuery } from 'vue-router'
 import { queryText } from './router'
 
@@ -45,14 +46,14 @@ export function useQueryState(options: QueryStateOptions): void {
     defined(Object.fromEntries(options.keys.map((k) => [k, queryText(query, k)])))
   const inStore = computed(() => defined(options.read()))
 
-  function write(state: Record<string, string>): void {
+  async function write(state: Record<string, string>): Promise<void> {
     if (route.name !== routeName) return
     // A navigation away may be under way (the address already changed, the route not yet): a
     // replace now would cancel it and pull the user back to this view.
     if (router.resolve(router.options.history.location).name !== routeName) return
     const query: Record<string, string | null | (string | null)[]> = { ...route.query }
     for (const k of options.keys) delete query[k]
-    void router.replace({ query: { ...query, ...state } })
+    await router.replace({ query: { ...query, ...state } })
   }
 
   watch(
@@ -64,15 +65,41 @@ export function useQueryState(options: QueryStateOptions): void {
       if (Object.keys(state).length) options.apply(state)
       else {
         options.restore?.()
-        write(inStore.value)
+        void write(inStore.value)
       }
     },
     { immediate: true },
   )
-  watch(inStore, (state) => {
-    if ((options.ready?.value ?? true) && !sameState(state, inUrl(route.query))) write(state)
+  // Typing changes the store at every key: the address follows once the changes pause. (A replace
+  // is a same-document navigation: the route and whatever reads it update, and Chromium fetches the
+  // favicon again — at every key, that was most of a keystroke's cost in a 10,000-run table.)
+  let pending: ReturnType<typeof setTimeout> | undefined
+  const flush = (): Promise<void> => {
+    clearTimeout(pending)
+    unwritten.delete(flush)
+    return (options.ready?.value ?? true) && !sameState(inStore.value, inUrl(route.query)) ? write(inStore.value) : Promise.resolve()
+  }
+  watch(inStore, () => {
+    clearTimeout(pending)
+    unwritten.add(flush)
+    pending = setTimeout(() => void flush(), ADDRESS_DELAY_MS)
+  })
+  onScopeDispose(() => {
+    clearTimeout(pending)
+    unwritten.delete(flush)
   })
 }
+
+/** The views' changes not yet in the address. */
+const unwritten = new Set<() => Promise<void>>()
+
+/** Writes what the views changed into the address now (before reading it: saving a view). */
+export async function flushAddress(): Promise<void> {
+  await Promise.all([...unwritten].map((flush) => flush()))
+}
+
+/** How long the store must stay unchanged before the address is written (ms). */
+export const ADDRESS_DELAY_MS = 250
 
 /** A comma list in a query value, empty items dropped. */
 export function listOf(text: string | undefined): string[] {

@@ -8,7 +8,7 @@ import { defineStore } from 'pinia'
 import { computed, ref, shallowRef, watch } from 'vue'
 import { RUN_STATUSES, type RunStatus } from '../../src-shared/types'
 import { listOf, type ViewState } from '../url-state'
-import { BASE_COLUMNS, DEFAULT_COLUMNS, columnOf, filterRuns, groupRuns, hasDetectionRuns, sortRuns, withDetectionColumn, type ColumnId } from '../views/runs-model'
+import { BASE_COLUMNS, DEFAULT_COLUMNS, columnOf, filterRuns, groupRuns, hasDetectionRuns, hasStudentRuns, sortRuns, withDetectionColumn, withGainColumn, type ColumnId } from '../views/runs-model'
 import { hasCompressionRuns, withCompressionColumns } from '../views/compression-columns'
 import { useRunsStore } from './runs'
 import { useRunsQuery } from './runs-query'
@@ -46,17 +46,32 @@ export const useRunsTableStore = defineStore('runs-table', () => {
   }
   stopWatching = watch(() => hasDetectionRuns(runs.rows), offerDetectionColumn)
   offerDetectionColumn(hasDetectionRuns(runs.rows))
-  // Pruned runs bring their compression figures the same way (issue 18 item 7).
-  let compressionColumnsAdded = false
-  const stopCompression = watch(
+  /**
+   * Adds columns once, when the rows first have what they are about (a user who removes them
+   * afterwards keeps them removed); the returned function gives up on adding them.
+   */
+  function columnsOnce(present: () => boolean, add: (ids: readonly ColumnId[]) => ColumnId[]): () => void {
+    let done = false
+    const stop = watch(
+      present,
+      (has) => {
+        if (!has || done) return
+        done = true
+        columnIds.value = add(columnIds.value)
+        queueMicrotask(() => stop())
+      },
+      { immediate: true },
+    )
+    return () => {
+      done = true
+      queueMicrotask(() => stop())
+    }
+  }
+  // Pruned runs bring their compression figures the same way (issue 18 item 7), distilled students
+  // their gain over the student alone.
+  const skipCompressionColumns = columnsOnce(
     () => hasCompressionRuns(runs.rows),
-    (present) => {
-      if (!present || compressionColumnsAdded) return
-      compressionColumnsAdded = true
-      columnIds.value = withCompressionColumns(columnIds.value, runs.rows)
-      queueMicrotask(() => stopCompression())
-    },
-    { immediate: true },
+    (ids) => withCompressionColumns(ids, runs.rows),
   )
   // Runs sent to remote workers bring the worker column (worker and attempt; issue 17 item 7).
   const stopRemote = watch(
@@ -68,7 +83,8 @@ export const useRunsTableStore = defineStore('runs-table', () => {
     },
     { immediate: true },
   )
-  const sorted = computed(() => sortRuns(runs.rows, sortColumn.value, direction.value, runs.paramValues))
+  const skipGainColumn = columnsOnce(() => hasStudentRuns(runs.rows), withGainColumn)
+  const sorted = computed(() => sortRuns(runs.rows, sortColumn.value, direction.value, runs.lookups))
   // A structured query (`test.accuracy > 0.97`) is run by the lab; words are matched here.
   const query = useRunsQuery(text, experimentId)
   const visible = computed(() =>
@@ -79,8 +95,8 @@ export const useRunsTableStore = defineStore('runs-table', () => {
       ids: query.mode.value === 'query' ? query.ids.value : null,
     }),
   )
-  const items = computed(() => groupRuns(visible.value, groupBy.value, runs.paramValues, collapsed.value))
-  const selectedIds = computed(() => runs.rows.filter((r) => selected.value.has(r.id)).map((r) => r.id))
+  const items = computed(() => groupRuns(visible.value, groupBy.value, runs.lookups, collapsed.value))
+  const selectedIds = computed(() => (selected.value.size ? runs.rows.filter((r) => selected.value.has(r.id)).map((r) => r.id) : []))
 
   function needParam(id: ColumnId | null): void {
     if (id?.startsWith('param:')) runs.ensureParam(id.slice(6))
@@ -182,7 +198,8 @@ export const useRunsTableStore = defineStore('runs-table', () => {
     if (cols.length) {
       detectionColumnAdded = true
       stopWatching?.()
-      compressionColumnsAdded = true
+      skipCompressionColumns()
+      skipGainColumn()
     }
     for (const id of [sort, ...columnIds.value]) needParam(id)
   }

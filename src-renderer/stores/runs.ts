@@ -3,15 +3,17 @@
  * `run.created` refetches, `run.status` and `run.progress` update a row, a run reaching a final
  * status (or whose tags changed: `run.updated`) is refetched alone, `run.deleted` drops rows.
  * Parameter values for extra columns and group-by (`runs.paramValues`) are loaded per key on
- * demand and refreshed with the snapshot. Actions on runs (cancel, re-run, delete, tag) live here.
+ * demand and refreshed with the snapshot, as are the distilled students' gains over the student
+ * alone (`runs.studentGains`, when students are listed). Actions on runs (cancel, re-run, delete, tag) live here.
  */
 import { defineStore } from 'pinia'
-import { ref, shallowRef } from 'vue'
+import { computed, ref, shallowRef } from 'vue'
 import type { EventPayloads, MethodOutputs, ParamValue } from '../../src-shared/contract'
 import type { RunSummary } from '../../src-shared/types'
 import { lab } from '../api/client'
 import { isEnvelope, unwrap } from '../api/lab-connection'
 import { FIRST_RUNS_INPUT } from '../prefetch'
+import { STUDENT_GAIN, type ParamLookup } from '../views/runs-model'
 import { useConnectionStore } from './connection'
 import { isTerminal, statusAdvances } from './run-status'
 
@@ -41,6 +43,10 @@ export const useRunsStore = defineStore('runs', () => {
   /** Parameter key → run id → value, for the keys some view asked for. */
   const paramValues = shallowRef<ReadonlyMap<string, ReadonlyMap<number, ParamValue>>>(new Map())
   const paramKeys = shallowRef<{ key: string; distinct: number }[]>([])
+  /** Each finished distilled student's gain over the student alone (run id → fraction). */
+  const studentGains = shallowRef<ReadonlyMap<number, number>>(new Map())
+  /** What the table's cells read besides the rows: parameter values and the students' gains. */
+  const lookups = computed<ParamLookup>(() => (studentGains.value.size ? new Map([...paramValues.value, [STUDENT_GAIN, studentGains.value]]) : paramValues.value))
 
   let started = false
   let inFlight: Promise<void> | null = null
@@ -85,6 +91,7 @@ export const useRunsStore = defineStore('runs', () => {
       loaded.value = true
       partial.value = false
       if (paramValues.value.size) void loadParamValues([...paramValues.value.keys()])
+      scheduleStudentGains()
     } catch (e) {
       error.value = (e as Error).message
     } finally {
@@ -140,6 +147,7 @@ export const useRunsStore = defineStore('runs', () => {
         tags: detail.tags,
       }
       if (!replaceRow(id, () => summary)) scheduleLoad()
+      else if (summary.role === 'student' || summary.role === 'baseline') scheduleStudentGains()
     } catch {
       scheduleLoad()
     }
@@ -224,6 +232,27 @@ export const useRunsStore = defineStore('runs', () => {
     }
   }
 
+  /** Loads the gains shortly (a sweep's students ending together ask once). */
+  let gainsTimer: ReturnType<typeof setTimeout> | undefined
+  function scheduleStudentGains(): void {
+    clearTimeout(gainsTimer)
+    gainsTimer = setTimeout(() => void loadStudentGains(), 200)
+  }
+
+  /** The students' gains over the student alone, when distilled students are listed. */
+  async function loadStudentGains(): Promise<void> {
+    if (!rows.value.some((r) => r.role === 'student')) {
+      if (studentGains.value.size) studentGains.value = new Map()
+      return
+    }
+    try {
+      const { gains } = await lab.call('runs.studentGains', {})
+      studentGains.value = new Map(gains.map((g) => [g.runId, g.gain]))
+    } catch (e) {
+      error.value = (e as Error).message
+    }
+  }
+
   /** Values of one key, loading them when missing. */
   function ensureParam(key: string): void {
     if (!paramValues.value.has(key)) void loadParamValues([key])
@@ -268,6 +297,8 @@ export const useRunsStore = defineStore('runs', () => {
     error,
     paramKeys,
     paramValues,
+    studentGains,
+    lookups,
     start,
     load,
     loadParamKeys,

@@ -42,6 +42,8 @@ export const useSweepsStore = defineStore('sweeps', () => {
   const matrix = shallowRef<ResultTable | null>(null)
   /** Why these runs make no matrix (no distillation runs, several configurations in one cell). */
   const matrixReason = ref<string | null>(null)
+  /** The source's compression stages side by side (prune → quantize), as `complab export --matrix seeds` writes them; null without a chain. */
+  const stages = shallowRef<ResultTable | null>(null)
   const paretoX = ref('params')
   const paretoY = ref('test.accuracy')
   const loading = ref(false)
@@ -53,11 +55,11 @@ export const useSweepsStore = defineStore('sweeps', () => {
     ...(runIds.value.length ? { runIds: runIds.value } : experimentId.value !== null ? { experimentId: experimentId.value } : {}),
     ...(roles.value.length ? { roles: roles.value } : {}),
   }))
+  /** True when a run of the runs table is one of those pivoted. */
+  const inSource = (r: { id: number; experimentId: number }): boolean =>
+    runIds.value.length ? runIds.value.includes(r.id) : experimentId.value === null || r.experimentId === experimentId.value
   /** The roles of the runs pivoted, from the runs table's rows (none before they are loaded). */
-  const sourceRoles = computed(() => {
-    const inSource = runsStore.rows.filter((r) => (runIds.value.length ? runIds.value.includes(r.id) : experimentId.value === null || r.experimentId === experimentId.value))
-    return [...new Set(inSource.map((r) => r.role))].sort()
-  })
+  const sourceRoles = computed(() => [...new Set(runsStore.rows.filter(inSource).map((r) => r.role))].sort())
   const available = computed(() => pivot.value?.available ?? { params: [], metrics: [] })
   const costMetrics = computed(() => available.value.metrics.filter(isCostMetric))
 
@@ -113,12 +115,24 @@ export const useSweepsStore = defineStore('sweeps', () => {
     }
   }
 
-  /** The teacher × student matrix of the source (every role: it needs the teachers and baselines too). */
+  /**
+   * The teacher × student matrix of the source (every role: it needs the teachers and baselines
+   * too), and its stages when it holds a quantize run (one is looked for once the runs are loaded).
+   */
   async function refreshMatrix(): Promise<void> {
     matrix.value = null
     matrixReason.value = null
-    if (preset.value !== 'teacher-student') return
     const source = runIds.value.length ? { runIds: runIds.value } : experimentId.value !== null ? { experimentId: experimentId.value } : {}
+    if (runsStore.loaded && !runsStore.rows.some((r) => r.method === 'quantize' && inSource(r))) stages.value = null
+    else {
+      try {
+        const { table } = await lab.call('compare.matrix', { ...source, kind: 'seeds' })
+        stages.value = table?.columns.some((c) => c.key === 'stage') ? table : null
+      } catch {
+        stages.value = null
+      }
+    }
+    if (preset.value !== 'teacher-student') return
     try {
       const { table, reason } = await lab.call('compare.matrix', { ...source, kind: 'teacher-student' })
       matrix.value = table
@@ -235,6 +249,7 @@ export const useSweepsStore = defineStore('sweeps', () => {
     preset,
     matrix,
     matrixReason,
+    stages,
     paretoX,
     paretoY,
     loading,

@@ -18,6 +18,7 @@ export const BASE_COLUMNS = [
   { id: 'progress', label: 'Progress' },
   { id: 'tags', label: 'Tags' },
   { id: 'worker', label: 'Worker' },
+  { id: 'gain', label: 'Gain over student alone (pp)' },
 ] as const
 export type BaseColumnId = (typeof BASE_COLUMNS)[number]['id']
 
@@ -32,6 +33,12 @@ export interface Column {
 
 export type ParamLookup = ReadonlyMap<string, ReadonlyMap<number, ParamValue>>
 
+/**
+ * The entry of the lookup that holds each distilled student's gain over the student alone (run id
+ * → fraction, from `runs.studentGains`); no parameter key starts with a NUL.
+ */
+export const STUDENT_GAIN = '\u0000gain'
+
 const RESULT_LABELS: Readonly<Record<string, string>> = { 'test.accuracy': 'Test accuracy', 'test.mAP': 'Test mAP', ...COMPRESSION_LABELS }
 
 export function columnOf(id: ColumnId): Column {
@@ -41,13 +48,29 @@ export function columnOf(id: ColumnId): Column {
   }
   if (id.startsWith('param:')) return { id, label: id.slice(6), numeric: false }
   const base = BASE_COLUMNS.find((c) => c.id === id)
-  return { id, label: base?.label ?? id, numeric: id === 'id' || id === 'seed' }
+  return { id, label: base?.label ?? id, numeric: id === 'id' || id === 'seed' || id === 'gain' }
 }
 
 export const DEFAULT_COLUMNS: ColumnId[] = ['id', 'experiment', 'label', 'role', 'method', 'seed', 'status', 'progress', 'result:test.accuracy', 'tags']
 
 /** The column detection runs bring (added once such runs are present; classification-only tables never show it). */
 export const DETECTION_COLUMN: ColumnId = 'result:test.mAP'
+
+/** The gain column, added once distilled students are listed (issue 18 item 7). */
+export const GAIN_COLUMN: ColumnId = 'gain'
+
+/** True when one of the runs is a distilled student. */
+export function hasStudentRuns(rows: readonly RunSummary[]): boolean {
+  return rows.some((r) => r.role === 'student')
+}
+
+/** The columns with the gain over the student alone after the test accuracy (or before the tags). */
+export function withGainColumn(ids: readonly ColumnId[]): ColumnId[] {
+  if (ids.includes(GAIN_COLUMN)) return [...ids]
+  const after = ids.indexOf('result:test.accuracy')
+  const at = after >= 0 ? after + 1 : ids.includes('tags') ? ids.indexOf('tags') : ids.length
+  return [...ids.slice(0, at), GAIN_COLUMN, ...ids.slice(at)]
+}
 
 /** True when one of the runs recorded a test mAP (a detection run). */
 export function hasDetectionRuns(rows: readonly RunSummary[]): boolean {
@@ -93,6 +116,8 @@ export function cellValue(run: RunSummary, column: ColumnId, params: ParamLookup
       // Remote runs only (issue 17): the worker, and the attempt once a run was tried again.
       if (run.attempt === undefined) return null
       return `${run.worker ?? 'waiting'}${run.attempt > 1 ? ` · attempt ${run.attempt}` : ''}`
+    case 'gain':
+      return params.get(STUDENT_GAIN)?.get(run.id) ?? null
   }
   if (column.startsWith('result:')) {
     const v = run.results[column.slice(7)]
@@ -113,6 +138,9 @@ export function compareCells(a: Exclude<ParamValue, null>, b: Exclude<ParamValue
 /** A sorted copy; missing values always go last; ties keep id order. */
 export function sortRuns(rows: readonly RunSummary[], column: ColumnId, direction: 'asc' | 'desc', params: ParamLookup): RunSummary[] {
   const sign = direction === 'asc' ? 1 : -1
+  // The lab lists runs newest first: by id they are in order already (checked in one pass), so a
+  // progress event, which replaces the row array, does not cost a sort of 10,000 runs.
+  if (column === 'id' && rows.every((r, i) => i === 0 || sign * (r.id - rows[i - 1].id) > 0)) return rows.slice()
   const keyed = rows.map((run) => {
     let v = cellValue(run, column, params)
     if (column === 'status') v = STATUS_ORDER.indexOf(run.status)

@@ -11,6 +11,8 @@ import { id } from './common'
 
 export const summaryInputs = {
   'runs.summary': z.object({ id }).strict(),
+  /** The gain over the student alone of every finished distilled student (of one experiment, or all). */
+  'runs.studentGains': z.object({ experimentId: id.optional() }).strict(),
 } as const
 
 /** One size or cost before and after (`params`, `macs`, `serialized.bytes`, `latency.ms`). */
@@ -63,4 +65,16 @@ export interface CompressionSummary {
 
 export interface SummaryOutputs {
   'runs.summary': CompressionSummary
+  'runs.studentGains': { gains: StudentGain[] }
+}
+
+/** A distilled student's quality minus that of the same student trained alone, paired by seed. */
+export interface StudentGain {
+  runId: number
+  /** The student alone it is measured against (same model, data, training and seed). */
+  baselineRunId: number
+  /** `test.accuracy`, or `test.mAP` for a detector. */
+  metric: string
+  /** value − baseline, a fraction (×100 reads as points). */
+  gain: number
 }

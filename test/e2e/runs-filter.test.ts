@@ -38,7 +38,7 @@ describe.skipIf(Boolean(noChromium))('runs table: structured filters (browser mo
     await expect.poll(shownLabels, { timeout: 10_000 }).toEqual(['prune l1 ratio=0.5 seed 0', 'prune taylor ratio=0.5 seed 0'])
     await expect.poll(() => page.locator('.summary').textContent()).toMatch(/^\s*2 runs of 7/)
     // The query is in the address, like the rest of the table.
-    expect(new URLSearchParams(page.url().split('?')[1]).get('q')).toBe('method.criterion in taylor,l1 and method.target.ratio = 0.5')
+    await expect.poll(() => new URLSearchParams(page.url().split('?')[1]).get('q')).toBe('method.criterion in taylor,l1 and method.target.ratio = 0.5')
     await page.screenshot({ path: join(SHOTS, 'runs-filter-query.png') })
     // What the same text gives over the contract: the window shows the lab's answer.
     const { total } = await lab.call('runs.list', { where: 'method.criterion in taylor,l1 and method.target.ratio = 0.5' })

@@ -4,7 +4,7 @@
  * - the run page's summary card of a pruned run (sizes parent → pruned with the factor, the measured
  *   speed-up, the change against the parent, units per layer `8 → 4 (−50 %)`, the change over its
  *   two seeds with its 95 % interval) and of a distilled student (against the student alone and
- *   the teacher), and the runs table's compression columns;
+ *   the teacher), and the runs table's compression columns and gain over the student alone;
  * - the Sweeps pivot's and the teacher × student matrix's gain cells with their interval and verdict;
  * - Compare's statistics over seeds, exported as CSV by the code the CLI uses (`export.matrix`).
  * Screenshots for the README: docs/screenshots/summary-card.png and sweeps-ci.png (copied from
@@ -97,6 +97,14 @@ describe.skipIf(Boolean(noChromium))('compression summary and statistics over se
     const cells = (await table.locator(`tbody tr[data-run-id="${pruned.id}"] td`).allTextContents()).map((t) => t.trim())
     expect(cells[heads.findIndex((h) => h.startsWith('Speed-up'))]).toBe(formatMetric('speedup', pruned.results.speedup))
     expect(cells[heads.findIndex((h) => h.startsWith('Δ accuracy'))]).toBe(formatMetric('accuracy.change', pruned.results['accuracy.change']))
+    // A distilled student's gain over the student alone of its seed, a column of its own.
+    const gainAt = heads.findIndex((h) => h.startsWith('Gain over student alone (pp)'))
+    expect(gainAt, `gain column among ${heads.join(' | ')}`).toBeGreaterThan(0)
+    const studentCells = table.locator(`tbody tr[data-run-id="${student.id}"] td`)
+    await expect.poll(async () => (await studentCells.nth(gainAt).textContent())?.trim(), { timeout: 10_000 }).toBe(
+      formatMetric('gain.test.accuracy', student.results['test.accuracy'] - alone.results['test.accuracy']),
+    )
+    expect(cells[gainAt]).toBe('—')
     expect(problems).toEqual([])
   }, 60_000)
 

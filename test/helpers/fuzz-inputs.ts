@@ -176,6 +176,7 @@ export function baseInputs(spec: Record<string, unknown>): Record<MethodName, un
     'runs.layers': { id: 1 },
     'runs.groups': { id: 1 },
     'runs.summary': { id: 1 },
+    'runs.studentGains': {},
     'export.matrix': { runIds: [1, 2], kind: 'seeds', format: 'md' },
     'runs.paramValues': { keys: ['seed'] },
     'runs.attempts': { id: 1 },

@@ -4,6 +4,7 @@
  * architecture, data, training and seed), a pruned run against its unpruned parent. A mean gain
  * over seeds is the mean of these paired differences (`statistics.ts`).
  */
+import type { StudentGain } from '../../../src-shared/contract'
 import { metricDirection } from '../../../src-shared/metrics'
 import { stableStringify } from '../../../src-shared/spec/expand'
 import type { AnalysisRun } from './run'
@@ -55,4 +56,21 @@ export function baselineFinder<R extends BaselineRun>(runs: Iterable<R>): (stude
     const candidates = byKey.get(studentKey(student)) ?? []
     return candidates.find((b) => b.experimentId === student.experimentId) ?? candidates[0]
   }
+}
+
+/**
+ * The gain over the student alone of every finished student among `runs` whose baseline (same
+ * student key: model, data, training, seed; from its own experiment when there is one) finished
+ * with the same quality metric.
+ */
+export function studentGains(runs: readonly Pick<AnalysisRun, 'id' | 'experimentId' | 'role' | 'params' | 'seed' | 'status' | 'results'>[]): StudentGain[] {
+  const baselineOf = baselineFinder(runs.filter((r) => r.status === 'finished'))
+  return runs.flatMap((run) => {
+    if (run.role !== 'student' || run.status !== 'finished') return []
+    const baseline = baselineOf(run)
+    if (!baseline) return []
+    const metric = Number.isFinite(run.results['test.accuracy']) ? 'test.accuracy' : 'test.mAP'
+    const gain = gainOver(run, baseline, metric)
+    return gain === undefined ? [] : [{ runId: run.id, baselineRunId: baseline.id, metric, gain }]
+  })
 }

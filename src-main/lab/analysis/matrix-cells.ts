@@ -15,7 +15,7 @@ import type { AnalysisRun } from './run'
  * the label (`student T=4 seed 0`) names a configuration in the seeds summary.
  */
 export type MatrixRun = Pick<AnalysisRun, 'id' | 'experimentId' | 'role' | 'status' | 'seed' | 'params' | 'results'> &
-  Partial<Pick<AnalysisRun, 'label'>>
+  Partial<Pick<AnalysisRun, 'label' | 'method' | 'parentRunId'>>
 
 export interface MatrixOptions {
   /** The result compared (default `test.accuracy`, or `test.mAP` when only detection runs have one). */

@@ -56,8 +56,8 @@ export function selectedRuns(ctx: DomainContext, selection: RunSelection): Analy
       )
     }
   }
-  const runs = withParams(ctx, summaries)
-  return selection.roles?.length ? runs.filter((r) => selection.roles?.includes(r.role)) : runs
+  // Roles are kept before the parameters are read (a lab of 10,000 runs has few students).
+  return withParams(ctx, selection.roles?.length ? summaries.filter((r) => selection.roles?.includes(r.role)) : summaries)
 }
 
 /** The selected runs and the runs they refer to that are not selected (teachers, parents, baselines). */

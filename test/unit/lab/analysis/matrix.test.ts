@@ -134,6 +134,76 @@ describe('seedSummary', () => {
   })
 })
 
+describe('seedSummary of compression stages (issue 19 item 1)', () => {
+  // unpruned mlp 16 (12,730 params) → prune l1 (3,190) → quantize int8, two seeds each, as
+  // `complab run` writes them: the quantize runs record their lineage, the stage and parent do not.
+  const chain = (seed: number, acc: [number, number, number]): MatrixRun[] => {
+    const base = { ...mlp([16]), seed }
+    const parent: MatrixRun = { id: nextId++, experimentId: 9, role: 'parent', status: 'finished', seed, label: `unpruned mlp seed ${seed}`, method: 'train', params: { ...base, 'method.kind': 'train' }, results: { 'test.accuracy': acc[0], params: 12730 } }
+    const prune: MatrixRun = {
+      ...parent,
+      id: nextId++,
+      role: 'pruned',
+      label: `prune l1 seed ${seed}`,
+      method: 'prune',
+      parentRunId: parent.id,
+      params: { ...base, 'method.kind': 'prune' },
+      results: { 'test.accuracy': acc[1], params: 3190, 'parent.params': 12730, 'parent.test.accuracy': acc[0], 'accuracy.change': acc[1] - acc[0] },
+    }
+    const quantize: MatrixRun = {
+      ...parent,
+      id: nextId++,
+      role: 'pruned',
+      label: `quantize seed ${seed}`,
+      method: 'quantize',
+      parentRunId: prune.id,
+      params: { ...base, 'method.kind': 'quantize', 'method.parent.source': 'stage' },
+      results: {
+        'test.accuracy': acc[2],
+        'ort.test.accuracy': acc[2],
+        'parent.test.accuracy': acc[1],
+        'weights.bytes': 3500,
+        'parent.weights.bytes': 12760,
+        'origin.compression': 50920 / 3500,
+        'origin.accuracy.change': acc[2] - acc[0],
+      },
+    }
+    // Listed newest first, as the lab lists them: the order shown comes from the lineage.
+    return [quantize, prune, parent]
+  }
+  const runs = [...chain(0, [0.95, 0.94, 0.93]), ...chain(1, [0.97, 0.94, 0.95])]
+
+  it('lists the stages in lineage order, each with the one it came from and its figures against the original model', () => {
+    const t = seedSummary(runs)
+    expect(t.columns.map((c) => c.label)).toEqual([
+      'role', 'configuration', 'stage', 'from', 'seeds', 'test.accuracy (%)', 'against', 'Δ test.accuracy (pp)', '95 % CI (pp)', 'significance',
+      'weights.bytes (B)', 'origin.compression (×)', 'origin.accuracy.change (pp)', 'ort.test.accuracy (%)',
+    ])
+    expect(t.rows.map((r) => [r.stage, r.configuration, r.from, r.against])).toEqual([
+      ['1 train', 'unpruned mlp', null, null],
+      ['2 prune', 'prune l1', 'unpruned mlp', 'parent'],
+      ['3 quantize', 'quantize', 'prune l1', 'parent'],
+    ])
+    const [parent, prune, quantize] = t.rows
+    // The original: float32 weights (4 bytes a parameter), 1× itself, no change.
+    expect([parent['x.weights.bytes'], parent['x.origin.compression'], parent['x.origin.accuracy.change']]).toEqual(['50,920 ± 0', '1.00 ± 0.00', '0.00 ± 0.00'])
+    // The pruned stage: 12,730 / 3,190 = 3.99×; changes −1, −3 points → −2.00 ± 1.41.
+    expect([prune['x.weights.bytes'], prune['x.origin.compression'], prune['x.origin.accuracy.change'], prune['x.ort.test.accuracy']]).toEqual(['12,760 ± 0', '3.99 ± 0.00', '−2.00 ± 1.41', null])
+    // Quantized: its own lineage (50,920 / 3,500 = 14.55×), −2.00 points both seeds; ONNX Runtime's accuracy.
+    expect([quantize['x.weights.bytes'], quantize['x.origin.compression'], quantize['x.origin.accuracy.change'], quantize['x.ort.test.accuracy']]).toEqual(['3,500 ± 0', '14.55 ± 0.00', '−2.00 ± 0.00', '94.00 ± 1.41'])
+    const n = seedSummary(runs, { cells: 'numbers' })
+    expect(n.rows.map((r) => r.stage)).toEqual(['1 train', '2 prune', '3 quantize'])
+    expect(n.rows[2]['x.origin.compression.mean']).toBeCloseTo(50920 / 3500, 10)
+  })
+
+  it('adds nothing to runs that form no chain (a single pruning stage on its parent)', () => {
+    const flat = runs.filter((r) => r.method !== 'quantize')
+    const t = seedSummary(flat)
+    expect(t.columns.map((c) => c.key)).not.toContain('stage')
+    expect(t.columns.map((c) => c.key)).not.toContain('x.origin.compression')
+  })
+})
+
 describe('seedSummary of detection runs', () => {
   const det = (role: string, label: string, seed: number, mAP: number, extra: Record<string, number> = {}): MatrixRun => ({
     id: nextId++,
