@@ -68,10 +68,10 @@ describe.skipIf(Boolean(noChromium))('Launch form: help, layer picker, confirmat
     expect((await specJson()).method.layers).toEqual(['conv2d_Conv2D1', 'conv2d_Conv2D2', 'dense_Dense1'])
     await page.getByLabel('Load an example').selectOption('kd-mnist')
     await dialog.getByRole('button', { name: 'Replace' }).click()
-    await expect.poll(async () => (await specJson()).method.kind).toBe('distill')
+    await expect.poll(async () => (await specJson()).method.kind, { timeout: 20_000 }).toBe('distill')
     // Not edited since: the next example loads without a question.
     await page.getByLabel('Load an example').selectOption('prune-lenet-mnist')
-    await expect.poll(async () => (await specJson()).method.kind).toBe('prune')
+    await expect.poll(async () => (await specJson()).method.kind, { timeout: 20_000 }).toBe('prune')
     expect(await page.getByRole('dialog').count()).toBe(0)
     expect(problems).toEqual([])
   }, 60_000)
