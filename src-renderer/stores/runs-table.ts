@@ -74,14 +74,9 @@ export const useRunsTableStore = defineStore('runs-table', () => {
     (ids) => withCompressionColumns(ids, runs.rows),
   )
   // Runs sent to remote workers bring the worker column (worker and attempt; issue 17 item 7).
-  const stopRemote = watch(
+  columnsOnce(
     () => runs.rows.some((r) => r.attempt !== undefined),
-    (present) => {
-      if (!present) return
-      if (!columnIds.value.includes('worker')) columnIds.value = [...columnIds.value, 'worker']
-      queueMicrotask(() => stopRemote())
-    },
-    { immediate: true },
+    (ids) => (ids.includes('worker') ? [...ids] : [...ids, 'worker']),
   )
   const skipGainColumn = columnsOnce(() => hasStudentRuns(runs.rows), withGainColumn)
   const sorted = computed(() => sortRuns(runs.rows, sortColumn.value, direction.value, runs.lookups))
