@@ -1,19 +1,13 @@
 /**
- * The Runs view's first request, started as soon as the page is parsed — before the main bundle
- * has been compiled and run — so the newest runs are on their way while the app starts (the
- * first-paint target of DESIGN §10). Browser mode on `#/runs` only: inside Electron the preload's
- * bridge answers at once, and other views do not need it. It imports nothing, so it is a chunk of
- * its own; the runs store takes the answer once (`takeFirstRunsPage`) or makes the call itself.
- * The input must stay the store's first-page input.
+ * The Runs view's first request, started while the page is parsed — before the main bundle has
+ * been fetched, compiled and run — so the newest runs are in when the app mounts and its first
+ * frame already has them (the first-paint target of DESIGN §10). Browser mode on `#/runs` only:
+ * inside Electron the preload's bridge answers at once, and other views do not need it. The build
+ * makes it a classic script of its own in the page's head (`earlyRunsRequest` in
+ * electron.vite.config.ts; a module script would wait for the whole document and run with the
+ * bundle); the runs store takes the answer once (`takeFirstRunsPage`) or makes the call itself.
  */
-export const FIRST_RUNS_INPUT = { sort: 'id', direction: 'desc', limit: 100 } as const
-
-declare global {
-  interface Window {
-    /** The prefetched `runs.list` envelope (JSON), when this page started one. */
-    __complabFirstRuns?: Promise<unknown>
-  }
-}
+import { FIRST_RUNS_INPUT } from './first-runs'
 
 function token(): string | null {
   const fromUrl = new URL(window.location.href).searchParams.get('token')

@@ -12,7 +12,7 @@ import type { EventPayloads, MethodOutputs, ParamValue } from '../../src-shared/
 import type { RunSummary } from '../../src-shared/types'
 import { lab } from '../api/client'
 import { isEnvelope, unwrap } from '../api/lab-connection'
-import { FIRST_RUNS_INPUT } from '../prefetch'
+import { FIRST_RUNS_INPUT } from '../first-runs'
 import { STUDENT_GAIN, type ParamLookup } from '../views/runs-model'
 import { useConnectionStore } from './connection'
 import { isTerminal, statusAdvances } from './run-status'

@@ -11,6 +11,8 @@
  *
  *   node --import tsx test/bench/ui-runs.ts [--runs 10000] [--out bench-results/ui-runs.json]
  *   UI_BENCH_PROFILE=DIR (the same, with CPU profiles of the loads and the filtering in DIR)
+ *   UI_BENCH_DEBUG=1 (each load's navigation and resource timings), UI_BENCH_FRESH=1 (each load in
+ *   a new tab instead of the same tab after about:blank), UI_BENCH_SETTLE=ms (a pause before each)
  *
  * Needs Chromium (/usr/bin/chromium or CHROMIUM_PATH); builds the renderer when it is missing
  * or stale. Exits 0 with a note when Chromium is absent; 1 when a target is missed (with --strict).
@@ -90,6 +92,20 @@ async function timed(page: Page, act: string): Promise<number> {
 
 const FIRST_PAINT_DONE = "performance.getEntriesByName('runs-first-paint').length > 0"
 
+/**
+ * Until the page has every run (the table paints the newest first and fills in the rest), and a
+ * moment after (the last response's garbage). The summary may be re-rendered between checks: it is
+ * read once per check, never through a null.
+ */
+async function allRunsLoaded(page: Page): Promise<void> {
+  await page.waitForFunction(
+    `(() => { const t = document.querySelector('.summary')?.textContent ?? ''; return t.includes('${RUNS} runs') && !t.includes('loading') })()`,
+    null,
+    { timeout: 60_000 },
+  )
+  await page.waitForTimeout(300)
+}
+
 /** Timings of the last load, read in the page. */
 const LOAD_TIMINGS = `(() => {
   const paint = performance.getEntriesByName('runs-first-paint')[0].startTime
@@ -104,6 +120,8 @@ const LOAD_TIMINGS = `(() => {
     documentEnd: nav ? nav.responseEnd : 0,
     scripts: performance.getEntriesByType('resource').filter((e) => e.initiatorType === 'script' || e.name.endsWith('.js')).map((e) => [e.name.split('/').pop(), Math.round(e.startTime), Math.round(e.responseEnd)]),
     payloadKb: requests.reduce((a, e) => a + e.encodedBodySize, 0) / 1024,
+    navigation: nav ? Object.fromEntries(['responseStart', 'responseEnd', 'domInteractive', 'domContentLoadedEventStart', 'domContentLoadedEventEnd'].map((k) => [k, Math.round(nav[k])])) : null,
+    resources: performance.getEntriesByType('resource').map((e) => [e.name.split('/').pop().slice(0, 24), Math.round(e.startTime), Math.round(e.responseEnd)]),
   }
 })()`
 
@@ -224,10 +242,12 @@ async function main(): Promise<void> {
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true })
     try {
       // The page's CSP forbids eval, which string predicates (waitForFunction) use: off for the bench's own probes.
-      const page = await browser.newPage({ viewport: { width: 1400, height: 900 }, bypassCSP: true })
+      const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, bypassCSP: true })
+      let page = await context.newPage()
       // A warm-up load (HTTP and compile caches, the database's pages), as a user's second look.
       await page.goto(`${server.url}#/runs`)
       await page.waitForFunction(FIRST_PAINT_DONE, null, { timeout: 60_000 })
+      await allRunsLoaded(page)
 
       interface LoadTiming {
         firstPaint: number
@@ -238,7 +258,14 @@ async function main(): Promise<void> {
       }
       const loads: LoadTiming[] = []
       for (let i = 0; i < 3; i++) {
-        await page.goto('about:blank')
+        if (process.env.UI_BENCH_FRESH) {
+          await page.close()
+          await new Promise((r) => setTimeout(r, Number(process.env.UI_BENCH_SETTLE ?? 0)))
+          page = await context.newPage()
+        } else {
+          await page.goto('about:blank')
+          await page.waitForTimeout(Number(process.env.UI_BENCH_SETTLE ?? 0))
+        }
         const trace = process.env.UI_BENCH_TRACE && i === 2
         if (trace) await browser.startTracing(page, { categories: TRACE_CATEGORIES })
         await profiled(page, `load-${i}`, async () => {
@@ -248,6 +275,10 @@ async function main(): Promise<void> {
         if (trace) summariseTrace(await browser.stopTracing(), `${process.env.UI_BENCH_TRACE}.load.json`, 'a load')
         loads.push(await page.evaluate<LoadTiming>(LOAD_TIMINGS))
         if (process.env.UI_BENCH_DEBUG) console.log(JSON.stringify(loads[loads.length - 1]))
+        // The page goes on to fetch every run (~8 MB of JSON the server writes and the page
+        // parses): the next load must not start while that is still under way, or it times the
+        // tail of this one (a user's next look comes after the last one finished).
+        await allRunsLoaded(page)
       }
       // One more load, traced (not among the timings above: tracing slows it): the CPU time the
       // page's main thread spent until the first paint, which the machine's load does not stretch.
@@ -257,12 +288,7 @@ async function main(): Promise<void> {
       await page.waitForFunction(FIRST_PAINT_DONE, null, { timeout: 60_000 })
       const firstPaintCpuMs = mainThreadCpuUntilMark(await browser.stopTracing(), 'runs-first-paint')
       // Every run loaded (the table may paint the newest first and fill in the rest).
-      // (The summary may be re-rendered between checks: read it once, never through a null.)
-      await page.waitForFunction(
-        `(() => { const t = document.querySelector('.summary')?.textContent ?? ''; return t.includes('${RUNS} runs') && !t.includes('loading') })()`,
-        null,
-        { timeout: 60_000 },
-      )
+      await allRunsLoaded(page)
       const rows = await page.locator('tbody tr[data-run-id]').count()
 
       const filter = '#runs-filter'

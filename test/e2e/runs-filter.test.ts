@@ -31,6 +31,33 @@ describe.skipIf(Boolean(noChromium))('runs table: structured filters (browser mo
 
   afterAll(() => stopUiStack(ui ?? {}))
 
+  it('asks for the newest runs while the page is still parsed, and paints the table from that one answer', async () => {
+    const firstPage: string[] = []
+    const onRequest = (r: { url(): string; postData(): string | null }): void => {
+      if (r.url().endsWith('/api/runs.list') && /"limit":100\b/.test(r.postData() ?? '')) firstPage.push(r.postData() ?? '')
+    }
+    page.on('request', onRequest)
+    try {
+      await page.goto('about:blank')
+      await page.goto(new URL('#/runs', ui.server.url).href)
+      await page.locator('tbody tr[data-run-id]').nth(6).waitFor({ timeout: 30_000 })
+      // The early request is a classic script in the head (src-renderer/prefetch.ts): it runs while
+      // the document is parsed, before any module script could (those wait for the parse's end).
+      const timing = await page.evaluate(`(() => {
+        const request = performance.getEntriesByType('resource').find((e) => e.name.endsWith('/api/runs.list'))
+        return { requestStart: request ? request.startTime : null, parsed: performance.getEntriesByType('navigation')[0].domInteractive }
+      })()`)
+      const { requestStart, parsed } = timing as { requestStart: number | null; parsed: number }
+      expect(requestStart).not.toBeNull()
+      expect(requestStart!).toBeLessThanOrEqual(parsed)
+      // The runs store took that answer instead of asking again.
+      expect(firstPage).toHaveLength(1)
+      expect(problems).toEqual([])
+    } finally {
+      page.off('request', onRequest)
+    }
+  }, 60_000)
+
   it('narrows the table by a query on results and parameters, run by the lab', async () => {
     await filter('test.accuracy > 0.97')
     await expect.poll(shownLabels, { timeout: 10_000 }).toEqual(['parent seed 0', 'prune l1 ratio=0.25 seed 0', 'prune taylor ratio=0.25 seed 0'])
