@@ -10,6 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs'
 import { cpuUsage } from 'node:process'
+import { timeWasmKernels } from './kernel-timer'
 import { selectBackend } from '../../src-main/engine/backend/select-backend'
 import { buildModel } from '../../src-main/engine/models/build-model'
 import { makeOptimizer } from '../../src-main/engine/train/optimizer'
@@ -19,32 +20,7 @@ const [arch = 'lenet5', stepsArg = '40'] = process.argv.slice(2)
 
 async function main(): Promise<void> {
   await selectBackend('wasm')
-  const spent = new Map<string, number>()
-  const calls = new Map<string, number>()
-  let depth = 0
-  for (const config of tf.getKernelsForBackend('wasm')) {
-    const inner = config.kernelFunc
-    tf.unregisterKernel(config.kernelName, 'wasm')
-    tf.registerKernel({
-      ...config,
-      kernelFunc: (args) => {
-        if (depth > 0) return inner(args)
-        depth++
-        const c = cpuUsage()
-        try {
-          return inner(args)
-        } finally {
-          const u = cpuUsage(c)
-          depth--
-          spent.set(
-            config.kernelName,
-            (spent.get(config.kernelName) ?? 0) + (u.user + u.system) / 1000,
-          )
-          calls.set(config.kernelName, (calls.get(config.kernelName) ?? 0) + 1)
-        }
-      },
-    })
-  }
+  const { spent, calls, clear } = timeWasmKernels()
   const specs: Record<string, Record<string, unknown>> = {
     mlp: { arch: 'mlp', hidden: [256] },
     lenet5: { arch: 'lenet5' },
@@ -69,8 +45,7 @@ async function main(): Promise<void> {
     loss?.dispose()
   }
   for (let i = 0; i < 10; i++) step()
-  spent.clear()
-  calls.clear()
+  clear()
   const steps = Number(stepsArg)
   const c = cpuUsage()
   for (let i = 0; i < steps; i++) step()

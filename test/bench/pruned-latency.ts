@@ -2,7 +2,9 @@
  * Pruned-model latency (issue 3, item 9): LeNet-5 (6, 16, 120, 84) with conv filters removed until
  * its MACs are at most half the unpruned model's, against the unpruned model, timed in ONE process,
  * interleaved round by round (so load changes hit both alike), median of many timings after
- * warm-up, per batch size; wall-clock and CPU time (user + system; steadier on a shared machine).
+ * warm-up, per batch size; wall-clock and CPU time (user + system; steadier on a shared machine)
+ * of the folded inference as pruning runs time it (`interleavedTimings`), and the CPU-time ratio
+ * of the layers model's `predict`.
  * Two ways to choose the filters:
  *  - `l1`: weight L1 norm (Li et al. 2017), one filter at a time over both conv layers, ranked
  *    globally after the layer-wise L2 normalisation (what a `prune` run with target.macs 0.5 and
@@ -86,6 +88,8 @@ interface LatencyRow {
   prunedMs: number
   ratio: number
   cpuRatio: number
+  /** CPU-time ratio of the layers model's `predict` (not folded), timed in the same rounds. */
+  layersCpuRatio: number
 }
 
 async function main(): Promise<void> {
@@ -116,6 +120,7 @@ async function main(): Promise<void> {
     'ratio'.padStart(6),
     'cut'.padStart(7),
     'CPU ratio'.padStart(10),
+    'predict CPU ratio'.padStart(18),
   )
   const rows: LatencyRow[] = []
   for (const [choice, pruned] of Object.entries(variants)) {
@@ -135,6 +140,7 @@ async function main(): Promise<void> {
         prunedMs,
         ratio: prunedMs / unprunedMs,
         cpuRatio: t.cpuMs[1] / t.cpuMs[0],
+        layersCpuRatio: t.layersCpuMs[1] / t.layersCpuMs[0],
       }
       rows.push(row)
       console.log(
@@ -147,6 +153,7 @@ async function main(): Promise<void> {
         row.ratio.toFixed(3).padStart(6),
         `${((1 - row.ratio) * 100).toFixed(1)} %`.padStart(7),
         row.cpuRatio.toFixed(3).padStart(10),
+        row.layersCpuRatio.toFixed(3).padStart(18),
       )
     }
   }

@@ -143,7 +143,8 @@ export function combineTraining(parts: readonly (TrainResult | null)[]): TrainRe
 /**
  * The results every pruning run reports besides its metric: the parent's size and latency
  * (`parent.*`), the pruned model's non-zero params, bytes and latency (`latency.*`, timed
- * interleaved with the parent on a batch of `batch`), and the ratios between them.
+ * interleaved with the parent on a batch of `batch`: folded inference, and the layers model's
+ * `predict` as `latency.layers.cpu.ms`), and the ratios between them.
  */
 export function sizeAndLatencyResults(p: ModelSize, r: ModelSize, timings: LatencyTimings, batch: number): Record<string, number> {
   const [parentMs, prunedMs] = timings.wallMs
@@ -160,6 +161,9 @@ export function sizeAndLatencyResults(p: ModelSize, r: ModelSize, timings: Laten
     'latency.ms': prunedMs,
     'latency.cpu.ms': prunedCpuMs,
     'latency.batch': batch,
+    'parent.latency.layers.cpu.ms': timings.layersCpuMs[0],
+    'latency.layers.cpu.ms': timings.layersCpuMs[1],
+    'speedup.layers.cpu': timings.layersCpuMs[0] / timings.layersCpuMs[1],
     compression: p.params / r.params,
     'compression.nonzero': p.nonZeroParams / r.nonZeroParams,
     'macs.reduction': p.macs > 0 ? 1 - r.macs / p.macs : 0,

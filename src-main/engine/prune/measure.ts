@@ -5,6 +5,7 @@
  * inference latency on the active backend.
  */
 import * as tf from '@tensorflow/tfjs'
+import { foldedInference } from '../measure/folded-inference'
 import { modelStats, type LayerStats } from '../models/layer-report'
 
 /** Size and compute of a model. */
@@ -63,7 +64,10 @@ export interface LatencyMeasure {
   backend: string
 }
 
-/** Median wall time of `model.predict(x)` (data awaited), after warm-up runs. */
+/**
+ * Median wall time of the model's folded inference on `x` (batch norm folded, conv + bias + ReLU
+ * fused, as `latency.ms` is timed at the end of a run; data awaited), after warm-up runs.
+ */
 export async function inferenceLatency(
   model: tf.LayersModel,
   x: tf.Tensor,
@@ -71,17 +75,22 @@ export async function inferenceLatency(
 ): Promise<LatencyMeasure> {
   const warmup = options.warmup ?? 2
   const repeats = options.repeats ?? 7
+  const folded = await foldedInference(model)
   const once = async (): Promise<number> => {
     const t0 = performance.now()
-    const y = model.predict(x) as tf.Tensor
+    const y = folded.predict(x)
     await y.data()
     const ms = performance.now() - t0
     y.dispose()
     return ms
   }
-  for (let i = 0; i < warmup; i++) await once()
   const samplesMs: number[] = []
-  for (let i = 0; i < repeats; i++) samplesMs.push(await once())
+  try {
+    for (let i = 0; i < warmup; i++) await once()
+    for (let i = 0; i < repeats; i++) samplesMs.push(await once())
+  } finally {
+    folded.dispose()
+  }
   const sorted = [...samplesMs].sort((a, b) => a - b)
   const mid = sorted.length >> 1
   const medianMs = sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2

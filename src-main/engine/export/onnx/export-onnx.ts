@@ -12,7 +12,7 @@ import { buildLayerGraph, type GraphNode, type LayerGraph } from '../../prune/gr
 import type { ActivationQuantization, KernelEncoding } from '../../quantize/kernel-encoding'
 import { OnnxGraphBuilder } from './graph-builder'
 import type { FoldedBatchNorm, LayerExportContext, OnnxValue } from './layer-export'
-import { batchNormAffine } from './layers/batch-norm'
+import { batchNormAffine, foldTarget } from '../../models/batch-norm-fold'
 import { KERNEL_LAYERS, layerExporter } from './layers'
 
 /** The activation-quantization key of the model's input. */
@@ -33,17 +33,12 @@ export interface OnnxExport {
   layerBytes: Map<string, number>
 }
 
-const FOLDABLE: ReadonlySet<string> = new Set(['Dense', 'Conv2D', 'DepthwiseConv2D'])
-
 /** BatchNormalization layers that fold into the layer before them: BN name → that layer's name. */
 function foldableBatchNorms(graph: LayerGraph, kernels: ReadonlyMap<string, KernelEncoding>): Map<string, string> {
   const folds = new Map<string, string>()
   for (const node of graph.nodes) {
-    if (node.className !== 'BatchNormalization' || node.inputs.length !== 1) continue
-    const before = graph.byName.get(node.inputs[0])
-    if (!before || !FOLDABLE.has(before.className)) continue
-    if ((before.config.activation ?? 'linear') !== 'linear') continue
-    if ((graph.consumers.get(before.name) ?? []).length !== 1 || graph.outputs.includes(before.name)) continue
+    const before = foldTarget(graph, node)
+    if (!before) continue
     const kind = kernels.get(before.name)?.kind ?? 'float32'
     if (kind === 'float32' || kind === 'int8') folds.set(node.name, before.name)
   }

@@ -7,6 +7,7 @@
  */
 import type * as tf from '@tensorflow/tfjs'
 import type { GraphNode } from '../../prune/graph'
+import type { FoldedBatchNorm } from '../../models/batch-norm-fold'
 import type { KernelEncoding } from '../../quantize/kernel-encoding'
 import type { AttrValue, OnnxGraphBuilder } from './graph-builder'
 
@@ -18,11 +19,7 @@ export interface OnnxValue {
   shape: number[]
 }
 
-/** Per-channel multipliers and offsets of a BatchNormalization folded into the layer before it. */
-export interface FoldedBatchNorm {
-  scale: Float32Array
-  shift: Float32Array
-}
+export type { FoldedBatchNorm } from '../../models/batch-norm-fold'
 
 /** One layer to export. */
 export interface LayerExportContext {

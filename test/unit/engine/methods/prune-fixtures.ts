@@ -120,6 +120,10 @@ export const PRUNED_RESULT_KEYS = [
   'speedup',
   'speedup.cpu',
   'latency.cpu.ms',
+  // Issue 16: the layers model's predict (unfolded) beside the folded inference.
+  'latency.layers.cpu.ms',
+  'parent.latency.layers.cpu.ms',
+  'speedup.layers.cpu',
   'test.accuracy',
   'accuracy.change',
   'parent.test.accuracy',

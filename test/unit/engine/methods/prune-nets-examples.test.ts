@@ -29,7 +29,7 @@ beforeAll(async () => {
 const example = (file: string): Record<string, unknown> =>
   JSON.parse(readFileSync(join(__dirname, '../../../../resources/examples', file), 'utf8')) as Record<string, unknown>
 
-describe.each([['resnet-prune-mnist.json'], ['mobilenetv2-prune-mnist.json']])('%s', (file) => {
+describe.each([['resnet-prune-mnist.json'], ['resnet-wide-prune-mnist.json'], ['mobilenetv2-prune-mnist.json']])('%s', (file) => {
   it('passes the launch checks and prunes its net by groups to the MAC target', async () => {
     const expanded = expandSpec(example(file))
     if (!expanded.ok) throw new Error(JSON.stringify(expanded.issues))
@@ -50,6 +50,7 @@ describe.each([['resnet-prune-mnist.json'], ['mobilenetv2-prune-mnist.json']])('
       context: { data: () => [{ xs, ys }], loss: (y, p) => tf.losses.softmaxCrossEntropy(y, p) as tf.Scalar, seed: 0 },
       steps: Array<number>(40).fill(96),
       groupReduction: m.groupReduction,
+      roundTo: m.roundTo,
       evaluate: async () => 0,
       onStep: (r) => {
         if (r.macs <= target * parentMacs) stop.abort()

@@ -42,6 +42,7 @@ describe('prune executor', () => {
     expect(r['macs.reduction']).toBeCloseTo(1 - r.macs / r['parent.macs'], 9)
     expect(r.speedup).toBeCloseTo(r['parent.latency.ms'] / r['latency.ms'], 9)
     expect(r['speedup.cpu']).toBeCloseTo(r['parent.latency.cpu.ms'] / r['latency.cpu.ms'], 9)
+    expect(r['speedup.layers.cpu']).toBeCloseTo(r['parent.latency.layers.cpu.ms'] / r['latency.layers.cpu.ms'], 9)
     expect(r['accuracy.change']).toBeCloseTo(r['test.accuracy'] - r['parent.test.accuracy'], 9)
     expect(r['serialized.bytes']).toBeLessThan(r['parent.serialized.bytes'])
     expect(r['latency.ms']).toBeGreaterThan(0)
