@@ -78,6 +78,7 @@ export async function startRemoteWorker(o: RemoteWorkerOptions): Promise<RemoteW
       entry.adapter = adapter ? describeAdapter(adapter) : null
     },
   }
+  const registry = registerWorker(redis, entry)
   const lockMs = o.lockMs ?? 30_000
   /** The runs in hand, each with what hands it back to the queue. */
   const holding = new Map<number, AbortController>()
@@ -86,6 +87,7 @@ export async function startRemoteWorker(o: RemoteWorkerOptions): Promise<RemoteW
     async (job: Job<RemoteJob>, token?: string, signal?: AbortSignal) => {
       const runId = job.data.runId
       entry.current.push(runId)
+      registry.beat()
       const back = new AbortController()
       holding.set(runId, back)
       say(`run #${runId} (attempt ${job.attemptsStarted}) started`)
@@ -106,6 +108,7 @@ export async function startRemoteWorker(o: RemoteWorkerOptions): Promise<RemoteW
       } finally {
         holding.delete(runId)
         entry.current = entry.current.filter((id) => id !== runId)
+        registry.beat()
       }
     },
     {
@@ -127,7 +130,6 @@ export async function startRemoteWorker(o: RemoteWorkerOptions): Promise<RemoteW
   sub.on('message', (_channel: string, jobId: string) => {
     if (worker.cancelJob(jobId, 'cancelled by the lab')) say(`job ${jobId} cancelled by the lab`)
   })
-  const registry = registerWorker(redis, entry)
   await worker.waitUntilReady()
   say(`worker ${name} takes runs from the queue (concurrency ${o.concurrency ?? 1})`)
   const handBack = (): void => holding.forEach((c) => c.abort())

@@ -15,8 +15,11 @@ const EVERY_MS = 2000
 /** An entry older than this is a worker that stopped without saying so. */
 export const WORKER_GONE_MS = 30_000
 
-/** Keeps `entry` in the registry until `stop`. */
-export function registerWorker(redis: Redis, entry: WorkerEntry): { stop(): void; remove(): Promise<void> } {
+/**
+ * Keeps `entry` in the registry until `stop`; `beat` writes it at once (a run taken or ended, so
+ * the System page does not show a finished run as current until the next heartbeat).
+ */
+export function registerWorker(redis: Redis, entry: WorkerEntry): { beat(): void; stop(): void; remove(): Promise<void> } {
   const beat = (): void => {
     entry.heartbeatAt = new Date().toISOString()
     redis.hset(keys.workers, entry.name, JSON.stringify(entry)).catch(() => {})
@@ -24,6 +27,7 @@ export function registerWorker(redis: Redis, entry: WorkerEntry): { stop(): void
   beat()
   const timer = setInterval(beat, EVERY_MS)
   return {
+    beat,
     stop: () => clearInterval(timer),
     remove: async () => {
       await redis.hdel(keys.workers, entry.name).catch(() => {})
