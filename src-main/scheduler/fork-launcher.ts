@@ -1,6 +1,7 @@
 /**
  * Headless worker launcher: `child_process.fork` of the worker entry (DESIGN §1). From source
- * the entry is TypeScript and runs under tsx; bundled, it is `worker.js` beside the main bundle.
+ * the entry is TypeScript, bundled once into JavaScript (worker-bundle.ts; under tsx where it
+ * cannot be); built, it is `worker.js` beside the main bundle.
  */
 import { fork, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
@@ -8,6 +9,8 @@ import { createRequire } from 'node:module'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import type { ParentMessage, WorkerMessage } from '../worker/protocol'
 import type { WorkerHandle, WorkerLauncher } from './launcher'
+import { warn } from './options'
+import { bundleWorker } from './worker-bundle'
 
 /** How much of a worker's stderr is kept to explain a crash. */
 const STDERR_TAIL_BYTES = 4096
@@ -84,13 +87,35 @@ function tsxImport(): string {
   }
 }
 
-/** Starts each worker with `child_process.fork(entry)`; `.ts` entries run under tsx. */
+/**
+ * What to fork for `entry`: a `.js` entry as it is; a `.ts` one as its bundle (built on the first
+ * call, again if it was removed), or under tsx where no bundle can be made.
+ */
+export function forkTarget(entry: string): () => { file: string; execArgv: string[] } {
+  if (!entry.endsWith('.ts')) return () => ({ file: entry, execArgv: [] })
+  let bundle: string | null = null
+  let unbundled = false
+  return () => {
+    if (!unbundled && (bundle === null || !existsSync(bundle))) {
+      try {
+        bundle = bundleWorker(entry)
+      } catch (err) {
+        unbundled = true
+        warn('runs start under tsx (slower): the run worker could not be bundled', err)
+      }
+    }
+    return unbundled || bundle === null ? { file: entry, execArgv: ['--import', tsxImport()] } : { file: bundle, execArgv: [] }
+  }
+}
+
+/** Starts each worker with `child_process.fork` of the entry (see `forkTarget`). */
 export function forkLauncher(entry: string = resolveWorkerEntry()): WorkerLauncher {
   if (!existsSync(entry)) throw new Error(`worker entry ${entry} does not exist`)
-  const execArgv = entry.endsWith('.ts') ? ['--import', tsxImport()] : []
+  const target = forkTarget(entry)
   return {
     spawn(): ForkedWorker {
-      const child = fork(entry, [], {
+      const { file, execArgv } = target()
+      const child = fork(file, [], {
         execArgv,
         stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
         serialization: 'advanced',
